@@ -1,0 +1,69 @@
+/**
+ * Wrapping the data key for age recipients and unwrapping it with identities. Each `sops.age[].enc` is a whole
+ * armored age file whose plaintext is the 32-byte data key.
+ */
+import { armor, Decrypter, Encrypter } from "age-encryption";
+import { DecryptionError, FormatError } from "../errors.js";
+import { DATA_KEY_BYTES } from "./aead.js";
+import { recipientOf, type Identity } from "./identities.js";
+
+/** Encrypts the data key to one recipient, armored as sops writes it. */
+export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promise<string> {
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  return armor.encode(await e.encrypt(dataKey));
+}
+
+export interface Stanza {
+  recipient: string;
+  enc: string;
+}
+
+/**
+ * Finds the data key: tries first the stanzas whose `recipient` matches one of the identities (one unwrap in the
+ * usual case, whatever the number of recipients), then every stanza with every identity, as age does, in case a
+ * recipient line was edited. Returns `undefined` when no identity fits; throws when one fits but the stanza is
+ * damaged.
+ */
+export async function unwrapDataKey(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+  const byRecipient = new Map<string, Identity>();
+  for (const id of identities) byRecipient.set(await recipientOf(id), id);
+  const tried = new Set<number>();
+  for (const [i, s] of stanzas.entries()) {
+    const id = byRecipient.get(s.recipient);
+    if (!id) continue;
+    tried.add(i);
+    const key = await tryUnwrap(s, [id], i);
+    if (key) return key;
+  }
+  for (const [i, s] of stanzas.entries()) {
+    if (tried.has(i)) continue;
+    const key = await tryUnwrap(s, identities, i);
+    if (key) return key;
+  }
+  return undefined;
+}
+
+async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
+  let file: Uint8Array;
+  try {
+    file = armor.decode(s.enc);
+  } catch (cause) {
+    throw new FormatError(`sops.age item ${index + 1} holds a damaged age armor`, { hint: "restore the file from git", cause });
+  }
+  const d = new Decrypter();
+  for (const id of identities) d.addIdentity(id.secret);
+  let key: Uint8Array;
+  try {
+    key = await d.decrypt(file);
+  } catch (cause) {
+    const msg = cause instanceof Error ? cause.message : "";
+    if (/no identity matched/i.test(msg)) return undefined;
+    throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${msg.toLowerCase() || "damaged"}`, {
+      hint: "the file was altered or damaged; restore it from git",
+      cause,
+    });
+  }
+  if (key.length !== DATA_KEY_BYTES) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${DATA_KEY_BYTES}`);
+  return key;
+}

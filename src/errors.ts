@@ -1,0 +1,158 @@
+/**
+ * Every failure vaultfile reports to a person is a {@link VaultfileError}: a short lowercase message with no
+ * secret data, a stable `code` for scripts, the process `exitCode` the CLI uses, and an optional `hint` that
+ * says how to fix it. The CLI prints `vaultfile: error: <message>` and `vaultfile: hint: <hint>`.
+ */
+
+/** The documented exit codes (README "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  /** `validate` found a missing required or expired secret (or, with --strict, one expiring soon). */
+  validationFailed: 1,
+  /** Bad command line: unknown option, missing argument, conflicting flags. */
+  usage: 2,
+  /** A secret, recipient or type name that does not exist. */
+  notFound: 3,
+  /** No usable age identity, or none of them opens the file. */
+  decryption: 4,
+  /** MAC, seal or recipient check failed: the file was changed outside vaultfile, or damaged. */
+  integrity: 5,
+  /** The file or an input is malformed: YAML syntax, sops structure, bad date, invalid name, bad value. */
+  invalidInput: 6,
+  /** Reading or writing a file failed (permissions, disk full, not a file). */
+  io: 7,
+  /** Refused to overwrite or to proceed: the target exists, or another process holds the lock. */
+  conflict: 8,
+  /** `edit` finished with nothing changed; the file was not written. */
+  nothingChanged: 9,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ErrorDetails {
+  hint?: string | undefined;
+  cause?: unknown;
+}
+
+/** Base class of every error vaultfile raises on purpose. */
+export class VaultfileError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+
+  constructor(code: string, exitCode: ExitCodeValue, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = details.hint;
+  }
+}
+
+export class UsageError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_USAGE", ExitCode.usage, message, details);
+  }
+}
+
+/** Thrown by `get` and friends for a name the vault does not hold. */
+export class SecretNotFoundError extends VaultfileError {
+  readonly secretName: string;
+  readonly suggestions: readonly string[];
+  constructor(name: string, suggestions: readonly string[] = []) {
+    super("E_NOT_FOUND", ExitCode.notFound, `no secret named ${name}`, {
+      hint: suggestions.length > 0 ? `did you mean ${suggestions.join(" or ")}?` : "run `vaultfile status` to list the secrets",
+    });
+    this.secretName = name;
+    this.suggestions = suggestions;
+  }
+}
+
+export class NotFoundError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_NOT_FOUND", ExitCode.notFound, message, details);
+  }
+}
+
+/** No identity was found at all. */
+export class NoIdentityError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_NO_KEY", ExitCode.decryption, message, details);
+  }
+}
+
+/** Identities were found, but none of them is a recipient of the file. */
+export class WrongKeyError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_WRONG_KEY", ExitCode.decryption, message, details);
+  }
+}
+
+/** A value or the data key failed to decrypt although a key matched: the ciphertext was altered. */
+export class DecryptionError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_DECRYPT", ExitCode.integrity, message, details);
+  }
+}
+
+/** The sops MAC, vaultfile's name seal, or the recipients check failed. */
+export class IntegrityError extends VaultfileError {
+  constructor(code: "E_MAC" | "E_SEAL" | "E_RECIPIENTS" | "E_TAMPERED", message: string, details?: ErrorDetails) {
+    super(code, ExitCode.integrity, message, details);
+  }
+}
+
+/** The sops MAC is valid but the seal is missing or stale: the file was last written by another sops tool. */
+export class StaleSealError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_SEAL_STALE", ExitCode.integrity, message, details);
+  }
+}
+
+/** The file is not a well-formed vault / sops file. `line` and `column` are 1-based when known. */
+export class FormatError extends VaultfileError {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(message: string, details: ErrorDetails & { line?: number | undefined; column?: number | undefined } = {}) {
+    const where = details.line === undefined ? "" : ` (line ${details.line}${details.column === undefined ? "" : `, column ${details.column}`})`;
+    super("E_FORMAT", ExitCode.invalidInput, message + where, details);
+    this.line = details.line;
+    this.column = details.column;
+  }
+}
+
+/** A user-supplied input (name, date, duration, value) is invalid. */
+export class InvalidInputError extends VaultfileError {
+  constructor(code: "E_NAME" | "E_DATE" | "E_DURATION" | "E_VALUE" | "E_RECIPIENT" | "E_IDENTITY" | "E_INPUT", message: string, details?: ErrorDetails) {
+    super(code, ExitCode.invalidInput, message, details);
+  }
+}
+
+export class IoError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_IO", ExitCode.io, message, details);
+  }
+}
+
+export class ConflictError extends VaultfileError {
+  constructor(code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT", message: string, details?: ErrorDetails) {
+    super(code, ExitCode.conflict, message, details);
+  }
+}
+
+/** Turns a Node.js system error into an {@link IoError} naming the file, without its contents. */
+export function ioErrorFrom(err: unknown, action: string, path: string): VaultfileError {
+  if (err instanceof VaultfileError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, [string, string | undefined]> = {
+    ENOENT: ["does not exist", undefined],
+    EACCES: ["permission denied", "check the file's and its folder's permissions"],
+    EPERM: ["operation not permitted", "check the file's and its folder's permissions"],
+    EISDIR: ["is a directory", "pass the path of a file with -f"],
+    ENOTDIR: ["a parent is not a directory", undefined],
+    ENOSPC: ["no space left on device", "free some disk space and try again; the file was not changed"],
+    EROFS: ["read-only file system", undefined],
+    EDQUOT: ["disk quota exceeded", "free some space and try again; the file was not changed"],
+  };
+  const [reason, hint] = (code && reasons[code]) || [code ?? "unknown error", undefined];
+  return new IoError(`cannot ${action} ${path}: ${reason}`, { hint, cause: err });
+}

@@ -1,0 +1,91 @@
+/**
+ * How sops turns a leaf into bytes (for encryption and for the MAC) and back. Mirrors sops's `ToBytes` and the
+ * per-type parsing in `aes/cipher.go`: ints in decimal, floats as Go's `FormatFloat(v, 'f', -1, 64)`, booleans
+ * as `True`/`False`.
+ */
+import { FormatError } from "../errors.js";
+import type { SopsValueType } from "./enc.js";
+
+/** A scalar as it appears in the decrypted tree. `bigint` holds integers beyond 2^53 exactly. */
+export type Scalar = string | number | bigint | boolean | null;
+
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest representation that round-trips, never exponent. */
+export function formatGoFloat(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  if (Object.is(v, -0)) return "-0";
+  const s = String(v);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  const [, sign, lead, frac = "", expText] = m as unknown as [string, string, string, string | undefined, string];
+  const digits = lead + frac;
+  const exp = Number(expText);
+  const point = 1 + exp; // position of the decimal point within `digits`
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** The sops type name for a scalar found in a tree. */
+export function sopsTypeOf(v: Exclude<Scalar, null>, isFloat: boolean): SopsValueType {
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  return isFloat || !Number.isInteger(v) ? "float" : "int";
+}
+
+/** The bytes sops hashes and encrypts for a scalar (`ToBytes`). `null` is empty. */
+export function scalarToBytes(v: Scalar, type: SopsValueType): Uint8Array {
+  if (v === null) return new Uint8Array(0);
+  switch (type) {
+    case "bool":
+      return utf8.encode(v === true || v === "True" ? "True" : "False");
+    case "float":
+      return utf8.encode(typeof v === "number" ? formatGoFloat(v) : String(v));
+    case "int":
+      return utf8.encode(typeof v === "number" ? formatGoFloat(v) : String(v));
+    default:
+      return utf8.encode(String(v));
+  }
+}
+
+/** Parses decrypted bytes back into a scalar of the given sops type. */
+export function bytesToScalar(b: Uint8Array, type: SopsValueType, where: string): Scalar {
+  let text: string;
+  try {
+    text = utf8Strict.decode(b);
+  } catch {
+    if (type === "bytes") return Buffer.from(b).toString("latin1");
+    throw new FormatError(`decrypted value at ${where} is not valid UTF-8`);
+  }
+  switch (type) {
+    case "str":
+    case "comment":
+    case "time":
+    case "bytes":
+      return text;
+    case "int": {
+      if (!/^[-+]?\d+$/.test(text)) throw new FormatError(`decrypted int at ${where} is not an integer`);
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? n : BigInt(text);
+    }
+    case "float": {
+      const special: Record<string, number> = { "+Inf": Infinity, "-Inf": -Infinity, NaN: NaN };
+      const n = text in special ? special[text]! : Number(text);
+      if (Number.isNaN(n) && text !== "NaN") throw new FormatError(`decrypted float at ${where} is not a number`);
+      return n;
+    }
+    case "bool":
+      if (text === "True") return true;
+      if (text === "False") return false;
+      throw new FormatError(`decrypted bool at ${where} is neither True nor False`);
+  }
+}
+
+export function utf8Bytes(s: string): Uint8Array {
+  return utf8.encode(s);
+}

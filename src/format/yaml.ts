@@ -1,0 +1,209 @@
+/**
+ * The YAML side of a sops file: parse text into a comment- and order-preserving `yaml` Document, read the `sops`
+ * metadata block, walk the data tree leaf by leaf in document order, and print the document back the way sops and
+ * vaultfile write it. No cryptography here.
+ */
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from "yaml";
+import { FormatError } from "../errors.js";
+import { compileRules, type EncryptionRules } from "./rules.js";
+
+export interface AgeStanzaEntry {
+  recipient: string;
+  enc: string;
+}
+
+/** The parts of the `sops` block vaultfile reads. Unknown keys are preserved untouched in the document. */
+export interface SopsMetadata {
+  age: AgeStanzaEntry[];
+  lastModified: string;
+  mac: string | undefined;
+  rules: EncryptionRules;
+  macOnlyEncrypted: boolean;
+  version: string | undefined;
+  /** Key sources vaultfile cannot use (kms, pgp, …) that hold entries. */
+  otherKeySources: string[];
+}
+
+export const SOPS_KEY = "sops";
+
+export const PARSE_OPTIONS = { intAsBigInt: true, uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
+/** Parses YAML text. Syntax errors, duplicate keys and non-mapping roots become a {@link FormatError} with the position. */
+export function parseYaml(text: string, file: string): Document.Parsed {
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const what = first.code === "DUPLICATE_KEY" ? "duplicate key" : "invalid YAML";
+    throw new FormatError(`${what} in ${file}`, {
+      line: pos?.line,
+      column: pos?.col,
+      hint: first.code === "DUPLICATE_KEY" ? "each name may appear once in a mapping" : "fix the syntax near that position",
+      cause: first,
+    });
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new FormatError(`${file} is not a YAML mapping`, { hint: "a sops file is a mapping with a `sops` key at the top level", ...lineOf(doc.contents, text) });
+  }
+  return doc;
+}
+
+/** A child node of a mapping (the `yaml` typings of `get(key, true)` are too narrow to be useful). */
+export function getNode(map: unknown, key: string): unknown {
+  return isMap(map) ? (map as YAMLMap).get(key, true) : undefined;
+}
+
+/** 1-based line and column of a node, for error messages. */
+export function lineOf(node: YamlNode | null | undefined, text: string): { line?: number; column?: number } {
+  const start = node?.range?.[0];
+  if (start === undefined) return {};
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < start && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: start - last };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : v === undefined || v === null ? undefined : String(v);
+}
+
+/** Reads and checks the `sops` block. */
+export function readMetadata(doc: Document.Parsed, file: string, text: string): SopsMetadata {
+  const root = doc.contents as YAMLMap | null;
+  const node = root?.get(SOPS_KEY, true) as YamlNode | undefined;
+  if (!isMap(node)) {
+    throw new FormatError(`${file} has no sops metadata block`, {
+      hint: "it is not an encrypted sops file; create a vault with `vaultfile init`",
+      ...lineOf(node ?? root, text),
+    });
+  }
+  const meta = node.toJSON() as Record<string, unknown>;
+  const version = str(meta.version);
+  if (version !== undefined && !/^3\.\d+(\.\d+)?([-+].*)?$/.test(version)) {
+    throw new FormatError(`unsupported sops version ${version} in ${file}`, { hint: "vaultfile reads files written by sops 3.x", ...lineOf(getNode(node, "version") as YamlNode, text) });
+  }
+  const ageList = meta.age ?? [];
+  if (!Array.isArray(ageList)) throw new FormatError(`sops.age in ${file} is not a list`, lineOf(getNode(node, "age") as YamlNode, text));
+  const age: AgeStanzaEntry[] = ageList.map((e: unknown, i: number) => {
+    const o = e as Record<string, unknown> | null;
+    if (!o || typeof o.recipient !== "string" || typeof o.enc !== "string") {
+      throw new FormatError(`sops.age item ${i + 1} in ${file} needs a recipient and an enc`, lineOf(getNode(node, "age") as YamlNode, text));
+    }
+    return { recipient: o.recipient.trim(), enc: o.enc };
+  });
+  const lastModified = str(meta.lastmodified);
+  if (lastModified === undefined) throw new FormatError(`sops.lastmodified is missing in ${file}`, lineOf(node, text));
+  const otherKeySources = ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp", "key_groups"].filter((k) => {
+    const v = meta[k];
+    return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== "";
+  });
+  const rules: EncryptionRules = {
+    unencryptedSuffix: str(meta.unencrypted_suffix),
+    encryptedSuffix: str(meta.encrypted_suffix),
+    unencryptedRegex: str(meta.unencrypted_regex),
+    encryptedRegex: str(meta.encrypted_regex),
+  };
+  if (Object.values(rules).filter((v) => v !== undefined).length > 1) {
+    throw new FormatError(`${file} sets more than one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex`);
+  }
+  return { age, lastModified, mac: str(meta.mac), rules, macOnlyEncrypted: meta.mac_only_encrypted === true, version, otherKeySources };
+}
+
+/** Go's `time.Format(time.RFC3339)` of a parsed RFC 3339 time: sops's MAC associated data. */
+export function macAdditionalData(lastModified: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d:\d\d)(?:\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.exec(lastModified.trim());
+  if (!m) return lastModified;
+  const zone = m[3]!.toUpperCase() === "Z" || m[3] === "+00:00" || m[3] === "-00:00" ? "Z" : m[3]!;
+  return `${m[1]}T${m[2]}${zone}`;
+}
+
+/** What the walker reports for every scalar leaf of the data tree. */
+export interface Leaf {
+  node: Scalar;
+  path: readonly string[];
+  encrypted: boolean;
+}
+
+export interface TreeVisitor {
+  map?(size: number): void;
+  seq?(size: number): void;
+  key?(name: string): void;
+  leaf(leaf: Leaf): void;
+}
+
+/**
+ * Walks the data tree (every top-level key but `sops`) depth first in document order, as sops does, telling the
+ * visitor about maps, keys, lists and leaves. List items add nothing to the path.
+ */
+export function walkTree(doc: Document, rules: EncryptionRules, visitor: TreeVisitor, text = ""): void {
+  const shouldEncrypt = compileRules(rules);
+  const root = doc.contents;
+  if (!isMap(root)) return;
+  const items = root.items.filter((p) => keyName(p.key, text) !== SOPS_KEY);
+  visitor.map?.(items.length);
+  for (const pair of items) {
+    const name = keyName(pair.key, text);
+    visitor.key?.(name);
+    visit(pair.value as YamlNode | null, [name]);
+  }
+
+  function visit(node: YamlNode | null, path: string[]): void {
+    if (node === null || node === undefined) {
+      // `key:` with nothing after it is a null leaf.
+      visitor.leaf({ node: new Scalar(null), path, encrypted: shouldEncrypt(path) });
+      return;
+    }
+    if (isAlias(node)) throw new FormatError(`YAML aliases are not supported (at ${path.join(".")})`, lineOf(node, text));
+    if (isMap(node)) {
+      visitor.map?.(node.items.length);
+      for (const pair of node.items) {
+        const name = keyName(pair.key, text);
+        visitor.key?.(name);
+        visit(pair.value as YamlNode | null, [...path, name]);
+      }
+      return;
+    }
+    if (isSeq(node)) {
+      visitor.seq?.(node.items.length);
+      for (const item of node.items) visit(item as YamlNode | null, path);
+      return;
+    }
+    if (isScalar(node)) {
+      visitor.leaf({ node, path, encrypted: shouldEncrypt(path) });
+      return;
+    }
+    throw new FormatError(`unsupported YAML node at ${path.join(".")}`, lineOf(node, text));
+  }
+}
+
+function keyName(key: unknown, text: string): string {
+  if (isScalar(key)) {
+    const v = key.value;
+    if (v === null || typeof v === "object") throw new FormatError("mapping keys must be plain strings", lineOf(key, text));
+    return String(v);
+  }
+  if (typeof key === "string") return key;
+  throw new FormatError("mapping keys must be plain strings", lineOf(key as YamlNode, text));
+}
+
+/**
+ * Prints a document as vaultfile writes it: no line folding (an ENC[] string stays on one line), sequences in the
+ * style the file already uses (sops writes `key:\n- item`).
+ */
+export function printYaml(doc: Document, indentSeq: boolean): string {
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq, flowCollectionPadding: false });
+}
+
+/** Detects whether block sequences in `text` are indented under their key (`key:\n  - a`) or not (`key:\n- a`). */
+export function detectIndentSeq(text: string): boolean {
+  const m = /^( *)[^\s#-][^\n]*:[ \t]*\n( *)- /m.exec(text);
+  if (!m) return false;
+  return m[2]!.length > m[1]!.length;
+}
+
+export { Document, Scalar, YAMLMap, YAMLSeq, isMap, isSeq, isScalar };

@@ -1,0 +1,14 @@
+/**
+ * vaultfile's library API. Everything a program needs is re-exported here; the modules behind it are internal.
+ */
+export { openVault, updateVault, Vault, Secret, readVaultText } from "./vault/vault.js";
+export type { VaultOptions, SetOptions, ExpiryEntry, ValidationResult } from "./vault/vault.js";
+export { SopsFile, SOPS_VERSION } from "./vault/sops-file.js";
+export type { KeySearch, SealState } from "./vault/sops-file.js";
+export { parseDate, parseDuration, addDuration, daysUntil, statusOf, formatTimestamp, checkSecretName, DEFAULT_WARN_DAYS } from "./vault/policy.js";
+export type { Duration, ExpiryStatus } from "./vault/policy.js";
+export { findIdentities, defaultKeyFile, sopsKeyFile } from "./io/keys.js";
+export type { KeySourceOptions } from "./io/keys.js";
+export { parseIdentities, recipientOf, recipientKind } from "./crypto/identities.js";
+export type { Identity, KeyKind } from "./crypto/identities.js";
+export * from "./errors.js";

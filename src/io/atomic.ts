@@ -1,0 +1,83 @@
+/**
+ * Crash-safe file replacement: write a temp file in the same folder, fsync it, rename it over the target, fsync
+ * the folder. A reader sees the old file or the new one, never a mix. The target's mode is kept.
+ */
+import { closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import { ioErrorFrom } from "../errors.js";
+
+export interface AtomicWriteOptions {
+  /** Mode for a new file; an existing file keeps its own. */
+  mode?: number;
+  /** Fail if the target exists (O_EXCL semantics for the final name). */
+  exclusive?: boolean;
+}
+
+/** Prefix of vaultfile's temp files, so stale ones from a crash can be recognised. */
+export const TEMP_PREFIX = ".vaultfile-tmp-";
+
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${randomBytes(6).toString("hex")}`);
+}
+
+export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
+  let mode = opts.mode ?? 0o644;
+  try {
+    const st = statSync(target);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (opts.exclusive) throw Object.assign(new Error("exists"), { code: "EEXIST" });
+    mode = st.mode & 0o7777;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw ioErrorFrom(err, "write", target);
+  }
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* it may not exist */
+    }
+    throw ioErrorFrom(err, "write", target);
+  }
+  fsyncDir(dirname(target));
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself has happened.
+  }
+}
+
+/** Creates a file that must not exist yet, with `mode` (0600 for keys and exports). */
+export function writeFileExclusive(target: string, data: string, mode = 0o600): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (err) {
+    throw ioErrorFrom(err, "create", target);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

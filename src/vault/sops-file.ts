@@ -1,0 +1,415 @@
+/**
+ * A decrypted sops file: the editable YAML document, its data key, and the plaintext of every encrypted leaf.
+ * Opening verifies every value, the sops MAC and vaultfile's name seal; saving re-encrypts only what changed and
+ * recomputes `lastmodified`, the MAC and the seal. Works for any sops YAML file with age recipients, not only
+ * vaults (the `decrypt` command uses it directly).
+ */
+import { timingSafeEqual } from "node:crypto";
+import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
+import { deriveKey, generateDataKey, hmac, open, seal } from "../crypto/aead.js";
+import { unwrapDataKey, wrapDataKey } from "../crypto/age.js";
+import { checkRecipient, type Identity } from "../crypto/identities.js";
+import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
+import { MacBuilder } from "../format/mac.js";
+import { additionalData, type EncryptionRules } from "../format/rules.js";
+import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
+import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
+import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
+
+/** The sops version vaultfile writes into new files: one whose format it matches. */
+export const SOPS_VERSION = "3.9.4";
+
+/** The rule vaultfile writes: only `value` leaves are encrypted. */
+export const VAULT_RULES: EncryptionRules = { encryptedRegex: "^value$" };
+
+export interface PlainLeaf {
+  value: ScalarValue;
+  type: SopsValueType;
+  bytes: Uint8Array;
+}
+
+/** Where the identities were looked for, for the "no key fits" message. */
+export interface KeySearch {
+  identities: Identity[];
+  searched: string[];
+}
+
+export type SealState = "valid" | "stale";
+
+export class SopsFile {
+  /** Plaintext of each encrypted scalar node, keyed by node identity: unchanged nodes keep their ENC[] text. */
+  private readonly plain = new Map<Scalar, PlainLeaf>();
+  private dirty = false;
+
+  private constructor(
+    readonly doc: Document,
+    readonly file: string,
+    public meta: SopsMetadata,
+    private dataKey: Uint8Array,
+    readonly indentSeq: boolean,
+    public sealState: SealState,
+  ) {}
+
+  /** Parses, unwraps the data key, decrypts every value and checks the MAC and seal. */
+  static async open(text: string, file: string, keys: KeySearch): Promise<SopsFile> {
+    const doc = parseYaml(text, file);
+    const meta = readMetadata(doc, file, text);
+    if (meta.age.length === 0) {
+      const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
+      throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
+    }
+    if (keys.identities.length === 0) {
+      throw new NoIdentityError(`no age identity found to open ${file}`, {
+        hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => a.recipient).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
+      });
+    }
+    const dataKey = await unwrapDataKey(meta.age, keys.identities);
+    if (!dataKey) {
+      throw new WrongKeyError(`none of your age identities can open ${file}`, {
+        hint: `tried ${keys.identities.length} key(s) from: ${[...new Set(keys.identities.map((i) => i.source))].join(", ")}. The file is encrypted to: ${meta.age.map((a) => a.recipient).join(", ")}. Ask a recipient to run \`vaultfile recipients add\` for your public key`,
+      });
+    }
+    const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
+    sf.decryptAll(text);
+    return sf;
+  }
+
+  /** A new, empty sops document with vaultfile's rules; `init` fills it. */
+  static async create(file: string, recipients: readonly string[], build: (doc: Document) => void): Promise<SopsFile> {
+    const doc = new Document(new YAMLMap());
+    build(doc);
+    const dataKey = generateDataKey();
+    const meta: SopsMetadata = {
+      age: [],
+      lastModified: "",
+      mac: undefined,
+      rules: VAULT_RULES,
+      macOnlyEncrypted: false,
+      version: SOPS_VERSION,
+      otherKeySources: [],
+    };
+    const sops = new YAMLMap();
+    sops.set("age", new YAMLSeq());
+    sops.set("lastmodified", quoted(""));
+    sops.set("mac", new Scalar(""));
+    sops.set("encrypted_regex", new Scalar("^value$"));
+    sops.set("version", new Scalar(SOPS_VERSION));
+    (doc.contents as YAMLMap).set(SOPS_KEY, sops);
+    const sf = new SopsFile(doc, file, meta, dataKey, false, "valid");
+    for (const r of recipients) await sf.addRecipient(r);
+    sf.dirty = true;
+    return sf;
+  }
+
+  /** Walks the tree once: decrypts each encrypted leaf, feeds the MAC and the seal. */
+  private decryptAll(text: string): void {
+    const mac = new MacBuilder(this.meta.macOnlyEncrypted);
+    const sealer = this.newSealer();
+    walkTree(
+      this.doc,
+      this.meta.rules,
+      {
+        map: (size) => sealer.enc.push({ kind: "map", size }),
+        seq: (size) => sealer.enc.push({ kind: "seq", size }),
+        key: (name) => sealer.enc.push({ kind: "key", name }),
+        leaf: (leaf) => {
+          const p = this.readLeaf(leaf, text);
+          if (p === null) {
+            sealer.enc.push({ kind: "null" });
+            return;
+          }
+          mac.add(p.bytes, leaf.encrypted);
+          sealer.enc.push({ kind: "leaf", type: p.type, encrypted: leaf.encrypted, bytes: p.bytes });
+        },
+      },
+      text,
+    );
+    this.verifyMac(mac.digest(), sealer.finish(this.meta.lastModified), text);
+  }
+
+  /** The plaintext of one leaf; decrypts and remembers encrypted ones. `null` for YAML nulls. */
+  private readLeaf(leaf: Leaf, text: string): PlainLeaf | null {
+    const v = leaf.node.value as ScalarValue | undefined;
+    if (v === null || v === undefined) return null;
+    const where = leaf.path.join(".");
+    if (leaf.encrypted && v !== "") {
+      if (!looksEncrypted(v)) {
+        throw new FormatError(`${where} holds a plaintext value where sops expects an encrypted one`, {
+          ...lineOf(leaf.node, text),
+          hint: "never write values into the file by hand; use `vaultfile set` (and rotate this secret: it was exposed in clear)",
+        });
+      }
+      const enc = parseEncryptedValue(v, where);
+      const bytes = open(this.dataKey, enc, additionalData(leaf.path));
+      if (!bytes) {
+        throw new DecryptionError(`the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`, {
+          hint: "the file was changed outside vaultfile; restore it from git",
+        });
+      }
+      const value = bytesToScalar(bytes, enc.type, where);
+      // Hash what sops hashes: the value re-encoded from its type (floats normalise, e.g. "1.50" → "1.5").
+      const p: PlainLeaf = { value, type: enc.type, bytes: enc.type === "str" ? bytes : scalarToBytes(value, enc.type) };
+      this.plain.set(leaf.node, p);
+      return p;
+    }
+    return clearLeaf(v);
+  }
+
+  private verifyMac(digest: string, expectedSeal: Uint8Array, text: string): void {
+    const sopsNode = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
+    const where = lineOf(getNode(sopsNode, "mac") as Scalar | undefined, text);
+    if (!this.meta.mac) throw new IntegrityError("E_MAC", `${this.file} has no MAC`, { hint: "the sops block was damaged; restore the file from git" });
+    const enc = parseEncryptedValue(this.meta.mac, "sops.mac");
+    const stored = open(this.dataKey, enc, macAdditionalData(this.meta.lastModified));
+    if (!stored) {
+      throw new IntegrityError("E_MAC", `the MAC of ${this.file} does not decrypt: the MAC or lastmodified was altered`, { hint: "restore the file from git", ...where });
+    }
+    const computed = utf8Bytes(digest);
+    if (stored.length !== computed.length || !timingSafeEqual(stored, computed)) {
+      throw new IntegrityError("E_MAC", `MAC mismatch in ${this.file}: its contents were changed outside sops/vaultfile`, {
+        hint: "a value, a metadata field or their order was edited by hand; restore the file from git",
+      });
+    }
+    this.sealState = enc.iv.length === expectedSeal.length && timingSafeEqual(enc.iv, expectedSeal) ? "valid" : "stale";
+  }
+
+  private newSealer(): { enc: SealEncoder; finish(lastModified: string): Uint8Array } {
+    const h = hmac(deriveKey(this.dataKey, SEAL_CONTEXT));
+    const enc = new SealEncoder((chunk) => h.update(chunk));
+    return {
+      enc,
+      finish: (lastModified) => {
+        enc.push({ kind: "key", name: "lastmodified" });
+        enc.push({ kind: "leaf", type: "str", encrypted: false, bytes: utf8Bytes(macAdditionalData(lastModified)) });
+        return h.digest();
+      },
+    };
+  }
+
+  /** The decrypted value of an encrypted scalar node, or `undefined` when the node is not encrypted. */
+  plaintextOf(node: Scalar): PlainLeaf | undefined {
+    return this.plain.get(node);
+  }
+
+  /**
+   * Puts a string into an encrypted leaf. Unchanged plaintext keeps its ciphertext byte for byte; a changed one gets
+   * a fresh random IV. An empty string is stored as `''`, as sops does.
+   */
+  setEncryptedString(node: Scalar, path: readonly string[], value: string): void {
+    const old = this.plain.get(node);
+    if (old && old.type === "str" && old.value === value) return;
+    const bytes = utf8Bytes(value);
+    if (value === "") {
+      node.value = "";
+      node.type = Scalar.QUOTE_SINGLE;
+    } else {
+      node.value = formatEncryptedValue(seal(this.dataKey, bytes, additionalData(path), "str"));
+      node.type = Scalar.PLAIN;
+    }
+    this.plain.set(node, { value, type: "str", bytes });
+    this.dirty = true;
+  }
+
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** The recipients the data key is wrapped for. */
+  get ageRecipients(): string[] {
+    return this.meta.age.map((a) => a.recipient);
+  }
+
+  /** Wraps the current data key for one more recipient (only the `sops.age` list changes). */
+  async addRecipient(recipient: string): Promise<void> {
+    checkRecipient(recipient, recipient);
+    if (this.meta.age.some((a) => a.recipient === recipient)) return;
+    const entry: AgeStanzaEntry = { recipient, enc: await wrapDataKey(this.dataKey, recipient) };
+    this.meta.age.push(entry);
+    this.ageList().add(stanzaNode(entry));
+    this.dirty = true;
+  }
+
+  /**
+   * Drops a recipient, then rolls the data key: a new key, every encrypted value re-encrypted, the key wrapped anew
+   * for each remaining recipient. The removed holder knew the old key, so nothing encrypted under it may stay.
+   */
+  async removeRecipient(recipient: string): Promise<void> {
+    const remaining = this.meta.age.filter((a) => a.recipient !== recipient).map((a) => a.recipient);
+    if (remaining.length === this.meta.age.length) return;
+    this.dataKey = generateDataKey();
+    for (const [node, p] of this.plain) {
+      if (p.value === null || node.value === "") continue;
+      node.value = formatEncryptedValue(seal(this.dataKey, p.bytes, additionalData(this.pathOf(node)), p.type));
+    }
+    this.meta.age = [];
+    const list = this.ageList();
+    list.items = [];
+    for (const r of remaining) await this.addRecipient(r);
+    this.dirty = true;
+  }
+
+  private ageList(): YAMLSeq {
+    const sops = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
+    let list = getNode(sops, "age") as YAMLSeq | undefined;
+    if (!(list instanceof YAMLSeq)) {
+      list = new YAMLSeq();
+      sops.set("age", list);
+    }
+    return list;
+  }
+
+  /** Finds the key path of a node by walking the tree (only used when rolling the data key). */
+  private pathOf(target: Scalar): string[] {
+    let found: string[] | undefined;
+    walkTree(this.doc, this.meta.rules, {
+      leaf: (leaf) => {
+        if (leaf.node === target) found = [...leaf.path];
+      },
+    });
+    if (!found) throw new Error("internal: encrypted node not in tree");
+    return found;
+  }
+
+  /** Drops plaintext remembered for nodes no longer in the document (after deletions). */
+  forget(node: Scalar): void {
+    this.plain.delete(node);
+  }
+
+  /**
+   * Prints the file: `lastmodified` = `now`, a new MAC over the current tree, sealed. Encrypted leaves that were not
+   * changed keep their text. New string leaves on encrypted paths must have gone through {@link setEncryptedString}.
+   */
+  serialize(now: Date): string {
+    const lastModified = rfc3339(now);
+    const mac = new MacBuilder(this.meta.macOnlyEncrypted);
+    const sealer = this.newSealer();
+    walkTree(this.doc, this.meta.rules, {
+      map: (size) => sealer.enc.push({ kind: "map", size }),
+      seq: (size) => sealer.enc.push({ kind: "seq", size }),
+      key: (name) => sealer.enc.push({ kind: "key", name }),
+      leaf: (leaf) => {
+        const v = leaf.node.value as ScalarValue | undefined;
+        if (v === null || v === undefined) {
+          sealer.enc.push({ kind: "null" });
+          return;
+        }
+        let p: PlainLeaf;
+        if (leaf.encrypted && v !== "") {
+          const known = this.plain.get(leaf.node);
+          if (!known) throw new Error(`internal: ${leaf.path.join(".")} is on an encrypted path but was never encrypted`);
+          p = known;
+        } else {
+          p = clearLeaf(v);
+        }
+        mac.add(p.bytes, leaf.encrypted);
+        sealer.enc.push({ kind: "leaf", type: p.type, encrypted: leaf.encrypted, bytes: p.bytes });
+      },
+    });
+    const iv = sealer.finish(lastModified);
+    const macValue = formatEncryptedValue(seal(this.dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str", iv));
+    const sops = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
+    setScalar(sops, "lastmodified", lastModified, true);
+    setScalar(sops, "mac", macValue, false);
+    this.meta.lastModified = lastModified;
+    this.meta.mac = macValue;
+    this.sealState = "valid";
+    this.dirty = false;
+    return printYaml(this.doc, this.indentSeq);
+  }
+
+  /**
+   * The decrypted document as YAML (what `sops -d` prints): comments and order kept, no `sops` block. Encrypted
+   * nodes are swapped for their plaintext while printing and restored afterwards.
+   */
+  decryptedYaml(): string {
+    const root = this.doc.contents as YAMLMap;
+    const sopsIndex = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === SOPS_KEY);
+    const sopsPair = sopsIndex >= 0 ? root.items.splice(sopsIndex, 1)[0] : undefined;
+    const saved: [Scalar, unknown, Scalar["type"]][] = [];
+    try {
+      for (const [node, p] of this.plain) {
+        saved.push([node, node.value, node.type]);
+        node.value = p.value;
+        node.type = undefined;
+      }
+      return printYaml(this.doc, this.indentSeq);
+    } finally {
+      for (const [node, value, type] of saved) {
+        node.value = value;
+        node.type = type;
+      }
+      if (sopsPair) root.items.splice(sopsIndex, 0, sopsPair);
+    }
+  }
+
+  /** The decrypted data tree as plain JavaScript values (no `sops` block). */
+  toPlain(): Record<string, unknown> {
+    const convert = (node: unknown): unknown => {
+      if (node instanceof Scalar) {
+        const p = this.plain.get(node);
+        const v = p ? p.value : node.value;
+        // Integers are parsed as bigint so that 64-bit values stay exact; give plain numbers where they fit.
+        return typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+      }
+      if (node instanceof YAMLMap) {
+        const o: Record<string, unknown> = {};
+        for (const pair of node.items) o[String(pair.key instanceof Scalar ? pair.key.value : pair.key)] = convert(pair.value);
+        return o;
+      }
+      if (node instanceof YAMLSeq) return node.items.map(convert);
+      return node ?? null;
+    };
+    const out = convert(this.doc.contents) as Record<string, unknown>;
+    delete out[SOPS_KEY];
+    return out;
+  }
+
+  /** Moves the `sops` block to the end of the document, where sops keeps it. */
+  keepMetadataLast(): void {
+    const root = this.doc.contents as YAMLMap;
+    const i = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === SOPS_KEY);
+    if (i >= 0 && i !== root.items.length - 1) root.items.push(...root.items.splice(i, 1));
+  }
+}
+
+/** A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. */
+function clearLeaf(v: ScalarValue): PlainLeaf {
+  const type = typeof v === "object" || v === null ? "str" : sopsTypeOf(v, false);
+  return { value: v, type, bytes: scalarToBytes(v, type) };
+}
+
+function setScalar(map: YAMLMap, key: string, value: string, quote: boolean): void {
+  const existing = getNode(map, key) as Scalar | undefined;
+  if (existing instanceof Scalar) {
+    existing.value = value;
+    // Keep the file's own quoting of lastmodified (sops writes it bare in older versions).
+    if (quote && existing.type === undefined) existing.type = Scalar.QUOTE_DOUBLE;
+  } else {
+    map.set(key, quote ? quoted(value) : new Scalar(value));
+  }
+}
+
+function quoted(value: string): Scalar {
+  const s = new Scalar(value);
+  s.type = Scalar.QUOTE_DOUBLE;
+  return s;
+}
+
+function stanzaNode(entry: AgeStanzaEntry): YAMLMap {
+  const m = new YAMLMap();
+  m.set("recipient", new Scalar(entry.recipient));
+  const enc = new Scalar(entry.enc);
+  enc.type = Scalar.BLOCK_LITERAL;
+  m.set("enc", enc);
+  return m;
+}
+
+/** RFC 3339 in UTC with seconds, as sops writes `lastmodified`. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

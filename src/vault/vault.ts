@@ -1,0 +1,645 @@
+/**
+ * The vault: named secrets with lifecycle metadata, the required names, and the named recipients, stored in a sops
+ * file. This is the library API (design.md §4); the CLI is a thin layer over it.
+ */
+import { readFileSync } from "node:fs";
+import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NotFoundError, SecretNotFoundError, StaleSealError } from "../errors.js";
+import { checkRecipient, recipientKind } from "../crypto/identities.js";
+import { getNode, lineOf, SOPS_KEY } from "../format/yaml.js";
+import { findIdentities, type KeySourceOptions } from "../io/keys.js";
+import { acquireLock, type Lock } from "../io/lock.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { SopsFile, VAULT_RULES } from "./sops-file.js";
+import {
+  addDuration,
+  checkRecipientName,
+  checkSecretName,
+  closestNames,
+  daysUntil,
+  DEFAULT_WARN_DAYS,
+  formatTimestamp,
+  isDue,
+  parseDate,
+  parseDuration,
+  statusOf,
+  type Duration,
+  type ExpiryStatus,
+} from "./policy.js";
+
+export interface VaultOptions extends KeySourceOptions {
+  /** The clock; inject one for deterministic expiry. Defaults to the system time. */
+  now?: () => Date;
+  /** Days below which a secret counts as expiring soon (default 30). */
+  warnDays?: number;
+  /**
+   * Open a file whose sops MAC is valid but whose name seal is missing or stale (last written by plain sops or
+   * another tool). Saving re-seals it. Without this, such a file is refused with a `StaleSealError`.
+   */
+  acceptStaleSeal?: boolean;
+}
+
+export interface SetOptions {
+  type?: string | undefined;
+  description?: string | null | undefined;
+  /** A date, or text as `parseDate` reads it; `null` removes the expiry. */
+  expiresAt?: Date | string | null | undefined;
+  /** A duration from now (`90d`); alternative to `expiresAt`. */
+  expiresIn?: string | undefined;
+  /** Rotation policy (`90d`); `null` removes it. */
+  rotateEvery?: string | null | undefined;
+  /** Add the name to the required list. */
+  required?: boolean | undefined;
+}
+
+export interface ExpiryEntry {
+  /** Whole days left, negative once expired, `null` without expiry (or for a missing required secret). */
+  daysUntilExpiry: number | null;
+  expiresAt: Date | null;
+  status: ExpiryStatus;
+}
+
+export interface ValidationResult {
+  allValid: boolean;
+  /** Required names with no entry. */
+  missing: string[];
+  expired: string[];
+  expiringSoon: string[];
+  /** Past their `rotate_every`: reported, not a failure. */
+  due: string[];
+}
+
+const FIELDS = ["value", "type", "description", "created_at", "rotated_at", "expires_at", "rotate_every"] as const;
+const DEFAULT_TYPE = "generic";
+
+/** One secret, read from the vault. Holds its plaintext value: do not log it. */
+export class Secret {
+  constructor(
+    readonly name: string,
+    readonly value: string,
+    readonly type: string,
+    readonly description: string | null,
+    readonly createdAt: Date | null,
+    readonly rotatedAt: Date | null,
+    readonly expiresAt: Date | null,
+    readonly rotateEvery: Duration | null,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** True once the expiry time has passed. */
+  isExpired(now: Date = this.clock()): boolean {
+    return this.expiresAt !== null && this.expiresAt.getTime() < now.getTime();
+  }
+
+  /** Whole days until expiry (negative once expired), `null` without expiry. */
+  daysUntilExpiry(now: Date = this.clock()): number | null {
+    return this.expiresAt === null ? null : daysUntil(this.expiresAt, now);
+  }
+
+  /** True when `rotate_every` has passed since the last rotation. */
+  isDue(now: Date = this.clock()): boolean {
+    return isDue(this, now);
+  }
+
+  status(now: Date = this.clock(), warnDays = DEFAULT_WARN_DAYS): Exclude<ExpiryStatus, "missing"> {
+    return statusOf(this, now, warnDays);
+  }
+
+  /** Never reveal the value by accident (console.log, JSON.stringify, template strings). */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, type: this.type, description: this.description, createdAt: this.createdAt, rotatedAt: this.rotatedAt, expiresAt: this.expiresAt, rotateEvery: this.rotateEvery?.text ?? null };
+  }
+  toString(): string {
+    return `Secret(${this.name})`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+export class Vault {
+  private lock: Lock | undefined;
+
+  private constructor(
+    readonly path: string,
+    private readonly sf: SopsFile,
+    private diskText: string | undefined,
+    private readonly clock: () => Date,
+    readonly warnDays: number,
+  ) {}
+
+  /** Opens and verifies a vault file. */
+  static async open(path: string, opts: VaultOptions = {}): Promise<Vault> {
+    const text = readVaultText(path);
+    return Vault.fromText(text, path, opts);
+  }
+
+  /** Opens a vault from text already read (the file name is used in messages and by `save`). */
+  static async fromText(text: string, path: string, opts: VaultOptions = {}): Promise<Vault> {
+    const sf = await SopsFile.open(text, path, findIdentities(opts));
+    const v = new Vault(path, sf, text, opts.now ?? (() => new Date()), opts.warnDays ?? DEFAULT_WARN_DAYS);
+    v.checkStructure(text);
+    if (sf.sealState === "stale" && !opts.acceptStaleSeal) {
+      throw new StaleSealError(`${path} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
+        hint: "its sops MAC is valid, so values and their order are as a key holder wrote them; review the names and metadata (`vaultfile decrypt`), then run `vaultfile reseal`",
+      });
+    }
+    return v;
+  }
+
+  /** A new, empty vault encrypted to the named recipients. Not written until {@link save}. */
+  static async create(path: string, recipients: Record<string, string>, opts: VaultOptions = {}): Promise<Vault> {
+    const names = Object.keys(recipients);
+    if (names.length === 0) throw new InvalidInputError("E_RECIPIENT", "a vault needs at least one recipient", { hint: "pass --recipient NAME=age1…, or create a key with `vaultfile keygen`" });
+    const kinds = new Set<string>();
+    for (const [name, key] of Object.entries(recipients)) {
+      checkRecipientName(name);
+      kinds.add(checkRecipient(key, `recipient ${name}`));
+    }
+    if (kinds.size > 1) throw mixedKindsError();
+    const sf = await SopsFile.create(path, Object.values(recipients), (doc) => {
+      const root = doc.contents as YAMLMap;
+      root.set("secrets", new YAMLMap());
+      const req = new YAMLSeq();
+      req.flow = true;
+      root.set("required", req);
+      const rec = new YAMLMap();
+      for (const [name, key] of Object.entries(recipients)) rec.set(name, key);
+      root.set("recipients", rec);
+      root.commentBefore = " Secrets managed with vaultfile: values are encrypted, names and metadata are readable.\n Edit with `vaultfile set/rotate/edit`; do not edit by hand (a MAC covers everything).";
+    });
+    return new Vault(path, sf, undefined, opts.now ?? (() => new Date()), opts.warnDays ?? DEFAULT_WARN_DAYS);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------------------
+
+  private get doc(): Document {
+    return this.sf.doc;
+  }
+
+  private root(): YAMLMap {
+    return this.doc.contents as YAMLMap;
+  }
+
+  private secretsMap(create = false): YAMLMap | undefined {
+    let m: unknown = this.root().get("secrets", true);
+    if (!isMap(m)) {
+      if (!create) return undefined;
+      m = new YAMLMap();
+      this.insertBeforeSops("secrets", m);
+    }
+    return m as YAMLMap;
+  }
+
+  private entry(name: string): YAMLMap | undefined {
+    const e = this.secretsMap()?.get(name, true);
+    return isMap(e) ? (e as YAMLMap) : undefined;
+  }
+
+  /** Secret names in file order. */
+  list(): string[] {
+    return (this.secretsMap()?.items ?? []).map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+  }
+
+  has(name: string): boolean {
+    return this.entry(name) !== undefined;
+  }
+
+  /** The secret with its value; throws {@link SecretNotFoundError} (with close names) when absent. */
+  get(name: string): Secret {
+    const e = this.entry(name);
+    if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
+    const valueNode = getNode(e, "value") as Scalar | undefined;
+    const plain = valueNode ? this.sf.plaintextOf(valueNode) : undefined;
+    const value = plain ? (plain.value as string) : "";
+    const str = (k: string): string | null => {
+      const v = e.get(k);
+      return v === undefined || v === null ? null : String(v);
+    };
+    const date = (k: string): Date | null => {
+      const v = str(k);
+      if (v === null) return null;
+      try {
+        return parseDate(v, `${k} of ${name}`);
+      } catch (err) {
+        throw new FormatError(`secrets.${name}.${k} in ${this.path} is not a valid date`, { ...lineOf(getNode(e, k) as Scalar, ""), cause: err });
+      }
+    };
+    const every = str("rotate_every");
+    let rotateEvery: Duration | null = null;
+    if (every !== null) {
+      try {
+        rotateEvery = parseDuration(every, `rotate_every of ${name}`);
+      } catch (err) {
+        throw new FormatError(`secrets.${name}.rotate_every in ${this.path} is not a valid duration`, { cause: err });
+      }
+    }
+    return new Secret(name, value, str("type") ?? DEFAULT_TYPE, str("description"), date("created_at"), date("rotated_at") ?? date("created_at"), date("expires_at"), rotateEvery, this.clock);
+  }
+
+  /** Every secret, in file order. */
+  secrets(): Secret[] {
+    return this.list().map((n) => this.get(n));
+  }
+
+  /** Names that must be present (`required:`), in file order. */
+  get required(): string[] {
+    const r = this.root().get("required", true);
+    return isSeq(r) ? (r as YAMLSeq).items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+  }
+
+  /** Named recipients (`recipients:`): name → age recipient. */
+  recipients(): Record<string, string> {
+    const r = this.root().get("recipients", true);
+    const out: Record<string, string> = {};
+    if (isMap(r)) for (const p of (r as YAMLMap).items) out[String(isScalar(p.key) ? p.key.value : p.key)] = String(isScalar(p.value) ? p.value.value : p.value);
+    return out;
+  }
+
+  /** Whether the name seal was valid when opened (`stale` only with `acceptStaleSeal`). */
+  get sealState(): "valid" | "stale" {
+    return this.sf.sealState;
+  }
+
+  get now(): Date {
+    return this.clock();
+  }
+
+  // ---- policy --------------------------------------------------------------------------------------------------
+
+  /** Missing required, expired and expiring-soon secrets. `allValid` is false when anything is missing or expired. */
+  validate(opts: { warnDays?: number } = {}): ValidationResult {
+    const warnDays = opts.warnDays ?? this.warnDays;
+    const now = this.clock();
+    const present = new Set(this.list());
+    const missing = this.required.filter((n) => !present.has(n));
+    const expired: string[] = [];
+    const expiringSoon: string[] = [];
+    const due: string[] = [];
+    for (const s of this.secrets()) {
+      const st = s.status(now, warnDays);
+      if (st === "expired") expired.push(s.name);
+      else if (st === "expiring") expiringSoon.push(s.name);
+      if (s.isDue(now)) due.push(s.name);
+    }
+    return { allValid: missing.length === 0 && expired.length === 0, missing, expired, expiringSoon, due };
+  }
+
+  /** Per secret: days until expiry, the expiry date and a status; required-but-absent names appear as `missing`. */
+  expiryReport(opts: { warnDays?: number } = {}): Record<string, ExpiryEntry> {
+    const warnDays = opts.warnDays ?? this.warnDays;
+    const now = this.clock();
+    const out: Record<string, ExpiryEntry> = {};
+    for (const s of this.secrets()) out[s.name] = { daysUntilExpiry: s.daysUntilExpiry(now), expiresAt: s.expiresAt, status: s.status(now, warnDays) };
+    for (const n of this.required) if (!(n in out)) out[n] = { daysUntilExpiry: null, expiresAt: null, status: "missing" };
+    return out;
+  }
+
+  /** Name → value for an environment. `excludeExpired` leaves expired secrets out; `only` picks names. */
+  exportSecrets(opts: { excludeExpired?: boolean; only?: readonly string[] } = {}): Record<string, string> {
+    const names = opts.only ? [...opts.only] : this.list();
+    const out: Record<string, string> = {};
+    const now = this.clock();
+    for (const n of names) {
+      const s = this.get(n);
+      if (opts.excludeExpired && s.isExpired(now)) continue;
+      out[n] = s.value;
+    }
+    return out;
+  }
+
+  /** Puts one secret into an environment (default `process.env`). */
+  addToEnv(name: string, env: Record<string, string | undefined> = process.env): void {
+    env[name] = this.get(name).value;
+  }
+
+  // ---- changing ------------------------------------------------------------------------------------------------
+
+  /**
+   * Creates or updates a secret. A new value is encrypted with a fresh IV and sets `rotated_at`; an unchanged value
+   * keeps its ciphertext. Metadata options that are `undefined` are left as they are.
+   */
+  set(name: string, value: string, opts: SetOptions = {}): Secret {
+    checkSecretName(name);
+    if (typeof value !== "string") throw new InvalidInputError("E_VALUE", `the value of ${name} must be a string`);
+    const now = this.clock();
+    const stamp = formatTimestamp(now);
+    let e = this.entry(name);
+    const isNew = !e;
+    if (!e) {
+      e = new YAMLMap();
+      e.set("value", new Scalar(""));
+      this.secretsMap(true)!.set(name, e);
+      setField(e, "type", opts.type ?? DEFAULT_TYPE, false);
+      if (opts.description) setField(e, "description", opts.description, false);
+      setField(e, "created_at", stamp, true);
+      setField(e, "rotated_at", stamp, true);
+    }
+    const valueNode = getNode(e, "value") as Scalar;
+    const before = this.sf.plaintextOf(valueNode)?.value;
+    this.sf.setEncryptedString(valueNode, ["secrets", name, "value"], value);
+    if (!isNew && before !== value) setField(e, "rotated_at", stamp, true);
+    this.applyMeta(e, name, opts, now);
+    this.sf.markDirty();
+    return this.get(name);
+  }
+
+  /** Changes metadata only (type, description, expiry, policy, required); the value keeps its ciphertext. */
+  update(name: string, opts: SetOptions): Secret {
+    const e = this.entry(name);
+    if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
+    this.applyMeta(e, name, opts, this.clock());
+    this.sf.markDirty();
+    return this.get(name);
+  }
+
+  /**
+   * Replaces a secret's value as a rotation: `rotated_at` = now, and `expires_at` renewed from `rotate_every` when
+   * the secret has a policy (an explicit `expiresAt`/`expiresIn` wins).
+   */
+  rotate(name: string, value: string, opts: Pick<SetOptions, "expiresAt" | "expiresIn"> = {}): Secret {
+    const e = this.entry(name);
+    if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
+    const now = this.clock();
+    this.sf.setEncryptedString(getNode(e, "value") as Scalar, ["secrets", name, "value"], value);
+    setField(e, "rotated_at", formatTimestamp(now), true);
+    const every = e.get("rotate_every");
+    const meta: SetOptions = { ...opts };
+    if (meta.expiresAt === undefined && meta.expiresIn === undefined && every !== undefined && every !== null) meta.expiresIn = String(every);
+    this.applyMeta(e, name, meta, now);
+    this.sf.markDirty();
+    return this.get(name);
+  }
+
+  private applyMeta(e: YAMLMap, name: string, opts: SetOptions, now: Date): void {
+    if (opts.type !== undefined) {
+      if (!/^[a-z0-9][a-z0-9_.-]*$/.test(opts.type)) throw new InvalidInputError("E_INPUT", `invalid type ${JSON.stringify(opts.type)}`, { hint: "a type is a lower-case word such as pypi, docker or generic" });
+      setField(e, "type", opts.type, false);
+    }
+    if (opts.description !== undefined) {
+      if (opts.description === null || opts.description === "") e.delete("description");
+      else setField(e, "description", opts.description, false);
+    }
+    if (opts.expiresAt !== undefined && opts.expiresIn !== undefined) throw new InvalidInputError("E_DATE", "give either an expiry date or a duration, not both");
+    let expires: Date | null | undefined;
+    if (opts.expiresIn !== undefined) expires = addDuration(now, parseDuration(opts.expiresIn, "expiry duration"));
+    else if (opts.expiresAt === null) expires = null;
+    else if (opts.expiresAt !== undefined) expires = opts.expiresAt instanceof Date ? opts.expiresAt : parseDate(opts.expiresAt, "expiry date");
+    if (expires !== undefined) {
+      if (expires === null) e.delete("expires_at");
+      else {
+        if (Number.isNaN(expires.getTime())) throw new InvalidInputError("E_DATE", `invalid expiry date for ${name}`);
+        const created = e.get("created_at");
+        if (created !== undefined && created !== null && expires.getTime() < parseDate(String(created)).getTime()) {
+          throw new InvalidInputError("E_DATE", `the expiry of ${name} (${formatTimestamp(expires)}) is before its creation (${String(created)})`, { hint: "check the date; an expiry must come after the secret was created" });
+        }
+        setField(e, "expires_at", formatTimestamp(expires), true);
+      }
+    }
+    if (opts.rotateEvery !== undefined) {
+      if (opts.rotateEvery === null) e.delete("rotate_every");
+      else setField(e, "rotate_every", parseDuration(opts.rotateEvery, "rotation period").text, false);
+    }
+    if (opts.required) this.require([name]);
+  }
+
+  /** Deletes a secret (it stays in the required list if it is there, and then shows as missing). */
+  remove(name: string): void {
+    const e = this.entry(name);
+    if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
+    const node = e.get("value", true);
+    if (isScalar(node)) this.sf.forget(node);
+    this.secretsMap()!.delete(name);
+    this.sf.markDirty();
+  }
+
+  /** Adds names to the required list (they need not exist yet). */
+  require(names: readonly string[]): void {
+    let seq = getNode(this.root(), "required") as YAMLSeq | undefined;
+    if (!isSeq(seq)) {
+      seq = new YAMLSeq();
+      seq.flow = true;
+      this.insertBeforeSops("required", seq);
+    }
+    const have = new Set(this.required);
+    for (const n of names) {
+      checkSecretName(n);
+      if (!have.has(n)) {
+        seq.items.push(new Scalar(n));
+        have.add(n);
+        this.sf.markDirty();
+      }
+    }
+  }
+
+  /** Removes names from the required list. */
+  unrequire(names: readonly string[]): void {
+    const seq = this.root().get("required", true);
+    if (!isSeq(seq)) return;
+    const drop = new Set(names);
+    const before = seq.items.length;
+    seq.items = seq.items.filter((i) => !drop.has(String(isScalar(i) ? i.value : i)));
+    if (seq.items.length !== before) this.sf.markDirty();
+  }
+
+  /** Adds a named recipient and wraps the data key for it; other lines of the file stay as they are. */
+  async addRecipient(name: string, recipient: string): Promise<void> {
+    checkRecipientName(name);
+    const kind = checkRecipient(recipient, `recipient ${name}`);
+    const existing = this.recipients();
+    if (name in existing) throw new ConflictError("E_EXISTS", `a recipient named ${name} already exists`, { hint: `remove it first with \`vaultfile recipients remove ${name}\`` });
+    const holder = Object.entries(existing).find(([, k]) => k === recipient);
+    if (holder) throw new ConflictError("E_EXISTS", `that key is already a recipient, named ${holder[0]}`);
+    if (Object.values(existing).some((k) => recipientKind(k) !== kind)) throw mixedKindsError();
+    (getNode(this.root(), "recipients") as YAMLMap).set(name, recipient);
+    await this.sf.addRecipient(recipient);
+  }
+
+  /**
+   * Removes a named recipient, rolls the data key and re-encrypts every value. Returns the names of the secrets
+   * the removed holder could read: rotate them at their source.
+   */
+  async removeRecipient(name: string): Promise<string[]> {
+    const rec = this.recipients();
+    const key = rec[name];
+    if (key === undefined) throw new NotFoundError(`no recipient named ${name}`, { hint: `recipients: ${Object.keys(rec).join(", ")}` });
+    if (Object.keys(rec).length === 1) throw new InvalidInputError("E_RECIPIENT", `${name} is the only recipient`, { hint: "add another recipient first, or nobody could open the vault" });
+    (getNode(this.root(), "recipients") as YAMLMap).delete(name);
+    await this.sf.removeRecipient(key);
+    return this.list();
+  }
+
+  /** Marks the file as changed so that {@link save} writes it (used to re-seal). */
+  touch(): void {
+    this.sf.markDirty();
+  }
+
+  get isDirty(): boolean {
+    return this.sf.isDirty;
+  }
+
+  /** The file text as it would be saved now (new `lastmodified`, MAC and seal). */
+  toText(): string {
+    this.sf.keepMetadataLast();
+    return this.sf.serialize(this.clock());
+  }
+
+  /**
+   * Writes the vault atomically under the lock. Refuses (`E_CONFLICT`) when the file changed on disk since it was
+   * opened, so a concurrent edit is never overwritten; use {@link updateVault} to serialise read-modify-write.
+   */
+  async save(opts: { exclusive?: boolean } = {}): Promise<void> {
+    const own = this.lock === undefined;
+    const lock = this.lock ?? acquireLock(this.path);
+    try {
+      if (this.diskText !== undefined) {
+        const now = readVaultText(this.path);
+        if (now !== this.diskText) throw new ConflictError("E_CONFLICT", `${this.path} changed on disk since it was opened`, { hint: "run the command again" });
+      }
+      const text = this.toText();
+      writeFileAtomic(this.path, text, { exclusive: opts.exclusive ?? this.diskText === undefined });
+      this.diskText = text;
+    } finally {
+      if (own) lock.release();
+    }
+  }
+
+  /** @internal Used by {@link updateVault}. */
+  holdLock(lock: Lock): void {
+    this.lock = lock;
+  }
+
+  // ---- structure checks ------------------------------------------------------------------------------------------
+
+  private insertBeforeSops(key: string, node: unknown): void {
+    this.root().set(key, node);
+    this.sf.keepMetadataLast();
+  }
+
+  /** Checks the vault's own structure on open; the sops layer has already checked MAC and values. */
+  private checkStructure(text: string): void {
+    const root = this.root();
+    const file = this.path;
+    const rules = this.sf.meta.rules;
+    if (rules.encryptedRegex !== VAULT_RULES.encryptedRegex) {
+      throw new FormatError(`${file} is a sops file but not a vault: it must use encrypted_regex: ^value$`, { hint: "read any sops file with `vaultfile decrypt`" });
+    }
+    const secrets = root.get("secrets", true);
+    if (secrets !== undefined && secrets !== null && !isMap(secrets)) throw new FormatError(`secrets in ${file} must be a mapping`, lineOf(secrets as Scalar, text));
+    if (isMap(secrets)) {
+      for (const p of (secrets as YAMLMap).items) {
+        const name = String(isScalar(p.key) ? p.key.value : p.key);
+        const where = lineOf((p.key as Scalar) ?? null, text);
+        try {
+          checkSecretName(name);
+        } catch (err) {
+          throw new FormatError(`invalid secret name ${JSON.stringify(name)} in ${file}`, { ...where, cause: err });
+        }
+        if (!isMap(p.value)) throw new FormatError(`secret ${name} in ${file} must be a mapping with a value`, where);
+        const valueNode = (p.value as YAMLMap).get("value", true);
+        if (!isScalar(valueNode)) throw new FormatError(`secret ${name} in ${file} has no value`, where);
+        const plain = this.sf.plaintextOf(valueNode);
+        const isEmpty = valueNode.value === "";
+        if (!isEmpty && (!plain || plain.type !== "str")) {
+          throw new FormatError(`the value of ${name} in ${file} is ${plain ? `of type ${plain.type}` : "not a string"}; vault values must be strings`, lineOf(valueNode, text));
+        }
+        for (const f of ["created_at", "rotated_at", "expires_at"]) {
+          const v = (p.value as YAMLMap).get(f);
+          if (v !== undefined && v !== null) {
+            try {
+              parseDate(String(v), f);
+            } catch (err) {
+              throw new FormatError(`secrets.${name}.${f} in ${file} is not a valid date`, { ...lineOf(getNode(p.value, f) as Scalar, text), cause: err });
+            }
+          }
+        }
+        void FIELDS;
+      }
+    }
+    const required = root.get("required", true);
+    if (required !== undefined && required !== null && !isSeq(required)) throw new FormatError(`required in ${file} must be a list of names`, lineOf(required as Scalar, text));
+    const rec = root.get("recipients", true);
+    if (!isMap(rec)) throw new FormatError(`${file} has no recipients section`, { hint: "a vault names its recipients (`recipients: {alice: age1…}`); read other sops files with `vaultfile decrypt`" });
+    const named = this.recipients();
+    const kinds = new Set<string>();
+    for (const [name, key] of Object.entries(named)) {
+      try {
+        checkRecipientName(name);
+        kinds.add(checkRecipient(key, `recipient ${name}`));
+      } catch (err) {
+        throw new FormatError(`recipient ${name} in ${file} is invalid`, { cause: err, hint: err instanceof InvalidInputError ? err.hint : undefined });
+      }
+    }
+    if (kinds.size > 1) throw mixedKindsError();
+    const listed = new Set(Object.values(named));
+    for (const r of this.sf.ageRecipients) {
+      if (!listed.has(r)) {
+        throw new IntegrityError("E_RECIPIENTS", `sops.age in ${file} wraps the data key for ${r}, which is not a named recipient`, {
+          hint: "someone added a key to the sops block by hand; remove that entry (restore from git) or add it with `vaultfile recipients add`",
+        });
+      }
+    }
+    const wrapped = new Set(this.sf.ageRecipients);
+    for (const [name, key] of Object.entries(named)) {
+      if (!wrapped.has(key)) {
+        throw new IntegrityError("E_RECIPIENTS", `recipient ${name} in ${file} has no sops.age entry`, { hint: "the sops block was edited; restore the file from git" });
+      }
+    }
+    if (root.items.length > 0 && String((root.items[root.items.length - 1]!.key as Scalar).value) !== SOPS_KEY) {
+      // sops keeps metadata last; vaultfile moves it back on save. Not an error.
+    }
+  }
+}
+
+function setField(e: YAMLMap, key: string, value: string, quote: boolean): void {
+  const existing = e.get(key, true);
+  if (isScalar(existing)) {
+    existing.value = value;
+    if (quote) existing.type = Scalar.QUOTE_DOUBLE;
+    return;
+  }
+  const s = new Scalar(value);
+  if (quote) s.type = Scalar.QUOTE_DOUBLE;
+  e.set(key, s);
+}
+
+function mixedKindsError(): InvalidInputError {
+  return new InvalidInputError("E_RECIPIENT", "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients", {
+    hint: "age refuses to mix them because the classic key would undo the post-quantum protection; use one kind for every recipient",
+  });
+}
+
+/** Reads a vault file's text, turning system errors into clear ones. */
+export function readVaultText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    const e = ioErrorFrom(err, "read", path);
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new NotFoundError(`${path} does not exist`, { hint: "create a vault with `vaultfile init`, or point to one with -f FILE or VAULTFILE_FILE" });
+    }
+    throw e;
+  }
+}
+
+/** Opens a vault. Finds the age key as the CLI does (see README "Keys"). */
+export function openVault(path: string, opts: VaultOptions = {}): Promise<Vault> {
+  return Vault.open(path, opts);
+}
+
+/**
+ * Read-modify-write under the vault's lock: opens, runs `fn`, saves when something changed, releases. Concurrent
+ * callers on the same file are serialised, so none of their changes is lost.
+ */
+export async function updateVault<T>(path: string, opts: VaultOptions, fn: (vault: Vault) => T | Promise<T>): Promise<T> {
+  const lock = acquireLock(path);
+  try {
+    const vault = await Vault.open(path, opts);
+    vault.holdLock(lock);
+    const result = await fn(vault);
+    if (vault.isDirty) await vault.save();
+    return result;
+  } finally {
+    lock.release();
+  }
+}
