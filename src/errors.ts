@@ -25,6 +25,8 @@ export const ExitCode = {
   conflict: 8,
   /** `edit` finished with nothing changed; the file was not written. */
   nothingChanged: 9,
+  /** A bug in vaultfile: please report it (run with --debug for the stack trace). */
+  internal: 70,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -177,6 +177,12 @@ export function walkTree(doc: Document, rules: EncryptionRules, visitor: TreeVis
       visitor.leaf({ node, path, encrypted: shouldEncrypt(path) });
       return;
     }
+    const raw = node as unknown;
+    if (typeof raw !== "object") {
+      // A plain JS value set into the document without a node wrapper.
+      visitor.leaf({ node: new Scalar(raw), path, encrypted: shouldEncrypt(path) });
+      return;
+    }
     throw new FormatError(`unsupported YAML node at ${path.join(".")}`, lineOf(node, text));
   }
 }

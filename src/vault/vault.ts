@@ -164,7 +164,7 @@ export class Vault {
       req.flow = true;
       root.set("required", req);
       const rec = new YAMLMap();
-      for (const [name, key] of Object.entries(recipients)) rec.set(name, key);
+      for (const [name, key] of Object.entries(recipients)) rec.set(name, new Scalar(key));
       root.set("recipients", rec);
       root.commentBefore = " Secrets managed with vaultfile: values are encrypted, names and metadata are readable.\n Edit with `vaultfile set/rotate/edit`; do not edit by hand (a MAC covers everything).";
     });
@@ -451,7 +451,7 @@ export class Vault {
     const holder = Object.entries(existing).find(([, k]) => k === recipient);
     if (holder) throw new ConflictError("E_EXISTS", `that key is already a recipient, named ${holder[0]}`);
     if (Object.values(existing).some((k) => recipientKind(k) !== kind)) throw mixedKindsError();
-    (getNode(this.root(), "recipients") as YAMLMap).set(name, recipient);
+    (getNode(this.root(), "recipients") as YAMLMap).set(name, new Scalar(recipient));
     await this.sf.addRecipient(recipient);
   }
 

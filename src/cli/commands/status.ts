@@ -1,0 +1,77 @@
+/** `vaultfile status`: the expiry report, most urgent first. */
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import type { ExpiryStatus } from "../../vault/policy.js";
+import type { ExpiryEntry, Vault } from "../../vault/vault.js";
+import { globalsOf, out, type CliIO } from "../context.js";
+import { painter, table, type Painter } from "../output.js";
+import { readVault } from "../vault-access.js";
+
+export interface StatusRow {
+  name: string;
+  type: string | null;
+  expiresAt: string | null;
+  daysUntilExpiry: number | null;
+  status: ExpiryStatus;
+}
+
+const URGENCY: Record<ExpiryStatus, number> = { missing: 0, expired: 1, expiring: 2, due: 3, ok: 4 };
+
+/** The report as rows sorted by urgency, then by days left, then by name. */
+export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
+  const report = vault.expiryReport({ warnDays });
+  const types = new Map(vault.secrets().map((s) => [s.name, s.type]));
+  return Object.entries(report)
+    .map(([name, e]: [string, ExpiryEntry]) => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? e.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status }))
+    .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
+}
+
+export function statusLabel(row: StatusRow, p: Painter): string {
+  switch (row.status) {
+    case "missing":
+      return p.red("MISSING");
+    case "expired":
+      return p.red("EXPIRED");
+    case "expiring":
+      return p.yellow(`EXPIRING in ${row.daysUntilExpiry} day${row.daysUntilExpiry === 1 ? "" : "s"}`);
+    case "due":
+      return p.yellow("DUE for rotation");
+    case "ok":
+      return p.green("OK");
+  }
+}
+
+export function register(program: Command, io: CliIO): void {
+  program
+    .command("status")
+    .description("show each secret's type, expiry, days left and status, most urgent first")
+    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
+    .addHelpText("after", "\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
+    .action(async (opts: { warnDays: string }, cmd: Command) => {
+      const g = globalsOf(cmd, io);
+      const warnDays = parseWarnDays(opts.warnDays);
+      const vault = await readVault(g, io, { warnDays });
+      const rows = statusRows(vault, warnDays);
+      if (g.json) {
+        out(io, JSON.stringify(rows, null, 2));
+        return;
+      }
+      const p = painter(g.color);
+      if (rows.length === 0) {
+        out(io, "no secrets yet; add one with `vaultfile set NAME`");
+        return;
+      }
+      const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
+      const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+      for (const line of table([header, ...body])) out(io, line);
+    });
+}
+
+/** Parses `--warn-days`. */
+export function parseWarnDays(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text)}`);
+  }
+  return n;
+}

@@ -1,0 +1,67 @@
+/**
+ * The command-line program: declares the global options, registers each command (one file each under
+ * `commands/`), and maps errors to messages and exit codes. The only place that decides the exit code.
+ */
+import { Command, CommanderError } from "commander";
+import { ExitCode, VaultfileError } from "../errors.js";
+import { DEFAULT_FILE, type CliIO } from "./context.js";
+import { commands } from "./commands/index.js";
+
+const VERSION = "0.1.0";
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("vaultfile")
+    .description("Secrets with expiry metadata in one encrypted, sops-compatible YAML file in your git repository.")
+    .version(VERSION, "-V, --version")
+    .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE or ${DEFAULT_FILE})`)
+    .option("-i, --identity <path>", "age identity file to decrypt with (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--json", "machine-readable output where a script would read it")
+    .option("--debug", "show stack traces on errors")
+    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, "vaultfile: error: ")),
+    });
+  for (const register of commands) register(program, io);
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const debug = argv.includes("--debug");
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    return report(err, io, debug);
+  }
+}
+
+/** Prints an error for a person: one line, a hint, no stack unless --debug. */
+export function report(err: unknown, io: CliIO, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit "successfully" through an exception.
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (err instanceof VaultfileError) {
+    io.stderr.write(`vaultfile: error: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`vaultfile: hint: ${err.hint}\n`);
+    if (debug) io.stderr.write(`${err.stack ?? ""}\n${err.cause instanceof Error ? `caused by: ${err.cause.stack}\n` : ""}`);
+    return err.exitCode;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`vaultfile: error: internal error: ${msg}\n`);
+  if (debug) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+  else io.stderr.write("vaultfile: hint: run again with --debug for details, and report it\n");
+  return ExitCode.internal;
+}
+
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
