@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { Vault } from "../../src/vault/vault.js";
+import { SecretNotFoundError, InvalidInputError } from "../../src/errors.js";
+import { addDuration, daysUntil, parseDate, parseDuration } from "../../src/vault/policy.js";
+import { testKey } from "../helpers.js";
+import { aliceOpts } from "./make.js";
+
+let t = new Date("2026-01-01T00:00:00Z");
+async function vaultAt(now: Date): Promise<Vault> {
+  t = new Date("2026-01-01T00:00:00Z");
+  const v = await Vault.create("x.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now: () => t }));
+  v.set("NO_EXPIRY", "a");
+  v.set("EXPIRES_2026_12_01", "b", { expiresAt: "2026-12-01T00:00:00Z" });
+  v.set("EXPIRED_YESTERDAY", "c", { expiresAt: "2026-11-23T10:00:00Z" });
+  v.set("DUE", "d", { rotateEvery: "30d" });
+  v.require(["NO_EXPIRY", "ABSENT"]);
+  t = now;
+  return v;
+}
+
+describe("expiry with an injected clock", () => {
+  const now = new Date("2026-11-24T10:00:00Z");
+
+  it("reports whole days left, negative once expired, null without expiry", async () => {
+    const v = await vaultAt(now);
+    const r = v.expiryReport();
+    expect(r.NO_EXPIRY).toEqual({ daysUntilExpiry: null, expiresAt: null, status: "ok" });
+    expect(r.EXPIRES_2026_12_01!.daysUntilExpiry).toBe(6); // 6 days 14 hours
+    expect(r.EXPIRES_2026_12_01!.status).toBe("expiring");
+    expect(r.EXPIRED_YESTERDAY!.daysUntilExpiry).toBe(-1);
+    expect(r.EXPIRED_YESTERDAY!.status).toBe("expired");
+    expect(r.DUE!.status).toBe("due");
+    expect(r.ABSENT).toEqual({ daysUntilExpiry: null, expiresAt: null, status: "missing" });
+    expect(v.get("EXPIRED_YESTERDAY").isExpired()).toBe(true);
+    expect(v.get("EXPIRES_2026_12_01").isExpired()).toBe(false);
+    expect(v.get("NO_EXPIRY").daysUntilExpiry()).toBeNull();
+  });
+
+  it("validate() gives allValid / missing / expired / expiringSoon", async () => {
+    const v = await vaultAt(now);
+    expect(v.validate()).toEqual({ allValid: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"] });
+    expect(v.validate({ warnDays: 5 }).expiringSoon).toEqual([]);
+    v.remove("EXPIRED_YESTERDAY");
+    v.unrequire(["ABSENT"]);
+    expect(v.validate().allValid).toBe(true);
+  });
+
+  it("the expiring-soon boundary: exactly warnDays left is not expiring, a second less is", async () => {
+    const expires = new Date("2026-12-24T10:00:00Z");
+    const v = await vaultAt(now);
+    v.set("EDGE", "e", { expiresAt: expires });
+    const at = (d: Date) => {
+      t = d;
+      return v.validate().expiringSoon.includes("EDGE");
+    };
+    expect(at(new Date(expires.getTime() - 30 * 86_400_000))).toBe(false);
+    expect(at(new Date(expires.getTime() - 30 * 86_400_000 + 1000))).toBe(true);
+    expect(v.get("EDGE").isExpired(expires)).toBe(false); // at the instant itself: not yet
+    expect(v.get("EDGE").isExpired(new Date(expires.getTime() + 1))).toBe(true);
+  });
+
+  it("exportSecrets({ excludeExpired }) drops expired secrets; addToEnv sets one variable", async () => {
+    const v = await vaultAt(now);
+    expect(Object.keys(v.exportSecrets())).toContain("EXPIRED_YESTERDAY");
+    expect(Object.keys(v.exportSecrets({ excludeExpired: true }))).not.toContain("EXPIRED_YESTERDAY");
+    const env: Record<string, string | undefined> = {};
+    v.addToEnv("NO_EXPIRY", env);
+    expect(env).toEqual({ NO_EXPIRY: "a" });
+  });
+
+  it("get() throws SecretNotFoundError with close names", async () => {
+    const v = await vaultAt(now);
+    const err = (() => {
+      try {
+        v.get("NO_EXPIRI");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(SecretNotFoundError);
+    expect((err as SecretNotFoundError).suggestions).toEqual(["NO_EXPIRY"]);
+    expect((err as SecretNotFoundError).exitCode).toBe(3);
+  });
+
+  it("a Secret never prints its value", async () => {
+    const v = await vaultAt(now);
+    const s = v.get("NO_EXPIRY");
+    expect(JSON.stringify(s)).not.toContain('"a"');
+    expect(`${s}`).toBe("Secret(NO_EXPIRY)");
+  });
+});
+
+describe("dates and durations", () => {
+  it("parses dates and refuses impossible ones", () => {
+    expect(parseDate("2027-01-31").toISOString()).toBe("2027-01-31T00:00:00.000Z");
+    expect(parseDate("2027-01-31T12:00:00+02:00").toISOString()).toBe("2027-01-31T10:00:00.000Z");
+    for (const bad of ["2027-02-30", "2027-13-01", "tomorrow", "31/01/2027", "2027-01-31T25:00:00Z", ""]) {
+      expect(() => parseDate(bad)).toThrow(InvalidInputError);
+    }
+  });
+
+  it("parses durations and adds calendar months", () => {
+    expect(addDuration(new Date("2026-01-31T00:00:00Z"), parseDuration("1mo")).toISOString()).toBe("2026-02-28T00:00:00.000Z");
+    expect(addDuration(new Date("2026-01-01T00:00:00Z"), parseDuration("90d")).toISOString()).toBe("2026-04-01T00:00:00.000Z");
+    expect(addDuration(new Date("2024-02-29T00:00:00Z"), parseDuration("1y")).toISOString()).toBe("2025-02-28T00:00:00.000Z");
+    for (const bad of ["90", "0d", "3m", "-1d", "d"]) expect(() => parseDuration(bad)).toThrow(InvalidInputError);
+  });
+
+  it("daysUntil rounds down like Python's timedelta.days", () => {
+    const now = new Date("2026-11-24T10:00:00Z");
+    expect(daysUntil(new Date("2026-11-25T09:59:59Z"), now)).toBe(0);
+    expect(daysUntil(new Date("2026-11-24T09:59:59Z"), now)).toBe(-1);
+    expect(daysUntil(new Date("2026-11-22T10:00:00Z"), now)).toBe(-2);
+  });
+
+  it("refuses an expiry before creation, invalid names, and bad dates on set", async () => {
+    const v = await vaultAt(new Date("2026-11-24T10:00:00Z"));
+    expect(() => v.set("OLD", "x", { expiresAt: "2020-01-01" })).toThrow(/before its creation/);
+    expect(() => v.set("1BAD", "x")).toThrow(/invalid secret name/);
+    expect(() => v.set("value", "x")).toThrow(/reserved/);
+    expect(() => v.set("X", "x", { expiresAt: "2027-02-30" })).toThrow(/invalid expiry date/);
+  });
+});
