@@ -2,7 +2,7 @@
  * Crash-safe file replacement: write a temp file in the same folder, fsync it, rename it over the target, fsync
  * the folder. A reader sees the old file or the new one, never a mix. The target's mode is kept.
  */
-import { closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
@@ -19,6 +19,34 @@ export const TEMP_PREFIX = ".vaultfile-tmp-";
 
 export function tempPathFor(target: string): string {
   return join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${randomBytes(6).toString("hex")}`);
+}
+
+/** Temp files of a target older than this are leftovers of a crash (a save takes milliseconds). */
+export const STALE_TEMP_MS = 60_000;
+
+/**
+ * Deletes `target`'s temp files left behind by a crashed save (killed between creating the temp file and the
+ * rename). Only files named like {@link tempPathFor}'s and older than {@link STALE_TEMP_MS}, so a save still in
+ * flight is never touched. Best effort: failures are ignored, readers never look at temp files anyway.
+ */
+export function removeStaleTemps(target: string, now = Date.now()): void {
+  const dir = dirname(target);
+  const prefix = `${TEMP_PREFIX}${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(name.slice(prefix.length))) continue;
+    const path = join(dir, name);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
 }
 
 export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
@@ -53,6 +81,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
     throw ioErrorFrom(err, "write", target);
   }
   fsyncDir(dirname(target));
+  removeStaleTemps(target);
 }
 
 function fsyncDir(dir: string): void {

@@ -1,14 +1,31 @@
 /**
  * A lock file beside the vault (`<vault>.lock`, created with O_EXCL) that guards read-modify-write. It records the
- * holder's pid and host; a lock whose process on this host is gone is stale and is taken over.
+ * holder's pid and host; a lock whose process on this host is gone is stale and is taken over. A lock file that
+ * holds no readable record (its creator died between creating and writing it) is stale once it is older than
+ * {@link UNREADABLE_LOCK_STALE_MS}.
  */
-import { closeSync, constants, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { ConflictError, ioErrorFrom } from "../errors.js";
 
 export interface LockOptions {
-  /** How long to wait for another holder, in ms (default 10 s). */
+  /** How long to wait for another holder, in ms (default: `$VAULTFILE_LOCK_TIMEOUT_MS`, else 10 s). */
   timeoutMs?: number;
+}
+
+/** The default wait for a held lock. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+
+/**
+ * A lock file without a readable holder record is taken over once it is this old. A live process writes its record
+ * microseconds after creating the file, so only a crash in between leaves one behind for long.
+ */
+export const UNREADABLE_LOCK_STALE_MS = 5_000;
+
+/** The wait from `$VAULTFILE_LOCK_TIMEOUT_MS` (whole ms, ≥ 0), else the default; garbage falls back to the default. */
+export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.VAULTFILE_LOCK_TIMEOUT_MS;
+  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : DEFAULT_LOCK_TIMEOUT_MS;
 }
 
 export interface Lock {
@@ -22,12 +39,62 @@ interface Holder {
   since: string;
 }
 
-function readHolder(path: string): Holder | undefined {
+/** What the lock file holds right now: its raw text (`undefined` when it is gone) and the parsed record, if valid. */
+function readLockFile(path: string): { raw: string | undefined; holder: Holder | undefined } {
+  let raw: string;
   try {
-    const h = JSON.parse(readFileSync(path, "utf8")) as Holder;
-    return typeof h.pid === "number" ? h : undefined;
+    raw = readFileSync(path, "utf8");
   } catch {
-    return undefined;
+    return { raw: undefined, holder: undefined };
+  }
+  try {
+    const h = JSON.parse(raw) as Holder | null;
+    return { raw, holder: h !== null && typeof h === "object" && Number.isInteger(h.pid) && h.pid > 0 ? h : undefined };
+  } catch {
+    return { raw, holder: undefined };
+  }
+}
+
+function olderThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a stale lock file, but only if it still holds `observed`: two waiters that both saw the same stale lock
+ * must not both delete, or the second would delete the lock the first has just taken. A short-lived guard file
+ * (O_EXCL) makes the check-and-delete atomic among vaultfile processes.
+ */
+function removeStale(path: string, observed: string): boolean {
+  const guard = `${path}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  } catch {
+    // Someone else is taking over; a guard left by a crash is removed after a while.
+    if (olderThan(guard, UNREADABLE_LOCK_STALE_MS)) tryUnlink(guard);
+    return false;
+  }
+  try {
+    const now = readLockFile(path);
+    // An unreadable record must still be old: a new holder may be between creating and writing its file.
+    if (now.raw !== observed || (now.holder === undefined && !olderThan(path, UNREADABLE_LOCK_STALE_MS))) return false;
+    tryUnlink(path);
+    return true;
+  } finally {
+    closeSync(fd);
+    tryUnlink(guard);
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
   }
 }
 
@@ -48,7 +115,7 @@ function sleep(ms: number): void {
 /** Takes the lock for `target`, waiting up to the timeout. Synchronous so that it can guard sync writes too. */
 export function acquireLock(target: string, opts: LockOptions = {}): Lock {
   const path = `${target}.lock`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? lockTimeoutFromEnv());
   let delay = 5;
   for (;;) {
     try {
@@ -71,18 +138,13 @@ export function acquireLock(target: string, opts: LockOptions = {}): Lock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw ioErrorFrom(err, "create lock file", path);
     }
-    const holder = readHolder(path);
-    if (holder && holder.host === hostname() && !alive(holder.pid)) {
-      // The holder died without releasing (SIGKILL, power loss): take over.
-      try {
-        unlinkSync(path);
-      } catch {
-        /* someone else took it over first */
-      }
-      continue;
-    }
+    const { raw, holder } = readLockFile(path);
+    if (raw === undefined) continue; // released meanwhile: try again at once
+    // The holder died without releasing (SIGKILL, power loss), or died before writing its record: take over.
+    const stale = holder ? holder.host === hostname() && !alive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS);
+    if (stale && removeStale(path, raw)) continue;
     if (Date.now() >= deadline) {
-      const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another process";
+      const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another process (its lock file holds no pid yet)";
       throw new ConflictError("E_LOCKED", `${target} is locked by ${who}`, {
         hint: `wait for it to finish; if no vaultfile process is running, remove ${path}`,
       });
