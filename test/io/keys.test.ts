@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findIdentities } from "../../src/io/keys.js";
+import { parseIdentities } from "../../src/crypto/identities.js";
+import { Vault } from "../../src/vault/vault.js";
+import { InvalidInputError, NoIdentityError, WrongKeyError } from "../../src/errors.js";
+import { cleanEnv, clock, tempDir, testKey } from "../helpers.js";
+
+const alice = () => testKey("alice");
+const bob = () => testKey("bob");
+
+describe("identity lookup", () => {
+  it("collects keys from every source in order: --identity, env text, env files, default files", () => {
+    const env = cleanEnv();
+    const dir = tempDir();
+    const sopsDefault = join(env.XDG_CONFIG_HOME!, "sops", "age", "keys.txt");
+    mkdirSync(join(env.XDG_CONFIG_HOME!, "sops", "age"), { recursive: true });
+    writeFileSync(sopsDefault, `# comment\n\n${testKey("carol").secret}\n`);
+    writeFileSync(join(dir, "f.txt"), bob().secret);
+    const found = findIdentities({
+      identityFiles: [alice().identityFile],
+      env: { ...env, SOPS_AGE_KEY: `${bob().secret} ${alice().secret}`, SOPS_AGE_KEY_FILE: join(dir, "f.txt") },
+    });
+    expect(found.identities.map((i) => i.source)).toEqual([alice().identityFile, "$SOPS_AGE_KEY", "$SOPS_AGE_KEY", join(dir, "f.txt"), sopsDefault]);
+    expect(found.searched.join("\n")).toContain("$VAULTFILE_AGE_KEY (not set)");
+    expect(found.searched.join("\n")).toContain(`${join(env.XDG_CONFIG_HOME!, "vaultfile", "keys.txt")} (absent)`);
+  });
+
+  it("parses identity files with comments, blank lines and several keys; reports the line of a bad one without echoing it", () => {
+    const ids = parseIdentities(`# created: x\n${alice().secret}\n\n  ${bob().secret}  \n`, "k.txt");
+    expect(ids).toHaveLength(2);
+    const err = (() => {
+      try {
+        parseIdentities(`${alice().secret}\nAGE-SECRET-KEY-1NOTAKEY\n`, "k.txt");
+      } catch (e) {
+        return e as InvalidInputError;
+      }
+    })();
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err!.message).toBe("malformed age identity in k.txt at line 2");
+    expect(err!.message).not.toContain("NOTAKEY");
+    expect(() => parseIdentities(alice().recipient, "pub.txt")).toThrow(/malformed/);
+  });
+
+  it("no key at all: the error lists every place searched and the file's recipients", async () => {
+    const v = await Vault.create("x.yaml", { alice: alice().recipient }, { now: clock });
+    const text = v.toText();
+    const err = await Vault.fromText(text, "x.yaml", { env: cleanEnv() }).catch((e) => e);
+    expect(err).toBeInstanceOf(NoIdentityError);
+    expect(err.exitCode).toBe(4);
+    expect(err.hint).toContain("$SOPS_AGE_KEY_FILE (not set)");
+    expect(err.hint).toContain("sops/age/keys.txt (absent)");
+    expect(err.hint).toContain(alice().recipient);
+  });
+
+  it("a key that does not fit: WrongKeyError naming the recipients", async () => {
+    const v = await Vault.create("x.yaml", { alice: alice().recipient }, { now: clock });
+    const err = await Vault.fromText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch((e) => e);
+    expect(err).toBeInstanceOf(WrongKeyError);
+    expect(err.hint).toContain(alice().recipient);
+    expect(err.hint).toContain("$VAULTFILE_AGE_KEY");
+  });
+});
+
+describe("post-quantum recipients", () => {
+  it("a vault of PQ recipients round-trips; mixing PQ and classic is refused", async () => {
+    const dana = testKey("pq-dana");
+    const v = await Vault.create("pq.yaml", { dana: dana.recipient }, { now: clock });
+    v.set("PQ_SECRET", "quantum-safe");
+    const text = v.toText();
+    expect(text).toContain("recipient: age1pq1");
+    const back = await Vault.fromText(text, "pq.yaml", { identities: [dana.secret], env: {} });
+    expect(back.get("PQ_SECRET").value).toBe("quantum-safe");
+    await expect(back.addRecipient("alice", alice().recipient)).rejects.toThrow(/cannot mix post-quantum/);
+    await expect(Vault.create("m.yaml", { dana: dana.recipient, alice: alice().recipient })).rejects.toThrow(/cannot mix/);
+  });
+});
+
+describe("recipients", () => {
+  it("add wraps the same data key (only sops.age and recipients change); remove rolls the key and re-encrypts", async () => {
+    const v = await Vault.create("r.yaml", { alice: alice().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    v.set("A", "1");
+    v.set("B", "2");
+    const t1 = v.toText();
+    await v.addRecipient("bob", bob().recipient);
+    const t2 = v.toText();
+    const values = (t: string) => t.match(/value: ENC\[.*\]/g);
+    expect(values(t2)).toEqual(values(t1));
+    const asBob = await Vault.fromText(t2, "r.yaml", { identities: [bob().secret], env: {} });
+    expect(asBob.get("B").value).toBe("2");
+    const readable = await asBob.removeRecipient("alice");
+    expect(readable).toEqual(["A", "B"]);
+    const t3 = asBob.toText();
+    expect(values(t3)).not.toEqual(values(t2));
+    await expect(Vault.fromText(t3, "r.yaml", { identities: [alice().secret], env: {} })).rejects.toBeInstanceOf(WrongKeyError);
+    expect((await Vault.fromText(t3, "r.yaml", { identities: [bob().secret], env: {} })).get("A").value).toBe("1");
+  });
+});
