@@ -110,6 +110,18 @@ export class StaleSealError extends VaultfileError {
   }
 }
 
+/** A secret is past its expiry and the caller did not accept expired values (`get` without `--allow-expired`). */
+export class ExpiredError extends VaultfileError {
+  readonly secretName: string;
+  constructor(name: string, expiresAt: string, details: ErrorDetails = {}) {
+    super("E_EXPIRED", ExitCode.validationFailed, `${name} expired on ${expiresAt}`, {
+      hint: `rotate it with \`vaultfile rotate ${name}\`, or pass --allow-expired to read it anyway`,
+      ...details,
+    });
+    this.secretName = name;
+  }
+}
+
 /** The file is not a well-formed vault / sops file. `line` and `column` are 1-based when known. */
 export class FormatError extends VaultfileError {
   readonly line: number | undefined;

@@ -329,7 +329,11 @@ export class Vault {
     if (!e) {
       e = new YAMLMap();
       e.set("value", new Scalar(""));
-      this.secretsMap(true)!.set(name, e);
+      const secrets = this.secretsMap(true)!;
+      // A new vault's empty map is written `secrets: {}` and parses back as a flow map; entries go in block style,
+      // one line each, so that diffs stay per entry.
+      secrets.flow = false;
+      secrets.set(name, e);
       setField(e, "type", opts.type ?? DEFAULT_TYPE, false);
       if (opts.description) setField(e, "description", opts.description, false);
       setField(e, "created_at", stamp, true);

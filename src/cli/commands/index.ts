@@ -5,5 +5,16 @@
 import type { Command } from "commander";
 import type { CliIO } from "../context.js";
 import { register as status } from "./status.js";
+import { register as keygen } from "./keygen.js";
+import { register as init } from "./init.js";
+import { register as set } from "./set.js";
+import { register as get } from "./get.js";
+import { register as rm } from "./rm.js";
+import { register as requireNames } from "./require.js";
+import { register as validate } from "./validate.js";
+import { register as rotate } from "./rotate.js";
+import { register as recipients } from "./recipients.js";
+import { register as decrypt } from "./decrypt.js";
+import { register as reseal } from "./reseal.js";
 
-export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [status];
+export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal];

@@ -1,0 +1,111 @@
+/**
+ * `vaultfile init`: a new, empty vault. The caller's key is the first named recipient (a key is offered on a
+ * terminal when there is none), then `--recipient` ones, then the age keys of a matching `.sops.yaml` creation rule.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import type { Command } from "commander";
+import { ConflictError, InvalidInputError, NoIdentityError, UsageError } from "../../errors.js";
+import { recipientOf } from "../../crypto/identities.js";
+import { defaultKeyFile, findIdentities } from "../../io/keys.js";
+import { creationRuleFor } from "../../io/sops-config.js";
+import { RECIPIENT_NAME_RE } from "../../vault/policy.js";
+import { Vault } from "../../vault/vault.js";
+import { audit } from "../audit.js";
+import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
+import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
+import { asExistsConflict, createKeyFile } from "./keygen.js";
+
+interface InitOptions {
+  recipient: string[];
+  name?: string;
+}
+
+/** Parses repeated `--recipient NAME=age1…` into name → key, in order. */
+export function parseRecipientFlags(flags: readonly string[]): [string, string][] {
+  return flags.map((f) => {
+    const i = f.indexOf("=");
+    if (i <= 0 || i === f.length - 1) throw new UsageError(`--recipient expects NAME=age1…, not ${JSON.stringify(f)}`, { hint: "e.g. --recipient ci=age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq" });
+    return [f.slice(0, i).trim(), f.slice(i + 1).trim()];
+  });
+}
+
+/** The caller's public key: the first identity found, or a new one (offered on a terminal only). */
+async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
+  const found = findIdentities({ identityFiles: g.identityFiles, env: io.env });
+  const first = found.identities[0];
+  if (first) return recipientOf(first);
+  const path = defaultKeyFile(io.env);
+  const noKey = new NoIdentityError("no age key found to make you the vault's first recipient", {
+    hint: `create one with \`vaultfile keygen\` (or set VAULTFILE_AGE_KEY), then run init again; looked in: ${found.searched.join("; ")}`,
+  });
+  if (!canPrompt(io)) throw noKey;
+  let create: boolean;
+  try {
+    create = await prompter(io, "run `vaultfile keygen` first").confirm(`No age key found. Create one in ${path}?`, { default: true });
+  } catch (err) {
+    if (isPromptAbort(err)) throw noKey;
+    throw err;
+  }
+  if (!create) throw noKey;
+  const key = await createKeyFile(path, vaultOptions(g, io).now ? { now: vaultOptions(g, io).now!() } : {});
+  io.stderr.write(`wrote a new age identity to ${key.path} (keep it secret; back it up)\n`);
+  return key.recipient;
+}
+
+/** The recipients of the new vault: you first, then `--recipient`s, then `.sops.yaml`'s keys named `sops-N`. */
+async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions): Promise<{ recipients: Record<string, string>; you: string }> {
+  const given = parseRecipientFlags(opts.recipient);
+  const mine = await ownRecipient(g, io);
+  const userName = io.env.USER && RECIPIENT_NAME_RE.test(io.env.USER) ? io.env.USER : "me";
+  const you = given.find(([, k]) => k === mine)?.[0] ?? opts.name ?? userName;
+  const recipients: Record<string, string> = { [you]: mine };
+  const add = (name: string, key: string): void => {
+    if (Object.values(recipients).includes(key)) return;
+    if (name in recipients) throw new InvalidInputError("E_RECIPIENT", `two different keys are named ${name}`, { hint: name === you ? `that is your name here; choose yours with --name` : "give each recipient its own name" });
+    recipients[name] = key;
+  };
+  for (const [name, key] of given) add(name, key);
+  const rule = creationRuleFor(dirname(g.file), g.file);
+  if (rule && rule.recipients.length === 0) note(io, "warning", `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only the recipients above`);
+  let n = 0;
+  for (const key of rule?.recipients ?? []) {
+    if (Object.values(recipients).includes(key)) continue;
+    do n++;
+    while (`sops-${n}` in recipients);
+    add(`sops-${n}`, key);
+  }
+  if (rule && rule.recipients.length > 0) note(io, "note", `added the age keys of creation rule ${rule.rule} in ${rule.configPath}`);
+  return { recipients, you };
+}
+
+export function register(program: Command, io: CliIO): void {
+  program
+    .command("init")
+    .description("create a new, empty vault with you (your age key) as the first recipient")
+    .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--name <name>", "your name as a recipient (default: $USER, else me)")
+    .addHelpText(
+      "after",
+      "\nYour key is the first identity found (see README \"Keys\"); without one, init offers to create it on a terminal.\n" +
+        "A .sops.yaml beside the vault adds the age keys of its first matching creation rule (named sops-1, sops-2, …).\n" +
+        "An existing file is never overwritten.\n\nExamples:\n  vaultfile init\n  vaultfile init --name alice --recipient ci=age1…\n  vaultfile -f .secrets.prod.yaml init",
+    )
+    .action(async (opts: InitOptions, cmd: Command) => {
+      const g = globalsOf(cmd, io);
+      const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
+      if (existsSync(g.file)) throw exists();
+      const { recipients, you } = await chooseRecipients(g, io, opts);
+      const vault = await Vault.create(g.file, recipients, vaultOptions(g, io));
+      try {
+        await vault.save({ exclusive: true });
+      } catch (err) {
+        throw asExistsConflict(err, g.file, exists().hint!);
+      }
+      audit(io, g, "init", []);
+      const list = Object.keys(recipients).map((n) => (n === you ? `${n} (you)` : n));
+      io.stderr.write(`created ${g.file}, encrypted to: ${list.join(", ")}\n`);
+      note(io, "hint", "add a secret with `vaultfile set NAME`, then commit the file");
+      if (g.json) out(io, JSON.stringify({ file: g.file, recipients, you }));
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * `vaultfile reseal`: accepts a file whose sops MAC is valid but whose name seal is missing or stale (last saved by
+ * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { isMap, parseDocument, YAMLMap } from "yaml";
+import { UsageError } from "../../errors.js";
+import { SOPS_KEY } from "../../format/yaml.js";
+import { audit } from "../audit.js";
+import { globalsOf, note, out, type CliIO } from "../context.js";
+import { isPromptAbort, prompter } from "../prompts.js";
+import { readVault } from "../vault-access.js";
+
+/** The file as it is on disk, without the sops block and with each secret's value replaced by a marker. */
+export function reviewText(fileText: string): string {
+  const doc = parseDocument(fileText);
+  const root = doc.contents;
+  if (!isMap(root)) return "";
+  root.delete(SOPS_KEY);
+  const secrets = root.get("secrets", true);
+  if (isMap(secrets)) {
+    for (const p of (secrets as YAMLMap).items) if (isMap(p.value) && p.value.has("value")) p.value.set("value", "<encrypted>");
+  }
+  return doc.toString();
+}
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command("reseal")
+    .description("review and re-seal a vault last saved by plain sops (or whose key names were edited)")
+    .option("-y, --yes", "reseal without asking (after you reviewed the file, e.g. in a diff)")
+    .addHelpText(
+      "after",
+      "\nsops's MAC covers values and their order, not key names; vaultfile's seal covers the names too. A file saved\n" +
+        "by plain sops opens in sops tools, but vaultfile refuses it (exit 5) until you check its names and metadata\n" +
+        "(printed here, values hidden) and reseal it.\n\nExamples:\n  vaultfile reseal\n  vaultfile reseal --yes",
+    )
+    .action(async (opts: { yes?: boolean }) => {
+      const g = globalsOf(cmd, io);
+      const vault = await readVault(g, io, { acceptStaleSeal: true });
+      if (vault.sealState === "valid") {
+        io.stderr.write(`${g.file} is already sealed; nothing to do\n`);
+        return;
+      }
+      io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
+      out(io, reviewText(readFileSync(g.file, "utf8")).trimEnd());
+      io.stderr.write("\n");
+      if (!opts.yes) {
+        let ok: boolean;
+        try {
+          ok = await prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`").confirm("Are these names and metadata as intended? Reseal the file", { default: false });
+        } catch (err) {
+          if (isPromptAbort(err)) ok = false;
+          else throw err;
+        }
+        if (!ok) {
+          note(io, "note", "not resealed; the file is unchanged");
+          return;
+        }
+      }
+      vault.touch();
+      await vault.save();
+      audit(io, g, "reseal", vault.list());
+      io.stderr.write(`resealed ${g.file}\n`);
+    });
+}

@@ -1,0 +1,40 @@
+/**
+ * `vaultfile rotate NAME`: a new value, `rotated_at` = now, `expires_at` renewed from `rotate_every` (or from the
+ * flags). Only that entry's lines, `lastmodified` and `mac` change in the file.
+ */
+import type { Command } from "commander";
+import { InvalidInputError } from "../../errors.js";
+import { checkSecretName } from "../../vault/policy.js";
+import { audit } from "../audit.js";
+import { globalsOf, out, type CliIO } from "../context.js";
+import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
+import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
+import { changeVault, readVault } from "../vault-access.js";
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command("rotate")
+    .description("replace a secret's value: rotated_at = now, expiry renewed from its rotate_every policy")
+    .argument("<name>", "an existing secret");
+  addValueOptions(addExpiryOptions(cmd)).addHelpText(
+    "after",
+    "\nThe new value comes from a hidden prompt, --stdin or --generate, as for `set`; it must differ from the old one.\n" +
+      "Without --expires-at/--expires-in the expiry is renewed from rotate_every when the secret has one, else kept.\n" +
+      "The file's diff is that entry's lines plus sops's lastmodified and mac.\n\n" +
+      "Examples:\n  vaultfile rotate PYPI_TOKEN\n  pbpaste | vaultfile rotate DOCKER_PASSWORD --stdin --expires-at 2027-06-01\n  vaultfile rotate SESSION_SECRET --generate=hex:64",
+  );
+  cmd.action(async (name: string, opts: ValueSourceOptions & ExpiryOptions) => {
+    const g = globalsOf(cmd, io);
+    checkSecretName(name);
+    const expiry = expiryFrom(opts);
+    // Check before prompting that the secret exists, so nobody types a value twice for nothing.
+    const value = await readSecretValue(io, opts, name, async () => void (await readVault(g, io)).get(name));
+    const secret = await changeVault(g, io, (v) => {
+      if (v.get(name).value === value) throw new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, { hint: "create a new credential at its source first, then rotate to it" });
+      return v.rotate(name, value, expiry);
+    });
+    audit(io, g, "rotate", [name]);
+    io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);
+    if (g.json) out(io, JSON.stringify(secret.toJSON()));
+  });
+}

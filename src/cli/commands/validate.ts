@@ -1,0 +1,80 @@
+/**
+ * `vaultfile validate`: the CI gate. Exit 1 when a required secret is missing or a secret expired (`--strict`:
+ * also when one expires within the warning window). Under GitHub Actions it also emits `::error` / `::warning`
+ * annotations so problems show on the run's summary.
+ */
+import { relative } from "node:path";
+import type { Command } from "commander";
+import { ExitCode } from "../../errors.js";
+import type { Vault } from "../../vault/vault.js";
+import { audit } from "../audit.js";
+import { globalsOf, out, type CliIO } from "../context.js";
+import { painter } from "../output.js";
+import { readVault } from "../vault-access.js";
+import { parseWarnDays } from "./status.js";
+
+interface Problem {
+  level: "error" | "warning";
+  kind: "missing" | "expired" | "expiring" | "due";
+  name: string;
+  message: string;
+}
+
+const day = (d: Date | null): string => (d ? d.toISOString().slice(0, 10) : "?");
+const days = (n: number): string => `${n} day${n === 1 ? "" : "s"}`;
+
+/** Every problem, most serious first; `strict` makes expiring secrets errors. */
+export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Problem[] {
+  const r = vault.validate({ warnDays });
+  const s = (name: string) => vault.get(name);
+  return [
+    ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
+    ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${days(-s(name).daysUntilExpiry()!)} ago)` })),
+    ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${days(s(name).daysUntilExpiry()!)})` })),
+    ...r.due.map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
+  ];
+}
+
+/** GitHub's workflow-command escaping: `%`, CR and LF in messages; also `:` and `,` in property values. */
+const ghData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const ghProp = (s: string): string => ghData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation" };
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command("validate")
+    .description("check that every required secret is present and none has expired (exit 1 otherwise)")
+    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
+    .option("--strict", "fail on secrets expiring soon too")
+    .addHelpText(
+      "after",
+      "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
+        "--warn-days). Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
+        "also printed as ::error / ::warning annotations.\n\nExamples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json",
+    )
+    .action(async (opts: { warnDays: string; strict?: boolean }) => {
+      const g = globalsOf(cmd, io);
+      const warnDays = parseWarnDays(opts.warnDays);
+      const strict = opts.strict === true;
+      const vault = await readVault(g, io, { warnDays });
+      audit(io, g, "validate", []);
+      const problems = problemsOf(vault, warnDays, strict);
+      const failed = problems.some((p) => p.level === "error");
+      if (failed) process.exitCode = ExitCode.validationFailed;
+      if (g.json) {
+        const r = vault.validate({ warnDays });
+        out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, problems }, null, 2));
+      } else {
+        const p = painter(g.color);
+        for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
+        const count = vault.list().length;
+        out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${count} secret${count === 1 ? "" : "s"}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
+      }
+      if (io.env.GITHUB_ACTIONS === "true") {
+        const file = relative(io.cwd, g.file) || g.file;
+        // The runner reads workflow commands from both streams; keep stdout pure JSON under --json.
+        const write = (line: string): void => void (g.json ? io.stderr : io.stdout).write(line + "\n");
+        for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${ghData(pr.message)}`);
+      }
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * Where a secret's new value comes from (`set`, `rotate`): all of stdin (`--stdin`), a crypto-random string
+ * (`--generate[=SPEC]`), an argv argument (`--value`, with a warning: it lands in shell history), or a hidden prompt
+ * entered twice when a person is at a terminal. Without a terminal and without a source it fails at once with a
+ * hint, so a CI job never hangs waiting for input.
+ */
+import { randomBytes } from "node:crypto";
+import type { Command } from "commander";
+import { InvalidInputError, UsageError } from "../errors.js";
+import { note, type CliIO } from "./context.js";
+import { isPromptAbort, prompter } from "./prompts.js";
+
+/** The value options as commander parses them. */
+export interface ValueSourceOptions {
+  stdin?: boolean | undefined;
+  /** `true` for a bare `--generate`, else the SPEC text. */
+  generate?: string | boolean | undefined;
+  value?: string | undefined;
+}
+
+/** Declares `--stdin`, `--generate[=SPEC]` and `--value V` on a command. */
+export function addValueOptions(cmd: Command): Command {
+  return cmd
+    .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
+    .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48 (bytes)")
+    .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
+}
+
+/** The SPEC of a bare `--generate`: 32 letters and digits (about 190 bits). */
+export const DEFAULT_GENERATE_SPEC = "alnum:32";
+const MAX_GENERATED = 4096;
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * A crypto-random value from a SPEC: `N` or `alnum:N` (N letters and digits), `hex:N` (N hex characters),
+ * `base64:N` / `base64url:N` (N random bytes, encoded). Throws {@link UsageError} for anything else.
+ */
+export function generateValue(spec: string): string {
+  const m = /^(?:(alnum|hex|base64|base64url):)?(\d+)$/.exec(spec.trim());
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n < 1 || n > MAX_GENERATED) {
+    throw new UsageError(`invalid --generate spec ${JSON.stringify(spec)}`, {
+      hint: `use a length from 1 to ${MAX_GENERATED}, optionally with an alphabet: 32, alnum:40, hex:64, base64:48 (bytes), base64url:32 (bytes)`,
+    });
+  }
+  switch (m[1] ?? "alnum") {
+    case "hex":
+      return randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+    case "base64":
+      return randomBytes(n).toString("base64");
+    case "base64url":
+      return randomBytes(n).toString("base64url");
+    default:
+      return randomAlnum(n);
+  }
+}
+
+/** `n` characters from {@link ALNUM}, unbiased: bytes of 248 and above (62 × 4) are rejected. */
+function randomAlnum(n: number): string {
+  let out = "";
+  while (out.length < n) {
+    for (const b of randomBytes(n - out.length + 16)) {
+      if (b < 248 && out.length < n) out += ALNUM[b % 62];
+    }
+  }
+  return out;
+}
+
+/** Reads all of stdin as UTF-8 and strips exactly one trailing newline (`\n` or `\r\n`), as `echo` adds one. */
+export async function readStdinValue(io: CliIO): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of io.stdin) chunks.push(typeof c === "string" ? Buffer.from(c, "utf8") : Buffer.from(c as Uint8Array));
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new InvalidInputError("E_VALUE", "the value on stdin is not valid UTF-8 text", { hint: "encode binary secrets first, e.g. `base64 < file | vaultfile set NAME --stdin`" });
+  }
+  return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
+/**
+ * The new value of secret `name` from the chosen source. `beforePrompt` runs only when a prompt is about to be
+ * shown (e.g. to check that the vault opens before someone types a secret twice).
+ */
+export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, beforePrompt?: () => Promise<void>): Promise<string> {
+  const chosen = [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
+  let value: string;
+  if (opts.stdin) value = await readStdinValue(io);
+  else if (opts.generate !== undefined && opts.generate !== false) value = generateValue(opts.generate === true ? DEFAULT_GENERATE_SPEC : opts.generate);
+  else if (opts.value !== undefined) {
+    note(io, "warning", "--value puts the secret in your shell history and the process list; prefer --stdin or the prompt");
+    value = opts.value;
+  } else {
+    const ask = prompter(io, `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile set ${name} --stdin\`) or --generate`);
+    await beforePrompt?.();
+    value = await promptTwice(ask, name);
+  }
+  if (value === "") throw new InvalidInputError("E_VALUE", `the value for ${name} is empty`, { hint: "an empty secret is almost always a mistake (an unset variable?); remove a secret with `vaultfile rm`" });
+  return value;
+}
+
+async function promptTwice(ask: ReturnType<typeof prompter>, name: string): Promise<string> {
+  const nonEmpty = (v: string): true | string => (v === "" ? "the value cannot be empty" : true);
+  try {
+    const first = await ask.password(`Value for ${name}:`, { validate: nonEmpty });
+    const second = await ask.password(`Again, to confirm:`);
+    if (first !== second) throw new InvalidInputError("E_VALUE", "the two entries differ; nothing was changed", { hint: "run the command again" });
+    return first;
+  } catch (err) {
+    if (isPromptAbort(err)) throw new UsageError("cancelled; nothing was changed");
+    throw err;
+  }
+}
