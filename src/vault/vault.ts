@@ -191,9 +191,17 @@ export class Vault {
     return m as YAMLMap;
   }
 
+  /** Name → entry node, built once: `YAMLMap.get` is a linear scan, which made big vaults quadratic. */
+  private index: Map<string, YAMLMap> | undefined;
+
   private entry(name: string): YAMLMap | undefined {
-    const e = this.secretsMap()?.get(name, true);
-    return isMap(e) ? (e as YAMLMap) : undefined;
+    if (!this.index) {
+      this.index = new Map();
+      for (const p of this.secretsMap()?.items ?? []) {
+        if (isMap(p.value)) this.index.set(String(isScalar(p.key) ? p.key.value : p.key), p.value as YAMLMap);
+      }
+    }
+    return this.index.get(name);
   }
 
   /** Secret names in file order. */
@@ -334,6 +342,7 @@ export class Vault {
       // one line each, so that diffs stay per entry.
       secrets.flow = false;
       secrets.set(name, e);
+      this.index?.set(name, e);
       setField(e, "type", opts.type ?? DEFAULT_TYPE, false);
       if (opts.description) setField(e, "description", opts.description, false);
       setField(e, "created_at", stamp, true);
@@ -414,6 +423,7 @@ export class Vault {
     const node = e.get("value", true);
     if (isScalar(node)) this.sf.forget(node);
     this.secretsMap()!.delete(name);
+    this.index = undefined;
     this.sf.markDirty();
   }
 
@@ -533,15 +543,16 @@ export class Vault {
     if (isMap(secrets)) {
       for (const p of (secrets as YAMLMap).items) {
         const name = String(isScalar(p.key) ? p.key.value : p.key);
-        const where = lineOf((p.key as Scalar) ?? null, text);
+        // Positions are computed only for an error: lineOf scans the text.
+        const where = () => lineOf((p.key as Scalar) ?? null, text);
         try {
           checkSecretName(name);
         } catch (err) {
-          throw new FormatError(`invalid secret name ${JSON.stringify(name)} in ${file}`, { ...where, cause: err });
+          throw new FormatError(`invalid secret name ${JSON.stringify(name)} in ${file}`, { ...where(), cause: err });
         }
-        if (!isMap(p.value)) throw new FormatError(`secret ${name} in ${file} must be a mapping with a value`, where);
+        if (!isMap(p.value)) throw new FormatError(`secret ${name} in ${file} must be a mapping with a value`, where());
         const valueNode = (p.value as YAMLMap).get("value", true);
-        if (!isScalar(valueNode)) throw new FormatError(`secret ${name} in ${file} has no value`, where);
+        if (!isScalar(valueNode)) throw new FormatError(`secret ${name} in ${file} has no value`, where());
         const plain = this.sf.plaintextOf(valueNode);
         const isEmpty = valueNode.value === "";
         if (!isEmpty && (!plain || plain.type !== "str")) {
