@@ -1,0 +1,67 @@
+/**
+ * `vaultfile edit --editor`: the decrypted view in $VISUAL/$EDITOR, the differences applied through the library
+ * (so only changed values get new ciphertext), saved once under the vault's lock.
+ */
+import { basename } from "node:path";
+import { FormatError } from "../../errors.js";
+import type { Vault } from "../../vault/vault.js";
+import { note, type CliIO, type GlobalOptions } from "../context.js";
+import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
+import { changeVault } from "../vault-access.js";
+import { parseView, renderView, viewOf } from "./editable-view.js";
+import { EditInterrupted, SignalGuard } from "./launch-editor.js";
+import { applyChanges, describeChange, planChanges } from "./plan.js";
+import { notWritten, saved } from "./outcome.js";
+import { createPrivateTemp } from "./private-temp.js";
+
+type Result = { kind: "saved"; changes: string[]; exposed: string[] } | { kind: "unchanged" } | { kind: "aborted"; why: string };
+
+export async function editInEditor(g: GlobalOptions, io: CliIO): Promise<void> {
+  let result: Result;
+  try {
+    result = await changeVault(g, io, (vault) => editSession(g, io, vault));
+  } catch (err) {
+    if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`);
+    if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
+    throw err;
+  }
+  if (result.kind === "unchanged") return notWritten(io, g.file, "nothing changed");
+  if (result.kind === "aborted") return notWritten(io, g.file, result.why);
+  saved(io, g.file, result.changes);
+  if (result.exposed.length > 0) note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
+}
+
+/** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */
+async function editSession(g: GlobalOptions, io: CliIO, vault: Vault): Promise<Result> {
+  const before = viewOf(vault);
+  const text = renderView(before, g.file);
+  const temp = createPrivateTemp(basename(g.file).replace(/^\.+/, "").replace(/(\.ya?ml)?$/, ".yaml"), text);
+  const guard = new SignalGuard(() => temp.remove());
+  try {
+    for (;;) {
+      await guard.runEditor(temp.file, io.env);
+      const edited = temp.read();
+      if (edited === text) return { kind: "unchanged" };
+      let changes;
+      try {
+        changes = planChanges(before, parseView(edited), vault);
+      } catch (err) {
+        if (!(err instanceof FormatError) || !canPrompt(io)) throw err;
+        io.stderr.write(`vaultfile: error: ${err.message}\n`);
+        if (err.hint) note(io, "hint", err.hint);
+        const next = await prompter(io, "").select("The edited file has an error. What now?", [
+          { name: "reopen the editor to fix it", value: "reopen" },
+          { name: "abort (the vault stays as it was)", value: "abort" },
+        ]);
+        if (next === "abort") return { kind: "aborted", why: "aborted" };
+        continue;
+      }
+      if (changes.length === 0) return { kind: "unchanged" };
+      const exposed = await applyChanges(vault, changes);
+      return { kind: "saved", changes: changes.map(describeChange), exposed };
+    }
+  } finally {
+    guard.dispose();
+    temp.remove();
+  }
+}

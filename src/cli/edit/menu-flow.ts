@@ -1,0 +1,30 @@
+/** `vaultfile edit` on a terminal: the menu session, saved once at the end under the vault's lock. */
+import type { CliIO, GlobalOptions } from "../context.js";
+import { painter } from "../output.js";
+import { isPromptAbort, prompter } from "../prompts.js";
+import { changeVault } from "../vault-access.js";
+import { EditMenu } from "./menu.js";
+import { notWritten, saved } from "./outcome.js";
+
+/** Thrown out of the locked section so that nothing is saved. */
+class Discarded extends Error {}
+
+export const NO_TERMINAL_HINT = "without a terminal, use `vaultfile edit --editor` with a scripted EDITOR, or `vaultfile set` / `vaultfile rotate` with --stdin or --generate";
+
+/** Runs the menu over the vault; saves once if the person chose "save and quit" and changed something. */
+export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
+  const ui = prompter(io, NO_TERMINAL_HINT); // before the lock: without a terminal, fail at once
+  let menu: EditMenu | undefined;
+  try {
+    await changeVault(g, io, async (vault) => {
+      menu = new EditMenu(vault, ui, io, painter(g.color));
+      if ((await menu.run()) === "discard") throw new Discarded();
+    });
+  } catch (err) {
+    if (err instanceof Discarded) return notWritten(io, g.file, menu!.changes.length > 0 ? `quit without saving, ${menu!.changes.length} change(s) discarded` : "nothing changed");
+    if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
+    throw err;
+  }
+  if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");
+  saved(io, g.file, menu!.changes);
+}

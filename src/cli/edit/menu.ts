@@ -1,0 +1,295 @@
+/**
+ * The interactive `vaultfile edit` menu: lists the secrets with their status and offers every change a person
+ * makes by hand. All changes go to the in-memory vault; the caller saves once at the end (or not at all).
+ */
+import { basename } from "node:path";
+import { VaultfileError } from "../../errors.js";
+import { checkRecipient } from "../../crypto/identities.js";
+import { checkRecipientName, formatTimestamp } from "../../vault/policy.js";
+import type { Vault } from "../../vault/vault.js";
+import { statusLabel, statusRows, type StatusRow } from "../commands/status.js";
+import { note, out, type CliIO } from "../context.js";
+import { DEFAULT_GENERATE_SPEC, generateValue } from "../input.js";
+import { table, type Painter } from "../output.js";
+import type { Choice, Prompter } from "../prompts.js";
+import {
+  askNewValue,
+  checkExpiryAnswer,
+  checkNewSecretName,
+  checkRotateEveryAnswer,
+  checkTypeAnswer,
+  parseExpiryAnswer,
+  parseRotateEveryAnswer,
+  ValueNotConfirmed,
+} from "./answers.js";
+
+/** What the person chose at the end of the session. */
+export type MenuOutcome = "save" | "discard";
+
+/** One menu session over an open vault; `changes` says in words what was changed, for the summary. */
+export class EditMenu {
+  readonly changes: string[] = [];
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly ui: Prompter,
+    private readonly io: CliIO,
+    private readonly paint: Painter,
+  ) {}
+
+  /** Runs until "save and quit" or "quit without saving". Prompt aborts (Ctrl-C) propagate to the caller. */
+  async run(): Promise<MenuOutcome> {
+    let last: string | undefined;
+    for (;;) {
+      const rows = statusRows(this.vault, this.vault.warnDays);
+      const pick = await this.ui.select(this.title(rows.length), this.mainChoices(rows), last === undefined ? {} : { default: last });
+      last = pick;
+      if (pick === "save") return "save";
+      if (pick === "quit") {
+        if (this.changes.length === 0) return "discard";
+        if (await this.ui.confirm(`Discard ${this.countChanges()}?`, { default: false })) return "discard";
+        continue;
+      }
+      await this.guard(async () => {
+        if (pick === "add") last = (await this.addSecret()) ?? last;
+        else if (pick === "recipients") await this.recipientsMenu();
+        else if (pick.startsWith("secret:")) {
+          const name = pick.slice("secret:".length);
+          if (this.vault.has(name)) await this.secretMenu(name);
+          else await this.missingMenu(name);
+        }
+      });
+    }
+  }
+
+  private title(count: number): string {
+    const unsaved = this.changes.length === 0 ? "" : `, ${this.countChanges()} not saved yet`;
+    return `${basename(this.vault.path)}: ${count} secret${count === 1 ? "" : "s"}${unsaved}. Pick one, or an action:`;
+  }
+
+  private countChanges(): string {
+    return `${this.changes.length} change${this.changes.length === 1 ? "" : "s"}`;
+  }
+
+  private mainChoices(rows: StatusRow[]): Choice<string>[] {
+    const required = new Set(this.vault.required);
+    const cells = rows.map((r) => [r.name, r.type ?? "-", statusLabel(r, this.paint), required.has(r.name) ? this.paint.dim("required") : ""]);
+    const lines = table(cells);
+    return [
+      ...rows.map((r, i) => ({ name: lines[i]!, value: `secret:${r.name}` })),
+      { name: "+ add a secret", value: "add" },
+      { name: "recipients…", value: "recipients" },
+      { name: "save and quit", value: "save" },
+      { name: "quit without saving", value: "quit" },
+    ];
+  }
+
+  /** Runs one action; a refused change (bad date, duplicate key…) is reported and the menu goes on. */
+  private async guard(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof ValueNotConfirmed) return note(this.io, "note", "value not changed");
+      if (!(err instanceof VaultfileError)) throw err;
+      this.io.stderr.write(`vaultfile: error: ${err.message}\n`);
+      if (err.hint) note(this.io, "hint", err.hint);
+    }
+  }
+
+  private changed(what: string): void {
+    this.changes.push(what);
+    note(this.io, "note", `${what} (not saved yet)`);
+  }
+
+  // ---- one secret ----------------------------------------------------------------------------------------------
+
+  private describe(name: string): string {
+    const s = this.vault.get(name);
+    const row = statusRows(this.vault, this.vault.warnDays).find((r) => r.name === name);
+    const expiry = s.expiresAt ? `expires ${formatTimestamp(s.expiresAt).slice(0, 10)}` : "no expiry";
+    const every = s.rotateEvery ? `, rotate every ${s.rotateEvery.text}` : "";
+    return `${name} (${s.type}, ${expiry}${every}${row ? `, ${statusLabel(row, this.paint)}` : ""})`;
+  }
+
+  private async secretMenu(name: string): Promise<void> {
+    let last: string | undefined;
+    while (this.vault.has(name)) {
+      const s = this.vault.get(name);
+      const isRequired = this.vault.required.includes(name);
+      const choices: Choice<string>[] = [
+        { name: "show value", value: "show", description: "prints the value in clear on this terminal" },
+        { name: "change value", value: "value" },
+        { name: "rotate (new value, renews the expiry)", value: "rotate" },
+        { name: `type: ${s.type}`, value: "type" },
+        { name: `description: ${s.description ?? "-"}`, value: "description" },
+        { name: `expiry: ${s.expiresAt ? formatTimestamp(s.expiresAt) : "never"}`, value: "expiry" },
+        { name: `rotate every: ${s.rotateEvery?.text ?? "-"}`, value: "every" },
+        { name: isRequired ? "required: yes (make optional)" : "required: no (mark required)", value: "required" },
+        { name: "delete", value: "delete" },
+        { name: "back", value: "back" },
+      ];
+      const pick = await this.ui.select(`${this.describe(name)}:`, choices, last === undefined ? {} : { default: last });
+      last = pick;
+      if (pick === "back") return;
+      await this.guard(() => this.secretAction(name, pick));
+    }
+  }
+
+  private async secretAction(name: string, action: string): Promise<void> {
+    const v = this.vault;
+    switch (action) {
+      case "show":
+        out(this.io, `${name}:`);
+        out(this.io, v.get(name).value);
+        return;
+      case "value": {
+        const value = await askNewValue(this.ui, name);
+        if (value === v.get(name).value) return note(this.io, "note", `the value of ${name} is unchanged`);
+        v.set(name, value);
+        return this.changed(`changed the value of ${name}`);
+      }
+      case "rotate": {
+        const value = await this.newValue(name);
+        const s = v.get(name);
+        const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatTimestamp(s.expiresAt).slice(0, 10) : "none"}):`, true);
+        const after = v.rotate(name, value, expiresAt === undefined ? {} : { expiresAt });
+        return this.changed(`rotated ${name}${after.expiresAt ? `, expires ${formatTimestamp(after.expiresAt).slice(0, 10)}` : ""}`);
+      }
+      case "type": {
+        const type = (await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })).trim();
+        if (type === v.get(name).type) return;
+        v.update(name, { type });
+        return this.changed(`set the type of ${name} to ${type}`);
+      }
+      case "description": {
+        const before = v.get(name).description ?? "";
+        const text = (await this.ui.input(`Description of ${name} (empty for none):`, { default: before })).trim();
+        if (text === before) return;
+        v.update(name, { description: text === "" ? null : text });
+        return this.changed(`${text === "" ? "removed" : "changed"} the description of ${name}`);
+      }
+      case "expiry": {
+        const expiresAt = await this.askExpiry(`Expiry of ${name} (2027-01-31, RFC 3339, 90d from now, or never):`, false);
+        if (expiresAt === undefined) return;
+        v.update(name, { expiresAt });
+        return this.changed(expiresAt === null ? `removed the expiry of ${name}` : `${name} now expires ${formatTimestamp(expiresAt)}`);
+      }
+      case "every": {
+        const text = await this.ui.input(`Rotate ${name} every (90d, 6mo, 1y, or never; empty keeps it):`, { validate: checkRotateEveryAnswer });
+        if (text.trim() === "") return;
+        const rotateEvery = parseRotateEveryAnswer(text);
+        if (rotateEvery === (v.get(name).rotateEvery?.text ?? null)) return;
+        v.update(name, { rotateEvery });
+        return this.changed(rotateEvery === null ? `removed the rotation period of ${name}` : `${name} is now rotated every ${rotateEvery}`);
+      }
+      case "required":
+        if (v.required.includes(name)) {
+          v.unrequire([name]);
+          return this.changed(`${name} is no longer required`);
+        }
+        v.require([name]);
+        return this.changed(`${name} is now required`);
+      case "delete": {
+        const warn = v.required.includes(name) ? " It stays in the required list and will show as MISSING." : "";
+        if (!(await this.ui.confirm(`Delete ${name}?${warn}`, { default: false }))) return;
+        v.remove(name);
+        return this.changed(`deleted ${name}`);
+      }
+    }
+  }
+
+  /** A required name with no entry: add it, or drop it from the required list. */
+  private async missingMenu(name: string): Promise<void> {
+    const pick = await this.ui.select(`${name} is required but missing:`, [
+      { name: "add a value", value: "add" },
+      { name: "make optional (remove from the required list)", value: "unrequire" },
+      { name: "back", value: "back" },
+    ]);
+    if (pick === "add") await this.addSecret(name);
+    else if (pick === "unrequire") {
+      this.vault.unrequire([name]);
+      this.changed(`${name} is no longer required`);
+    }
+  }
+
+  // ---- new secrets ---------------------------------------------------------------------------------------------
+
+  /** Asks for everything a new secret needs; returns its menu entry. */
+  private async addSecret(presetName?: string): Promise<string> {
+    const v = this.vault;
+    const name = presetName ?? (await this.ui.input("Name of the new secret (e.g. PYPI_TOKEN):", { validate: checkNewSecretName(v.list()) })).trim();
+    const value = await this.newValue(name);
+    const type = (await this.ui.input(`Type of ${name}:`, { default: "generic", validate: checkTypeAnswer })).trim();
+    const expiresAt = (await this.askExpiry(`Expiry of ${name} (2027-01-31, 90d, or empty for none):`, true)) ?? null;
+    const description = (await this.ui.input(`Description of ${name} (optional):`)).trim();
+    v.set(name, value, { type, expiresAt, ...(description ? { description } : {}) });
+    this.changed(`added ${name}`);
+    return `secret:${name}`;
+  }
+
+  /** A new value: typed twice, or generated. */
+  private async newValue(name: string): Promise<string> {
+    const how = await this.ui.select(`New value for ${name}:`, [
+      { name: "type it (hidden)", value: "type" },
+      { name: "generate a random one (32 letters and digits)", value: "generate" },
+    ]);
+    if (how === "type") return askNewValue(this.ui, name);
+    const value = generateValue(DEFAULT_GENERATE_SPEC);
+    note(this.io, "note", `generated a new value for ${name}; pick "show value" to see it`);
+    return value;
+  }
+
+  /** `undefined` when left empty (only when `optional`), `null` for never. */
+  private async askExpiry(message: string, optional: boolean): Promise<Date | null | undefined> {
+    const now = this.vault.now;
+    const text = await this.ui.input(message, { validate: checkExpiryAnswer(now, optional) });
+    return text.trim() === "" ? undefined : parseExpiryAnswer(text, now);
+  }
+
+  // ---- recipients ----------------------------------------------------------------------------------------------
+
+  private async recipientsMenu(): Promise<void> {
+    for (;;) {
+      const rec = this.vault.recipients();
+      const lines = table(Object.entries(rec).map(([n, k]) => [n, k.length > 24 ? `${k.slice(0, 16)}…${k.slice(-6)}` : k]));
+      const choices: Choice<string>[] = [
+        ...Object.keys(rec).map((n, i) => ({ name: `remove ${lines[i]!}`, value: `remove:${n}` })),
+        { name: "+ add a recipient", value: "add" },
+        { name: "back", value: "back" },
+      ];
+      const pick = await this.ui.select("Recipients (who can decrypt this vault):", choices);
+      if (pick === "back") return;
+      await this.guard(async () => {
+        if (pick === "add") await this.addRecipient();
+        else await this.removeRecipient(pick.slice("remove:".length));
+      });
+    }
+  }
+
+  private async addRecipient(): Promise<void> {
+    const name = (await this.ui.input("Recipient name (e.g. bob, ci):", { validate: validator((t) => checkRecipientName(t.trim())) })).trim();
+    const key = (await this.ui.input(`Public key of ${name} (age1…):`, { validate: validator((t) => checkRecipient(t.trim(), "recipient")) })).trim();
+    await this.vault.addRecipient(name, key);
+    this.changed(`added recipient ${name}`);
+  }
+
+  private async removeRecipient(name: string): Promise<void> {
+    const ok = await this.ui.confirm(`Remove ${name}? The data key is replaced and every value re-encrypted; ${name} could read them all until now, so rotate them at their source.`, { default: false });
+    if (!ok) return;
+    const exposed = await this.vault.removeRecipient(name);
+    this.changed(`removed recipient ${name}`);
+    if (exposed.length > 0) note(this.io, "hint", `${name} could read: ${exposed.join(", ")}; rotate them at their source`);
+  }
+}
+
+/** Turns a throwing check into a prompt validator that shows the error's message. */
+function validator(check: (text: string) => unknown): (text: string) => true | string {
+  return (text) => {
+    try {
+      check(text);
+      return true;
+    } catch (err) {
+      return err instanceof VaultfileError ? err.message : String(err);
+    }
+  };
+}

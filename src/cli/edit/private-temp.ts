@@ -1,0 +1,85 @@
+/**
+ * The plaintext file `edit --editor` hands to the editor. It holds every value in clear, so it lives in a fresh
+ * directory only its owner can enter (0700), is created exclusively with mode 0600, preferably in memory
+ * (`/dev/shm`, never written to disk), and is removed when the edit ends: normally, on an error, or when the
+ * process exits early.
+ */
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ioErrorFrom } from "../../errors.js";
+
+/** Memory-backed on Linux: the plaintext never reaches a disk. */
+const SHM = "/dev/shm";
+/** Prefix of the private directories, so a leftover from a crash (SIGKILL) can be recognised and removed. */
+export const EDIT_DIR_PREFIX = "vaultfile-edit-";
+
+export interface PrivateTemp {
+  /** The private directory (0700). */
+  readonly dir: string;
+  /** The file inside it (0600). */
+  readonly file: string;
+  read(): string;
+  /** Removes the file and its directory; safe to call more than once. */
+  remove(): void;
+}
+
+/** Where private directories are made: `/dev/shm` when it is a writable directory, else the system temp folder. */
+export function privateTempBase(): string {
+  try {
+    if (statSync(SHM).isDirectory()) {
+      // mkdtemp is the real test of writability; do it once here so a read-only /dev/shm falls back cleanly.
+      const probe = mkdtempSync(join(SHM, EDIT_DIR_PREFIX));
+      rmSync(probe, { recursive: true, force: true });
+      return SHM;
+    }
+  } catch {
+    // No /dev/shm (macOS, containers without it) or not writable: use the temp folder.
+  }
+  return tmpdir();
+}
+
+/**
+ * Creates `<base>/vaultfile-edit-XXXXXX/<fileName>` holding `text`. The directory is removed again when the
+ * process exits, even if the caller never reaches {@link PrivateTemp.remove}.
+ */
+export function createPrivateTemp(fileName: string, text: string, base = privateTempBase()): PrivateTemp {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(base, EDIT_DIR_PREFIX)); // mode 0700
+  } catch (err) {
+    throw ioErrorFrom(err, "create a private temp directory in", base);
+  }
+  const file = join(dir, fileName);
+  let removed = false;
+  const remove = (): void => {
+    if (removed) return;
+    removed = true;
+    process.removeListener("exit", remove);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", remove);
+  try {
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    remove();
+    throw ioErrorFrom(err, "write", file);
+  }
+  return {
+    dir,
+    file,
+    read: () => {
+      try {
+        return readFileSync(file, "utf8");
+      } catch (err) {
+        throw ioErrorFrom(err, "read the edited file", file);
+      }
+    },
+    remove,
+  };
+}
