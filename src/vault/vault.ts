@@ -334,6 +334,8 @@ export class Vault {
     const stamp = formatTimestamp(now);
     let e = this.entry(name);
     const isNew = !e;
+    const createdAt = e ? fieldText(e, "created_at") : stamp;
+    const plan = this.planMeta(name, opts, now, createdAt);
     if (!e) {
       e = new YAMLMap();
       e.set("value", new Scalar(""));
@@ -352,7 +354,7 @@ export class Vault {
     const before = this.sf.plaintextOf(valueNode)?.value;
     this.sf.setEncryptedString(valueNode, ["secrets", name, "value"], value);
     if (!isNew && before !== value) setField(e, "rotated_at", stamp, true);
-    this.applyMeta(e, name, opts, now);
+    this.applyMeta(e, name, plan);
     this.sf.markDirty();
     return this.get(name);
   }
@@ -361,7 +363,7 @@ export class Vault {
   update(name: string, opts: SetOptions): Secret {
     const e = this.entry(name);
     if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
-    this.applyMeta(e, name, opts, this.clock());
+    this.applyMeta(e, name, this.planMeta(name, opts, this.clock(), fieldText(e, "created_at")));
     this.sf.markDirty();
     return this.get(name);
   }
@@ -374,47 +376,59 @@ export class Vault {
     const e = this.entry(name);
     if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
     const now = this.clock();
+    const every = fieldText(e, "rotate_every");
+    const meta: SetOptions = { ...opts };
+    if (meta.expiresAt === undefined && meta.expiresIn === undefined && every !== null) meta.expiresIn = every;
+    const plan = this.planMeta(name, meta, now, fieldText(e, "created_at"));
     this.sf.setEncryptedString(getNode(e, "value") as Scalar, ["secrets", name, "value"], value);
     setField(e, "rotated_at", formatTimestamp(now), true);
-    const every = e.get("rotate_every");
-    const meta: SetOptions = { ...opts };
-    if (meta.expiresAt === undefined && meta.expiresIn === undefined && every !== undefined && every !== null) meta.expiresIn = String(every);
-    this.applyMeta(e, name, meta, now);
+    this.applyMeta(e, name, plan);
     this.sf.markDirty();
     return this.get(name);
   }
 
-  private applyMeta(e: YAMLMap, name: string, opts: SetOptions, now: Date): void {
+  /**
+   * Validates metadata options into a plan without touching the document, so that a bad option (date, duration,
+   * type) leaves the vault exactly as it was.
+   */
+  private planMeta(name: string, opts: SetOptions, now: Date, createdAt: string | null): MetaPlan {
+    const plan: MetaPlan = {};
     if (opts.type !== undefined) {
       if (!/^[a-z0-9][a-z0-9_.-]*$/.test(opts.type)) throw new InvalidInputError("E_INPUT", `invalid type ${JSON.stringify(opts.type)}`, { hint: "a type is a lower-case word such as pypi, docker or generic" });
-      setField(e, "type", opts.type, false);
+      plan.type = opts.type;
     }
-    if (opts.description !== undefined) {
-      if (opts.description === null || opts.description === "") e.delete("description");
-      else setField(e, "description", opts.description, false);
-    }
+    if (opts.description !== undefined) plan.description = opts.description === "" ? null : opts.description;
     if (opts.expiresAt !== undefined && opts.expiresIn !== undefined) throw new InvalidInputError("E_DATE", "give either an expiry date or a duration, not both");
     let expires: Date | null | undefined;
     if (opts.expiresIn !== undefined) expires = addDuration(now, parseDuration(opts.expiresIn, "expiry duration"));
     else if (opts.expiresAt === null) expires = null;
     else if (opts.expiresAt !== undefined) expires = opts.expiresAt instanceof Date ? opts.expiresAt : parseDate(opts.expiresAt, "expiry date");
-    if (expires !== undefined) {
-      if (expires === null) e.delete("expires_at");
-      else {
-        if (Number.isNaN(expires.getTime())) throw new InvalidInputError("E_DATE", `invalid expiry date for ${name}`);
-        const created = e.get("created_at");
-        if (created !== undefined && created !== null && expires.getTime() < parseDate(String(created)).getTime()) {
-          throw new InvalidInputError("E_DATE", `the expiry of ${name} (${formatTimestamp(expires)}) is before its creation (${String(created)})`, { hint: "check the date; an expiry must come after the secret was created" });
-        }
-        setField(e, "expires_at", formatTimestamp(expires), true);
+    if (expires) {
+      if (Number.isNaN(expires.getTime())) throw new InvalidInputError("E_DATE", `invalid expiry date for ${name}`);
+      if (createdAt !== null && expires.getTime() < parseDate(createdAt).getTime()) {
+        throw new InvalidInputError("E_DATE", `the expiry of ${name} (${formatTimestamp(expires)}) is before its creation (${createdAt})`, { hint: "check the date; an expiry must come after the secret was created" });
       }
     }
-    if (opts.rotateEvery !== undefined) {
-      if (opts.rotateEvery === null) e.delete("rotate_every");
-      else setField(e, "rotate_every", parseDuration(opts.rotateEvery, "rotation period").text, false);
+    if (expires !== undefined) plan.expiresAt = expires;
+    if (opts.rotateEvery !== undefined) plan.rotateEvery = opts.rotateEvery === null ? null : parseDuration(opts.rotateEvery, "rotation period").text;
+    if (opts.required) {
+      checkSecretName(name);
+      plan.required = true;
     }
-    if (opts.required) this.require([name]);
+    return plan;
   }
+
+  private applyMeta(e: YAMLMap, name: string, plan: MetaPlan): void {
+    if (plan.type !== undefined) setField(e, "type", plan.type, false);
+    if (plan.description === null) e.delete("description");
+    else if (plan.description !== undefined) setField(e, "description", plan.description, false);
+    if (plan.expiresAt === null) e.delete("expires_at");
+    else if (plan.expiresAt !== undefined) setField(e, "expires_at", formatTimestamp(plan.expiresAt), true);
+    if (plan.rotateEvery === null) e.delete("rotate_every");
+    else if (plan.rotateEvery !== undefined) setField(e, "rotate_every", plan.rotateEvery, false);
+    if (plan.required) this.require([name]);
+  }
+
 
   /** Deletes a secret (it stays in the required list if it is there, and then shows as missing). */
   remove(name: string): void {
@@ -604,6 +618,20 @@ export class Vault {
       // sops keeps metadata last; vaultfile moves it back on save. Not an error.
     }
   }
+}
+
+interface MetaPlan {
+  type?: string;
+  description?: string | null;
+  expiresAt?: Date | null;
+  rotateEvery?: string | null;
+  required?: boolean;
+}
+
+/** A metadata field as text, or `null` when absent. */
+function fieldText(e: YAMLMap, key: string): string | null {
+  const v = e.get(key);
+  return v === undefined || v === null ? null : String(v);
 }
 
 function setField(e: YAMLMap, key: string, value: string, quote: boolean): void {

@@ -121,3 +121,17 @@ describe("dates and durations", () => {
     expect(() => v.set("X", "x", { expiresAt: "2027-02-30" })).toThrow(/invalid expiry date/);
   });
 });
+
+describe("failed changes leave the vault as it was", () => {
+  it("a bad option on set or rotate changes nothing", async () => {
+    const v = await vaultAt(new Date("2026-11-24T10:00:00Z"));
+    const before = v.toText();
+    expect(() => v.set("BRAND_NEW", "x", { expiresAt: "2020-01-01" })).toThrow(/before its creation/);
+    expect(() => v.set("NO_EXPIRY", "changed", { rotateEvery: "soon" })).toThrow(/invalid rotation period/);
+    expect(() => v.rotate("DUE", "changed", { expiresIn: "3m" })).toThrow(/invalid expiry duration/);
+    expect(v.has("BRAND_NEW")).toBe(false);
+    expect(v.get("NO_EXPIRY").value).toBe("a");
+    expect(v.get("DUE").value).toBe("d");
+    expect(v.toText()).toBe(before);
+  });
+});
