@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Vault } from "../../src/vault/vault.js";
 import { tempDir } from "../helpers.js";
-import { aliceOpts, cliEnv, count, makeVault, start, tempFilesIn, type CliResult } from "./support.js";
+import { aliceOpts, cliEnv, count, expectOk, makeVault, start, tempFilesIn, type CliResult } from "./support.js";
 import { writeArgs, writerKind } from "./writers.js";
 
 const HOLDER = join(import.meta.dirname, "lock-holder.mjs");
@@ -59,8 +59,7 @@ describe("concurrent edits", () => {
     // A generous timeout: twenty writers queue behind each other on a busy CI machine.
     const results = await setConcurrently(vault, names, cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "120000" }));
     for (const [i, r] of results.entries()) {
-      expect(r.stderr, `writer ${i}`).toBe("");
-      expect(r.code, `writer ${i}`).toBe(0);
+      expectOk(r, `writer ${i}`, `value-of-${names[i]}`);
     }
     const after = await namesIn(vault);
     expect(after.slice(0, before.length)).toEqual(before);
@@ -92,7 +91,7 @@ describe("concurrent edits", () => {
     // Once the holder is gone, the same write goes through.
     const w = writeArgs("set", vault, "BLOCKED", "blocked-value");
     const r = await start(w.args, { env: cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "300" }), input: w.input }).done;
-    expect(r.stderr).toBe("");
+    expectOk(r, "after the holder is gone", w.input);
     expect(await namesIn(vault)).toContain("BLOCKED");
   }, 60_000);
 
@@ -100,7 +99,7 @@ describe("concurrent edits", () => {
     const dir = tempDir();
     const vault = await makeVault(dir);
     writeFileSync(`${vault}.lock`, ""); // created, never written: the creator died in between (or is about to write)
-    const w = writeArgs("set", vault, "AFTER_EMPTY_LOCK", "x");
+    const w = writeArgs("set", vault, "AFTER_EMPTY_LOCK", "empty-lock-value");
     const env = cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "200" });
     const blocked = await start(w.args, { env, input: w.input }).done;
     expect(blocked.code).toBe(8);
@@ -109,8 +108,7 @@ describe("concurrent edits", () => {
     const old = (Date.now() - 60_000) / 1000;
     utimesSync(`${vault}.lock`, old, old);
     const r = await start(w.args, { env, input: w.input }).done;
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expectOk(r, "a normal write", w.input);
     expect(await namesIn(vault)).toContain("AFTER_EMPTY_LOCK");
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Vault } from "../../src/vault/vault.js";
 import { tempDir } from "../helpers.js";
-import { aliceOpts, cliEnv, count, makeVault, Rng, seedFromEnv, start, tempFilesIn } from "./support.js";
+import { aliceOpts, cliEnv, count, expectOk, makeVault, Rng, seedFromEnv, start, tempFilesIn } from "./support.js";
 import { writeArgs, writerKind, type WriteOp } from "./writers.js";
 
 /** Name → value of every secret, in file order. */
@@ -32,8 +32,7 @@ describe("crash safety", () => {
     const t0 = Date.now();
     const calib = writeArgs("set", vault, "CALIBRATION", "c0");
     const first = await start(calib.args, { env, input: calib.input }).done;
-    expect(first.stderr).toBe("");
-    expect(first.code).toBe(0);
+    expectOk(first, "calibration run", calib.input);
     const runMs = Date.now() - t0;
     expect(tempFilesIn(dir)).toEqual([]);
 
@@ -55,8 +54,7 @@ describe("crash safety", () => {
       if (r.signal === "SIGKILL") killed++;
       else {
         completed++;
-        expect(r.stderr, `seed ${seed}, run ${i}`).toBe("");
-        expect(r.code, `seed ${seed}, run ${i}`).toBe(0);
+        expectOk(r, `seed ${seed}, run ${i}`, value);
       }
 
       const after = readFileSync(vault, "utf8");
@@ -77,8 +75,7 @@ describe("crash safety", () => {
     const leftovers = tempFilesIn(dir);
     const w = writeArgs("set", vault, "AFTER_CRASHES", "ok");
     const r = await start(w.args, { env, input: w.input }).done;
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expectOk(r, "a normal write", w.input);
     expect(tempFilesIn(dir).filter((f) => !leftovers.includes(f))).toEqual([]);
     expect((await valuesOf(vault)).at(-1)).toEqual(["AFTER_CRASHES", "ok"]);
   }, 600_000);
@@ -96,8 +93,7 @@ describe("crash safety", () => {
 
     const w = writeArgs("set", vault, "NEW_ONE", "v");
     const r = await start(w.args, { env: cliEnv(), input: w.input }).done;
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expectOk(r, "a normal write", w.input);
     expect(tempFilesIn(dir).sort()).toEqual([".vaultfile-tmp-.secrets.yaml.ba9876543210", ".vaultfile-tmp-other.yaml.0123456789ab"]);
     // And a vault opens whatever temp files sit beside it.
     expect((await valuesOf(vault)).map(([n]) => n)).toContain("NEW_ONE");

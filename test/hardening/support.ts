@@ -123,3 +123,10 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/** A run that succeeded: exit 0, no error line (commands may print confirmations), and `value` nowhere in its output. */
+export function expectOk(r: CliResult, label: string, value?: string): void {
+  if (r.code !== 0 || /vaultfile: error:/.test(r.stderr) || (value !== undefined && (r.stderr + r.stdout).includes(value))) {
+    throw new Error(`${label}: expected success without the value in the output, got exit ${r.code} (signal ${r.signal}), stderr: ${r.stderr}`);
+  }
+}
