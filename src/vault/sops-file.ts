@@ -275,6 +275,33 @@ export class SopsFile {
     return found;
   }
 
+  /**
+   * A sub-key of the data key for one purpose (HKDF-SHA-256), e.g. keyed fingerprints for `git textconv`. Two files
+   * give the same sub-key exactly when they share the data key; the data key itself never leaves this class.
+   */
+  deriveKey(purpose: string): Uint8Array {
+    return deriveKey(this.dataKey, purpose);
+  }
+
+  /**
+   * Brings the remembered plaintexts in line with the document after nodes were moved in from another file under
+   * the same data key (the git merge driver): each encrypted leaf not seen yet is decrypted and authenticated, so
+   * that {@link serialize} keeps its ciphertext; nodes no longer in the document are forgotten.
+   * @throws DecryptionError when a moved value does not open under this file's data key and path.
+   */
+  adoptLeaves(): void {
+    const present = new Set<Scalar>();
+    walkTree(this.doc, this.meta.rules, {
+      leaf: (leaf) => {
+        if (!leaf.encrypted) return;
+        present.add(leaf.node);
+        if (!this.plain.has(leaf.node)) this.readLeaf(leaf, "");
+      },
+    });
+    for (const node of [...this.plain.keys()]) if (!present.has(node)) this.plain.delete(node);
+    this.dirty = true;
+  }
+
   /** Drops plaintext remembered for nodes no longer in the document (after deletions). */
   forget(node: Scalar): void {
     this.plain.delete(node);

@@ -17,5 +17,8 @@ import { register as rotate } from "./rotate.js";
 import { register as recipients } from "./recipients.js";
 import { register as decrypt } from "./decrypt.js";
 import { register as reseal } from "./reseal.js";
+import { register as git } from "./git.js";
+import { register as check } from "./check.js";
+import { register as history } from "./history.js";
 
-export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit];
+export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history];

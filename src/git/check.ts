@@ -1,0 +1,51 @@
+/**
+ * `vaultfile check`: what a pre-commit hook or CI can verify about a vault file. Without a key: it parses, has a
+ * sops block, every value is encrypted (no plaintext), the named recipients match the wrapped keys, and no merge
+ * conflict is left in it. With a key that opens it: also the MAC, the name seal and the vault's structure.
+ */
+import { ConflictError, IntegrityError, InvalidInputError, WrongKeyError } from "../errors.js";
+import { findIdentities } from "../io/keys.js";
+import { readVaultText, Vault, type VaultOptions } from "../vault/vault.js";
+import { CONFLICT_MARKER, plaintextLeaves, readVaultView } from "./vault-view.js";
+
+export interface CheckResult {
+  file: string;
+  /** True when a key opened the file and the MAC and seal were verified. */
+  macVerified: boolean;
+}
+
+/** Checks one file; throws the {@link VaultfileError} that describes the first problem. */
+export async function checkVaultFile(file: string, opts: VaultOptions): Promise<CheckResult> {
+  const text = readVaultText(file);
+  if (text.includes(CONFLICT_MARKER) || /^(<{7}|>{7}|={7})( |$)/m.test(text)) {
+    throw new ConflictError("E_CONFLICT", `${file} holds an unresolved merge conflict`, {
+      hint: "resolve it (see the comment block at the top of the file, or `vaultfile git resolve`), then delete the conflict comment lines",
+    });
+  }
+  const view = readVaultView(text, file);
+  const plain = plaintextLeaves(view);
+  if (plain.length > 0) {
+    const names = plain.map((p) => (p.startsWith("secrets.") && p.endsWith(".value") ? p.slice(8, -6) : p));
+    throw new InvalidInputError("E_VALUE", `PLAINTEXT in ${file}: the value of ${names.join(", ")} is not encrypted`, {
+      hint: `do not commit this. Store it with \`vaultfile set ${names[0]}\`, and rotate it at its source: it was written in clear`,
+    });
+  }
+  const named = new Set(Object.values(view.recipients));
+  const wrapped = new Set(view.meta.age.map((a) => a.recipient));
+  const unnamed = [...wrapped].filter((r) => !named.has(r));
+  const unwrapped = Object.entries(view.recipients).filter(([, r]) => !wrapped.has(r)).map(([n]) => n);
+  if (unnamed.length > 0 || unwrapped.length > 0) {
+    throw new IntegrityError("E_RECIPIENTS", `the recipients of ${file} do not match its sops.age block`, {
+      hint: unnamed.length > 0 ? `sops.age wraps the data key for ${unnamed.join(", ")}, which is not a named recipient` : `recipient ${unwrapped.join(", ")} has no sops.age entry`,
+    });
+  }
+  if (findIdentities(opts).identities.length === 0) return { file, macVerified: false };
+  try {
+    await Vault.fromText(text, file, opts);
+  } catch (err) {
+    // A key that belongs to another vault is not a failure of this one: the keyless checks passed.
+    if (err instanceof WrongKeyError) return { file, macVerified: false };
+    throw err;
+  }
+  return { file, macVerified: true };
+}

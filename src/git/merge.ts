@@ -1,0 +1,280 @@
+/**
+ * The entry-level three-way merge of vault files behind `vaultfile git merge` (a git merge driver). Base, ours and
+ * theirs are decrypted; secrets, the required list, recipients and any other top-level key are merged one by one.
+ * What changed on one side only is taken as it is — the YAML node moves, its ciphertext is kept — and the result
+ * gets a fresh MAC and seal. Both sides changing the same entry differently is a conflict; the result then keeps
+ * our side of it and starts with a comment block that explains each conflict without any value.
+ */
+import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { NoIdentityError, WrongKeyError } from "../errors.js";
+import { SOPS_KEY } from "../format/yaml.js";
+import { SopsFile, type KeySearch } from "../vault/sops-file.js";
+import { CONFLICT_MARKER } from "./vault-view.js";
+
+export type Side = "ours" | "theirs";
+
+export interface MergeConflict {
+  kind: "secret" | "recipient" | "key" | "data key";
+  name: string;
+  /** What each side did, in words and metadata only (never a value). */
+  ours: string;
+  theirs: string;
+}
+
+export interface MergeInput {
+  base: string;
+  ours: string;
+  theirs: string;
+  /** The file's name in the repository, for messages. */
+  path: string;
+  keys: KeySearch;
+  now: Date;
+  /** How to settle conflicts already looked at, by entry name (`git resolve --ours/--theirs`). */
+  prefer?: ReadonlyMap<string, Side>;
+}
+
+export interface MergeOutcome {
+  /** The merged file; on conflict our side of each conflicting entry plus the explanation block on top. */
+  text: string;
+  conflicts: MergeConflict[];
+  /** Entries taken from their side, e.g. `secret PYPI_TOKEN`. */
+  fromTheirs: string[];
+}
+
+/** HKDF purpose used only to tell whether two files share a data key. */
+const SAME_KEY_PURPOSE = "vaultfile merge same-key check v1";
+
+type Decision = Side | "conflict";
+
+/** Classic three-way rule on canonical forms (`undefined` = absent). */
+function decide(b: string | undefined, o: string | undefined, t: string | undefined): Decision {
+  if (o === t) return "ours";
+  if (b === o) return "theirs";
+  if (b === t) return "ours";
+  return "conflict";
+}
+
+export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
+  const ours = await SopsFile.open(input.ours, `${input.path} (ours)`, input.keys);
+  const theirs = await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys);
+  const base = await openBase(input);
+
+  if (!sameBytes(ours.deriveKey(SAME_KEY_PURPOSE), theirs.deriveKey(SAME_KEY_PURPOSE))) {
+    const conflict: MergeConflict = { kind: "data key", name: "recipients", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
+    return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
+  }
+
+  const conflicts: MergeConflict[] = [];
+  const fromTheirs: string[] = [];
+  const settle = (kind: MergeConflict["kind"], name: string, d: Decision, describe: () => [string, string]): Side => {
+    if (d !== "conflict") return d;
+    const chosen = input.prefer?.get(name);
+    if (chosen) return chosen;
+    const [o, t] = describe();
+    conflicts.push({ kind, name, ours: o, theirs: t });
+    return "ours";
+  };
+
+  // Secrets, entry by entry.
+  const oSecrets = mapAt(ours, "secrets", true)!;
+  const tSecrets = mapAt(theirs, "secrets");
+  const bSecrets = base ? mapAt(base, "secrets") : undefined;
+  for (const name of union(keysOf(oSecrets), keysOf(tSecrets))) {
+    const [b, o, t] = [canonical(base, bSecrets?.get(name, true)), canonical(ours, oSecrets.get(name, true)), canonical(theirs, tSecrets?.get(name, true))];
+    const side = settle("secret", name, decide(b, o, t), () => [
+      describeEntry(base, bSecrets?.get(name, true), ours, oSecrets.get(name, true)),
+      describeEntry(base, bSecrets?.get(name, true), theirs, tSecrets?.get(name, true)),
+    ]);
+    if (side === "theirs" && o !== t) {
+      putOrDelete(oSecrets, name, tSecrets?.get(name, true));
+      fromTheirs.push(`secret ${name}`);
+    }
+  }
+
+  // The required list: a set; additions on either side stay, a removal on either side wins.
+  mergeRequired(base, ours, theirs);
+
+  // Recipients by name; the sops.age stanzas follow once the tree is settled.
+  const oRec = mapAt(ours, "recipients", true)!;
+  const tRec = mapAt(theirs, "recipients");
+  const bRec = base ? mapAt(base, "recipients") : undefined;
+  const wrapFor: string[] = [];
+  const unwrapFor: string[] = [];
+  for (const name of union(keysOf(oRec), keysOf(tRec))) {
+    const [b, o, t] = [scalarText(bRec?.get(name, true)), scalarText(oRec.get(name, true)), scalarText(tRec?.get(name, true))];
+    const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
+    if (side === "theirs" && o !== t) {
+      putOrDelete(oRec, name, tRec?.get(name, true));
+      if (o !== undefined) unwrapFor.push(o);
+      if (t !== undefined) wrapFor.push(t);
+      fromTheirs.push(`recipient ${name}`);
+    }
+  }
+
+  // Anything else at the top level (vaultfile writes nothing else, but a sops file may hold more).
+  const oRoot = ours.doc.contents as YAMLMap;
+  const tRoot = theirs.doc.contents as YAMLMap;
+  const bRoot = base?.doc.contents as YAMLMap | undefined;
+  const handled = new Set(["secrets", "required", "recipients", SOPS_KEY]);
+  for (const key of union(keysOf(oRoot), keysOf(tRoot)).filter((k) => !handled.has(k))) {
+    const [b, o, t] = [canonical(base, bRoot?.get(key, true)), canonical(ours, oRoot.get(key, true)), canonical(theirs, tRoot.get(key, true))];
+    const side = settle("key", key, decide(b, o, t), () => ["changed", "changed"]);
+    if (side === "theirs" && o !== t) {
+      putOrDelete(oRoot, key, tRoot.get(key, true));
+      fromTheirs.push(`key ${key}`);
+    }
+  }
+
+  ours.adoptLeaves();
+  for (const r of wrapFor) await ours.addRecipient(r);
+  // Removing a recipient rolls the data key (re-encrypting every value): the removed holder knew the old one.
+  for (const r of unwrapFor) await ours.removeRecipient(r);
+  ours.keepMetadataLast();
+  const merged = ours.serialize(input.now);
+  return { text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged, conflicts, fromTheirs };
+}
+
+/** The base, or `undefined` when the file is new on both sides (git passes an empty base) or we cannot open it. */
+async function openBase(input: MergeInput): Promise<SopsFile | undefined> {
+  if (input.base.trim() === "") return undefined;
+  try {
+    return await SopsFile.open(input.base, `${input.path} (base)`, input.keys);
+  } catch (err) {
+    // E.g. we were added as a recipient after the merge base: every difference then counts as a change on both sides.
+    if (err instanceof NoIdentityError || err instanceof WrongKeyError) return undefined;
+    throw err;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function mapAt(sf: SopsFile, key: string, create = false): YAMLMap | undefined {
+  const root = sf.doc.contents as YAMLMap;
+  const m = root.get(key, true);
+  if (isMap(m)) return m as YAMLMap;
+  if (!create) return undefined;
+  const fresh = new YAMLMap();
+  root.set(key, fresh);
+  return fresh;
+}
+
+function keysOf(map: YAMLMap | undefined): string[] {
+  return (map?.items ?? []).map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+}
+
+/** Names of `a` in order, then those only in `b`. */
+function union(a: readonly string[], b: readonly string[]): string[] {
+  const seen = new Set(a);
+  return [...a, ...b.filter((n) => !seen.has(n))];
+}
+
+function scalarText(node: unknown): string | undefined {
+  if (node === undefined) return undefined;
+  return String(isScalar(node) ? node.value : node);
+}
+
+/**
+ * A comparable form of a node with encrypted leaves as their plaintext, so that an equal value compares equal
+ * whatever its IV. Held in memory only, never printed.
+ */
+function canonical(sf: SopsFile | undefined, node: unknown): string | undefined {
+  if (node === undefined || !sf) return node === undefined ? undefined : JSON.stringify(plainForm(undefined, node));
+  return JSON.stringify(plainForm(sf, node));
+}
+
+function plainForm(sf: SopsFile | undefined, node: unknown): unknown {
+  if (isScalar(node)) {
+    const p = sf?.plaintextOf(node);
+    return p ? ["plain", String(p.value), p.type] : ["clear", String(node.value)];
+  }
+  if (isMap(node)) return node.items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), plainForm(sf, p.value)]);
+  if (isSeq(node)) return node.items.map((i) => plainForm(sf, i));
+  return node === null ? null : String(node);
+}
+
+function putOrDelete(map: YAMLMap, key: string, node: unknown): void {
+  if (node === undefined) {
+    map.delete(key);
+    return;
+  }
+  const pair = map.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
+  if (pair) pair.value = node;
+  else map.set(key, node);
+}
+
+function mergeRequired(base: SopsFile | undefined, ours: SopsFile, theirs: SopsFile): void {
+  const list = (sf: SopsFile | undefined): string[] => {
+    const seq = (sf?.doc.contents as YAMLMap | undefined)?.get("required", true);
+    return isSeq(seq) ? seq.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+  };
+  const [b, o, t] = [new Set(list(base)), list(ours), list(theirs)];
+  const oSet = new Set(o);
+  const tSet = new Set(t);
+  const merged = [...o.filter((n) => !(b.has(n) && !tSet.has(n))), ...t.filter((n) => !oSet.has(n) && !b.has(n))];
+  if (merged.length === o.length && merged.every((n, i) => n === o[i])) return;
+  const root = ours.doc.contents as YAMLMap;
+  const existing: unknown = root.get("required", true);
+  let seq: YAMLSeq;
+  if (isSeq(existing)) seq = existing as YAMLSeq;
+  else {
+    seq = new YAMLSeq();
+    seq.flow = true;
+    root.set("required", seq);
+  }
+  seq.items = merged.map((n) => new Scalar(n));
+}
+
+/** What one side did to a secret relative to the base, naming changed fields and their new metadata values. */
+function describeEntry(baseSf: SopsFile | undefined, b: unknown, sf: SopsFile, x: unknown): string {
+  if (x === undefined) return b === undefined ? "absent" : "deleted it";
+  if (!isMap(x)) return "changed it";
+  const verb = b === undefined || !isMap(b) ? "added it" : "changed";
+  const changes: string[] = [];
+  for (const p of x.items) {
+    const field = String(isScalar(p.key) ? p.key.value : p.key);
+    const before = isMap(b) ? (b as YAMLMap).get(field, true) : undefined;
+    if (before !== undefined && canonical(baseSf, before) === canonical(sf, p.value)) continue;
+    if (field === "value") changes.push("value");
+    else changes.push(`${field} ${JSON.stringify(scalarText(p.value) ?? null)}`);
+  }
+  if (isMap(b)) for (const p of (b as YAMLMap).items) if (!x.has(p.key)) changes.push(`${String(isScalar(p.key) ? p.key.value : p.key)} removed`);
+  return changes.length === 0 ? verb : `${verb}: ${changes.join(", ")}`;
+}
+
+function describeRecipient(b: string | undefined, x: string | undefined): string {
+  if (x === undefined) return "removed it";
+  return b === undefined ? `added it as ${x}` : `changed its key to ${x}`;
+}
+
+/** Recipients a side added or removed relative to the base, for the data key conflict. */
+function recipientChanges(base: SopsFile | undefined, sf: SopsFile): string {
+  const names = (s: SopsFile | undefined): Set<string> => new Set(keysOf(s ? mapAt(s, "recipients") : undefined));
+  const [b, x] = [names(base), names(sf)];
+  const added = [...x].filter((n) => !b.has(n));
+  const removed = [...b].filter((n) => !x.has(n));
+  const parts = [...(removed.length ? [`removed ${removed.join(", ")}`] : []), ...(added.length ? [`added ${added.join(", ")}`] : [])];
+  return parts.length > 0 ? `${parts.join("; ")} (new data key)` : "data key differs";
+}
+
+/** Prepends the conflict report as YAML comments: the file still parses and (being comments) keeps its MAC. */
+export function withConflictBlock(text: string, path: string, conflicts: readonly MergeConflict[]): string {
+  const lines = [
+    `${CONFLICT_MARKER} in ${path}: ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}, our side kept; everything else is merged.`,
+    ...conflicts.map((c) => `  ${c.kind} ${c.name}: ours ${c.ours}; theirs ${c.theirs}`),
+  ];
+  if (conflicts.some((c) => c.kind === "data key")) {
+    lines.push(
+      "The two sides use different data keys (a recipient was removed on one side), so values cannot be merged.",
+      `Take one side (git checkout --ours ${path} or --theirs), redo the other side's changes with vaultfile, then git add.`,
+    );
+  } else {
+    const names = conflicts.map((c) => c.name).join(" ");
+    lines.push(
+      `To keep ours: vaultfile git resolve ${path} --ours ${names}   To take theirs: ... --theirs ${names}`,
+      `(or edit with vaultfile and delete these comment lines), then: vaultfile check ${path} && git add ${path}`,
+    );
+  }
+  return lines.map((l) => `# ${l}`).join("\n") + "\n\n" + text;
+}

@@ -1,0 +1,112 @@
+/**
+ * The review view of a vault for `git diff` / `git log -p` (a git "textconv"): the file as it is, with each
+ * encrypted value replaced by a keyed fingerprint (or, without a key, a tag of its ciphertext) and the sops block
+ * reduced to a readable summary. Same value under the same name → same fingerprint in every commit, so a diff
+ * shows exactly which values changed and never what they are.
+ */
+import { isMap, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { DecryptionError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
+import { hmac } from "../crypto/aead.js";
+import { utf8Bytes } from "../format/values.js";
+import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata } from "../format/yaml.js";
+import { SopsFile, type KeySearch } from "../vault/sops-file.js";
+import { ciphertextTag, readVaultView } from "./vault-view.js";
+
+/** HKDF purpose of the fingerprint key: changing it changes every fingerprint. */
+export const FINGERPRINT_PURPOSE = "vaultfile fingerprint v1";
+
+export interface TextconvOptions {
+  keys: KeySearch;
+  /** Print decrypted values instead of fingerprints (for a local review; never in CI logs). */
+  showValues?: boolean;
+}
+
+/**
+ * The review view of `source`. Never throws: a file it cannot read at all comes back as it is, because a failing
+ * textconv breaks `git diff` for the whole repository.
+ */
+export async function textconv(source: string, file: string, opts: TextconvOptions): Promise<string> {
+  try {
+    return await keyedView(source, file, opts);
+  } catch (err) {
+    try {
+      return keylessView(source, file, macStatusAfter(err));
+    } catch {
+      return source;
+    }
+  }
+}
+
+async function keyedView(source: string, file: string, opts: TextconvOptions): Promise<string> {
+  const sf = await SopsFile.open(source, file, opts.keys);
+  const key = sf.deriveKey(FINGERPRINT_PURPOSE);
+  walkTree(sf.doc, sf.meta.rules, {
+    leaf: (leaf) => {
+      const p = sf.plaintextOf(leaf.node);
+      if (!p) return;
+      if (opts.showValues) {
+        leaf.node.value = p.value;
+        leaf.node.type = undefined;
+      } else {
+        replace(leaf.node, `<fp:${fingerprint(key, leaf.path, p.bytes)}>`);
+      }
+    },
+  });
+  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)");
+  return printYaml(sf.doc, detectIndentSeq(source));
+}
+
+function keylessView(source: string, file: string, macStatus: string): string {
+  const view = readVaultView(source, file);
+  walkTree(view.doc, view.meta.rules, {
+    leaf: (leaf) => {
+      const v: unknown = leaf.node.value;
+      if (!leaf.encrypted || v === null || v === undefined || v === "") return;
+      // A clear value on an encrypted path is flagged, not shown: `vaultfile check` names it.
+      replace(leaf.node, typeof v === "string" && v.startsWith("ENC[") ? `<encrypted:${ciphertextTag(v)}>` : "<NOT ENCRYPTED>");
+    },
+  });
+  summariseSops(view.doc, view.meta, macStatus);
+  return printYaml(view.doc, detectIndentSeq(source));
+}
+
+/** What the summary says about the MAC when the keyed view failed with `err`. */
+function macStatusAfter(err: unknown): string {
+  if (err instanceof NoIdentityError || err instanceof WrongKeyError) return "not checked (no key)";
+  if (err instanceof IntegrityError || err instanceof DecryptionError) return `DOES NOT VERIFY (${err.message})`;
+  return "not checked";
+}
+
+/** The first 4 bytes of HMAC-SHA-256(key, path ‖ 0 ‖ plaintext), as 8 hex digits. */
+export function fingerprint(key: Uint8Array, path: readonly string[], plaintext: Uint8Array): string {
+  const h = hmac(key);
+  h.update(utf8Bytes(path.map((p) => `${p}:`).join("")));
+  h.update(new Uint8Array([0]));
+  h.update(plaintext);
+  return Buffer.from(h.digest().subarray(0, 4)).toString("hex");
+}
+
+function replace(node: Scalar, shown: string): void {
+  node.value = shown;
+  node.type = Scalar.PLAIN;
+}
+
+/**
+ * Swaps the sops block for what a reviewer can read: the recipients the data key is wrapped for (one a line, so
+ * an added one is one added line), `lastmodified`, and whether the MAC verified. The wrapped keys and the MAC itself
+ * change on every save and say nothing to a person.
+ */
+function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string): void {
+  const root = doc.contents;
+  if (!isMap(root)) return;
+  const summary = new YAMLMap();
+  const recipients = new YAMLSeq();
+  for (const a of meta.age) recipients.items.push(new Scalar(a.recipient));
+  summary.set("age_recipients", recipients);
+  if (meta.otherKeySources.length > 0) summary.set("other_key_sources", meta.otherKeySources.join(", "));
+  const last = new Scalar(meta.lastModified);
+  last.type = Scalar.QUOTE_DOUBLE;
+  summary.set("lastmodified", last);
+  summary.set("mac", macStatus);
+  root.set(SOPS_KEY, summary);
+}

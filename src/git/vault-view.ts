@@ -1,0 +1,85 @@
+/**
+ * A vault file read without a key: the YAML document, its sops metadata, and per secret its metadata fields and
+ * the value's ciphertext text. What `check`, `history` and the keyless `git textconv` work from.
+ */
+import { createHash } from "node:crypto";
+import { isMap, isScalar, isSeq, type Document, type Scalar, type YAMLMap } from "yaml";
+import { looksEncrypted } from "../format/enc.js";
+import { parseYaml, readMetadata, walkTree, type SopsMetadata } from "../format/yaml.js";
+
+export interface EntryView {
+  name: string;
+  node: YAMLMap;
+  /** The `value` leaf as written in the file: `ENC[…]`, `''`, or (in a broken file) plaintext. Never print it. */
+  valueText: string | null;
+  /** The clear-text metadata fields (`type`, `expires_at`, …) as strings. */
+  fields: Record<string, string | null>;
+}
+
+export interface VaultView {
+  doc: Document.Parsed;
+  meta: SopsMetadata;
+  /** Secrets in file order. */
+  entries: Map<string, EntryView>;
+  required: string[];
+  /** Named recipients: name → age recipient. */
+  recipients: Record<string, string>;
+}
+
+const text = (v: unknown): string | null => (v === undefined || v === null ? null : String(isScalar(v) ? (v as Scalar).value : v));
+
+/** Parses a vault file without decrypting anything. Throws FormatError on bad YAML or a missing sops block. */
+export function readVaultView(source: string, file: string): VaultView {
+  const doc = parseYaml(source, file);
+  const meta = readMetadata(doc, file, source);
+  const root = doc.contents as YAMLMap;
+  const entries = new Map<string, EntryView>();
+  const secrets = root.get("secrets", true);
+  if (isMap(secrets)) {
+    for (const pair of secrets.items) {
+      const name = String(text(pair.key));
+      const node = pair.value;
+      if (!isMap(node)) continue;
+      const fields: Record<string, string | null> = {};
+      let valueText: string | null = null;
+      for (const p of node.items) {
+        const key = String(text(p.key));
+        if (key === "value") valueText = text(p.value);
+        else fields[key] = text(p.value);
+      }
+      entries.set(name, { name, node: node as YAMLMap, valueText, fields });
+    }
+  }
+  const req = root.get("required", true);
+  const required = isSeq(req) ? req.items.map((i) => String(text(i))) : [];
+  const rec = root.get("recipients", true);
+  const recipients: Record<string, string> = {};
+  if (isMap(rec)) for (const p of rec.items) recipients[String(text(p.key))] = String(text(p.value));
+  return { doc, meta, entries, required, recipients };
+}
+
+/**
+ * Paths (`secrets.NAME.value`) of leaves that should be encrypted but hold clear text: on an encrypted path by the
+ * file's rules, or a secret's `value` whatever the rules say. Empty strings and nulls are allowed (sops leaves them).
+ */
+export function plaintextLeaves(view: VaultView): string[] {
+  const found: string[] = [];
+  walkTree(view.doc, view.meta.rules, {
+    leaf: (leaf) => {
+      const isSecretValue = leaf.path.length === 3 && leaf.path[0] === "secrets" && leaf.path[2] === "value";
+      if (!leaf.encrypted && !isSecretValue) return;
+      const v: unknown = leaf.node.value;
+      if (v === null || v === undefined || v === "" || looksEncrypted(v)) return;
+      found.push(leaf.path.join("."));
+    },
+  });
+  return found;
+}
+
+/** A short, keyless tag of a ciphertext: the first 8 hex digits of its SHA-256. Changes exactly when the ciphertext does. */
+export function ciphertextTag(ciphertext: string): string {
+  return createHash("sha256").update(ciphertext, "utf8").digest("hex").slice(0, 8);
+}
+
+/** The marker line the merge driver writes above a conflict report; `check` refuses files that still hold it. */
+export const CONFLICT_MARKER = "vaultfile: MERGE CONFLICT";

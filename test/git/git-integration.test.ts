@@ -1,0 +1,204 @@
+/**
+ * The git integration end to end: real `git` in temporary repositories, the built CLI as git's diff and merge
+ * driver (configured by `vaultfile git setup`), vaults written through the library with test-only keys.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { Vault } from "../../src/vault/vault.js";
+import { cleanEnv, NOW, ROOT, tempDir, testKey } from "../helpers.js";
+
+const BIN = join(ROOT, "bin", "vaultfile.js");
+const alice = testKey("alice");
+const bob = testKey("bob");
+const FILE = ".secrets.yaml";
+/** Every plaintext any test stores: none of them may ever appear in a diff, a conflict report or a check message. */
+const VALUES = ["pypi-ORIGINAL-0001", "docker-ORIGINAL-0002", "npm-ORIGINAL-0003", "pypi-ROTATED-main", "docker-ROTATED-side", "pypi-ROTATED-side", "npm-ROTATED-later"];
+
+let repo: string;
+let env: NodeJS.ProcessEnv;
+let day = 0;
+const vaultOpts = () => ({ identities: [alice.secret], env: {}, now: () => new Date(NOW.getTime() + day * 86_400_000) });
+
+function git(...args: string[]): string {
+  return execFileSync("git", args, { cwd: repo, env, encoding: "utf8" });
+}
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = env) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: repo, env: extraEnv, encoding: "utf8" });
+}
+/** Opens the repository's vault, applies `fn`, saves, and commits with `message`. */
+async function change(message: string, fn: (v: Vault) => void | Promise<void>): Promise<void> {
+  day++;
+  const v = await Vault.open(join(repo, FILE), vaultOpts());
+  await fn(v);
+  await v.save();
+  git("commit", "-q", "-am", message);
+}
+const open = () => Vault.open(join(repo, FILE), vaultOpts());
+const expectNoPlaintext = (text: string) => {
+  for (const value of VALUES) expect(text).not.toContain(value);
+};
+
+beforeEach(async () => {
+  repo = tempDir();
+  env = cleanEnv({ VAULTFILE_AGE_KEY: alice.secret, GIT_CONFIG_NOSYSTEM: "1" });
+  day = 0;
+  git("init", "-q", "-b", "main");
+  git("config", "user.name", "Alice Example");
+  git("config", "user.email", "alice@example.invalid");
+  const v = await Vault.create(join(repo, FILE), { alice: alice.recipient }, vaultOpts());
+  v.set("PYPI_TOKEN", "pypi-ORIGINAL-0001", { type: "pypi", expiresIn: "365d", rotateEvery: "365d", required: true });
+  v.set("DOCKER_PASSWORD", "docker-ORIGINAL-0002", { type: "docker", expiresIn: "90d", rotateEvery: "90d" });
+  v.set("NPM_TOKEN", "npm-ORIGINAL-0003", { type: "npm" });
+  await v.save();
+  const setup = cli(["git", "setup"]);
+  expect(setup.status, setup.stderr).toBe(0);
+  git("add", "-A");
+  git("commit", "-q", "-m", "add vault");
+});
+
+describe("vaultfile git setup", () => {
+  it("writes the attributes and drivers pointing at this CLI, and is idempotent", () => {
+    expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toBe(".secrets.yaml diff=vaultfile merge=vaultfile\n.secrets.*.yaml diff=vaultfile merge=vaultfile\n");
+    expect(git("config", "--get", "merge.vaultfile.driver").trim()).toBe(`${process.execPath} ${BIN} git merge %O %A %B %P`);
+    expect(git("config", "--get", "diff.vaultfile.textconv").trim()).toBe(`${process.execPath} ${BIN} git textconv`);
+    const again = cli(["git", "setup"]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("already");
+    expect(again.stdout).not.toMatch(/added|= /);
+    expect(readFileSync(join(repo, ".gitattributes"), "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+  });
+});
+
+describe("the merge driver", () => {
+  it("merges two branches that rotate different secrets, keeping each side's ciphertext, with a valid MAC", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("rotate docker", (v) => void v.rotate("DOCKER_PASSWORD", "docker-ROTATED-side"));
+    const sideCipher = /DOCKER_PASSWORD:\n\s+value: (\S+)/.exec(readFileSync(join(repo, FILE), "utf8"))![1];
+    git("checkout", "-q", "main");
+    await change("rotate pypi", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
+    const merge = spawnSync("git", ["merge", "-q", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
+    expect(merge.status, merge.stderr + merge.stdout).toBe(0);
+    const text = readFileSync(join(repo, FILE), "utf8");
+    expect(text).toContain(sideCipher);
+    const v = await open(); // verifies MAC and seal
+    expect(v.get("PYPI_TOKEN").value).toBe("pypi-ROTATED-main");
+    expect(v.get("DOCKER_PASSWORD").value).toBe("docker-ROTATED-side");
+    expect(v.get("NPM_TOKEN").value).toBe("npm-ORIGINAL-0003");
+  });
+
+  it("stops on the same secret rotated differently on both sides, explains it without values, and resolve finishes", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("rotate pypi on side", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-side"));
+    git("checkout", "-q", "main");
+    await change("rotate pypi on main and npm", (v) => {
+      v.rotate("PYPI_TOKEN", "pypi-ROTATED-main");
+    });
+    const merge = spawnSync("git", ["merge", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
+    expect(merge.status).not.toBe(0);
+    expect(merge.stdout + merge.stderr).toMatch(/CONFLICT.*\.secrets\.yaml/);
+    const text = readFileSync(join(repo, FILE), "utf8");
+    expect(text).toMatch(/^# vaultfile: MERGE CONFLICT in \.secrets\.yaml: 1 conflict/);
+    expect(text).toMatch(/# {3}secret PYPI_TOKEN: ours changed: value, rotated_at .*; theirs changed: value, rotated_at/);
+    expectNoPlaintext(text + merge.stderr + merge.stdout);
+    expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ROTATED-main"); // still a valid vault, our side
+    expect(cli(["check"]).status).toBe(8); // the hook refuses to commit it
+
+    const resolved = cli(["git", "resolve", FILE, "--theirs", "PYPI_TOKEN"]);
+    expect(resolved.status, resolved.stderr).toBe(0);
+    expect(resolved.stdout).toContain("resolved .secrets.yaml");
+    expect(readFileSync(join(repo, FILE), "utf8")).not.toContain("MERGE CONFLICT");
+    expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ROTATED-side");
+    git("add", FILE);
+    git("commit", "-q", "--no-edit");
+  });
+
+  it("merges a branch that adds a recipient with one that rotates a secret", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("add bob", (v) => v.addRecipient("bob", bob.recipient));
+    git("checkout", "-q", "main");
+    await change("rotate npm", (v) => void v.rotate("NPM_TOKEN", "npm-ROTATED-later"));
+    const merge = spawnSync("git", ["merge", "-q", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
+    expect(merge.status, merge.stderr).toBe(0);
+    const asBob = await Vault.open(join(repo, FILE), { identities: [bob.secret], env: {} });
+    expect(asBob.recipients()).toEqual({ alice: alice.recipient, bob: bob.recipient });
+    expect(asBob.get("NPM_TOKEN").value).toBe("npm-ROTATED-later");
+    expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ORIGINAL-0001");
+  });
+});
+
+describe("git diff through the textconv", () => {
+  /** The changed lines of a diff (without the ---/+++ headers). */
+  const changedLines = (diff: string) => diff.split("\n").filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
+
+  it("shows exactly the rotated entry as changed, with fingerprints and no plaintext; without a key, ciphertext tags", async () => {
+    day++;
+    const v = await open();
+    v.rotate("DOCKER_PASSWORD", "docker-ROTATED-side");
+    await v.save();
+    const diff = git("diff", FILE);
+    expectNoPlaintext(diff);
+    const changed = changedLines(diff);
+    expect(changed.filter((l) => l.includes("value: <fp:"))).toHaveLength(2);
+    expect(changed.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l)), changed.join("\n")).toBe(true);
+    expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{8}>\n\+\s+value: <fp:[0-9a-f]{8}>/);
+    // Unchanged values show the same fingerprint as context lines.
+    expect(git("show", `HEAD:${FILE}`)).not.toContain("<fp:");
+    expect(diff).not.toContain("ENC[");
+
+    const keyless = cleanEnv({ GIT_CONFIG_NOSYSTEM: "1" });
+    const noKeyDiff = execFileSync("git", ["diff", FILE], { cwd: repo, env: keyless, encoding: "utf8" });
+    const noKeyChanged = changedLines(noKeyDiff);
+    expect(noKeyChanged.filter((l) => /value: <encrypted:[0-9a-f]{8}>/.test(l))).toHaveLength(2);
+    expect(noKeyChanged.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l))).toBe(true);
+    expect(noKeyDiff).toContain("mac: not checked (no key)");
+  });
+
+  it("prints a file it cannot parse as it is, so git diff never breaks", () => {
+    writeFileSync(join(repo, "broken.yaml"), "secrets: [unclosed\n");
+    const r = cli(["git", "textconv", "broken.yaml"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("secrets: [unclosed\n");
+  });
+});
+
+describe("vaultfile check", () => {
+  it("passes an intact vault (MAC verified with a key) and fails loudly on a plaintext value without showing it", () => {
+    const ok = cli(["check", FILE]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("ok  .secrets.yaml (MAC and seal verified)");
+    const text = readFileSync(join(repo, FILE), "utf8");
+    writeFileSync(join(repo, FILE), text.replace(/(NPM_TOKEN:\n\s+value: )\S+/, "$1npm-ORIGINAL-0003"));
+    const bad = cli(["check"], cleanEnv());
+    expect(bad.status).toBe(6);
+    expect(bad.stderr).toContain("PLAINTEXT in");
+    expect(bad.stderr).toContain("NPM_TOKEN");
+    expectNoPlaintext(bad.stdout + bad.stderr);
+  });
+});
+
+describe("vaultfile history", () => {
+  it("lists additions, a sequence of rotations and a removal with commit, author and new expiry", async () => {
+    await change("rotate pypi", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
+    await change("rotate pypi again", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-side"));
+    await change("drop npm", (v) => v.remove("NPM_TOKEN"));
+    const r = cli(["history", "--json"], cleanEnv());
+    expect(r.status, r.stderr).toBe(0);
+    const events = JSON.parse(r.stdout) as { name: string; event: string; subject: string; author: string; expiresAt: string | null; commit: string }[];
+    expect(events.map((e) => `${e.subject}: ${e.event} ${e.name}`)).toEqual([
+      "add vault: added PYPI_TOKEN",
+      "add vault: added DOCKER_PASSWORD",
+      "add vault: added NPM_TOKEN",
+      "rotate pypi: rotated PYPI_TOKEN",
+      "rotate pypi again: rotated PYPI_TOKEN",
+      "drop npm: removed NPM_TOKEN",
+    ]);
+    expect(events[4]!.expiresAt).toBe("2027-11-26T10:00:00Z"); // day 2 + 365d
+    expect(events[4]!.author).toBe("Alice Example");
+    expect(events[4]!.commit).toBe(git("rev-parse", "HEAD~1").trim());
+
+    const table = cli(["history", "PYPI_TOKEN"], cleanEnv());
+    expect(table.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[4])).toEqual(["added", "rotated", "rotated"]);
+  });
+});
