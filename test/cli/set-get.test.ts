@@ -1,0 +1,123 @@
+/** `set`, `get`, `rm`, `require`, `unrequire`: values from the documented sources only, never printed by mistake. */
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
+
+async function vaultWith(fill: Parameters<typeof writeVault>[1] = () => {}): Promise<Workspace> {
+  const w = workspace();
+  await writeVault(w.file, fill);
+  return w;
+}
+
+describe("vaultfile set", () => {
+  it("reads all of stdin, strips exactly one trailing newline, and stores metadata without printing the value", async () => {
+    const w = await vaultWith();
+    const r = w.run(["set", "PYPI_TOKEN", "--stdin", "--type", "pypi", "--expires-in", "365d", "--rotate-every", "90d", "--required", "--description", "upload"], { input: "pypi-AgE\nline two\n\n" });
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "set PYPI_TOKEN (new, expires 2027-11-24, required)\n" });
+    const doc = parse(w.text());
+    expect(doc.secrets.PYPI_TOKEN).toMatchObject({ type: "pypi", description: "upload", rotate_every: "90d", expires_at: "2027-11-24T10:00:00Z", created_at: "2026-11-24T10:00:00Z" });
+    expect(doc.secrets.PYPI_TOKEN.value).toMatch(/^ENC\[AES256_GCM,/);
+    expect(doc.required).toEqual(["PYPI_TOKEN"]);
+    expect(w.text()).not.toContain("pypi-AgE");
+    expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("pypi-AgE\nline two\n\n");
+
+    const again = w.run(["set", "PYPI_TOKEN", "--stdin"], { input: "pypi-AgE\nline two\n\n" });
+    expect(again.stderr).toBe("set PYPI_TOKEN (value unchanged, expires 2027-11-24)\n");
+  });
+
+  it("--generate stores a crypto-random value of the requested shape (shapes: test/cli/input.test.ts)", async () => {
+    const w = await vaultWith();
+    expect(w.run(["set", "S", "--generate=hex:63"]).code).toBe(0);
+    expect(w.run(["get", "S"]).stdout).toMatch(/^[0-9a-f]{63}\n$/);
+  });
+
+  it("--value works but warns that it lands in shell history", async () => {
+    const w = await vaultWith();
+    const r = w.run(["set", "X", "--value", "v1"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^vaultfile: warning: --value puts the secret in your shell history/);
+    expect(r.stderr).not.toContain("v1");
+  });
+
+  it("without a terminal and without --stdin/--generate fails at once (exit 2) and leaves the file unchanged", async () => {
+    const w = await vaultWith();
+    const before = w.text();
+    const r = w.run(["set", "X"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("vaultfile: error: no terminal to prompt on\nvaultfile: hint: pass the value with --stdin (e.g. `printf '%s' \"$TOKEN\" | vaultfile set X --stdin`) or --generate\n");
+    expect(w.text()).toBe(before);
+  });
+
+  it.each([
+    [["--stdin", "--generate"], /--stdin and --generate cannot be combined/, 2],
+    [["--generate=rot13:5"], /invalid --generate spec "rot13:5"/, 2],
+    [["--value", "v", "--expires-at", "2027-01-01", "--expires-in", "9d"], /--expires-at and --expires-in cannot be combined/, 2],
+    [["--value", "v", "--expires-in", "soon"], /invalid expiry duration "soon"/, 6],
+    [["--stdin"], /the value for X is empty/, 6],
+  ])("rejects %j with a clear error", async (flags, message, code) => {
+    const w = await vaultWith();
+    const before = w.text();
+    const r = w.run(["set", "X", ...flags]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(w.text()).toBe(before);
+  });
+});
+
+describe("vaultfile get", () => {
+  const fill: Parameters<typeof writeVault>[1] = (v) => {
+    v.set("NPM_TOKEN", "npm-old", { expiresAt: "2026-11-30T00:00:00Z" });
+    v.set("PYPI_TOKEN", "pypi-1", { type: "pypi" });
+  };
+
+  it("prints only the value; --json adds the metadata", async () => {
+    const w = await vaultWith(fill);
+    expect(w.run(["get", "PYPI_TOKEN"])).toEqual({ code: 0, stdout: "pypi-1\n", stderr: "" });
+    expect(JSON.parse(w.run(["--json", "get", "PYPI_TOKEN"]).stdout)).toMatchObject({ name: "PYPI_TOKEN", value: "pypi-1", type: "pypi", expired: false });
+  });
+
+  it("an unknown name exits 3 and suggests close names", async () => {
+    const w = await vaultWith(fill);
+    const r = w.run(["get", "PYPI_TOKN"]);
+    expect(r).toEqual({ code: 3, stdout: "", stderr: "vaultfile: error: no secret named PYPI_TOKN\nvaultfile: hint: did you mean PYPI_TOKEN?\n" });
+  });
+
+  it("refuses an expired secret (exit 1, E_EXPIRED) unless --allow-expired", async () => {
+    const w = await vaultWith(fill);
+    const later = { VAULTFILE_NOW: "2026-12-01T00:00:00Z" };
+    const r = w.run(["get", "NPM_TOKEN"], { env: later });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^vaultfile: error: NPM_TOKEN expired on 2026-11-30T00:00:00Z\nvaultfile: hint: .*--allow-expired/);
+    expect(w.run(["get", "NPM_TOKEN", "--allow-expired"], { env: later }).stdout).toBe("npm-old\n");
+  });
+});
+
+describe("vaultfile rm / require / unrequire", () => {
+  it("rm deletes the entry and reminds that a required name stays required", async () => {
+    const w = await vaultWith((v) => {
+      v.set("A", "a", { required: true });
+      v.set("B", "b");
+    });
+    const r = w.run(["rm", "A"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("removed A\nvaultfile: note: A still required");
+    const doc = parse(w.text());
+    expect(Object.keys(doc.secrets)).toEqual(["B"]);
+    expect(doc.required).toEqual(["A"]);
+    expect(w.run(["rm", "NOPE"]).code).toBe(3);
+  });
+
+  it("require adds names (absent ones noted), unrequire removes them", async () => {
+    const w = await vaultWith((v) => v.set("A", "a"));
+    const r = w.run(["require", "A", "GITHUB_TOKEN"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("not set yet (MISSING until you `vaultfile set` them): GITHUB_TOKEN");
+    expect(parse(w.text()).required).toEqual(["A", "GITHUB_TOKEN"]);
+    const u = w.run(["unrequire", "GITHUB_TOKEN", "ZZZ"]);
+    expect(u.code).toBe(0);
+    expect(u.stderr).toContain("vaultfile: warning: not in the required list: ZZZ");
+    expect(parse(w.text()).required).toEqual(["A"]);
+    expect(w.run(["require", "bad-name"]).code).toBe(6);
+  });
+});
