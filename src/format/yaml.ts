@@ -122,6 +122,11 @@ export function readMetadata(doc: Document.Parsed, file: string, text: string): 
     }
     return { recipient: o.recipient.trim(), enc: o.enc };
   });
+  for (const k of ["encrypted_comment_regex", "unencrypted_comment_regex"]) {
+    if (meta[k] !== undefined && meta[k] !== null && meta[k] !== "") {
+      throw new FormatError(`${file} uses sops.${k}, which vaultfile does not support`, { hint: "decrypt it with sops, or re-create it without comment-based encryption rules" });
+    }
+  }
   const lastModified = str(meta.lastmodified);
   if (lastModified === undefined) throw new FormatError(`sops.lastmodified is missing in ${file}`, lineOf(node, text));
   const otherKeySources = ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp", "key_groups"].filter((k) => {

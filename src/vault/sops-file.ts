@@ -364,13 +364,65 @@ export class SopsFile {
         node.value = p.value;
         node.type = undefined;
       }
-      return printYaml(this.doc, this.indentSeq);
+      return this.withDecryptedComments(() => printYaml(this.doc, this.indentSeq));
     } finally {
       for (const [node, value, type] of saved) {
         node.value = value;
         node.type = type;
       }
       if (sopsPair) root.items.splice(sopsIndex, 0, sopsPair);
+    }
+  }
+
+  /**
+   * Runs `fn` with comments that sops encrypted (`#ENC[…,type:comment]`, under encrypted paths) shown in clear.
+   * sops uses the path of the collection holding the comment as associated data; a comment that does not decrypt
+   * is shown as it is, as sops does.
+   */
+  private withDecryptedComments<T>(fn: () => T): T {
+    const restore: (() => void)[] = [];
+    const decryptLines = (text: string, path: readonly string[]): string =>
+      text
+        .split("\n")
+        .map((line) => {
+          const t = line.trim();
+          if (!looksEncrypted(t)) return line;
+          try {
+            const enc = parseEncryptedValue(t, "a comment");
+            const bytes = enc.type === "comment" ? open(this.dataKey, enc, additionalData(path)) : null;
+            return bytes ? " " + Buffer.from(bytes).toString("utf8").replace(/^ /, "") : line;
+          } catch {
+            return line;
+          }
+        })
+        .join("\n");
+    const visit = (node: unknown, path: readonly string[]): void => {
+      if (!node || typeof node !== "object") return;
+      const n = node as { commentBefore?: string | null; comment?: string | null };
+      for (const field of ["commentBefore", "comment"] as const) {
+        const c = n[field];
+        if (typeof c === "string" && c.includes("ENC[")) {
+          restore.push(() => (n[field] = c));
+          n[field] = decryptLines(c, path);
+        }
+      }
+      if (node instanceof YAMLMap) {
+        for (const pair of node.items) {
+          const key = pair.key instanceof Scalar ? String(pair.key.value) : String(pair.key);
+          if (path.length === 0 && key === SOPS_KEY) continue;
+          visit(pair.key, path);
+          visit(pair.value, [...path, key]);
+        }
+      } else if (node instanceof YAMLSeq) {
+        for (const item of node.items) visit(item, path);
+      }
+    };
+    visit(this.doc, []);
+    visit(this.doc.contents, []);
+    try {
+      return fn();
+    } finally {
+      for (const r of restore.reverse()) r();
     }
   }
 

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { Scalar, YAMLMap } from "yaml";
+import { SopsFile } from "../../src/vault/sops-file.js";
+import { parseIdentities } from "../../src/crypto/identities.js";
+import { seal } from "../../src/crypto/aead.js";
+import { formatEncryptedValue } from "../../src/format/enc.js";
+import { testKey } from "../helpers.js";
+
+describe("comments", () => {
+  it("sops-encrypted comments (#ENC[…,type:comment]) are shown decrypted; clear ones as they are; neither is in the MAC", async () => {
+    const key = testKey("alice");
+    let db: YAMLMap | undefined;
+    const sf = await SopsFile.create("c.yaml", [key.recipient], (doc) => {
+      db = new YAMLMap();
+      db.set("value", new Scalar(""));
+      (doc.contents as YAMLMap).set("db", db);
+    });
+    const valueNode = db!.get("value", true) as unknown as Scalar;
+    sf.setEncryptedString(valueNode, ["db", "value"], "s3cret");
+    const dataKey = (sf as unknown as { dataKey: Uint8Array }).dataKey;
+    const encComment = formatEncryptedValue(seal(dataKey, Buffer.from(" rotate me monthly"), "db:", "comment"));
+    db!.items[0]!.key = Object.assign(new Scalar("value"), { commentBefore: encComment });
+    (sf.doc.contents as YAMLMap).commentBefore = " a clear comment";
+    const text = sf.serialize(new Date("2026-11-24T10:00:00Z"));
+    expect(text).toContain(`#${encComment}`);
+    const opened = await SopsFile.open(text, "c.yaml", { identities: parseIdentities(key.secret, "k"), searched: [] });
+    const plain = opened.decryptedYaml();
+    expect(plain).toContain("# a clear comment");
+    expect(plain).toContain("# rotate me monthly");
+    expect(plain).toContain("value: s3cret");
+    expect(plain).not.toContain("ENC[");
+    // printing the decrypted view leaves the document itself encrypted
+    expect(opened.serialize(new Date("2026-11-24T10:00:00Z"))).toContain(`#${encComment}`);
+  });
+});
