@@ -3,7 +3,7 @@
  * `commands/`), and maps errors to messages and exit codes. The only place that decides the exit code.
  */
 import { Command, CommanderError } from "commander";
-import { ExitCode, VaultfileError } from "../errors.js";
+import { ExitCode, ioErrorFrom, VaultfileError } from "../errors.js";
 import { DEFAULT_FILE, type CliIO } from "./context.js";
 import { commands } from "./commands/index.js";
 
@@ -63,5 +63,21 @@ export function report(err: unknown, io: CliIO, debug: boolean): number {
 }
 
 export function processIO(): CliIO {
+  exitOnOutputError(process.stdout, "standard output");
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/**
+ * A failed write to stdout (`> /dev/full`, a full disk, a closed pipe) arrives as an asynchronous 'error' event,
+ * which Node would turn into a crash with a stack trace. Report it as an I/O error instead (exit 7); a reader that
+ * closed the pipe early (`| head`) is normal and ends the program quietly.
+ */
+function exitOnOutputError(stream: NodeJS.WriteStream, name: string): void {
+  if (stream.listenerCount("error") > 0) return;
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(ExitCode.ok);
+    const e = ioErrorFrom(err, "write to", name);
+    process.stderr.write(`vaultfile: error: ${e.message}\n`);
+    process.exit(e.exitCode);
+  });
 }
