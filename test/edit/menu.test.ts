@@ -1,0 +1,233 @@
+/** The `vaultfile edit` menu, driven in-process with a scripted prompter. */
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, test } from "vitest";
+import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
+import { testKey } from "../helpers.js";
+import { CLI_NOW, runCli } from "./cli-io.js";
+import { scriptedPrompter, type Step } from "./fake-prompter.js";
+import { makeVault, openAsAlice } from "./vaults.js";
+
+let previous: Prompter | undefined;
+afterEach(() => {
+  if (previous) setPrompter(previous);
+  previous = undefined;
+});
+
+const now = () => new Date(CLI_NOW);
+
+/** Runs `vaultfile edit` on a fresh test vault with the scripted answers. */
+async function edit(steps: Step[], opts: { tty?: boolean } = {}) {
+  const { dir, file, identityFile } = await makeVault();
+  const before = readFileSync(file, "utf8");
+  const script = scriptedPrompter(steps);
+  previous = setPrompter(script.prompter);
+  const run = await runCli(["edit", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? true });
+  const after = readFileSync(file, "utf8");
+  return { ...run, file, before, after, seen: script.seen, done: () => script.done(run.stderr) };
+}
+
+const main = (pick: RegExp): Step => ({ select: /\d+ secrets?(, \d+ changes? not saved yet)?\. Pick one/, pick });
+const onSecret = (pick: RegExp): Step => ({ select: /^[A-Z_]+ \(/, pick });
+const save: Step = main(/^save and quit$/);
+const back: Step = onSecret(/^back$/);
+
+describe("the menu", () => {
+  test("lists every secret with its status, and quitting at once writes nothing (exit 9)", async () => {
+    const r = await edit([main(/^quit without saving$/)]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.after).toBe(r.before);
+    expect(r.stderr).toContain("nothing changed");
+    const names = r.seen[0]!.choices!;
+    expect(names.find((n) => n.startsWith("GITHUB_TOKEN"))).toMatch(/MISSING\s+required/);
+    expect(names.find((n) => n.startsWith("OLD_KEY"))).toMatch(/EXPIRED/);
+    expect(names.find((n) => n.startsWith("NPM_TOKEN"))).toMatch(/EXPIRING in 8 days/);
+    expect(names.find((n) => n.startsWith("PYPI_TOKEN"))).toMatch(/pypi\s+OK\s+required/);
+    expect(names.slice(-4)).toEqual(["+ add a secret", "recipients…", "save and quit", "quit without saving"]);
+  });
+
+  test("change value: masked twice, saved once; other entries keep their ciphertext", async () => {
+    const r = await edit([
+      main(/^NPM_TOKEN/),
+      onSecret(/^change value$/),
+      { password: /New value for NPM_TOKEN/, answer: "first-try" },
+      { password: /Repeat/, answer: "typo" },
+      { confirm: /differ\. Try again/, answer: true },
+      { password: /New value for NPM_TOKEN/, answer: "npm-new-value" },
+      { password: /Repeat/, answer: "npm-new-value" },
+      back,
+      save,
+    ]);
+    r.done();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/saved 1 change .*\n  changed the value of NPM_TOKEN/);
+    expect(r.stderr + r.stdout).not.toContain("npm-new-value");
+    const v = await openAsAlice(r.file, now);
+    expect(v.get("NPM_TOKEN").value).toBe("npm-new-value");
+    const valueLine = (text: string, name: string) => text.split(`  ${name}:\n`)[1]!.split("\n")[0];
+    expect(valueLine(r.after, "PYPI_TOKEN")).toBe(valueLine(r.before, "PYPI_TOKEN"));
+    expect(valueLine(r.after, "NPM_TOKEN")).not.toBe(valueLine(r.before, "NPM_TOKEN"));
+  });
+
+  test("show value prints it only when asked", async () => {
+    const r = await edit([main(/^OLD_KEY/), onSecret(/^show value$/), back, main(/^quit without saving$/)]);
+    r.done();
+    expect(r.stdout).toBe("OLD_KEY:\nold-value\n");
+    expect(r.code).toBe(9);
+  });
+
+  test("rotate with a generated value renews the expiry from rotate_every", async () => {
+    const r = await edit([main(/^PYPI_TOKEN/), onSecret(/^rotate \(/), { select: /New value for PYPI_TOKEN/, pick: /generate/ }, back, save]);
+    r.done();
+    expect(r.code).toBe(0);
+    const s = (await openAsAlice(r.file, now)).get("PYPI_TOKEN");
+    expect(s.value).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(s.rotatedAt?.toISOString()).toBe("2026-11-25T12:00:00.000Z");
+    expect(s.expiresAt?.toISOString()).toBe("2027-11-25T12:00:00.000Z");
+    expect(r.stderr).toContain("rotated PYPI_TOKEN, expires 2027-11-25");
+  });
+
+  test("rotate a secret without a policy asks for the new expiry, relative input accepted", async () => {
+    const r = await edit([
+      main(/^OLD_KEY/),
+      onSecret(/^rotate \(/),
+      { select: /New value/, pick: /type it/ },
+      { password: /New value/, answer: "fresh" },
+      { password: /Repeat/, answer: "fresh" },
+      { input: /New expiry for OLD_KEY/, answer: "90d", rejects: ["2027-02-30", "soon", "0d"] },
+      back,
+      save,
+    ]);
+    r.done();
+    const s = (await openAsAlice(r.file, now)).get("OLD_KEY");
+    expect(s.value).toBe("fresh");
+    expect(s.expiresAt?.toISOString()).toBe("2027-02-23T12:00:00.000Z");
+  });
+
+  test("metadata: type, description, expiry (date and never), rotation period, required", async () => {
+    const r = await edit([
+      main(/^NPM_TOKEN/),
+      onSecret(/^type: npm$/),
+      { input: /Type of NPM_TOKEN/, answer: "registry", rejects: ["Bad Type"] },
+      onSecret(/^description: -$/),
+      { input: /Description of NPM_TOKEN/, answer: "publish token" },
+      onSecret(/^expiry: /),
+      { input: /Expiry of NPM_TOKEN/, answer: "2027-01-31" },
+      onSecret(/^rotate every: -$/),
+      { input: /Rotate NPM_TOKEN every/, answer: "6mo", rejects: ["6 months"] },
+      onSecret(/^required: no/),
+      back,
+      main(/^OLD_KEY/),
+      onSecret(/^expiry: /),
+      { input: /Expiry of OLD_KEY/, answer: "never" },
+      back,
+      save,
+    ]);
+    r.done();
+    expect(r.code).toBe(0);
+    const v = await openAsAlice(r.file, now);
+    const npm = v.get("NPM_TOKEN");
+    expect([npm.type, npm.description, npm.expiresAt?.toISOString(), npm.rotateEvery?.text, npm.value]).toEqual(["registry", "publish token", "2027-01-31T00:00:00.000Z", "6mo", "npm-value"]);
+    expect(v.required).toContain("NPM_TOKEN");
+    expect(v.get("OLD_KEY").expiresAt).toBeNull();
+    // Metadata changes keep the value's ciphertext.
+    const valueLine = (text: string) => text.split("  NPM_TOKEN:\n")[1]!.split("\n")[0];
+    expect(valueLine(r.after)).toBe(valueLine(r.before));
+  });
+
+  test("a change the vault refuses is reported and the menu goes on", async () => {
+    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^expiry: /), { input: /Expiry/, answer: "2020-01-01" }, back, main(/^quit without saving$/)]);
+    r.done();
+    expect(r.stderr).toMatch(/vaultfile: error: the expiry of NPM_TOKEN .* is before its creation/);
+    expect(r.code).toBe(9);
+    expect(r.after).toBe(r.before);
+  });
+
+  test("delete asks for confirmation", async () => {
+    const r = await edit([
+      main(/^OLD_KEY/),
+      onSecret(/^delete$/),
+      { confirm: /Delete OLD_KEY\?/, answer: false },
+      onSecret(/^delete$/),
+      { confirm: /Delete OLD_KEY\?/, answer: true },
+      save,
+    ]);
+    r.done();
+    expect((await openAsAlice(r.file, now)).list()).toEqual(["PYPI_TOKEN", "NPM_TOKEN"]);
+  });
+
+  test("add a secret, and fill a required one that is missing", async () => {
+    const r = await edit([
+      main(/^\+ add a secret$/),
+      { input: /Name of the new secret/, answer: "SLACK_URL", rejects: ["NPM_TOKEN", "1BAD", "has-dash"] },
+      { select: /New value for SLACK_URL/, pick: /type it/ },
+      { password: /New value/, answer: "https://hooks.example/x" },
+      { password: /Repeat/, answer: "https://hooks.example/x" },
+      { input: /Type of SLACK_URL/, answer: "url" },
+      { input: /Expiry of SLACK_URL/, answer: "" },
+      { input: /Description of SLACK_URL/, answer: "alerts" },
+      main(/^GITHUB_TOKEN/),
+      { select: /GITHUB_TOKEN is required but missing/, pick: /add a value/ },
+      { select: /New value for GITHUB_TOKEN/, pick: /type it/ },
+      { password: /New value/, answer: "ghp_x" },
+      { password: /Repeat/, answer: "ghp_x" },
+      { input: /Type of GITHUB_TOKEN/, answer: "github" },
+      { input: /Expiry of GITHUB_TOKEN/, answer: "1y" },
+      { input: /Description/, answer: "" },
+      save,
+    ]);
+    r.done();
+    const v = await openAsAlice(r.file, now);
+    expect(v.get("SLACK_URL")).toMatchObject({ value: "https://hooks.example/x", type: "url", description: "alerts", expiresAt: null });
+    expect(v.get("GITHUB_TOKEN").expiresAt?.toISOString()).toBe("2027-11-25T12:00:00.000Z");
+    expect(v.validate().missing).toEqual([]);
+  });
+
+  test("recipients: add one, and the saved vault opens with its key", async () => {
+    const bob = testKey("bob");
+    const r = await edit([
+      main(/^recipients…$/),
+      { select: /Recipients/, pick: /add a recipient/ },
+      { input: /Recipient name/, answer: "bob", rejects: ["value", "has space"] },
+      { input: /Public key of bob/, answer: bob.recipient, rejects: ["age1nope"] },
+      { select: /Recipients/, pick: /^back$/ },
+      save,
+    ]);
+    r.done();
+    const { Vault } = await import("../../src/vault/vault.js");
+    const v = await Vault.open(r.file, { identityFiles: [bob.identityFile], env: {}, now });
+    expect(v.recipients()).toEqual({ alice: testKey("alice").recipient, bob: bob.recipient });
+  });
+
+  test("quit with changes asks, then discards them: the file is byte-identical", async () => {
+    const r = await edit([
+      main(/^OLD_KEY/),
+      onSecret(/^delete$/),
+      { confirm: /Delete OLD_KEY/, answer: true },
+      main(/^quit without saving$/),
+      { confirm: /Discard 1 change\?/, answer: false },
+      main(/^quit without saving$/),
+      { confirm: /Discard 1 change\?/, answer: true },
+    ]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.after).toBe(r.before);
+    expect(r.stderr).toContain("1 change(s) discarded");
+  });
+
+  test("Ctrl-C mid-way leaves the file untouched and says so", async () => {
+    const r = await edit([main(/^OLD_KEY/), onSecret(/^delete$/), { confirm: /Delete/, answer: true }, { abort: true }]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.after).toBe(r.before);
+    expect(r.stderr).toMatch(/interrupted; .*\.secrets\.yaml was not changed/);
+  });
+
+  test("without a terminal: a usage error that names the alternatives", async () => {
+    const r = await edit([], { tty: false });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("vaultfile: error: no terminal to prompt on");
+    expect(r.stderr).toMatch(/hint: .*--editor.*vaultfile set/);
+    expect(r.after).toBe(r.before);
+  });
+});
