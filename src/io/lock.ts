@@ -120,7 +120,14 @@ export function acquireLock(target: string, opts: LockOptions = {}): Lock {
   for (;;) {
     try {
       const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      try {
+        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      } catch (err) {
+        // A full disk: do not leave an empty lock file behind to block the next run.
+        closeSync(fd);
+        tryUnlink(path);
+        throw err;
+      }
       closeSync(fd);
       let released = false;
       const release = (): void => {

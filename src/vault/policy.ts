@@ -19,6 +19,19 @@ export const RECIPIENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
  */
 const RESERVED = new Set(["value"]);
 
+/** The largest value a secret may hold (1 MiB): a vault lives in git and is read and decrypted whole on every open. */
+export const MAX_VALUE_BYTES = 1024 * 1024;
+
+/** Refuses values over {@link MAX_VALUE_BYTES}; the message gives the size, never the value. */
+export function checkSecretValue(name: string, value: string): void {
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new InvalidInputError("E_VALUE", `the value of ${name} is ${bytes} bytes, more than the limit of ${MAX_VALUE_BYTES} (1 MiB)`, {
+      hint: "keep large files out of the vault: encrypt them with age and store their key here",
+    });
+  }
+}
+
 export function checkSecretName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new InvalidInputError("E_NAME", `invalid secret name ${JSON.stringify(name)}`, {

@@ -15,6 +15,7 @@ import {
   addDuration,
   checkRecipientName,
   checkSecretName,
+  checkSecretValue,
   closestNames,
   daysUntil,
   DEFAULT_WARN_DAYS,
@@ -330,6 +331,7 @@ export class Vault {
   set(name: string, value: string, opts: SetOptions = {}): Secret {
     checkSecretName(name);
     if (typeof value !== "string") throw new InvalidInputError("E_VALUE", `the value of ${name} must be a string`);
+    checkSecretValue(name, value);
     const now = this.clock();
     const stamp = formatTimestamp(now);
     let e = this.entry(name);
@@ -375,6 +377,7 @@ export class Vault {
   rotate(name: string, value: string, opts: Pick<SetOptions, "expiresAt" | "expiresIn"> = {}): Secret {
     const e = this.entry(name);
     if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
+    checkSecretValue(name, value);
     const now = this.clock();
     const every = fieldText(e, "rotate_every");
     const meta: SetOptions = { ...opts };
