@@ -60,7 +60,7 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const base = await openBase(input);
 
   if (!sameBytes(ours.deriveKey(SAME_KEY_PURPOSE), theirs.deriveKey(SAME_KEY_PURPOSE))) {
-    const conflict: MergeConflict = { kind: "data key", name: "recipients", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
+    const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
     return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
   }
 
@@ -255,14 +255,19 @@ function recipientChanges(base: SopsFile | undefined, sf: SopsFile): string {
   const added = [...x].filter((n) => !b.has(n));
   const removed = [...b].filter((n) => !x.has(n));
   const parts = [...(removed.length ? [`removed ${removed.join(", ")}`] : []), ...(added.length ? [`added ${added.join(", ")}`] : [])];
-  return parts.length > 0 ? `${parts.join("; ")} (new data key)` : "data key differs";
+  return parts.length > 0 ? `${parts.join("; ")} (new data key)` : "kept the recipients but has another data key";
+}
+
+/** One conflict in one line, values never included. */
+export function describeConflict(c: MergeConflict): string {
+  return `${c.kind} ${c.name}: ours ${c.ours}; theirs ${c.theirs}`;
 }
 
 /** Prepends the conflict report as YAML comments: the file still parses and (being comments) keeps its MAC. */
 export function withConflictBlock(text: string, path: string, conflicts: readonly MergeConflict[]): string {
   const lines = [
     `${CONFLICT_MARKER} in ${path}: ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}, our side kept; everything else is merged.`,
-    ...conflicts.map((c) => `  ${c.kind} ${c.name}: ours ${c.ours}; theirs ${c.theirs}`),
+    ...conflicts.map((c) => `  ${describeConflict(c)}`),
   ];
   if (conflicts.some((c) => c.kind === "data key")) {
     lines.push(

@@ -3,9 +3,10 @@
  * driver (configured by `vaultfile git setup`), vaults written through the library with test-only keys.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, NOW, ROOT, tempDir, testKey } from "../helpers.js";
 
@@ -17,6 +18,7 @@ const FILE = ".secrets.yaml";
 const VALUES = ["pypi-ORIGINAL-0001", "docker-ORIGINAL-0002", "npm-ORIGINAL-0003", "pypi-ROTATED-main", "docker-ROTATED-side", "pypi-ROTATED-side", "npm-ROTATED-later"];
 
 let repo: string;
+let setupOutput: ReturnType<typeof cli>;
 let env: NodeJS.ProcessEnv;
 let day = 0;
 const vaultOpts = () => ({ identities: [alice.secret], env: {}, now: () => new Date(NOW.getTime() + day * 86_400_000) });
@@ -40,10 +42,12 @@ const expectNoPlaintext = (text: string) => {
   for (const value of VALUES) expect(text).not.toContain(value);
 };
 
-beforeEach(async () => {
-  repo = tempDir();
+/** One repository with the vault committed and `git setup` done, copied for each test (a CLI spawn is the cost). */
+let template: string;
+beforeAll(async () => {
+  template = mkdtempSync(join(tmpdir(), "vaultfile-git-template-"));
+  repo = template;
   env = cleanEnv({ VAULTFILE_AGE_KEY: alice.secret, GIT_CONFIG_NOSYSTEM: "1" });
-  day = 0;
   git("init", "-q", "-b", "main");
   git("config", "user.name", "Alice Example");
   git("config", "user.email", "alice@example.invalid");
@@ -52,14 +56,23 @@ beforeEach(async () => {
   v.set("DOCKER_PASSWORD", "docker-ORIGINAL-0002", { type: "docker", expiresIn: "90d", rotateEvery: "90d" });
   v.set("NPM_TOKEN", "npm-ORIGINAL-0003", { type: "npm" });
   await v.save();
-  const setup = cli(["git", "setup"]);
-  expect(setup.status, setup.stderr).toBe(0);
+  setupOutput = cli(["git", "setup"]);
   git("add", "-A");
   git("commit", "-q", "-m", "add vault");
+});
+afterAll(() => rmSync(template, { recursive: true, force: true }));
+
+beforeEach(() => {
+  repo = tempDir();
+  cpSync(template, repo, { recursive: true });
+  env = cleanEnv({ VAULTFILE_AGE_KEY: alice.secret, GIT_CONFIG_NOSYSTEM: "1" });
+  day = 0;
 });
 
 describe("vaultfile git setup", () => {
   it("writes the attributes and drivers pointing at this CLI, and is idempotent", () => {
+    expect(setupOutput.status, setupOutput.stderr).toBe(0);
+    expect(setupOutput.stdout).toContain('.gitattributes: added ".secrets.yaml diff=vaultfile merge=vaultfile"');
     expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toBe(".secrets.yaml diff=vaultfile merge=vaultfile\n.secrets.*.yaml diff=vaultfile merge=vaultfile\n");
     expect(git("config", "--get", "merge.vaultfile.driver").trim()).toBe(`${process.execPath} ${BIN} git merge %O %A %B %P`);
     expect(git("config", "--get", "diff.vaultfile.textconv").trim()).toBe(`${process.execPath} ${BIN} git textconv`);

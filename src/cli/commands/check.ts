@@ -1,6 +1,6 @@
 /** `vaultfile check [FILE…]`: the pre-commit / CI check that vault files hold no plaintext and are intact. */
 import type { Command } from "commander";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { VaultfileError } from "../../errors.js";
 import { globalsOf, out, vaultOptions, type CliIO } from "../context.js";
 
@@ -19,7 +19,7 @@ export function register(program: Command, io: CliIO): void {
       const paths = files.length > 0 ? files.map((f) => resolve(io.cwd, f)) : [g.file];
       const failures: [string, VaultfileError][] = [];
       for (const [i, path] of paths.entries()) {
-        const shown = files[i] ?? path;
+        const shown = files[i] ?? (relative(io.cwd, path) || path);
         try {
           const r = await checkVaultFile(path, vaultOptions(g, io));
           out(io, `ok  ${shown}${r.macVerified ? " (MAC and seal verified)" : " (no key for it: MAC not checked)"}`);

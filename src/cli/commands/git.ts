@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { ioErrorFrom, UsageError } from "../../errors.js";
 import { findIdentities } from "../../io/keys.js";
+import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
 import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
 
 export function register(program: Command, io: CliIO): void {
@@ -63,7 +64,7 @@ export function register(program: Command, io: CliIO): void {
       const g = globalsOf(cmd, io);
       const oursPath = resolve(io.cwd, oursFile);
       const name = path ?? oursFile;
-      const { mergeVaults } = await import("../../git/merge.js");
+      const { mergeVaults, describeConflict } = await import("../../git/merge.js");
       const { writeFileAtomic } = await import("../../io/atomic.js");
       const outcome = await mergeVaults({
         base: readText(resolve(io.cwd, base)),
@@ -74,7 +75,7 @@ export function register(program: Command, io: CliIO): void {
         now: nowOf(g, io),
       });
       writeFileAtomic(oursPath, outcome.text);
-      reportMerge(io, name, outcome);
+      reportMerge(io, name, outcome, describeConflict);
     })
     .exitOverride();
 
@@ -95,22 +96,24 @@ export function register(program: Command, io: CliIO): void {
         prefer.set(n, "theirs");
       }
       const { resolveConflict } = await import("../../git/resolve.js");
+      const { describeConflict } = await import("../../git/merge.js");
       const outcome = await resolveConflict(path, { keys: findIdentities(vaultOptions(g, io)), now: nowOf(g, io), prefer });
       const name = relative(io.cwd, path) || path;
-      reportMerge(io, name, outcome);
+      reportMerge(io, name, outcome, describeConflict);
       if (outcome.conflicts.length === 0) out(io, `resolved ${name}; now: git add ${name}`);
     })
     .exitOverride();
 }
 
-function reportMerge(io: CliIO, name: string, outcome: { conflicts: { kind: string; name: string; ours: string; theirs: string }[]; fromTheirs: string[] }): void {
+function reportMerge(io: CliIO, name: string, outcome: MergeOutcome, describe: (c: MergeConflict) => string): void {
   if (outcome.conflicts.length === 0) {
     note(io, "note", `merged ${name}${outcome.fromTheirs.length > 0 ? ` (from theirs: ${outcome.fromTheirs.join(", ")})` : ""}`);
     return;
   }
   note(io, "warning", `merge conflict in ${name}:`);
-  for (const c of outcome.conflicts) io.stderr.write(`  ${c.kind} ${c.name}: ours ${c.ours}; theirs ${c.theirs}\n`);
-  note(io, "hint", `vaultfile git resolve ${name} --ours NAME… / --theirs NAME…, then git add ${name}`);
+  for (const c of outcome.conflicts) io.stderr.write(`  ${describe(c)}\n`);
+  if (outcome.conflicts.some((c) => c.kind === "data key")) note(io, "hint", `take one side (git checkout --ours/--theirs ${name}), redo the other side's changes with vaultfile, then git add ${name}`);
+  else note(io, "hint", `vaultfile git resolve ${name} --ours NAME… / --theirs NAME…, then git add ${name}`);
   process.exitCode = 1;
 }
 
