@@ -1,0 +1,69 @@
+/**
+ * The hidden prompt of `set` and the key offer of `init`, driven through a real pseudo-terminal (node-pty): what a
+ * person at a terminal sees and types. The typed value must never be echoed.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { BIN, workspace, writeVault, type Workspace } from "./lifecycle-support.js";
+
+interface Session {
+  /** Waits until the screen output matches, then types `keys`. */
+  answer(expected: RegExp, keys: string): Promise<void>;
+  done: Promise<{ code: number; screen: string }>;
+}
+
+async function terminal(w: Workspace, args: string[]): Promise<Session> {
+  const pty = await import("node-pty");
+  const p = pty.spawn(process.execPath, [BIN, ...args], { cwd: w.dir, env: w.env as Record<string, string>, cols: 120, rows: 30 });
+  let screen = "";
+  const waiters: (() => void)[] = [];
+  p.onData((d) => {
+    screen += d;
+    waiters.splice(0).forEach((f) => f());
+  });
+  const done = new Promise<{ code: number; screen: string }>((res) => p.onExit((e) => res({ code: e.exitCode, screen })));
+  return {
+    done,
+    answer: (expected, keys) =>
+      new Promise<void>((res, rej) => {
+        const timer = setTimeout(() => rej(new Error(`timed out waiting for ${expected}; screen so far:\n${screen}`)), 10_000);
+        const check = (): void => {
+          if (expected.test(screen)) {
+            clearTimeout(timer);
+            screen = screen.replace(expected, "<answered>");
+            p.write(keys);
+            res();
+          } else waiters.push(check);
+        };
+        check();
+      }),
+  };
+}
+
+describe("on a terminal", () => {
+  it("set asks for the value twice, hidden, and stores it", async () => {
+    const w = workspace();
+    await writeVault(w.file, () => {});
+    const t = await terminal(w, ["set", "PYPI_TOKEN"]);
+    await t.answer(/Value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(/Again, to confirm/, "typed-secret-42\r");
+    const { code, screen } = await t.done;
+    expect(code).toBe(0);
+    expect(screen).toContain("set PYPI_TOKEN (new, no expiry)");
+    expect(screen).not.toContain("typed-secret-42");
+    expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("typed-secret-42\n");
+  });
+
+  it("init offers to create a key when there is none, then uses it", async () => {
+    const w = workspace({ VAULTFILE_AGE_KEY_FILE: "" });
+    const t = await terminal(w, ["init"]);
+    await t.answer(/No age key found\. Create one in .*\?/, "y\r");
+    const { code, screen } = await t.done;
+    expect(code).toBe(0);
+    expect(screen).toContain("encrypted to: alice (you)");
+    expect(existsSync(join(w.env.XDG_CONFIG_HOME!, "vaultfile", "keys.txt"))).toBe(true);
+    expect(Object.keys(parse(w.text()).recipients)).toEqual(["alice"]);
+  });
+});
