@@ -1,0 +1,17 @@
+/**
+ * The export writers: pure functions from an ordered `{ NAME: value }` record to the text one reader takes back
+ * exactly (design.md §5). No file, environment or process I/O here; the CLI decides where the text goes.
+ */
+export { toDotenv, dotenvLine, dotenvValue } from "./dotenv.js";
+export { toShell, shellQuote } from "./shell.js";
+export { toJson } from "./json.js";
+export { toGithub, maskLines, escapeCommandData, type GithubExport, type GithubOptions } from "./github.js";
+export { checkedEntries, ENV_NAME_RE } from "./env-names.js";
+
+/** The formats `vaultfile export --format` accepts. */
+export const EXPORT_FORMATS = ["dotenv", "shell", "json", "github"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function isExportFormat(s: string): s is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(s);
+}
