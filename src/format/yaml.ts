@@ -58,11 +58,12 @@ export function parseYaml(text: string, file: string): Document.Parsed {
   const doc = parseDocument(text, PARSE_OPTIONS);
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    // `linePos` is only filled in with prettyErrors; the offset always is.
+    const pos = first.linePos?.[0] ?? positionAt(first.pos[0], text);
     const what = first.code === "DUPLICATE_KEY" ? "duplicate key" : "invalid YAML";
     throw new FormatError(`${what} in ${file}`, {
-      line: pos?.line,
-      column: pos?.col,
+      line: pos.line,
+      column: pos.col,
       hint: first.code === "DUPLICATE_KEY" ? "each name may appear once in a mapping" : "fix the syntax near that position",
       cause: first,
     });
@@ -83,15 +84,21 @@ export function getNode(map: unknown, key: string): unknown {
 export function lineOf(node: YamlNode | null | undefined, text: string): { line?: number; column?: number } {
   const start = node?.range?.[0];
   if (start === undefined) return {};
+  const { line, col } = positionAt(start, text);
+  return { line, column: col };
+}
+
+/** 1-based line and column of a character offset in `text`. */
+function positionAt(offset: number, text: string): { line: number; col: number } {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < start && i < text.length; i++) {
+  for (let i = 0; i < offset && i < text.length; i++) {
     if (text.charCodeAt(i) === 10) {
       line++;
       last = i;
     }
   }
-  return { line, column: start - last };
+  return { line, col: offset - last };
 }
 
 function str(v: unknown): string | undefined {
