@@ -80,9 +80,16 @@ describe("vaultfile rotate", () => {
     expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("pypi-2\n");
   });
 
-  it("refuses the same value and an unknown name, leaving the file unchanged", async () => {
+  it("warns when the rotated secret stays expired; refuses the same value and an unknown name, leaving the file unchanged", async () => {
     const w = workspace();
-    await writeVault(w.file, (v) => v.set("T", "same"));
+    await writeVault(w.file, (v) => v.set("T", "same", { expiresIn: "1d" }));
+    const later = { VAULTFILE_NOW: "2026-12-01T00:00:00Z" };
+    const renewed = workspace();
+    await writeVault(renewed.file, (v) => v.set("T", "same", { expiresIn: "1d" }));
+    const stillExpired = renewed.run(["rotate", "T", "--stdin"], { input: "new", env: later });
+    expect(stillExpired.code).toBe(0);
+    expect(stillExpired.stderr).toContain("vaultfile: warning: T still counts as expired");
+    expect(renewed.run(["rotate", "T", "--stdin", "--expires-in", "30d"], { input: "newer", env: later }).stderr).toBe("rotated T (expires 2026-12-31)\n");
     const before = w.text();
     const same = w.run(["rotate", "T", "--stdin"], { input: "same" });
     expect(same.code).toBe(6);

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { InvalidInputError } from "../../errors.js";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
-import { globalsOf, out, type CliIO } from "../context.js";
+import { globalsOf, note, out, type CliIO } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
 import { changeVault, readVault } from "../vault-access.js";
@@ -35,6 +35,7 @@ export function register(program: Command, io: CliIO): void {
     });
     audit(io, g, "rotate", [name]);
     io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);
+    if (secret.isExpired()) note(io, "warning", `${name} still counts as expired: it has no rotate_every to renew its expiry from; pass --expires-in or --expires-at`);
     if (g.json) out(io, JSON.stringify(secret.toJSON()));
   });
 }
