@@ -19,23 +19,31 @@ export interface Prompter {
   select<T>(message: string, choices: readonly Choice<T>[], opts?: { default?: T }): Promise<T>;
 }
 
+/**
+ * Where prompts are drawn: the terminal on stderr when there is one, so that stdout keeps only what a script
+ * reads (`vaultfile get NAME > file` still asks on the terminal); else stdout.
+ */
+function promptContext(): { output: NodeJS.WritableStream } {
+  return { output: process.stderr.isTTY ? process.stderr : process.stdout };
+}
+
 /** Prompts through @inquirer/prompts, imported on first use. */
 export const inquirerPrompter: Prompter = {
   async password(message, opts) {
     const { password } = await import("@inquirer/prompts");
-    return password({ message, mask: "*", ...(opts?.validate ? { validate: opts.validate } : {}) });
+    return password({ message, mask: "*", ...(opts?.validate ? { validate: opts.validate } : {}) }, promptContext());
   },
   async input(message, opts) {
     const { input } = await import("@inquirer/prompts");
-    return input({ message, ...(opts?.default !== undefined ? { default: opts.default } : {}), ...(opts?.validate ? { validate: opts.validate } : {}) });
+    return input({ message, ...(opts?.default !== undefined ? { default: opts.default } : {}), ...(opts?.validate ? { validate: opts.validate } : {}) }, promptContext());
   },
   async confirm(message, opts) {
     const { confirm } = await import("@inquirer/prompts");
-    return confirm({ message, default: opts?.default ?? false });
+    return confirm({ message, default: opts?.default ?? false }, promptContext());
   },
   async select(message, choices, opts) {
     const { select } = await import("@inquirer/prompts");
-    return select({ message, choices: choices.map((c) => ({ ...c })), ...(opts?.default !== undefined ? { default: opts.default } : {}), pageSize: 15 });
+    return select({ message, choices: choices.map((c) => ({ ...c })), ...(opts?.default !== undefined ? { default: opts.default } : {}), pageSize: 15 }, promptContext());
   },
 };
 
