@@ -2,13 +2,18 @@
  * Wrapping the data key for age recipients and unwrapping it with identities. Each `sops.age[].enc` is a whole
  * armored age file whose plaintext is the 32-byte data key.
  */
-import { armor, Decrypter, Encrypter } from "age-encryption";
 import { DecryptionError, FormatError } from "../errors.js";
 import { DATA_KEY_BYTES } from "./aead.js";
+import { decryptArmoredX25519, nativeX25519Identity, type NativeX25519 } from "./age-x25519.js";
 import { recipientOf, type Identity } from "./identities.js";
+
+// `age-encryption` is loaded only when needed (writing, post-quantum keys, or a file the native reader declines):
+// its pure-JS curve code costs more to load and warm up than opening a small vault with node:crypto.
+const ageLib = () => import("age-encryption");
 
 /** Encrypts the data key to one recipient, armored as sops writes it. */
 export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promise<string> {
+  const { armor, Encrypter } = await ageLib();
   const e = new Encrypter();
   e.addRecipient(recipient);
   return armor.encode(await e.encrypt(dataKey));
@@ -45,6 +50,10 @@ export async function unwrapDataKey(stanzas: readonly Stanza[], identities: read
 }
 
 async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
+  const native = nativeIdentities(identities);
+  const fast = native && decryptArmoredX25519(s.enc, native);
+  if (fast && fast.length === DATA_KEY_BYTES) return fast;
+  const { armor, Decrypter } = await ageLib();
   let file: Uint8Array;
   try {
     file = armor.decode(s.enc);
@@ -66,4 +75,15 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
   }
   if (key.length !== DATA_KEY_BYTES) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${DATA_KEY_BYTES}`);
   return key;
+}
+
+/** The identities as node:crypto keys when all of them are X25519 (the native reader's case), else `undefined`. */
+function nativeIdentities(identities: readonly Identity[]): NativeX25519[] | undefined {
+  const out: NativeX25519[] = [];
+  for (const id of identities) {
+    const n = id.kind === "x25519" ? nativeX25519Identity(id.secret) : undefined;
+    if (!n) return undefined;
+    out.push(n);
+  }
+  return out;
 }

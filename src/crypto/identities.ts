@@ -2,8 +2,8 @@
  * age identities and recipients as text: parsing identity files (one key a line, `#` comments), telling
  * X25519 from post-quantum hybrid keys, and deriving a recipient from an identity. No file or env access.
  */
-import { identityToRecipient } from "age-encryption";
 import { InvalidInputError } from "../errors.js";
+import { nativeX25519Identity } from "./age-x25519.js";
 
 export type KeyKind = "x25519" | "pq";
 
@@ -67,11 +67,15 @@ export function parseIdentities(text: string, source: string): Identity[] {
 
 const recipientCache = new Map<string, Promise<string>>();
 
-/** The public `age1…` recipient of an identity (memoised: PQ derivation is not free). */
+/**
+ * The public `age1…` recipient of an identity (memoised: PQ derivation is not free). X25519 keys are derived with
+ * node:crypto; `age-encryption` is loaded only for the others.
+ */
 export function recipientOf(identity: Identity): Promise<string> {
   let p = recipientCache.get(identity.secret);
   if (!p) {
-    p = identityToRecipient(identity.secret);
+    const native = identity.kind === "x25519" ? nativeX25519Identity(identity.secret) : undefined;
+    p = native ? Promise.resolve(native.recipient) : import("age-encryption").then((age) => age.identityToRecipient(identity.secret));
     recipientCache.set(identity.secret, p);
   }
   return p;
