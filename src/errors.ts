@@ -27,6 +27,10 @@ export const ExitCode = {
   nothingChanged: 9,
   /** A bug in vaultfile: please report it (run with --debug for the stack trace). */
   internal: 70,
+  /** `exec`: the command was found but cannot be run (not executable), as a shell reports it. */
+  commandNotExecutable: 126,
+  /** `exec`: the command was not found, as a shell reports it. */
+  commandNotFound: 127,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

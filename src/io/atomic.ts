@@ -12,6 +12,8 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Fail if the target exists (O_EXCL semantics for the final name). */
   exclusive?: boolean;
+  /** Give the file `mode` even when it exists (files with plaintext secrets: never looser than asked). */
+  forceMode?: boolean;
 }
 
 /** Prefix of vaultfile's temp files, so stale ones from a crash can be recognised. */
@@ -55,7 +57,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
     const st = statSync(target);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (opts.exclusive) throw Object.assign(new Error("exists"), { code: "EEXIST" });
-    mode = st.mode & 0o7777;
+    if (!opts.forceMode) mode = st.mode & 0o7777;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== "ENOENT") throw ioErrorFrom(err, "write", target);

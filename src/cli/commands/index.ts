@@ -20,5 +20,8 @@ import { register as reseal } from "./reseal.js";
 import { register as git } from "./git.js";
 import { register as check } from "./check.js";
 import { register as history } from "./history.js";
+import { register as exportSecrets } from "./export.js";
+import { register as exec } from "./exec.js";
+import { register as importDotenv } from "./import.js";
 
-export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history];
+export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history, exportSecrets, exec, importDotenv];

@@ -1,0 +1,77 @@
+/**
+ * `vaultfile exec -- CMD ARGS…`: runs CMD with the secrets added to a copy of the environment, so they reach only
+ * the child (never vaultfile's own `process.env`, never a file). stdio is inherited; SIGINT, SIGTERM and SIGHUP are
+ * passed on to the child; vaultfile exits with the child's exit code, or 128 + the signal number when a signal
+ * ended it, as a shell reports it.
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import type { Command } from "commander";
+import { ExitCode, VaultfileError } from "../../errors.js";
+import { checkedEntries } from "../../export/env-names.js";
+import { globalsOf, type CliIO } from "../context.js";
+import { addSelectionOptions, selectSecrets, type SelectionOptions } from "../secret-selection.js";
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The command could not be started; the exit code follows the shell's: 127 not found, 126 not executable. */
+export class CommandStartError extends VaultfileError {
+  constructor(command: string, cause: NodeJS.ErrnoException) {
+    const notFound = cause.code === "ENOENT";
+    super(
+      notFound ? "E_COMMAND_NOT_FOUND" : "E_COMMAND",
+      notFound ? ExitCode.commandNotFound : ExitCode.commandNotExecutable,
+      notFound ? `command not found: ${command}` : `cannot run ${command}: ${cause.code === "EACCES" ? "permission denied" : (cause.code ?? cause.message)}`,
+      { hint: notFound ? "check the command's name and your PATH" : "check that it is an executable file", cause },
+    );
+  }
+}
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command("exec")
+    .description("run a command with the secrets in its environment only")
+    .argument("<command>", "the command to run (put it after --)")
+    .argument("[args...]", "its arguments");
+  addSelectionOptions(cmd)
+    .addHelpText(
+      "after",
+      `
+Put the command after -- so that its own options are not read as vaultfile's.
+vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found.
+
+Examples:
+  vaultfile exec -- twine upload dist/*
+  vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run`,
+    )
+    .action(async (command: string, args: string[], opts: SelectionOptions, c: Command) => {
+      const g = globalsOf(c, io);
+      const secrets = await selectSecrets(g, io, opts, "exec");
+      const env: NodeJS.ProcessEnv = { ...io.env };
+      for (const [name, value] of checkedEntries(secrets, "an environment variable")) env[name] = value;
+      const { code, signal } = await run(command, args, env);
+      process.exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+    });
+}
+
+/** Spawns the child, forwards signals while it runs, and resolves with how it ended. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    const forward = (sig: NodeJS.Signals): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
+    for (const sig of FORWARDED) process.on(sig, forward);
+    const done = (): void => {
+      for (const sig of FORWARDED) process.off(sig, forward);
+    };
+    child.once("error", (err: NodeJS.ErrnoException) => {
+      done();
+      reject(new CommandStartError(command, err));
+    });
+    child.once("exit", (code, signal) => {
+      done();
+      resolvePromise({ code, signal });
+    });
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * `vaultfile import FILE.env`: moves a dotenv file into the vault, one secret per variable, in one locked write
+ * (all or nothing). The file is read as the `dotenv` package reads it. Names already in the vault are refused
+ * unless `--overwrite`; counts go to stderr, values nowhere.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ConflictError, InvalidInputError, ioErrorFrom } from "../../errors.js";
+import { parseDotenv } from "../../export/dotenv-parse.js";
+import { checkSecretName } from "../../vault/policy.js";
+import { audit } from "../audit.js";
+import { globalsOf, note, out, type CliIO } from "../context.js";
+import { addExpiryOptions, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
+import { changeVault } from "../vault-access.js";
+
+interface ImportOptions extends ExpiryOptions {
+  type?: string | undefined;
+  required?: boolean | undefined;
+  overwrite?: boolean | undefined;
+}
+
+export function register(program: Command, io: CliIO): void {
+  const cmd = program
+    .command("import")
+    .description("add every variable of a dotenv file to the vault, one secret each")
+    .argument("<file>", "the .env file, or - for stdin")
+    .option("--type <type>", "type of every imported secret (pypi, docker, npm, …)");
+  addExpiryOptions(cmd)
+    .option("--required", "add every imported name to the required list")
+    .option("--overwrite", "replace the values of names the vault already has")
+    .addHelpText(
+      "after",
+      `
+The file is read as the dotenv package reads it (quotes, multi-line values, export prefixes, comments).
+dotenvx-encrypted values (encrypted:…) are refused: decrypt them first. Values are never printed.
+
+Examples:
+  vaultfile import .env --expires-in 90d && rm .env
+  dotenvx decrypt -f .env.production --stdout | vaultfile import - --type api --required`,
+    )
+    .action(async (file: string, opts: ImportOptions, c: Command) => {
+      const g = globalsOf(c, io);
+      const source = file === "-" ? "stdin" : file;
+      const entries = checkEntries(parseDotenv(await readInput(file, io)), source);
+      const expiry = expiryFrom(opts);
+      const counts = await changeVault(g, io, (vault) => {
+        const existing = entries.map(([n]) => n).filter((n) => vault.has(n));
+        if (existing.length > 0 && !opts.overwrite) {
+          throw new ConflictError("E_EXISTS", `the vault already has ${existing.join(", ")}`, { hint: "pass --overwrite to replace their values, or remove those lines from the file" });
+        }
+        const tally = { created: 0, replaced: 0, unchanged: 0 };
+        for (const [name, value] of entries) {
+          const before = vault.has(name) ? vault.get(name).value : undefined;
+          vault.set(name, value, { type: opts.type, required: opts.required, ...expiry });
+          tally[before === undefined ? "created" : before === value ? "unchanged" : "replaced"]++;
+        }
+        return tally;
+      });
+      audit(io, g, "import", entries.map(([n]) => n));
+      note(io, "note", `imported ${entries.length} secret${entries.length === 1 ? "" : "s"} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
+      if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
+      if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
+    });
+}
+
+/** The whole file (or stdin) as UTF-8. */
+async function readInput(file: string, io: CliIO): Promise<string> {
+  if (file !== "-") {
+    try {
+      return readFileSync(resolve(io.cwd, file), "utf8");
+    } catch (err) {
+      throw ioErrorFrom(err, "read", file);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Refuses, before anything is written, names that cannot be secrets and values still encrypted by dotenvx. */
+function checkEntries(entries: [string, string][], source: string): [string, string][] {
+  if (entries.length === 0) throw new InvalidInputError("E_INPUT", `no variables found in ${source}`, { hint: "expected NAME=value lines" });
+  const badNames = entries.map(([n]) => n).filter((n) => {
+    try {
+      checkSecretName(n);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (badNames.length > 0) {
+    throw new InvalidInputError("E_NAME", `cannot import ${badNames.map((n) => JSON.stringify(n)).join(", ")}: secret names must be environment variable names`, {
+      hint: "names match [A-Za-z_][A-Za-z0-9_]* (and \"value\" is reserved); rename them in the file",
+    });
+  }
+  const encrypted = entries.filter(([, v]) => v.startsWith("encrypted:")).map(([n]) => n);
+  if (encrypted.length > 0) {
+    throw new InvalidInputError("E_VALUE", `${encrypted.join(", ")} in ${source} ${encrypted.length === 1 ? "is" : "are"} encrypted by dotenvx`, {
+      hint: `decrypt first: dotenvx decrypt -f FILE --stdout | vaultfile import -`,
+    });
+  }
+  return entries;
+}

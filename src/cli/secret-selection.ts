@@ -1,0 +1,50 @@
+/**
+ * Which secrets `export` and `exec` hand out: all of them, or `--only` some, optionally without the expired ones.
+ * Expired secrets that are handed out anyway are named in a warning (names only, never values).
+ */
+import type { Command } from "commander";
+import { formatTimestamp } from "../vault/policy.js";
+import { audit } from "./audit.js";
+import { note, type CliIO, type GlobalOptions } from "./context.js";
+import { readVault } from "./vault-access.js";
+
+export interface SelectionOptions {
+  excludeExpired?: boolean | undefined;
+  /** As commander collects `--only A B --only C,D`. */
+  only?: string[] | undefined;
+}
+
+/** Declares `--exclude-expired` and `--only NAME…`. */
+export function addSelectionOptions(cmd: Command): Command {
+  return cmd
+    .option("--exclude-expired", "leave out secrets whose expiry date has passed")
+    .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
+}
+
+/** The names of `--only`, split at commas, without repeats; `undefined` when not given. */
+export function onlyNames(only: string[] | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  return [...new Set(only.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== ""))];
+}
+
+const PURPOSE = { export: "exporting", exec: "passing" } as const;
+
+/**
+ * Opens the vault and returns `{ NAME: value }` in file order (or `--only` order), after recording the names read
+ * in the audit log (when it is on). Expired secrets handed out get a warning.
+ */
+export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE): Promise<Record<string, string>> {
+  const vault = await readVault(g, io);
+  const only = onlyNames(opts.only);
+  const env = vault.exportSecrets({ excludeExpired: opts.excludeExpired === true, ...(only ? { only } : {}) });
+  const now = vault.now;
+  for (const name of only ?? vault.list()) {
+    const s = vault.get(name);
+    if (!s.isExpired(now)) continue;
+    const when = s.expiresAt ? formatTimestamp(s.expiresAt).slice(0, 10) : "?";
+    if (name in env) note(io, "warning", `${name} expired on ${when}; ${PURPOSE[command]} it anyway (--exclude-expired leaves it out)`);
+    else if (only) note(io, "warning", `${name} expired on ${when} and was left out (--exclude-expired)`);
+  }
+  audit(io, g, command, Object.keys(env));
+  return env;
+}
