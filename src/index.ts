@@ -11,4 +11,6 @@ export { findIdentities, defaultKeyFile, sopsKeyFile } from "./io/keys.js";
 export type { KeySourceOptions } from "./io/keys.js";
 export { parseIdentities, recipientOf, recipientKind } from "./crypto/identities.js";
 export type { Identity, KeyKind } from "./crypto/identities.js";
+export { BUILTIN_TYPES, MIN_PASSWORD_LENGTH, TypeCatalogue, checkTypeName, customTypeEntry, typeFindings } from "./types/index.js";
+export type { CompanionFinding, CustomTypeEntry, CustomTypeOptions, FormatCheck, FormatFinding, SecretRole, SecretType, TypeFindings, UnknownTypeFinding } from "./types/index.js";
 export * from "./errors.js";

@@ -451,7 +451,8 @@ export class SopsFile {
   /** Moves the `sops` block to the end of the document, where sops keeps it. */
   keepMetadataLast(): void {
     const root = this.doc.contents as YAMLMap;
-    const i = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === SOPS_KEY);
+    // A vault made by `create` has a plain string key here, a parsed one a Scalar.
+    const i = root.items.findIndex((p) => ((p.key as Scalar | undefined)?.value ?? p.key) === SOPS_KEY);
     if (i >= 0 && i !== root.items.length - 1) root.items.push(...root.items.splice(i, 1));
   }
 }

@@ -11,6 +11,9 @@ import { findIdentities, type KeySourceOptions } from "../io/keys.js";
 import { acquireLock, type Lock } from "../io/lock.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { SopsFile, VAULT_RULES } from "./sops-file.js";
+import { TypeCatalogue } from "../types/catalogue.js";
+import { typeFindings, type TypeFindings } from "../types/findings.js";
+import type { CustomTypeEntry } from "../types/custom.js";
 import {
   addDuration,
   checkRecipientName,
@@ -60,7 +63,8 @@ export interface ExpiryEntry {
   status: ExpiryStatus;
 }
 
-export interface ValidationResult {
+export interface ValidationResult extends TypeFindings {
+  /** False when a required secret is missing or one expired; with `strictTypes`, also on any type finding. */
   allValid: boolean;
   /** Required names with no entry. */
   missing: string[];
@@ -276,8 +280,12 @@ export class Vault {
 
   // ---- policy --------------------------------------------------------------------------------------------------
 
-  /** Missing required, expired and expiring-soon secrets. `allValid` is false when anything is missing or expired. */
-  validate(opts: { warnDays?: number } = {}): ValidationResult {
+  /**
+   * Missing required, expired and expiring-soon secrets, and the type findings (values that do not match their
+   * type, missing companions, unknown types). `allValid` is false when anything is missing or expired; type
+   * findings are warnings unless `strictTypes` is set.
+   */
+  validate(opts: { warnDays?: number; strictTypes?: boolean } = {}): ValidationResult {
     const warnDays = opts.warnDays ?? this.warnDays;
     const now = this.clock();
     const present = new Set(this.list());
@@ -285,13 +293,55 @@ export class Vault {
     const expired: string[] = [];
     const expiringSoon: string[] = [];
     const due: string[] = [];
-    for (const s of this.secrets()) {
+    const secrets = this.secrets();
+    for (const s of secrets) {
       const st = s.status(now, warnDays);
       if (st === "expired") expired.push(s.name);
       else if (st === "expiring") expiringSoon.push(s.name);
       if (s.isDue(now)) due.push(s.name);
     }
-    return { allValid: missing.length === 0 && expired.length === 0, missing, expired, expiringSoon, due };
+    const types = typeFindings(secrets, this.typeCatalogue());
+    const typesOk = !opts.strictTypes || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0 && types.unknownType.length === 0);
+    return { allValid: missing.length === 0 && expired.length === 0 && typesOk, missing, expired, expiringSoon, due, ...types };
+  }
+
+  // ---- types ---------------------------------------------------------------------------------------------------
+
+  /** The custom types declared in the file (`types:`), name → fields as written, in file order. */
+  typeEntries(): Record<string, unknown> {
+    const m = this.root().get("types", true);
+    const out: Record<string, unknown> = {};
+    if (isMap(m)) for (const p of (m as YAMLMap).items) out[String(isScalar(p.key) ? p.key.value : p.key)] = isMap(p.value) || isScalar(p.value) || isSeq(p.value) ? p.value.toJSON() : p.value;
+    return out;
+  }
+
+  /** The built-in types plus the file's custom types. Throws `FormatError` for a malformed custom type. */
+  typeCatalogue(): TypeCatalogue {
+    return TypeCatalogue.withCustom(this.typeEntries(), this.path);
+  }
+
+  /** Adds or replaces a custom type's entry (check it first with `customTypeEntry`). */
+  setTypeEntry(name: string, entry: CustomTypeEntry): void {
+    let m = this.root().get("types", true) as YAMLMap | undefined;
+    if (!isMap(m)) {
+      m = new YAMLMap();
+      this.insertBeforeSops("types", m);
+    }
+    const node = this.doc.createNode(entry) as YAMLMap;
+    const companions = node.get("companions", true);
+    if (isSeq(companions)) companions.flow = true;
+    m.set(name, node);
+    this.sf.markDirty();
+  }
+
+  /** Removes a custom type's entry (and the `types:` mapping once empty); false when there was none. */
+  removeTypeEntry(name: string): boolean {
+    const m = this.root().get("types", true);
+    if (!isMap(m) || !m.has(name)) return false;
+    m.delete(name);
+    if (m.items.length === 0) this.root().delete("types");
+    this.sf.markDirty();
+    return true;
   }
 
   /** Per secret: days until expiry, the expiry date and a status; required-but-absent names appear as `missing`. */
