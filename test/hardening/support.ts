@@ -78,12 +78,28 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv({ VAULTFILE_AGE_KEY_FILE: alice.identityFile, VAULTFILE_NOW: NOW.toISOString(), ...extra });
 }
 
+export interface StartOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Run as another user (only root may). */
+  uid?: number;
+  gid?: number;
+  /** A file descriptor to use as the child's stdout instead of a pipe (e.g. /dev/full). */
+  stdoutFd?: number;
+}
+
 /** Starts a node script; `input` goes to stdin. */
-export function start(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [...args], { cwd: opts.cwd ?? ROOT, env: opts.env ?? cliEnv(), stdio: ["pipe", "pipe", "pipe"] });
+export function start(args: readonly string[], opts: StartOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? cliEnv(),
+    stdio: ["pipe", opts.stdoutFd ?? "pipe", "pipe"],
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
+  });
   let stdout = "";
   let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin!.on("error", () => {}); // the child may die before reading its input
   child.stdin!.end(opts.input ?? "");
@@ -95,7 +111,7 @@ export function start(args: readonly string[], opts: { cwd?: string; env?: NodeJ
 }
 
 /** Runs the real CLI to completion. */
-export function cli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function cli(args: readonly string[], opts: StartOptions = {}): Promise<CliResult> {
   return start([BIN, ...args], opts).done;
 }
 
