@@ -1,0 +1,87 @@
+/** `vaultfile import`: dotenv files into the vault in one write, values never printed; export → import round trip. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { openVault } from "../../src/vault/vault.js";
+import { testKey } from "../helpers.js";
+import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
+
+const ENV_FILE = [
+  "# production settings",
+  "export API_KEY=plain-token-123",
+  "DB_URL='postgres://u:p@h/db?x=1#frag'",
+  'PEM="-----BEGIN-----\\nabc\\n-----END-----"',
+  "GREETING=`it's \"quoted\"`  # trailing comment",
+  "",
+].join("\n");
+const EXPECTED = { API_KEY: "plain-token-123", DB_URL: "postgres://u:p@h/db?x=1#frag", PEM: "-----BEGIN-----\nabc\n-----END-----", GREETING: `it's "quoted"` };
+
+async function values(w: Workspace): Promise<Record<string, string>> {
+  const v = await openVault(w.file, { identities: [testKey("alice").secret], env: {} });
+  return v.exportSecrets();
+}
+
+async function emptyVault(): Promise<Workspace> {
+  const w = workspace();
+  await writeVault(w.file, (v) => v.set("EXISTING", "keep-me"));
+  return w;
+}
+
+describe("vaultfile import", () => {
+  it("adds one secret per variable as dotenv reads them, with the given metadata, printing counts only", async () => {
+    const w = await emptyVault();
+    writeFileSync(join(w.dir, ".env"), ENV_FILE);
+    const r = w.run(["import", ".env", "--type", "api", "--expires-in", "90d", "--required"]);
+    expect(r).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "vaultfile: note: imported 4 secrets from .env: 4 new, 0 replaced, 0 unchanged\nvaultfile: hint: .env still holds the values in plaintext; delete it once you have checked the import\n",
+    });
+    expect(await values(w)).toEqual({ EXISTING: "keep-me", ...EXPECTED });
+    const doc = parse(w.text());
+    expect(doc.secrets.PEM).toMatchObject({ type: "api", expires_at: "2027-02-22T10:00:00Z" });
+    expect(doc.required).toEqual(Object.keys(EXPECTED));
+    expect(w.text()).not.toContain("plain-token-123");
+  });
+
+  it("refuses names the vault has unless --overwrite, leaving the file unchanged", async () => {
+    const w = await emptyVault();
+    const before = w.text();
+    const input = "NEW=1\nEXISTING=changed\n";
+    const refused = w.run(["import", "-"], { input });
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toBe("vaultfile: error: the vault already has EXISTING\nvaultfile: hint: pass --overwrite to replace their values, or remove those lines from the file\n");
+    expect(w.text()).toBe(before);
+    const r = w.run(["import", "-", "--overwrite"], { input });
+    expect(r.stderr).toBe("vaultfile: note: imported 2 secrets from stdin: 1 new, 1 replaced, 0 unchanged\n");
+    expect(await values(w)).toEqual({ EXISTING: "changed", NEW: "1" });
+  });
+
+  it("refuses invalid names and dotenvx-encrypted values before writing anything", async () => {
+    const w = await emptyVault();
+    const before = w.text();
+    const bad = w.run(["import", "-"], { input: "GOOD=1\nmy.var=2\nvalue=3\n" });
+    expect(bad.code).toBe(6);
+    expect(bad.stderr).toMatch(/^vaultfile: error: cannot import "my.var", "value": secret names must be environment variable names\n/);
+    const enc = w.run(["import", "-"], { input: 'DOTENV_PUBLIC_KEY="02ab"\nSECRET="encrypted:BDqD8j9x"\n' });
+    expect(enc.code).toBe(6);
+    expect(enc.stderr).toMatch(/^vaultfile: error: SECRET in stdin is encrypted by dotenvx\nvaultfile: hint: decrypt first/);
+    expect(w.run(["import", "-"], { input: "# nothing\n" }).code).toBe(6);
+    expect(w.text()).toBe(before);
+  });
+
+  it("export --format dotenv then import gives back the same secrets", async () => {
+    const w = workspace();
+    const tricky = { A: "it's #1", A2: "$HOME \\n", B: "line 1\nline 2\r\n", C: "  spaced  ", D: '"double" `tick`', E: "" };
+    await writeVault(w.file, (v) => {
+      for (const [n, value] of Object.entries(tricky)) v.set(n, value);
+    });
+    expect(w.run(["export", "-o", "out.env"]).code).toBe(0);
+    const w2 = workspace();
+    await writeVault(w2.file, () => {});
+    writeFileSync(join(w2.dir, "in.env"), readFileSync(join(w.dir, "out.env")));
+    expect(w2.run(["import", "in.env"]).code).toBe(0);
+    expect(await values(w2)).toEqual(tricky);
+  });
+});
