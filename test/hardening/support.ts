@@ -87,6 +87,8 @@ export interface StartOptions {
   gid?: number;
   /** A file descriptor to use as the child's stdout instead of a pipe (e.g. /dev/full). */
   stdoutFd?: number;
+  /** A process group of its own, so that a signal can reach it and its children as a terminal's Ctrl-C does. */
+  detached?: boolean;
 }
 
 /** Starts a node script; `input` goes to stdin. */
@@ -95,6 +97,7 @@ export function start(args: readonly string[], opts: StartOptions = {}): { child
     cwd: opts.cwd ?? ROOT,
     env: opts.env ?? cliEnv(),
     stdio: ["pipe", opts.stdoutFd ?? "pipe", "pipe"],
+    detached: opts.detached ?? false,
     ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
   });
   let stdout = "";
