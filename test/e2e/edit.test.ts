@@ -137,8 +137,8 @@ describe("edit --editor in a terminal", () => {
   });
 });
 
-test("SIGTERM while the editor runs: the editor is stopped, temp removed, exit 9", async () => {
-  const { args, dir, file, before, editor, log } = await editorSetup("exec sleep 30");
+test.each(["SIGTERM", "SIGINT"] as const)("%s sent to vaultfile (no terminal) while the editor runs: editor and its children stopped, temp removed, exit 9", async (signal) => {
+  const { args, dir, file, before, editor, log } = await editorSetup(`sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait`);
   const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
     cwd: dir,
     env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: editor }),
@@ -147,13 +147,32 @@ test("SIGTERM while the editor runs: the editor is stopped, temp removed, exit 9
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const pidFile = join(dir, "sleep.pid");
   await waitForFile(log);
-  child.kill("SIGTERM");
+  await waitForFile(pidFile);
+  child.kill(signal);
   expect(await exited).toBe(9);
-  expect(stderr).toMatch(/interrupted \(SIGTERM\)/);
+  expect(stderr).toContain(`interrupted (${signal})`);
   expect(readFileSync(file, "utf8")).toBe(before);
   for (const d of tempDirsOf(log)) expect(existsSync(d)).toBe(false);
+  expect(await stopped(Number(readFileSync(pidFile, "utf8"))), "the editor's own child is stopped too").toBe(true);
 });
+
+/** True once `pid` is gone or a zombie (an orphan's reaper may be slow, or absent in a container). */
+async function stopped(pid: number, timeoutMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let state: string | undefined;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+    } catch {
+      return true;
+    }
+    if (state === "Z") return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -26,7 +26,7 @@ describe("render and parse", () => {
         const parsed = parseView(renderView(view({ S: value }), "f"));
         expect(parsed.secrets.get("S")!.value).toBe(value);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

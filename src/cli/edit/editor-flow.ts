@@ -36,7 +36,7 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault): Promise<R
   const before = viewOf(vault);
   const text = renderView(before, g.file);
   const temp = createPrivateTemp(basename(g.file).replace(/^\.+/, "").replace(/(\.ya?ml)?$/, ".yaml"), text);
-  const guard = new SignalGuard(() => temp.remove());
+  const guard = new SignalGuard(() => temp.remove(), io.stdin.isTTY === true);
   try {
     for (;;) {
       await guard.runEditor(temp.file, io.env);

@@ -24,9 +24,11 @@ const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  * While installed, SIGINT/SIGTERM/SIGHUP run `cleanup` (remove the plaintext) instead of killing the process
  * outright with the file left behind.
  *
- * - While the editor runs, SIGTERM and SIGHUP are passed on to it and the edit is abandoned once it exits. A
- *   terminal's Ctrl-C reaches the editor too (same process group); the editor decides (vim ignores it, a script
- *   dies), and the edit is abandoned only if the editor dies of it, as git does.
+ * - While the editor runs, SIGTERM and SIGHUP stop it and the edit is abandoned once it exits. On a terminal,
+ *   Ctrl-C reaches the editor too (same process group): the editor decides (vim ignores it, a script dies), and
+ *   the edit is abandoned only if the editor dies of it, as git does. Without a terminal no Ctrl-C can come from
+ *   a person, so SIGINT counts like SIGTERM; the editor then runs in its own process group, so that stopping it
+ *   also stops what it started.
  * - Outside the editor, the signal cleans up and then takes its default course (the process ends); the vault's
  *   lock is recognised as stale afterwards because its process is gone.
  */
@@ -36,9 +38,9 @@ export class SignalGuard {
   private fatal: NodeJS.Signals | undefined;
   private readonly handler = (signal: NodeJS.Signals): void => {
     if (this.child) {
-      if (signal !== "SIGINT") {
+      if (signal !== "SIGINT" || !this.interactive) {
         this.fatal ??= signal;
-        this.child.kill("SIGTERM");
+        this.stopEditor(this.child);
       }
       return;
     }
@@ -47,8 +49,21 @@ export class SignalGuard {
     process.kill(process.pid, signal);
   };
 
-  constructor(private readonly cleanup: () => void) {
+  /** `interactive`: the editor shares a terminal with the person (stdin is a TTY). */
+  constructor(
+    private readonly cleanup: () => void,
+    private readonly interactive: boolean,
+  ) {
     for (const s of SIGNALS) process.on(s, this.handler);
+  }
+
+  private stopEditor(child: ChildProcess): void {
+    try {
+      if (this.interactive || child.pid === undefined) child.kill("SIGTERM");
+      else process.kill(-child.pid, "SIGTERM"); // its whole process group
+    } catch {
+      // Already gone.
+    }
   }
 
   dispose(): void {
@@ -62,7 +77,7 @@ export class SignalGuard {
   async runEditor(file: string, env: NodeJS.ProcessEnv): Promise<void> {
     const command = editorCommand(env);
     // Through the shell, like git: the variable may carry arguments; the file is passed as "$1", never parsed.
-    const child = spawn("/bin/sh", ["-c", `${command} "$1"`, "vaultfile-editor", file], { stdio: "inherit", env });
+    const child = spawn("/bin/sh", ["-c", `${command} "$1"`, "vaultfile-editor", file], { stdio: "inherit", env, detached: !this.interactive });
     this.child = child;
     try {
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
