@@ -6,6 +6,7 @@
 import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from "yaml";
 import { FormatError } from "../errors.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
+import { parseSopsYamlFast } from "./yaml-fast.js";
 
 export interface AgeStanzaEntry {
   recipient: string;
@@ -55,7 +56,8 @@ export function checkUniqueKeys(doc: Document, file: string, text: string): void
 
 /** Parses YAML text. Syntax errors, duplicate keys and non-mapping roots become a {@link FormatError} with the position. */
 export function parseYaml(text: string, file: string): Document.Parsed {
-  const doc = parseDocument(text, PARSE_OPTIONS);
+  // The fast reader builds the same nodes for the YAML sops and vaultfile write, and declines everything else.
+  const doc = parseSopsYamlFast(text, PARSE_OPTIONS) ?? parseDocument(text, PARSE_OPTIONS);
   const first = doc.errors[0];
   if (first) {
     // `linePos` is only filled in with prettyErrors; the offset always is.

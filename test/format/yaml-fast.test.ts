@@ -1,0 +1,85 @@
+/**
+ * The fast reader must give node-for-node the document `parseDocument` gives (values, styles, ranges, comments,
+ * printed text) whenever it accepts a file, and accept the files vaultfile and sops write.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
+import { PARSE_OPTIONS, printYaml } from "../../src/format/yaml.js";
+import { Vault } from "../../src/vault/vault.js";
+import { clock, cleanEnv, ROOT, SHARED_SOPS, tempDir, testKey } from "../helpers.js";
+
+/** Every own property of every node (classes included), without the parser's source tokens. */
+function shape(node: unknown): unknown {
+  if (node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map(shape);
+  const out: Record<string, unknown> = { class: (node as object).constructor.name };
+  for (const [k, v] of Object.entries(node)) if (k !== "srcToken") out[k] = shape(v);
+  return out;
+}
+
+/** Parses both ways; when the fast reader accepts, everything observable must match. Returns whether it accepted. */
+function agrees(text: string): boolean {
+  const fast = parseSopsYamlFast(text, PARSE_OPTIONS);
+  if (!fast) return false;
+  const full = parseDocument(text, PARSE_OPTIONS);
+  expect(full.errors).toEqual([]);
+  expect(shape(fast.contents)).toEqual(shape(full.contents));
+  for (const k of ["range", "commentBefore", "comment", "errors", "warnings"] as const) expect(fast[k]).toEqual(full[k]);
+  expect(fast.directives.toString()).toBe(full.directives.toString());
+  for (const indentSeq of [false, true]) expect(printYaml(fast, indentSeq)).toBe(printYaml(full, indentSeq));
+  expect(fast.toJS()).toEqual(full.toJS());
+  return true;
+}
+
+async function vaultText(descriptions: string[]): Promise<string> {
+  const file = join(tempDir(), "v.yaml");
+  const v = await Vault.create(file, { alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: clock, env: cleanEnv() });
+  descriptions.forEach((d, i) => v.set(`S_${i}`, `value ${i}: ${d}`, { type: "generic", description: d || undefined, expiresIn: i % 2 ? "90d" : undefined, rotateEvery: i % 3 ? "30d" : undefined, required: i % 2 === 0 }));
+  await v.save();
+  return readFileSync(file, "utf8");
+}
+
+describe("fast sops YAML reader", () => {
+  it("reads vaults as vaultfile writes them exactly as yaml does", async () => {
+    const text = await vaultText(["", "plain words", "with: colon", "it's quoted", "# not a comment", "123", "true", "-dash", "trailing:", "ünïcödé", "a #hash"]);
+    expect(agrees(text)).toBe(true);
+    // Escapes in double quotes are yaml's to read.
+    expect(agrees(await vaultText(['say "hi"', "tab\there"]))).toBe(false);
+    expect(agrees(readFileSync(join(ROOT, ".secrets.example.yaml"), "utf8"))).toBe(true);
+  });
+
+  it("agrees with yaml on the sops-produced fixtures (or declines them)", () => {
+    if (!existsSync(SHARED_SOPS)) return;
+    for (const f of readdirSync(SHARED_SOPS).filter((n) => n.endsWith(".yaml"))) agrees(readFileSync(join(SHARED_SOPS, f), "utf8"));
+  });
+
+  it("declines what it does not cover instead of reading it differently", () => {
+    for (const text of ["a: 1\n", "a: true\n", "a: ~\n", "a: b # c\n", "a:\n  b: c\n\nd: e\n", "a: &x b\n", "a: !!str b\n", "a: {b: c}\n", "a: |-\n  x\n", "a: b\n  c\n", "a: 'b\n", "a:\tb\n", "a: b", "- a\n", "a: [b,c]\n", "a: \"b\\n\"\n"]) {
+      expect(parseSopsYamlFast(text, PARSE_OPTIONS), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it("on random edits of a vault file: declines, or agrees with yaml", async () => {
+    const text = await vaultText(["one", "two: three", ""]);
+    const alphabet = [" ", "\n", ":", "-", "#", "|", "'", '"', "[", "]", ",", "a", "1", "  "];
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(text.length), fc.nat(3), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 3 }), (edits) => {
+        let t = text;
+        for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del);
+        const full = parseDocument(t, PARSE_OPTIONS);
+        if (full.errors.length > 0) {
+          expect(parseSopsYamlFast(t, PARSE_OPTIONS) === undefined || full.errors.every((e) => e.code === "DUPLICATE_KEY")).toBe(true);
+          return;
+        }
+        if (agrees(t)) accepted++;
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
