@@ -80,10 +80,10 @@ export const BUILTIN_TYPES: readonly SecretType[] = [
   }),
   builtin({
     id: "password",
-    description: `a password of at least ${MIN_PASSWORD_LENGTH} characters (--generate makes 32 letters and digits)`,
+    description: `a password of at least ${MIN_PASSWORD_LENGTH} characters`,
     check: minLengthCheck(MIN_PASSWORD_LENGTH),
     rotateEvery: "180d",
-    rotateAt: "the account's own settings; `vaultfile rotate NAME --generate` makes a new one",
+    rotateAt: "the account's own settings, with a new value from `vaultfile rotate NAME --generate`",
     generate: "alnum:32",
   }),
   builtin({

@@ -64,7 +64,7 @@ export interface ExpiryEntry {
 }
 
 export interface ValidationResult extends TypeFindings {
-  /** False when a required secret is missing or one expired; with `strictTypes`, also on any type finding. */
+  /** False when a required secret is missing or one expired; with `strictTypes`, also on a format or companion finding. */
   allValid: boolean;
   /** Required names with no entry. */
   missing: string[];
@@ -282,8 +282,8 @@ export class Vault {
 
   /**
    * Missing required, expired and expiring-soon secrets, and the type findings (values that do not match their
-   * type, missing companions, unknown types). `allValid` is false when anything is missing or expired; type
-   * findings are warnings unless `strictTypes` is set.
+   * type, missing companions, unknown types). `allValid` is false when anything is missing or expired; format and
+   * companion findings count too with `strictTypes`, else they are warnings.
    */
   validate(opts: { warnDays?: number; strictTypes?: boolean } = {}): ValidationResult {
     const warnDays = opts.warnDays ?? this.warnDays;
@@ -301,7 +301,8 @@ export class Vault {
       if (s.isDue(now)) due.push(s.name);
     }
     const types = typeFindings(secrets, this.typeCatalogue());
-    const typesOk = !opts.strictTypes || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0 && types.unknownType.length === 0);
+    // An unknown type is only a label nobody declared: reported, never a failure.
+    const typesOk = !opts.strictTypes || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0);
     return { allValid: missing.length === 0 && expired.length === 0 && typesOk, missing, expired, expiringSoon, due, ...types };
   }
 

@@ -23,5 +23,6 @@ import { register as history } from "./history.js";
 import { register as exportSecrets } from "./export.js";
 import { register as exec } from "./exec.js";
 import { register as importDotenv } from "./import.js";
+import { register as type } from "./type.js";
 
-export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history, exportSecrets, exec, importDotenv];
+export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history, exportSecrets, exec, importDotenv, type];

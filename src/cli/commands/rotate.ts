@@ -10,32 +10,37 @@ import { globalsOf, note, out, type CliIO } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
 import { changeVault, readVault } from "../vault-access.js";
+import { companionNotes, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
 
 export function register(program: Command, io: CliIO): void {
   const cmd = program
     .command("rotate")
     .description("replace a secret's value: rotated_at = now, expiry renewed from its rotate_every policy")
     .argument("<name>", "an existing secret");
-  addValueOptions(addExpiryOptions(cmd)).addHelpText(
+  addValueOptions(addExpiryOptions(cmd)).option("--force", FORCE_HELP).addHelpText(
     "after",
     "\nThe new value comes from a hidden prompt, --stdin or --generate, as for `set`; it must differ from the old one.\n" +
       "Without --expires-at/--expires-in the expiry is renewed from rotate_every when the secret has one, else kept.\n" +
-      "The file's diff is that entry's lines plus sops's lastmodified and mac.\n\n" +
+      "The file's diff is that entry's lines plus sops's lastmodified and mac. The new value must match the secret's\n" +
+      "type, or --force stores it with a warning; a bare --generate uses the type's generator.\n\n" +
       "Examples:\n  vaultfile rotate PYPI_TOKEN\n  pbpaste | vaultfile rotate DOCKER_PASSWORD --stdin --expires-at 2027-06-01\n  vaultfile rotate SESSION_SECRET --generate=hex:64",
   );
-  cmd.action(async (name: string, opts: ValueSourceOptions & ExpiryOptions) => {
+  cmd.action(async (name: string, opts: ValueSourceOptions & ExpiryOptions & { force?: boolean }) => {
     const g = globalsOf(cmd, io);
     checkSecretName(name);
     const expiry = expiryFrom(opts);
     // Check before prompting that the secret exists, so nobody types a value twice for nothing.
-    const value = await readSecretValue(io, opts, name, async () => void (await readVault(g, io)).get(name));
-    const secret = await changeVault(g, io, (v) => {
+    const sources = await valueOptionsForType(g, io, opts, name);
+    const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name));
+    const { secret, notes } = await changeVault(g, io, (v) => {
       if (v.get(name).value === value) throw new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, { hint: "create a new credential at its source first, then rotate to it" });
-      return v.rotate(name, value, expiry);
+      enforceType(io, v, name, v.get(name).type, value, opts.force === true);
+      return { secret: v.rotate(name, value, expiry), notes: companionNotes(v, name, "rotate") };
     });
     audit(io, g, "rotate", [name]);
     io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);
     if (secret.isExpired()) note(io, "warning", `${name} still counts as expired: it has no rotate_every to renew its expiry from; pass --expires-in or --expires-at`);
+    for (const n of notes) note(io, "note", n);
     if (g.json) out(io, JSON.stringify(secret.toJSON()));
   });
 }

@@ -2,16 +2,18 @@
 import type { Command } from "commander";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
-import { globalsOf, out, type CliIO } from "../context.js";
+import { globalsOf, note, out, type CliIO } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
 import { changeVault, readVault } from "../vault-access.js";
+import { companionNotes, defaultRotation, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
 
 interface SetFlags extends ValueSourceOptions, ExpiryOptions {
   type?: string;
   description?: string;
   rotateEvery?: string;
   required?: boolean;
+  force?: boolean;
 }
 
 export function register(program: Command, io: CliIO): void {
@@ -23,12 +25,15 @@ export function register(program: Command, io: CliIO): void {
     .option("--description <text>", "a note for the team (stored in clear text)");
   addExpiryOptions(cmd)
     .option("--rotate-every <duration>", "rotation policy (90d): `rotate` renews the expiry from it; `status` shows it as DUE")
-    .option("--required", "add the name to the required list (validate fails while it is missing)");
+    .option("--required", "add the name to the required list (validate fails while it is missing)")
+    .option("--force", FORCE_HELP);
   addValueOptions(cmd)
     .addHelpText(
       "after",
       "\nThe value comes from a hidden prompt (typed twice) on a terminal, or from --stdin or --generate; --value is\n" +
-        "accepted with a warning. Without a terminal one of them is required. The value is never printed.\n\n" +
+        "accepted with a warning. Without a terminal one of them is required. The value is never printed.\n" +
+        "The value must match its type (`vaultfile type list`), or --force stores it with a warning. A bare --generate\n" +
+        "uses the type's generator (password: 32 letters and digits). A new secret gets its type's rotate_every.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48",
     )
@@ -36,16 +41,22 @@ export function register(program: Command, io: CliIO): void {
       const g = globalsOf(cmd, io);
       checkSecretName(name);
       const expiry = expiryFrom(opts);
-      const value = await readSecretValue(io, opts, name, async () => void (await readVault(g, io)));
-      const { secret, existed, changed } = await changeVault(g, io, (v) => {
+      const sources = await valueOptionsForType(g, io, opts, name, opts.type);
+      const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)));
+      const { secret, existed, changed, rotateEvery, notes } = await changeVault(g, io, (v) => {
         const existed = v.has(name);
         const changed = !existed || v.get(name).value !== value;
-        const secret = v.set(name, value, { type: opts.type, description: opts.description, rotateEvery: opts.rotateEvery, required: opts.required, ...expiry });
-        return { secret, existed, changed };
+        // An unchanged value of an unchanged type was checked when it was stored; `validate` reports it if not.
+        if (changed || opts.type !== undefined) enforceType(io, v, name, opts.type ?? (existed ? v.get(name).type : "generic"), value, opts.force === true);
+        const rotateEvery = defaultRotation(v, opts.type ?? "generic", opts.rotateEvery, !existed);
+        const secret = v.set(name, value, { type: opts.type, description: opts.description, rotateEvery, required: opts.required, ...expiry });
+        return { secret, existed, changed, rotateEvery, notes: existed ? [] : companionNotes(v, name, "set") };
       });
       audit(io, g, "set", [name]);
       const what = !existed ? "new" : changed ? "new value" : "value unchanged";
       io.stderr.write(`set ${name} (${what}, ${describeExpiry(secret)}${opts.required ? ", required" : ""})\n`);
+      if (rotateEvery !== opts.rotateEvery) note(io, "note", `${name} rotates every ${rotateEvery}, the default of type ${secret.type} (change it with --rotate-every)`);
+      for (const n of notes) note(io, "note", n);
       if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), created: !existed, valueChanged: changed }));
     });
 }

@@ -6,6 +6,7 @@ import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { globalsOf, out, type CliIO } from "../context.js";
 import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
+import { TypeCatalogue } from "../../types/catalogue.js";
 
 export interface StatusRow {
   name: string;
@@ -13,6 +14,19 @@ export interface StatusRow {
   expiresAt: string | null;
   daysUntilExpiry: number | null;
   status: ExpiryStatus;
+  /** Where to rotate it (from its type), present only for expired, expiring and due secrets whose type says. */
+  rotateAt?: string;
+}
+
+const NEEDS_ROTATION = new Set<ExpiryStatus>(["expired", "expiring", "due"]);
+
+/** The vault's types; a malformed custom type (reported by `validate`) must not stop the report. */
+function catalogueOf(vault: Vault): TypeCatalogue {
+  try {
+    return vault.typeCatalogue();
+  } catch {
+    return TypeCatalogue.builtin();
+  }
 }
 
 const URGENCY: Record<ExpiryStatus, number> = { missing: 0, expired: 1, expiring: 2, due: 3, ok: 4 };
@@ -21,8 +35,13 @@ const URGENCY: Record<ExpiryStatus, number> = { missing: 0, expired: 1, expiring
 export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
   const report = vault.expiryReport({ warnDays });
   const types = new Map(vault.secrets().map((s) => [s.name, s.type]));
+  const catalogue = catalogueOf(vault);
+  const whereToRotate = (type: string | undefined, status: ExpiryStatus) => {
+    const at = type !== undefined && NEEDS_ROTATION.has(status) ? catalogue.get(type)?.rotateAt : undefined;
+    return at ? { rotateAt: at } : {};
+  };
   return Object.entries(report)
-    .map(([name, e]: [string, ExpiryEntry]) => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? e.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status }))
+    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? e.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(types.get(name), e.status) }))
     .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
 }
 
@@ -64,6 +83,12 @@ export function register(program: Command, io: CliIO): void {
       const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
       const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
       for (const line of table([header, ...body])) out(io, line);
+      const guidance = rows.filter((r) => r.rotateAt !== undefined);
+      if (guidance.length > 0) {
+        out(io);
+        out(io, "where to rotate:");
+        for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
+      }
     });
 }
 

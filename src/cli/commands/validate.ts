@@ -15,7 +15,7 @@ import { parseWarnDays } from "./status.js";
 
 interface Problem {
   level: "error" | "warning";
-  kind: "missing" | "expired" | "expiring" | "due";
+  kind: "missing" | "expired" | "expiring" | "due" | "format" | "companion" | "type";
   name: string;
   message: string;
 }
@@ -32,24 +32,29 @@ export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Pro
     ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${days(-s(name).daysUntilExpiry()!)} ago)` })),
     ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${days(s(name).daysUntilExpiry()!)})` })),
     ...r.due.map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
+    // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
+    ...r.invalidFormat.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "format", name: f.name, message: f.message })),
+    ...r.companionsMissing.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "companion", name: f.name, message: f.message })),
+    ...r.unknownType.map((f): Problem => ({ level: "warning", kind: "type", name: f.name, message: f.message })),
   ];
 }
 
 /** GitHub's workflow-command escaping: `%`, CR and LF in messages; also `:` and `,` in property values. */
 const ghData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const ghProp = (s: string): string => ghData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation" };
+const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation", format: "Value does not match its type", companion: "Companion secret missing", type: "Unknown secret type" };
 
 export function register(program: Command, io: CliIO): void {
   const cmd = program
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
     .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
-    .option("--strict", "fail on secrets expiring soon too")
+    .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
     .addHelpText(
       "after",
       "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
-        "--warn-days). Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
+        "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
+        "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
         "also printed as ::error / ::warning annotations.\n\nExamples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json",
     )
     .action(async (opts: { warnDays: string; strict?: boolean }) => {
@@ -63,7 +68,7 @@ export function register(program: Command, io: CliIO): void {
       if (failed) process.exitCode = ExitCode.validationFailed;
       if (g.json) {
         const r = vault.validate({ warnDays });
-        out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, problems }, null, 2));
+        out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
       } else {
         const p = painter(g.color);
         for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
