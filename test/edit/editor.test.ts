@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
-import { testKey } from "../helpers.js";
+import { tempDir, testKey } from "../helpers.js";
 import { CLI_NOW, runCli } from "./cli-io.js";
 import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
@@ -19,7 +19,7 @@ afterEach(() => {
  * Runs `edit --editor` with EDITOR = a shell script whose body is `body` ($1 is the file). The script also
  * records the file's path and the modes of the file and its directory, to check them afterwards.
  */
-async function editWith(body: string, opts: { tty?: boolean; steps?: Step[] } = {}) {
+async function editWith(body: string, opts: { tty?: boolean; steps?: Step[]; env?: Record<string, string> } = {}) {
   const { dir, file, identityFile } = await makeVault();
   const editor = join(dir, "editor.sh");
   const log = join(dir, "editor.log");
@@ -28,7 +28,7 @@ async function editWith(body: string, opts: { tty?: boolean; steps?: Step[] } = 
   const before = readFileSync(file, "utf8");
   const script = scriptedPrompter(opts.steps ?? []);
   previous = setPrompter(script.prompter);
-  const run = await runCli(["edit", "--editor", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? false, env: { EDITOR: editor } });
+  const run = await runCli(["edit", "--editor", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? false, env: { EDITOR: editor, ...opts.env } });
   script.done();
   const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ")) : [];
   return { ...run, file, dir, before, after: readFileSync(file, "utf8"), calls };
@@ -115,6 +115,26 @@ describe("edit --editor", () => {
     expect(r.stderr).toMatch(/error: secrets: invalid secret name "npm-token" \(line \d+/);
     expect(r.code).toBe(9);
     expect(r.after).toBe(r.before);
+  });
+
+  test("replacing your own key by another's is refused (you could not open the vault again)", async () => {
+    const bob = testKey("bob").recipient;
+    const r = await editWith(`sed -i 's/^  alice: .*/  bob: ${bob}/' "$1"`);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/error: none of the remaining recipients is your key.*\(line \d+\)/);
+    expect(r.after).toBe(r.before);
+  });
+
+  test("the audit log records the reveal of every value and the names changed, never a value", async () => {
+    const logFile = join(tempDir(), "audit.log");
+    const r = await editWith(`sed -i 's/npm-value/npm-NEW/' "$1"`, { env: { VAULTFILE_AUDIT_LOG: logFile } });
+    expect(r.code).toBe(0);
+    const entries = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { command: string; names: string[] });
+    expect(entries.map((e) => [e.command, e.names])).toEqual([
+      ["edit --editor show", ["PYPI_TOKEN", "NPM_TOKEN", "OLD_KEY"]],
+      ["edit --editor", ["NPM_TOKEN"]],
+    ]);
+    expect(readFileSync(logFile, "utf8")).not.toContain("npm-");
   });
 
   test("an editor that fails: usage error, nothing written", async () => {

@@ -1,8 +1,9 @@
 /** The `vaultfile edit` menu, driven in-process with a scripted prompter. */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
-import { testKey } from "../helpers.js";
+import { tempDir, testKey } from "../helpers.js";
 import { CLI_NOW, runCli } from "./cli-io.js";
 import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
@@ -16,12 +17,12 @@ afterEach(() => {
 const now = () => new Date(CLI_NOW);
 
 /** Runs `vaultfile edit` on a fresh test vault with the scripted answers. */
-async function edit(steps: Step[], opts: { tty?: boolean } = {}) {
+async function edit(steps: Step[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
   const { dir, file, identityFile } = await makeVault();
   const before = readFileSync(file, "utf8");
   const script = scriptedPrompter(steps);
   previous = setPrompter(script.prompter);
-  const run = await runCli(["edit", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? true });
+  const run = await runCli(["edit", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? true, env: opts.env ?? {} });
   const after = readFileSync(file, "utf8");
   return { ...run, file, before, after, seen: script.seen, done: () => script.done(run.stderr) };
 }
@@ -69,11 +70,13 @@ describe("the menu", () => {
     expect(valueLine(r.after, "NPM_TOKEN")).not.toBe(valueLine(r.before, "NPM_TOKEN"));
   });
 
-  test("show value prints it only when asked", async () => {
-    const r = await edit([main(/^OLD_KEY/), onSecret(/^show value$/), back, main(/^quit without saving$/)]);
+  test("show value prints it only when asked, and the audit log records the reveal", async () => {
+    const logFile = join(tempDir(), "audit.log");
+    const r = await edit([main(/^OLD_KEY/), onSecret(/^show value$/), back, main(/^quit without saving$/)], { env: { VAULTFILE_AUDIT_LOG: logFile } });
     r.done();
     expect(r.stdout).toBe("OLD_KEY:\nold-value\n");
     expect(r.code).toBe(9);
+    expect(JSON.parse(readFileSync(logFile, "utf8"))).toMatchObject({ command: "edit show", names: ["OLD_KEY"] });
   });
 
   test("rotate with a generated value renews the expiry from rotate_every", async () => {

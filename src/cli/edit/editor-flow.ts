@@ -4,22 +4,25 @@
  */
 import { basename } from "node:path";
 import { FormatError } from "../../errors.js";
+import { audit } from "../audit.js";
 import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { changeVault } from "../vault-access.js";
-import { parseView, renderView, viewOf } from "./editable-view.js";
+import { parseView, renderView, viewOf, type VaultView } from "./editable-view.js";
 import { EditInterrupted, SignalGuard } from "./launch-editor.js";
 import { applyChanges, describeChange, planChanges } from "./plan.js";
 import { notWritten, saved } from "./outcome.js";
+import { myPublicKeys } from "./my-keys.js";
 import { createPrivateTemp } from "./private-temp.js";
 
-type Result = { kind: "saved"; changes: string[]; exposed: string[] } | { kind: "unchanged" } | { kind: "aborted"; why: string };
+type Result = { kind: "saved"; changes: string[]; names: string[]; exposed: string[] } | { kind: "unchanged" } | { kind: "aborted"; why: string };
 
 export async function editInEditor(g: GlobalOptions, io: CliIO): Promise<void> {
   let result: Result;
+  const mine = await myPublicKeys(g, io);
   try {
-    result = await changeVault(g, io, (vault) => editSession(g, io, vault));
+    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine));
   } catch (err) {
     if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`);
     if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
@@ -27,13 +30,15 @@ export async function editInEditor(g: GlobalOptions, io: CliIO): Promise<void> {
   }
   if (result.kind === "unchanged") return notWritten(io, g.file, "nothing changed");
   if (result.kind === "aborted") return notWritten(io, g.file, result.why);
+  audit(io, g, "edit --editor", result.names);
   saved(io, g.file, result.changes);
   if (result.exposed.length > 0) note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
 }
 
 /** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */
-async function editSession(g: GlobalOptions, io: CliIO, vault: Vault): Promise<Result> {
+async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>): Promise<Result> {
   const before = viewOf(vault);
+  audit(io, g, "edit --editor show", vault.list()); // every value is about to be shown in clear
   const text = renderView(before, g.file);
   const temp = createPrivateTemp(basename(g.file).replace(/^\.+/, "").replace(/(\.ya?ml)?$/, ".yaml"), text);
   const guard = new SignalGuard(() => temp.remove(), io.stdin.isTTY === true);
@@ -44,7 +49,9 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault): Promise<R
       if (edited === text) return { kind: "unchanged" };
       let changes;
       try {
-        changes = planChanges(before, parseView(edited), vault);
+        const after = parseView(edited);
+        keepsMyKey(before, after, mine);
+        changes = planChanges(before, after, vault);
       } catch (err) {
         if (!(err instanceof FormatError) || !canPrompt(io)) throw err;
         io.stderr.write(`vaultfile: error: ${err.message}\n`);
@@ -58,10 +65,26 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault): Promise<R
       }
       if (changes.length === 0) return { kind: "unchanged" };
       const exposed = await applyChanges(vault, changes);
-      return { kind: "saved", changes: changes.map(describeChange), exposed };
+      const names = [...new Set(changes.flatMap((c) => ("names" in c ? c.names : [c.name])))];
+      return { kind: "saved", changes: changes.map(describeChange), names, exposed };
     }
   } finally {
     guard.dispose();
     temp.remove();
+  }
+}
+
+/**
+ * Refuses an edit that removes every key the caller has (they could not open the vault again), as
+ * `recipients remove` does without --force. Skipped when the caller's keys were not among the recipients anyway.
+ */
+function keepsMyKey(before: VaultView, after: VaultView, mine: ReadonlySet<string>): void {
+  const had = [...before.recipients.values()].some((k) => mine.has(k));
+  const keeps = [...after.recipients.values()].some((k) => mine.has(k));
+  if (had && !keeps) {
+    throw new FormatError("none of the remaining recipients is your key: you could no longer open the vault", {
+      line: after.lines.get("recipients"),
+      hint: "keep your own entry under recipients; ask another recipient to remove you (`vaultfile recipients remove --force` if you mean it)",
+    });
   }
 }

@@ -1,4 +1,5 @@
 /** `vaultfile edit` on a terminal: the menu session, saved once at the end under the vault's lock. */
+import { audit } from "../audit.js";
 import type { CliIO, GlobalOptions } from "../context.js";
 import { painter } from "../output.js";
 import { isPromptAbort, prompter } from "../prompts.js";
@@ -17,7 +18,7 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
   let menu: EditMenu | undefined;
   try {
     await changeVault(g, io, async (vault) => {
-      menu = new EditMenu(vault, ui, io, painter(g.color));
+      menu = new EditMenu(vault, ui, io, painter(g.color), (name) => audit(io, g, "edit show", [name]));
       if ((await menu.run()) === "discard") throw new Discarded();
     });
   } catch (err) {
@@ -26,5 +27,6 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
     throw err;
   }
   if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");
+  audit(io, g, "edit", [...menu!.touched]);
   saved(io, g.file, menu!.changes);
 }

@@ -29,12 +29,16 @@ export type MenuOutcome = "save" | "discard";
 /** One menu session over an open vault; `changes` says in words what was changed, for the summary. */
 export class EditMenu {
   readonly changes: string[] = [];
+  /** Names of the secrets and recipients changed, for the audit log. */
+  readonly touched = new Set<string>();
 
+  /** `beforeReveal` runs before a value is shown (the audit log: an access that cannot be logged does not happen). */
   constructor(
     private readonly vault: Vault,
     private readonly ui: Prompter,
     private readonly io: CliIO,
     private readonly paint: Painter,
+    private readonly beforeReveal: (name: string) => void = () => {},
   ) {}
 
   /** Runs until "save and quit" or "quit without saving". Prompt aborts (Ctrl-C) propagate to the caller. */
@@ -96,8 +100,9 @@ export class EditMenu {
     }
   }
 
-  private changed(what: string): void {
+  private changed(what: string, name: string): void {
     this.changes.push(what);
+    this.touched.add(name);
     note(this.io, "note", `${what} (not saved yet)`);
   }
 
@@ -139,6 +144,7 @@ export class EditMenu {
     const v = this.vault;
     switch (action) {
       case "show":
+        this.beforeReveal(name);
         out(this.io, `${name}:`);
         out(this.io, v.get(name).value);
         return;
@@ -146,33 +152,33 @@ export class EditMenu {
         const value = await askNewValue(this.ui, name);
         if (value === v.get(name).value) return note(this.io, "note", `the value of ${name} is unchanged`);
         v.set(name, value);
-        return this.changed(`changed the value of ${name}`);
+        return this.changed(`changed the value of ${name}`, name);
       }
       case "rotate": {
         const value = await this.newValue(name);
         const s = v.get(name);
         const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatTimestamp(s.expiresAt).slice(0, 10) : "none"}):`, true);
         const after = v.rotate(name, value, expiresAt === undefined ? {} : { expiresAt });
-        return this.changed(`rotated ${name}${after.expiresAt ? `, expires ${formatTimestamp(after.expiresAt).slice(0, 10)}` : ""}`);
+        return this.changed(`rotated ${name}${after.expiresAt ? `, expires ${formatTimestamp(after.expiresAt).slice(0, 10)}` : ""}`, name);
       }
       case "type": {
         const type = (await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })).trim();
         if (type === v.get(name).type) return;
         v.update(name, { type });
-        return this.changed(`set the type of ${name} to ${type}`);
+        return this.changed(`set the type of ${name} to ${type}`, name);
       }
       case "description": {
         const before = v.get(name).description ?? "";
         const text = (await this.ui.input(`Description of ${name} (empty for none):`, { default: before })).trim();
         if (text === before) return;
         v.update(name, { description: text === "" ? null : text });
-        return this.changed(`${text === "" ? "removed" : "changed"} the description of ${name}`);
+        return this.changed(`${text === "" ? "removed" : "changed"} the description of ${name}`, name);
       }
       case "expiry": {
         const expiresAt = await this.askExpiry(`Expiry of ${name} (2027-01-31, RFC 3339, 90d from now, or never):`, false);
         if (expiresAt === undefined) return;
         v.update(name, { expiresAt });
-        return this.changed(expiresAt === null ? `removed the expiry of ${name}` : `${name} now expires ${formatTimestamp(expiresAt)}`);
+        return this.changed(expiresAt === null ? `removed the expiry of ${name}` : `${name} now expires ${formatTimestamp(expiresAt)}`, name);
       }
       case "every": {
         const text = await this.ui.input(`Rotate ${name} every (90d, 6mo, 1y, or never; empty keeps it):`, { validate: checkRotateEveryAnswer });
@@ -180,20 +186,20 @@ export class EditMenu {
         const rotateEvery = parseRotateEveryAnswer(text);
         if (rotateEvery === (v.get(name).rotateEvery?.text ?? null)) return;
         v.update(name, { rotateEvery });
-        return this.changed(rotateEvery === null ? `removed the rotation period of ${name}` : `${name} is now rotated every ${rotateEvery}`);
+        return this.changed(rotateEvery === null ? `removed the rotation period of ${name}` : `${name} is now rotated every ${rotateEvery}`, name);
       }
       case "required":
         if (v.required.includes(name)) {
           v.unrequire([name]);
-          return this.changed(`${name} is no longer required`);
+          return this.changed(`${name} is no longer required`, name);
         }
         v.require([name]);
-        return this.changed(`${name} is now required`);
+        return this.changed(`${name} is now required`, name);
       case "delete": {
         const warn = v.required.includes(name) ? " It stays in the required list and will show as MISSING." : "";
         if (!(await this.ui.confirm(`Delete ${name}?${warn}`, { default: false }))) return;
         v.remove(name);
-        return this.changed(`deleted ${name}`);
+        return this.changed(`deleted ${name}`, name);
       }
     }
   }
@@ -208,7 +214,7 @@ export class EditMenu {
     if (pick === "add") await this.addSecret(name);
     else if (pick === "unrequire") {
       this.vault.unrequire([name]);
-      this.changed(`${name} is no longer required`);
+      this.changed(`${name} is no longer required`, name);
     }
   }
 
@@ -223,7 +229,7 @@ export class EditMenu {
     const expiresAt = (await this.askExpiry(`Expiry of ${name} (2027-01-31, 90d, or empty for none):`, true)) ?? null;
     const description = (await this.ui.input(`Description of ${name} (optional):`)).trim();
     v.set(name, value, { type, expiresAt, ...(description ? { description } : {}) });
-    this.changed(`added ${name}`);
+    this.changed(`added ${name}`, name);
     return `secret:${name}`;
   }
 
@@ -270,14 +276,14 @@ export class EditMenu {
     const name = (await this.ui.input("Recipient name (e.g. bob, ci):", { validate: validator((t) => checkRecipientName(t.trim())) })).trim();
     const key = (await this.ui.input(`Public key of ${name} (age1…):`, { validate: validator((t) => checkRecipient(t.trim(), "recipient")) })).trim();
     await this.vault.addRecipient(name, key);
-    this.changed(`added recipient ${name}`);
+    this.changed(`added recipient ${name}`, name);
   }
 
   private async removeRecipient(name: string): Promise<void> {
     const ok = await this.ui.confirm(`Remove ${name}? The data key is replaced and every value re-encrypted; ${name} could read them all until now, so rotate them at their source.`, { default: false });
     if (!ok) return;
     const exposed = await this.vault.removeRecipient(name);
-    this.changed(`removed recipient ${name}`);
+    this.changed(`removed recipient ${name}`, name);
     if (exposed.length > 0) note(this.io, "hint", `${name} could read: ${exposed.join(", ")}; rotate them at their source`);
   }
 }
