@@ -17,16 +17,47 @@ export type SealToken =
   | { kind: "null" };
 
 const utf8 = new TextEncoder();
+const BUFFER_BYTES = 64 * 1024;
 
-/** Streams tokens into a sink of byte chunks with unambiguous framing (tag byte + u32 length prefixes). */
+/**
+ * Streams tokens into a sink of byte chunks with unambiguous framing (tag byte + u32 length prefixes). Tokens are
+ * gathered in a buffer and handed over in large chunks (a vault has tens of thousands of tokens; hashing each few
+ * bytes separately cost more than the hashing itself). The bytes are the same; call {@link flush} before reading
+ * the sink's result. A chunk is only valid during the sink call.
+ */
 export class SealEncoder {
+  private buf = new Uint8Array(BUFFER_BYTES);
+  private view = new DataView(this.buf.buffer);
+  private used = 0;
+
   constructor(private readonly sink: (chunk: Uint8Array) => void) {}
 
+  /** Hands everything buffered to the sink. */
+  flush(): void {
+    if (this.used > 0) this.sink(this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) {
+      this.buf = new Uint8Array(n);
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
   private header(tag: string, n: number): void {
-    const b = new Uint8Array(5);
-    b[0] = tag.charCodeAt(0);
-    new DataView(b.buffer).setUint32(1, n);
-    this.sink(b);
+    this.room(5);
+    this.buf[this.used] = tag.charCodeAt(0);
+    this.view.setUint32(this.used + 1, n);
+    this.used += 5;
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.used);
+    this.used += b.length;
   }
 
   push(t: SealToken): void {
@@ -40,15 +71,15 @@ export class SealEncoder {
       case "key": {
         const b = utf8.encode(t.name);
         this.header("K", b.length);
-        this.sink(b);
+        this.bytes(b);
         break;
       }
       case "leaf": {
         const type = utf8.encode(t.type);
         this.header(t.encrypted ? "E" : "S", type.length);
-        this.sink(type);
+        this.bytes(type);
         this.header("V", t.bytes.length);
-        this.sink(t.bytes);
+        this.bytes(t.bytes);
         break;
       }
       case "null":

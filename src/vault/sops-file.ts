@@ -182,6 +182,7 @@ export class SopsFile {
       finish: (lastModified) => {
         enc.push({ kind: "key", name: "lastmodified" });
         enc.push({ kind: "leaf", type: "str", encrypted: false, bytes: utf8Bytes(macAdditionalData(lastModified)) });
+        enc.flush();
         return h.digest();
       },
     };
