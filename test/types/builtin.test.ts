@@ -90,6 +90,13 @@ describe("the built-in catalogue", () => {
     expect(BUILTIN_TYPES.filter((t) => t.generate !== null).map((t) => [t.id, t.generate])).toEqual([["password", "alnum:32"]]);
   });
 
+  it("README's Types table lists the same types with the same default periods", () => {
+    const readme = readFileSync(join(here, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Types"), readme.indexOf("## Keys"));
+    const rows = [...section.matchAll(/^\| `([a-z]+)` \|[^|]*\| ([0-9a-z-]+) \|/gm)].map((m) => [m[1], m[2] === "-" ? null : m[2]]);
+    expect(rows).toEqual(BUILTIN_TYPES.map((t) => [t.id, t.rotateEvery]));
+  });
+
   it.each(accepted)("%s accepts a well-formed %s", (type, name, value) => {
     expect(catalogue.check(name, type, value)).toBeNull();
   });
