@@ -26,8 +26,18 @@ export class PtyRun {
       cwd: opts.cwd,
       env: { TERM: "xterm-256color", ...opts.env } as Record<string, string>,
     });
-    this.proc.onData((d) => (this.raw += d));
-    this.exit = new Promise((resolve) => this.proc.onExit(resolve));
+    let lastData = Date.now();
+    this.proc.onData((d) => {
+      this.raw += d;
+      lastData = Date.now();
+    });
+    // node-pty may report the exit before the last output arrives: resolve once the output has been quiet a while.
+    this.exit = new Promise((resolve) =>
+      this.proc.onExit((e) => {
+        const settle = (): void => void (Date.now() - lastData >= 100 ? resolve(e) : setTimeout(settle, 25));
+        setTimeout(settle, 25);
+      }),
+    );
   }
 
   /** Everything shown so far, without escape sequences. */
