@@ -25,8 +25,9 @@ interface Case {
   file?: boolean;
   keys?: "alice" | "carol" | "none";
   stdin?: string;
-  /** A value of this many bytes (a canary and padding) on stdin. */
+  /** A value of this many bytes (a canary and padding) on stdin, after `stdinPrefix`. */
   stdinBytes?: number;
+  stdinPrefix?: string;
   setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full";
   /** A value that must not appear in the output. */
   secret?: string;
@@ -115,7 +116,7 @@ describe("bad-input corpus", () => {
       }
       const before = existsSync(vault) && statSync(vault).isFile() && c.setup !== "unreadable" ? readFileSync(vault) : undefined;
       const filesBefore = readdirSync(dir).sort();
-      opts.input = c.stdinBytes ? `enormous-CORPUS-canary-${"x".repeat(c.stdinBytes)}` : c.stdin;
+      opts.input = c.stdinBytes ? `${c.stdinPrefix ?? ""}enormous-CORPUS-canary-${"x".repeat(c.stdinBytes)}` : c.stdin;
       const sub = (s: string): string => s.replaceAll("$VAULT", vault).replaceAll("$DIR", dir).replaceAll("$FIXTURES", CORPUS);
       const args = [BIN, ...(c.file === false ? [] : ["-f", vault]), ...c.args.map(sub)];
 
