@@ -20,7 +20,10 @@ import { hasGnuTime, runNode, summarise } from "./measure.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = join(ROOT, "bench", "results");
 const DATA = join(RESULTS, "data");
-const BIN = join(ROOT, "bin", "vaultfile.js");
+// The CLI as shipped (bin/vaultfile.js + the bundle), built into a private folder from the current sources, so
+// that a build by someone else during the run cannot switch what is measured.
+const BUILD = join(RESULTS, "build");
+const BIN = join(BUILD, "bin", "vaultfile.js");
 const DOTENVX = join(ROOT, "node_modules", "@dotenvx", "dotenvx", "src", "cli", "dotenvx.js");
 
 const { values: opt } = parseArgs({
@@ -40,8 +43,12 @@ const recipientCounts = list(opt.recipients, opt.quick ? [1, 20] : [1, 5, 20]);
 const dotenvxMax = Number(opt["dotenvx-max"] ?? (opt.quick ? 100 : 1000));
 const dotenvxSlow = 1000; // at and above this size dotenvx runs once per benchmark, not once per repetition
 
-if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) {
-  console.error("bench: build first (npm run build)");
+console.error("bench: bundling the CLI into bench/results/build…");
+mkdirSync(join(BUILD, "bin"), { recursive: true });
+copyFileSync(join(ROOT, "bin", "vaultfile.js"), BIN);
+if (spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs"), join(BUILD, "dist", "bundle")], { stdio: "inherit" }).status !== 0) process.exit(2);
+if (!existsSync(join(ROOT, "dist", "index.js"))) {
+  console.error("bench: the generator uses the library: build first (npm run build)");
   process.exit(2);
 }
 
@@ -120,6 +127,7 @@ function lineDiff(a, b) {
 // ---- the table ----------------------------------------------------------------------------------------------------
 const stat = (runs, k) => summarise(runs.map((m) => m[k]));
 const node = stat(samples.get("node"), "wall");
+const nodeCpu = stat(samples.get("node"), "cpu");
 const rows = [];
 for (const c of cases) {
   const runs = samples.get(c.id);
@@ -134,17 +142,18 @@ for (const c of cases) {
     cpu: stat(runs, "cpu"),
     rssMiB: stat(runs, "rssMiB"),
     vsNode: wall.median / node.median,
+    cpuVsNode: stat(runs, "cpu").median / nodeCpu.median,
     vsDotenvx: peer ? wall.median / stat(peer, "wall").median : null,
   });
 }
 if (rotation) {
   const wall = stat(rotation.runs, "wall");
-  rows.push({ id: rotation.id, command: rotation.label, secrets: rotation.n, recipients: rotation.r, wall, cpu: stat(rotation.runs, "cpu"), rssMiB: stat(rotation.runs, "rssMiB"), vsNode: wall.median / node.median, vsDotenvx: null, diff: rotation.diff });
+  rows.push({ id: rotation.id, command: rotation.label, secrets: rotation.n, recipients: rotation.r, wall, cpu: stat(rotation.runs, "cpu"), rssMiB: stat(rotation.runs, "rssMiB"), vsNode: wall.median / node.median, cpuVsNode: stat(rotation.runs, "cpu").median / nodeCpu.median, vsDotenvx: null, diff: rotation.diff });
 }
 
 const s3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : "-");
 const ratio = (x) => (x === null || !Number.isFinite(x) ? "-" : `${x.toFixed(x < 10 ? 2 : 1)}×`);
-const header = ["command", "secrets", "recip.", "median s", "min–max s", "cpu s", "peak RSS MiB", "/ node", "/ dotenvx"];
+const header = ["command", "secrets", "recip.", "median s", "min–max s", "cpu s", "peak RSS MiB", "/ node", "cpu / node", "/ dotenvx"];
 const body = rows.map((r) => [
   r.command + (r.diff ? ` (diff +${r.diff.added} −${r.diff.removed}: ${r.diff.keys.join(", ")})` : ""),
   r.secrets ? r.secrets.toLocaleString("en") : "-",
@@ -154,6 +163,7 @@ const body = rows.map((r) => [
   s3(r.cpu.median),
   Number.isFinite(r.rssMiB.median) ? r.rssMiB.median.toFixed(0) : "-",
   ratio(r.vsNode),
+  ratio(r.cpuVsNode),
   ratio(r.vsDotenvx),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
