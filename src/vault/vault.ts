@@ -264,7 +264,8 @@ export class Vault {
   /** Named recipients (`recipients:`): name → age recipient. */
   recipients(): Record<string, string> {
     const r = this.root().get("recipients", true);
-    const out: Record<string, string> = {};
+    // No prototype: a secret may be named __proto__ (a valid environment variable name).
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
     if (isMap(r)) for (const p of (r as YAMLMap).items) out[String(isScalar(p.key) ? p.key.value : p.key)] = String(isScalar(p.value) ? p.value.value : p.value);
     return out;
   }
@@ -349,7 +350,7 @@ export class Vault {
   expiryReport(opts: { warnDays?: number } = {}): Record<string, ExpiryEntry> {
     const warnDays = opts.warnDays ?? this.warnDays;
     const now = this.clock();
-    const out: Record<string, ExpiryEntry> = {};
+    const out: Record<string, ExpiryEntry> = Object.create(null) as Record<string, ExpiryEntry>;
     for (const s of this.secrets()) out[s.name] = { daysUntilExpiry: s.daysUntilExpiry(now), expiresAt: s.expiresAt, status: s.status(now, warnDays) };
     for (const n of this.required) if (!(n in out)) out[n] = { daysUntilExpiry: null, expiresAt: null, status: "missing" };
     return out;
@@ -358,7 +359,8 @@ export class Vault {
   /** Name → value for an environment. `excludeExpired` leaves expired secrets out; `only` picks names. */
   exportSecrets(opts: { excludeExpired?: boolean; only?: readonly string[] } = {}): Record<string, string> {
     const names = opts.only ? [...opts.only] : this.list();
-    const out: Record<string, string> = {};
+    // No prototype: a secret may be named __proto__ (a valid environment variable name).
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
     const now = this.clock();
     for (const n of names) {
       const s = this.get(n);

@@ -135,3 +135,15 @@ describe("failed changes leave the vault as it was", () => {
     expect(v.toText()).toBe(before);
   });
 });
+
+describe("unusual but valid names", () => {
+  it("a secret named __proto__ is exported like any other", async () => {
+    const v = await vaultAt(new Date("2026-11-24T10:00:00Z"));
+    v.set("__proto__", "p");
+    v.set("constructor", "c");
+    const env = v.exportSecrets({ only: ["__proto__", "constructor"] });
+    expect(Object.keys(env)).toEqual(["__proto__", "constructor"]);
+    expect(env.__proto__).toBe("p");
+    expect(Object.keys(v.expiryReport())).toContain("__proto__");
+  });
+});
