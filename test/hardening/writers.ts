@@ -11,7 +11,8 @@ export type WriteOp = "set" | "rotate";
 
 /** Node arguments and stdin that set or rotate `name` to `value` in `vault`. */
 export function writeArgs(op: WriteOp, vault: string, name: string, value: string): { args: string[]; input: string } {
-  if (hasCommand(op)) return { args: [BIN, "-f", vault, op, name, "--stdin"], input: value };
+  // --force: these tests are about crashes and locks, not about whether a value fits its type (e.g. pypi).
+  if (hasCommand(op)) return { args: [BIN, "-f", vault, op, name, "--stdin", "--force"], input: value };
   return { args: [DRIVER, op, vault, name], input: value };
 }
 

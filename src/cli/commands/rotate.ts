@@ -34,8 +34,10 @@ export function register(program: Command, io: CliIO): void {
     const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name));
     const { secret, notes } = await changeVault(g, io, (v) => {
       if (v.get(name).value === value) throw new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, { hint: "create a new credential at its source first, then rotate to it" });
-      enforceType(io, v, name, v.get(name).type, value, opts.force === true);
-      return { secret: v.rotate(name, value, expiry), notes: companionNotes(v, name, "rotate") };
+      const secret = v.rotate(name, value, expiry);
+      // After the library's own checks (size, dates), before saving: a refusal leaves the file unchanged.
+      enforceType(io, v, name, secret.type, value, opts.force === true);
+      return { secret, notes: companionNotes(v, name, "rotate") };
     });
     audit(io, g, "rotate", [name]);
     io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);

@@ -46,10 +46,11 @@ export function register(program: Command, io: CliIO): void {
       const { secret, existed, changed, rotateEvery, notes } = await changeVault(g, io, (v) => {
         const existed = v.has(name);
         const changed = !existed || v.get(name).value !== value;
-        // An unchanged value of an unchanged type was checked when it was stored; `validate` reports it if not.
-        if (changed || opts.type !== undefined) enforceType(io, v, name, opts.type ?? (existed ? v.get(name).type : "generic"), value, opts.force === true);
         const rotateEvery = defaultRotation(v, opts.type ?? "generic", opts.rotateEvery, !existed);
         const secret = v.set(name, value, { type: opts.type, description: opts.description, rotateEvery, required: opts.required, ...expiry });
+        // After the library's own checks (size, dates), before saving: a refusal leaves the file unchanged. An
+        // unchanged value of an unchanged type was checked when it was stored; `validate` reports it if not.
+        if (changed || opts.type !== undefined) enforceType(io, v, name, secret.type, value, opts.force === true);
         return { secret, existed, changed, rotateEvery, notes: existed ? [] : companionNotes(v, name, "set") };
       });
       audit(io, g, "set", [name]);
