@@ -88,8 +88,8 @@ export class TypeCatalogue {
     const match = this.roleOf(secretName, type);
     const problem = (match ? match.role.check : type.check)(value);
     if (problem === null) return null;
-    const what = match ? `${type.id} ${match.role.id}` : `${type.id} value`;
-    return { name: secretName, type: type.id, message: `${secretName} does not look like a ${what}: ${problem}` };
+    const what = match ? `${type.id} (${match.role.id})` : type.id;
+    return { name: secretName, type: type.id, message: `${secretName} does not match its type ${what}: ${problem}` };
   }
 
   /** The companions a secret of this type needs (whether present or not); never the secret itself. */

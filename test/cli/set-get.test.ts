@@ -14,7 +14,7 @@ describe("vaultfile set", () => {
     const w = await vaultWith();
     // Not a pypi token (it has newlines): --force stores it with a warning that does not repeat it.
     const r = w.run(["set", "PYPI_TOKEN", "--stdin", "--type", "pypi", "--expires-in", "365d", "--rotate-every", "90d", "--required", "--description", "upload", "--force"], { input: "pypi-AgE\nline two\n\n" });
-    expect(r).toEqual({ code: 0, stdout: "", stderr: expect.stringMatching(/^vaultfile: warning: PYPI_TOKEN does not look like a pypi value: .* \(stored anyway: --force\)\nset PYPI_TOKEN \(new, expires 2027-11-24, required\)\n$/) });
+    expect(r).toEqual({ code: 0, stdout: "", stderr: expect.stringMatching(/^vaultfile: warning: PYPI_TOKEN does not match its type pypi: .* \(stored anyway: --force\)\nset PYPI_TOKEN \(new, expires 2027-11-24, required\)\n$/) });
     expect(r.stderr).not.toContain("AgE");
     const doc = parse(w.text());
     expect(doc.secrets.PYPI_TOKEN).toMatchObject({ type: "pypi", description: "upload", rotate_every: "90d", expires_at: "2027-11-24T10:00:00Z", created_at: "2026-11-24T10:00:00Z" });

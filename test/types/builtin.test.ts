@@ -48,11 +48,11 @@ const rejected: [string, string, string, RegExp][] = [
   ["github", "GITHUB_TOKEN", "ghx_" + alnum(36), /ghp_, gho_, ghu_, ghs_ or ghr_/],
   ["github", "GITHUB_TOKEN", "ghp_" + alnum(37), /a GitHub token/],
   ["github", "GITHUB_TOKEN", "github_pat_" + alnum(22) + "_" + alnum(58), /github_pat_/],
-  ["docker", "DOCKER_USERNAME", "release bot", /docker username: it contains whitespace/],
-  ["docker", "DOCKER_PASSWORD", "secretsecret\n", /docker password: it starts or ends with whitespace/],
+  ["docker", "DOCKER_USERNAME", "release bot", /docker \(username\): it contains whitespace/],
+  ["docker", "DOCKER_PASSWORD", "secretsecret\n", /docker \(password\): it starts or ends with whitespace/],
   ["docker", "DOCKER_PASSWORD", "dckr_pat_" + "x".repeat(10), /Docker access token/],
   ["aws", "AWS_ACCESS_KEY_ID", "AKIA" + "abcdefgh23456789", /AKIA or ASIA and 16 upper-case/],
-  ["aws", "AWS_ACCESS_KEY_ID", "AKIB" + "ABCDEFGH23456789", /aws access-key-id/],
+  ["aws", "AWS_ACCESS_KEY_ID", "AKIB" + "ABCDEFGH23456789", /type aws \(access-key-id\)/],
   ["aws", "AWS_SECRET_ACCESS_KEY", "a/B+".repeat(10) + "x", /40 letters, digits, \/ or \+/],
   ["password", "DB_PASSWORD", "eleven-xyzw", /at least 12 characters/],
   ["pem", "TLS_CERT", "MIIB" + "A".repeat(60), /expected a PEM block/],
@@ -105,14 +105,14 @@ describe("the built-in catalogue", () => {
     const finding = catalogue.check(name, type, value);
     expect(finding).not.toBeNull();
     expect(finding!.message).toMatch(message);
-    expect(finding!.message.startsWith(`${name} does not look like a ${type} `)).toBe(true);
+    expect(finding!.message.startsWith(`${name} does not match its type ${type}`)).toBe(true);
     expectNoFragments(finding!.message, value);
   });
 
   it("a role-less docker or aws name accepts any part's shape", () => {
     expect(catalogue.check("DOCKER_CREDS", "docker", "bot")).toBeNull();
     expect(catalogue.check("AWS_KEY", "aws", "AKIA" + "A".repeat(16))).toBeNull();
-    expect(catalogue.check("AWS_KEY", "aws", "short one")?.message).toMatch(/^AWS_KEY does not look like a aws value: /);
+    expect(catalogue.check("AWS_KEY", "aws", "short one")?.message).toMatch(/^AWS_KEY does not match its type aws: /);
   });
 
   it("an unknown type is not checked", () => {

@@ -58,7 +58,7 @@ describe("set and rotate check the value against its type", () => {
     const refused = w.run(["set", "NPM_TOKEN", "--type", "npm", "--stdin"], { input: npmBad });
     expect(refused.code).toBe(6);
     expect(refused.stderr).toBe(
-      "vaultfile: error: NPM_TOKEN does not look like a npm value: expected an npm token: npm_ and 36 letters or digits; nothing was changed\n" +
+      "vaultfile: error: NPM_TOKEN does not match its type npm: expected an npm token: npm_ and 36 letters or digits; nothing was changed\n" +
         "vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway; new ones come from https://www.npmjs.com/settings/<user>/tokens (Generate New Token)\n",
     );
     expectNoFragments(refused, npmBad, "npm_");
@@ -66,13 +66,13 @@ describe("set and rotate check the value against its type", () => {
 
     const forced = w.run(["set", "NPM_TOKEN", "--type", "npm", "--stdin", "--force"], { input: npmBad });
     expect(forced.code).toBe(0);
-    expect(forced.stderr).toMatch(/^vaultfile: warning: NPM_TOKEN does not look like a npm value: .*\(stored anyway: --force\)\nset NPM_TOKEN \(new, no expiry\)\nvaultfile: note: NPM_TOKEN rotates every 90d, the default of type npm/);
+    expect(forced.stderr).toMatch(/^vaultfile: warning: NPM_TOKEN does not match its type npm: .*\(stored anyway: --force\)\nset NPM_TOKEN \(new, no expiry\)\nvaultfile: note: NPM_TOKEN rotates every 90d, the default of type npm/);
     expectNoFragments(forced, npmBad, "npm_");
     expect(parse(w.text()).secrets.NPM_TOKEN.rotate_every).toBe("90d");
 
     // validate reports it as a warning, and --strict fails on it.
     const v = w.run(["validate"]);
-    expect(v).toMatchObject({ code: 0, stdout: expect.stringContaining("warning: NPM_TOKEN does not look like a npm value") });
+    expect(v).toMatchObject({ code: 0, stdout: expect.stringContaining("warning: NPM_TOKEN does not match its type npm") });
     expectNoFragments(v, npmBad, "npm_");
     const strict = w.run(["--json", "validate", "--strict"]);
     expect(strict.code).toBe(1);

@@ -60,7 +60,7 @@ describe("custom types in the file", () => {
     expect(c.check("INTERNAL_API_TOKEN", "internal-api", good)).toBeNull();
     const bad = "xx" + good + "yy";
     const f = c.check("INTERNAL_API_TOKEN", "internal-api", bad)!;
-    expect(f.message).toBe("INTERNAL_API_TOKEN does not look like a internal-api value: expected a value matching the pattern ia_[a-z0-9]{32}");
+    expect(f.message).toBe("INTERNAL_API_TOKEN does not match its type internal-api: expected a value matching the pattern ia_[a-z0-9]{32}");
   });
 
   it.each([
