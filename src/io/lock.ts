@@ -98,7 +98,8 @@ function tryUnlink(path: string): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** True when a process with this pid exists on this machine (signal 0 probes without signalling). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -148,7 +149,7 @@ export function acquireLock(target: string, opts: LockOptions = {}): Lock {
     const { raw, holder } = readLockFile(path);
     if (raw === undefined) continue; // released meanwhile: try again at once
     // The holder died without releasing (SIGKILL, power loss), or died before writing its record: take over.
-    const stale = holder ? holder.host === hostname() && !alive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS);
+    const stale = holder ? holder.host === hostname() && !processAlive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS);
     if (stale && removeStale(path, raw)) continue;
     if (Date.now() >= deadline) {
       const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another process (its lock file holds no pid yet)";

@@ -4,10 +4,11 @@
  * (`/dev/shm`, never written to disk), and is removed when the edit ends: normally, on an error, or when the
  * process exits early.
  */
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ioErrorFrom } from "../../errors.js";
+import { processAlive } from "../../io/lock.js";
 
 /** Memory-backed on Linux: the plaintext never reaches a disk. */
 const SHM = "/dev/shm";
@@ -40,13 +41,43 @@ export function privateTempBase(): string {
 }
 
 /**
- * Creates `<base>/vaultfile-edit-XXXXXX/<fileName>` holding `text`. The directory is removed again when the
+ * Removes private directories left by an edit whose process no longer exists (killed with SIGKILL, power loss):
+ * they hold plaintext. Only directories of this user whose recorded pid is gone are touched. Returns how many.
+ */
+export function sweepLeftovers(base: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return 0;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const m = new RegExp(`^${EDIT_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    const dir = join(base, name);
+    try {
+      if (uid !== undefined && statSync(dir).uid !== uid) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Creates `<base>/vaultfile-edit-<pid>-XXXXXX/<fileName>` holding `text`. The directory is removed again when the
  * process exits, even if the caller never reaches {@link PrivateTemp.remove}.
  */
 export function createPrivateTemp(fileName: string, text: string, base = privateTempBase()): PrivateTemp {
+  sweepLeftovers(base);
   let dir: string;
   try {
-    dir = mkdtempSync(join(base, EDIT_DIR_PREFIX)); // mode 0700
+    // The pid in the name lets a later run recognise a leftover whose process died (SIGKILL) and remove it.
+    dir = mkdtempSync(join(base, `${EDIT_DIR_PREFIX}${process.pid}-`)); // mode 0700
   } catch (err) {
     throw ioErrorFrom(err, "create a private temp directory in", base);
   }
