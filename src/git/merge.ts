@@ -6,7 +6,7 @@
  * our side of it and starts with a comment block that explains each conflict without any value.
  */
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { NoIdentityError, WrongKeyError } from "../errors.js";
+import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { SOPS_KEY } from "../format/yaml.js";
 import { SopsFile, type KeySearch } from "../vault/sops-file.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
@@ -55,8 +55,8 @@ function decide(b: string | undefined, o: string | undefined, t: string | undefi
 }
 
 export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
-  const ours = await SopsFile.open(input.ours, `${input.path} (ours)`, input.keys);
-  const theirs = await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys);
+  const ours = sealed(await SopsFile.open(input.ours, `${input.path} (ours)`, input.keys));
+  const theirs = sealed(await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys));
   const base = await openBase(input);
 
   if (!sameBytes(ours.deriveKey(SAME_KEY_PURPOSE), theirs.deriveKey(SAME_KEY_PURPOSE))) {
@@ -98,15 +98,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const oRec = mapAt(ours, "recipients", true)!;
   const tRec = mapAt(theirs, "recipients");
   const bRec = base ? mapAt(base, "recipients") : undefined;
-  const wrapFor: string[] = [];
-  const unwrapFor: string[] = [];
   for (const name of union(keysOf(oRec), keysOf(tRec))) {
     const [b, o, t] = [scalarText(bRec?.get(name, true)), scalarText(oRec.get(name, true)), scalarText(tRec?.get(name, true))];
     const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
     if (side === "theirs" && o !== t) {
       putOrDelete(oRec, name, tRec?.get(name, true));
-      if (o !== undefined) unwrapFor.push(o);
-      if (t !== undefined) wrapFor.push(t);
       fromTheirs.push(`recipient ${name}`);
     }
   }
@@ -126,12 +122,28 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   }
 
   ours.adoptLeaves();
-  for (const r of wrapFor) await ours.addRecipient(r);
+  // The data key is wrapped for exactly the keys the merged list names. Compared as sets, not name by name: a key
+  // that moved to another name (or two names that swapped keys) stays, where per-name removals would drop it.
+  const named = new Set(keysOf(oRec).map((n) => scalarText(oRec.get(n, true))!));
+  const wrapped = new Set(ours.ageRecipients);
+  for (const r of named) if (!wrapped.has(r)) await ours.addRecipient(r);
   // Removing a recipient rolls the data key (re-encrypting every value): the removed holder knew the old one.
-  for (const r of unwrapFor) await ours.removeRecipient(r);
+  for (const r of wrapped) if (!named.has(r)) await ours.removeRecipient(r);
   ours.keepMetadataLast();
   const merged = ours.serialize(input.now);
   return { text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged, conflicts, fromTheirs };
+}
+
+/**
+ * Refuses a side whose name seal is stale. sops's MAC does not cover key names, so anyone can rename a clear-text key
+ * (swap two recipients' names, `expires_at` ↔ `rotated_at`) in a branch without a key; merging would re-seal that
+ * edit and make it look like vaultfile's own. Such a file must be reviewed and resealed first.
+ */
+function sealed(sf: SopsFile): SopsFile {
+  if (sf.sealState === "valid") return sf;
+  throw new StaleSealError(`${sf.file} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
+    hint: "review that version (`vaultfile decrypt`), run `vaultfile reseal` on it and commit, then merge again",
+  });
 }
 
 /** The base, or `undefined` when the file is new on both sides (git passes an empty base) or we cannot open it. */

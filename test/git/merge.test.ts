@@ -74,6 +74,27 @@ describe("mergeVaults", () => {
     expect(r.conflicts).toEqual([{ kind: "data key", name: "(all values)", ours: "kept the recipients but has another data key", theirs: "removed bob (new data key)" }]);
     expect(r.text.endsWith(ours)).toBe(true);
   });
+
+  it("keeps a recipient's key wrapped when one side renamed it (the merged list decides, not the per-name diff)", async () => {
+    const f = await fixture();
+    const ours = await f.edit((v) => void v.rotate("A", "a-1"));
+    // A rename made by hand and resealed after review: bob's key is now named robert.
+    const renamed = await Vault.fromText(f.base.replace("  bob: ", "  robert: "), "v.yaml", { ...opts, acceptStaleSeal: true });
+    renamed.touch();
+    const r = await merge(f.base, ours, renamed.toText());
+    expect(r.conflicts).toEqual([]);
+    const v = await Vault.fromText(r.text, "v.yaml", { ...opts, identities: [bob.secret] });
+    expect(v.recipients()).toEqual({ alice: alice.recipient, robert: bob.recipient });
+    expect(v.exportSecrets()).toEqual({ A: "a-1", B: "b-0" });
+  });
+
+  it("refuses a side whose names were edited without a key (stale seal) instead of sealing the edit", async () => {
+    const f = await fixture();
+    const swapped = f.base.replace(/ {2}alice: (age1\S+)\n {2}bob: (age1\S+)/, "  bob: $1\n  alice: $2");
+    expect(swapped).not.toBe(f.base);
+    await expect(merge(f.base, f.base, swapped)).rejects.toMatchObject({ code: "E_SEAL_STALE", exitCode: 5 });
+    await expect(merge(f.base, swapped, f.base)).rejects.toMatchObject({ code: "E_SEAL_STALE" });
+  });
 });
 
 describe("textconv fingerprints", () => {
