@@ -66,9 +66,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
   let fd: number | undefined;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    writeAll(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -99,16 +97,35 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Creates a file that must not exist yet, with `mode` (0600 for keys and exports). */
+/**
+ * Creates a file that must not exist yet, with `mode` (0600 for keys and plaintext), and writes all of `data`. A write
+ * that fails (disk full) removes the file again: a truncated key or edit file must not stay behind, and would make
+ * the next attempt fail with "exists".
+ */
 export function writeFileExclusive(target: string, data: string, mode = 0o600): void {
-  let fd: number | undefined;
+  let fd: number;
   try {
     fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-    writeSync(fd, data);
-    fsyncSync(fd);
   } catch (err) {
     throw ioErrorFrom(err, "create", target);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
+  try {
+    writeAll(fd, Buffer.from(data, "utf8"));
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(target);
+    } catch {
+      /* already gone */
+    }
+    throw ioErrorFrom(err, "write", target);
+  }
+  closeSync(fd);
+}
+
+/** `writeSync` may write less than asked; loops until every byte is written. */
+function writeAll(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }

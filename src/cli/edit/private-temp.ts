@@ -4,10 +4,11 @@
  * (`/dev/shm`, never written to disk), and is removed when the edit ends: normally, on an error, or when the
  * process exits early.
  */
-import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ioErrorFrom } from "../../errors.js";
+import { writeFileExclusive } from "../../io/atomic.js";
 import { processAlive } from "../../io/lock.js";
 
 /** Memory-backed on Linux: the plaintext never reaches a disk. */
@@ -91,15 +92,10 @@ export function createPrivateTemp(fileName: string, text: string, base = private
   };
   process.on("exit", remove);
   try {
-    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileExclusive(file, text, 0o600);
   } catch (err) {
     remove();
-    throw ioErrorFrom(err, "write", file);
+    throw err;
   }
   return {
     dir,
