@@ -66,16 +66,28 @@ function randomAlnum(n: number): string {
   return out;
 }
 
-/** Reads all of stdin as UTF-8 and strips exactly one trailing newline (`\n` or `\r\n`), as `echo` adds one. */
-export async function readStdinValue(io: CliIO): Promise<string> {
+/** All of stdin, as bytes. */
+export async function readStdinBytes(io: CliIO): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of io.stdin) chunks.push(typeof c === "string" ? Buffer.from(c, "utf8") : Buffer.from(c as Uint8Array));
-  let text: string;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Decodes input that holds secrets as UTF-8. Invalid bytes are an error naming `what`: decoding them leniently
+ * would store U+FFFD instead of the secret without a word.
+ */
+export function decodeSecretText(bytes: Uint8Array, what: string): string {
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new InvalidInputError("E_VALUE", "the value on stdin is not valid UTF-8 text", { hint: "encode binary secrets first, e.g. `base64 < file | vaultfile set NAME --stdin`" });
+    throw new InvalidInputError("E_VALUE", `${what} is not valid UTF-8 text`, { hint: "encode binary secrets first, e.g. `base64 < file | vaultfile set NAME --stdin`" });
   }
+}
+
+/** Reads all of stdin as UTF-8 and strips exactly one trailing newline (`\n` or `\r\n`), as `echo` adds one. */
+export async function readStdinValue(io: CliIO): Promise<string> {
+  const text = decodeSecretText(await readStdinBytes(io), "the value on stdin");
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 

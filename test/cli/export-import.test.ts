@@ -68,6 +68,9 @@ describe("vaultfile import", () => {
     expect(enc.code).toBe(6);
     expect(enc.stderr).toMatch(/^vaultfile: error: SECRET in stdin is encrypted by dotenvx\nvaultfile: hint: decrypt first/);
     expect(w.run(["import", "-"], { input: "# nothing\n" }).code).toBe(6);
+    // Bytes that are not UTF-8 would be imported as U+FFFD, a different secret: refused instead.
+    writeFileSync(join(w.dir, "latin1.env"), Buffer.from("PASSWORD=caf\xe9\n", "latin1"));
+    expect(w.run(["import", "latin1.env"])).toMatchObject({ code: 6, stderr: expect.stringMatching(/^vaultfile: error: latin1\.env is not valid UTF-8 text\n/) });
     expect(w.text()).toBe(before);
   });
 

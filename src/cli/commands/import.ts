@@ -12,6 +12,7 @@ import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
 import { addExpiryOptions, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
+import { decodeSecretText, readStdinBytes } from "../input.js";
 import { changeVault } from "../vault-access.js";
 
 interface ImportOptions extends ExpiryOptions {
@@ -64,18 +65,16 @@ Examples:
     });
 }
 
-/** The whole file (or stdin) as UTF-8. */
+/** The whole file (or stdin) as UTF-8; invalid bytes are refused rather than imported as U+FFFD. */
 async function readInput(file: string, io: CliIO): Promise<string> {
-  if (file !== "-") {
-    try {
-      return readFileSync(resolve(io.cwd, file), "utf8");
-    } catch (err) {
-      throw ioErrorFrom(err, "read", file);
-    }
+  if (file === "-") return decodeSecretText(await readStdinBytes(io), "stdin");
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(io.cwd, file));
+  } catch (err) {
+    throw ioErrorFrom(err, "read", file);
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeSecretText(bytes, file);
 }
 
 /** Refuses, before anything is written, names that cannot be secrets and values still encrypted by dotenvx. */
