@@ -1,28 +1,42 @@
 /**
- * The list of commands. Each module declares its command(s) and options; heavy work is imported lazily inside
- * actions. Add a command by adding its module here.
+ * The list of commands: the names each module declares, and how to load it. The CLI imports only the module of the
+ * command being run (a small command then starts without compiling the others), and all of them, in this order,
+ * for help, a missing or an unknown command. Each module declares its command(s) and options; heavy work is
+ * imported lazily inside actions. Add a command by adding its entry here (test/cli/command-table.test.ts checks
+ * that `names` match what the module registers).
  */
 import type { Command } from "commander";
 import type { CliIO } from "../context.js";
-import { register as status } from "./status.js";
-import { register as edit } from "./edit.js";
-import { register as keygen } from "./keygen.js";
-import { register as init } from "./init.js";
-import { register as set } from "./set.js";
-import { register as get } from "./get.js";
-import { register as rm } from "./rm.js";
-import { register as requireNames } from "./require.js";
-import { register as validate } from "./validate.js";
-import { register as rotate } from "./rotate.js";
-import { register as recipients } from "./recipients.js";
-import { register as decrypt } from "./decrypt.js";
-import { register as reseal } from "./reseal.js";
-import { register as git } from "./git.js";
-import { register as check } from "./check.js";
-import { register as history } from "./history.js";
-import { register as exportSecrets } from "./export.js";
-import { register as exec } from "./exec.js";
-import { register as importDotenv } from "./import.js";
-import { register as type } from "./type.js";
 
-export const commands: ReadonlyArray<(program: Command, io: CliIO) => void> = [keygen, init, set, get, rm, requireNames, status, validate, rotate, recipients, decrypt, reseal, edit, git, check, history, exportSecrets, exec, importDotenv, type];
+export interface CommandModule {
+  register(program: Command, io: CliIO): void;
+}
+
+export interface CommandEntry {
+  /** The top-level command names the module registers. */
+  readonly names: readonly string[];
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { names: ["keygen"], load: () => import("./keygen.js") },
+  { names: ["init"], load: () => import("./init.js") },
+  { names: ["set"], load: () => import("./set.js") },
+  { names: ["get"], load: () => import("./get.js") },
+  { names: ["rm"], load: () => import("./rm.js") },
+  { names: ["require", "unrequire"], load: () => import("./require.js") },
+  { names: ["status"], load: () => import("./status.js") },
+  { names: ["validate"], load: () => import("./validate.js") },
+  { names: ["rotate"], load: () => import("./rotate.js") },
+  { names: ["recipients"], load: () => import("./recipients.js") },
+  { names: ["decrypt"], load: () => import("./decrypt.js") },
+  { names: ["reseal"], load: () => import("./reseal.js") },
+  { names: ["edit"], load: () => import("./edit.js") },
+  { names: ["git"], load: () => import("./git.js") },
+  { names: ["check"], load: () => import("./check.js") },
+  { names: ["history"], load: () => import("./history.js") },
+  { names: ["export"], load: () => import("./export.js") },
+  { names: ["exec"], load: () => import("./exec.js") },
+  { names: ["import"], load: () => import("./import.js") },
+  { names: ["type"], load: () => import("./type.js") },
+];
