@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ioErrorFrom, UsageError } from "../../errors.js";
-import { findIdentities } from "../../io/keys.js";
 import { SopsFile } from "../../vault/sops-file.js";
 import { audit } from "../audit.js";
 import { globalsOf, out, type CliIO } from "../context.js";
+import { findKeys } from "../vault-access.js";
 
 const OUTPUT_TYPES = ["yaml", "json"] as const;
 
@@ -33,7 +33,7 @@ export function register(program: Command, io: CliIO): void {
       } catch (err) {
         throw ioErrorFrom(err, "read", path);
       }
-      const sf = await SopsFile.open(text, path, findIdentities({ identityFiles: g.identityFiles, env: io.env }));
+      const sf = await SopsFile.open(text, path, findKeys(g, io));
       const plain = sf.toPlain();
       const secrets = plain.secrets;
       audit(io, g, "decrypt", Object.keys(secrets !== null && typeof secrets === "object" && !Array.isArray(secrets) ? secrets : plain), path);

@@ -7,9 +7,9 @@ import type { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { ioErrorFrom, UsageError } from "../../errors.js";
-import { findIdentities } from "../../io/keys.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
 import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
+import { findKeys } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
   const git = program
@@ -44,7 +44,7 @@ export function register(program: Command, io: CliIO): void {
       const { textconv } = await import("../../git/textconv.js");
       let keys;
       try {
-        keys = findIdentities(vaultOptions(g, io));
+        keys = findKeys(g, io);
       } catch {
         keys = { identities: [], searched: [] }; // an unreadable key file must not break `git diff`
       }
@@ -71,7 +71,7 @@ export function register(program: Command, io: CliIO): void {
         ours: readText(oursPath),
         theirs: readText(resolve(io.cwd, theirs)),
         path: name,
-        keys: findIdentities(vaultOptions(g, io)),
+        keys: findKeys(g, io),
         now: nowOf(g, io),
       });
       writeFileAtomic(oursPath, outcome.text);
@@ -97,7 +97,7 @@ export function register(program: Command, io: CliIO): void {
       }
       const { resolveConflict } = await import("../../git/resolve.js");
       const { describeConflict } = await import("../../git/merge.js");
-      const outcome = await resolveConflict(path, { keys: findIdentities(vaultOptions(g, io)), now: nowOf(g, io), prefer });
+      const outcome = await resolveConflict(path, { keys: findKeys(g, io), now: nowOf(g, io), prefer });
       const name = relative(io.cwd, path) || path;
       reportMerge(io, name, outcome, describeConflict);
       if (outcome.conflicts.length === 0) out(io, `resolved ${name}; now: git add ${name}`);

@@ -7,13 +7,14 @@ import { basename, dirname } from "node:path";
 import type { Command } from "commander";
 import { ConflictError, InvalidInputError, NoIdentityError, UsageError } from "../../errors.js";
 import { recipientOf } from "../../crypto/identities.js";
-import { defaultKeyFile, findIdentities } from "../../io/keys.js";
+import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor } from "../../io/sops-config.js";
 import { RECIPIENT_NAME_RE } from "../../vault/policy.js";
 import { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
+import { findKeys } from "../vault-access.js";
 import { asExistsConflict, createKeyFile } from "./keygen.js";
 
 interface InitOptions {
@@ -32,7 +33,7 @@ export function parseRecipientFlags(flags: readonly string[]): [string, string][
 
 /** The caller's public key: the first identity found, or a new one (offered on a terminal only). */
 async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
-  const found = findIdentities({ identityFiles: g.identityFiles, env: io.env });
+  const found = findKeys(g, io);
   const first = found.identities[0];
   if (first) return recipientOf(first);
   const path = defaultKeyFile(io.env);

@@ -5,18 +5,10 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { recipientOf } from "../../crypto/identities.js";
-import { findIdentities } from "../../io/keys.js";
 import { audit } from "../audit.js";
-import { globalsOf, note, out, type CliIO, type GlobalOptions } from "../context.js";
+import { globalsOf, note, out, type CliIO } from "../context.js";
 import { painter, table } from "../output.js";
-import { changeVault, readVault } from "../vault-access.js";
-
-/** The public keys of every identity the caller has. */
-async function myRecipients(g: GlobalOptions, io: CliIO): Promise<Set<string>> {
-  const { identities } = findIdentities({ identityFiles: g.identityFiles, env: io.env });
-  return new Set(await Promise.all(identities.map(recipientOf)));
-}
+import { changeVault, myPublicKeys, readVault } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
   const group = program
@@ -31,7 +23,7 @@ export function register(program: Command, io: CliIO): void {
     .action(async () => {
       const g = globalsOf(list, io);
       const vault = await readVault(g, io);
-      const mine = await myRecipients(g, io);
+      const mine = await myPublicKeys(g, io);
       const rows = Object.entries(vault.recipients()).map(([name, key]) => ({ name, recipient: key, you: mine.has(key) }));
       audit(io, g, "recipients list", []);
       if (g.json) return out(io, JSON.stringify(rows, null, 2));
@@ -64,7 +56,7 @@ export function register(program: Command, io: CliIO): void {
     )
     .action(async (name: string, opts: { force?: boolean }) => {
       const g = globalsOf(remove, io);
-      const mine = await myRecipients(g, io);
+      const mine = await myPublicKeys(g, io);
       const exposed = await changeVault(g, io, (v) => {
         const rec = v.recipients();
         const key = rec[name];

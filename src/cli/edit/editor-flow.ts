@@ -8,12 +8,11 @@ import { audit } from "../audit.js";
 import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
-import { changeVault } from "../vault-access.js";
+import { changeVault, myPublicKeys } from "../vault-access.js";
 import { parseView, renderView, viewOf, type VaultView } from "./editable-view.js";
 import { EditInterrupted, SignalGuard } from "./launch-editor.js";
 import { applyChanges, describeChange, planChanges } from "./plan.js";
 import { notWritten, saved } from "./outcome.js";
-import { myPublicKeys } from "./my-keys.js";
 import { createPrivateTemp } from "./private-temp.js";
 
 type Result = { kind: "saved"; changes: string[]; names: string[]; exposed: string[] } | { kind: "unchanged" } | { kind: "aborted"; why: string };
