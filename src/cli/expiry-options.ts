@@ -1,6 +1,7 @@
 /** The expiry options shared by `set` and `rotate`, and how their outcome is described. */
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { formatDay } from "../vault/policy.js";
 import type { Secret } from "../vault/vault.js";
 
 export interface ExpiryOptions {
@@ -25,5 +26,5 @@ export function expiryFrom(opts: ExpiryOptions): { expiresAt?: string; expiresIn
 
 /** `expires 2027-06-01` or `no expiry`, for the one-line summaries on stderr. */
 export function describeExpiry(s: Secret): string {
-  return s.expiresAt ? `expires ${s.expiresAt.toISOString().slice(0, 10)}` : "no expiry";
+  return s.expiresAt ? `expires ${formatDay(s.expiresAt)}` : "no expiry";
 }

@@ -3,7 +3,7 @@
  * Expired secrets that are handed out anyway are named in a warning (names only, never values).
  */
 import type { Command } from "commander";
-import { formatTimestamp } from "../vault/policy.js";
+import { formatDay } from "../vault/policy.js";
 import { audit } from "./audit.js";
 import { note, type CliIO, type GlobalOptions } from "./context.js";
 import { readVault } from "./vault-access.js";
@@ -41,7 +41,7 @@ export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: Selection
   for (const name of only ?? vault.list()) {
     const s = vault.get(name);
     if (!s.isExpired(now)) continue;
-    const when = s.expiresAt ? formatTimestamp(s.expiresAt).slice(0, 10) : "?";
+    const when = s.expiresAt ? formatDay(s.expiresAt) : "?";
     if (name in env) note(io, "warning", `${name} expired on ${when}; ${PURPOSE[command]} it anyway (--exclude-expired leaves it out)`);
     else if (only) note(io, "warning", `${name} expired on ${when} and was left out (--exclude-expired)`);
   }

@@ -6,6 +6,7 @@
 import { appendFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { ioErrorFrom } from "../errors.js";
+import { formatTimestamp } from "../vault/policy.js";
 
 /** The environment variable that turns the audit log on. */
 export const AUDIT_ENV = "VAULTFILE_AUDIT_LOG";
@@ -48,7 +49,7 @@ function currentUser(env: NodeJS.ProcessEnv): string {
 export function appendAudit(env: NodeJS.ProcessEnv, event: AuditEvent, now: Date = new Date()): void {
   const path = auditLogPath(env);
   if (!path) return;
-  const record: AuditRecord = { time: now.toISOString().replace(/\.\d{3}Z$/, "Z"), user: currentUser(env), command: event.command, file: event.file, names: [...event.names] };
+  const record: AuditRecord = { time: formatTimestamp(now), user: currentUser(env), command: event.command, file: event.file, names: [...event.names] };
   try {
     // One write with O_APPEND: concurrent writers interleave whole lines, never parts of them.
     appendFileSync(path, JSON.stringify(record) + "\n", { mode: 0o600, flag: "a" });

@@ -1,7 +1,7 @@
 /** `vaultfile status`: the expiry report, most urgent first. */
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import type { ExpiryStatus } from "../../vault/policy.js";
+import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { globalsOf, out, type CliIO } from "../context.js";
 import { painter, table, type Painter } from "../output.js";
@@ -41,7 +41,7 @@ export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
     return at ? { rotateAt: at } : {};
   };
   return Object.entries(report)
-    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? e.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(types.get(name), e.status) }))
+    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(types.get(name), e.status) }))
     .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
 }
 

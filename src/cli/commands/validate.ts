@@ -6,6 +6,7 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { ExitCode } from "../../errors.js";
+import { formatDay } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { globalsOf, out, type CliIO } from "../context.js";
@@ -20,7 +21,7 @@ interface Problem {
   message: string;
 }
 
-const day = (d: Date | null): string => (d ? d.toISOString().slice(0, 10) : "?");
+const day = (d: Date | null): string => (d ? formatDay(d) : "?");
 const days = (n: number): string => `${n} day${n === 1 ? "" : "s"}`;
 
 /** Every problem, most serious first; `strict` makes expiring secrets errors. */

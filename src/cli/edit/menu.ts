@@ -5,10 +5,11 @@
 import { basename } from "node:path";
 import { VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
-import { checkRecipientName, formatTimestamp } from "../../vault/policy.js";
+import { checkRecipientName, formatDay, formatTimestamp } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { statusLabel, statusRows, type StatusRow } from "../commands/status.js";
 import { note, out, type CliIO } from "../context.js";
+import { describeExpiry } from "../expiry-options.js";
 import { DEFAULT_GENERATE_SPEC, generateValue } from "../input.js";
 import { table, type Painter } from "../output.js";
 import type { Choice, Prompter } from "../prompts.js";
@@ -111,7 +112,7 @@ export class EditMenu {
   private describe(name: string): string {
     const s = this.vault.get(name);
     const row = statusRows(this.vault, this.vault.warnDays).find((r) => r.name === name);
-    const expiry = s.expiresAt ? `expires ${formatTimestamp(s.expiresAt).slice(0, 10)}` : "no expiry";
+    const expiry = describeExpiry(s);
     const every = s.rotateEvery ? `, rotate every ${s.rotateEvery.text}` : "";
     return `${name} (${s.type}, ${expiry}${every}${row ? `, ${statusLabel(row, this.paint)}` : ""})`;
   }
@@ -157,9 +158,9 @@ export class EditMenu {
       case "rotate": {
         const value = await this.newValue(name);
         const s = v.get(name);
-        const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatTimestamp(s.expiresAt).slice(0, 10) : "none"}):`, true);
+        const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatDay(s.expiresAt) : "none"}):`, true);
         const after = v.rotate(name, value, expiresAt === undefined ? {} : { expiresAt });
-        return this.changed(`rotated ${name}${after.expiresAt ? `, expires ${formatTimestamp(after.expiresAt).slice(0, 10)}` : ""}`, name);
+        return this.changed(`rotated ${name}${after.expiresAt ? `, ${describeExpiry(after)}` : ""}`, name);
       }
       case "type": {
         const type = (await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })).trim();
