@@ -6,6 +6,7 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { ExitCode } from "../../errors.js";
+import { escapeCommandData } from "../../export/github.js";
 import { formatDay } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
@@ -40,9 +41,8 @@ export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Pro
   ];
 }
 
-/** GitHub's workflow-command escaping: `%`, CR and LF in messages; also `:` and `,` in property values. */
-const ghData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const ghProp = (s: string): string => ghData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** GitHub's workflow-command escaping of a property value: the data escapes, plus `:` and `,`. */
+const ghProp = (s: string): string => escapeCommandData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation", format: "Value does not match its type", companion: "Companion secret missing", type: "Unknown secret type" };
 
 export function register(program: Command, io: CliIO): void {
@@ -80,7 +80,7 @@ export function register(program: Command, io: CliIO): void {
         const file = relative(io.cwd, g.file) || g.file;
         // The runner reads workflow commands from both streams; keep stdout pure JSON under --json.
         const write = (line: string): void => void (g.json ? io.stderr : io.stdout).write(line + "\n");
-        for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${ghData(pr.message)}`);
+        for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${escapeCommandData(pr.message)}`);
       }
     });
 }
