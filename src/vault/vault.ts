@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { SopsFile, VAULT_RULES } from "./sops-file.js";
 import { TypeCatalogue } from "../types/catalogue.js";
 import { typeFindings, type TypeFindings } from "../types/findings.js";
-import type { CustomTypeEntry } from "../types/custom.js";
+import { TYPE_NAME_RE, type CustomTypeEntry } from "../types/custom.js";
 import {
   addDuration,
   checkRecipientName,
@@ -450,7 +450,7 @@ export class Vault {
   private planMeta(name: string, opts: SetOptions, now: Date, createdAt: string | null): MetaPlan {
     const plan: MetaPlan = {};
     if (opts.type !== undefined) {
-      if (!/^[a-z0-9][a-z0-9_.-]*$/.test(opts.type)) throw new InvalidInputError("E_INPUT", `invalid type ${JSON.stringify(opts.type)}`, { hint: "a type is a lower-case word such as pypi, docker or generic" });
+      if (!TYPE_NAME_RE.test(opts.type)) throw new InvalidInputError("E_INPUT", `invalid type ${JSON.stringify(opts.type)}`, { hint: "a type is a lower-case word such as pypi, docker or generic" });
       plan.type = opts.type;
     }
     if (opts.description !== undefined) plan.description = opts.description === "" ? null : opts.description;

@@ -3,6 +3,7 @@
  * values. Pure checks that return a message (for the prompt's inline validation) or the parsed answer.
  */
 import { VaultfileError } from "../../errors.js";
+import { TYPE_NAME_RE } from "../../types/custom.js";
 import { addDuration, checkSecretName, parseDate, parseDuration } from "../../vault/policy.js";
 import type { Prompter } from "../prompts.js";
 
@@ -70,7 +71,7 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
 
 /** A secret type as the vault stores it: a lower-case word. */
 export function checkTypeAnswer(text: string): true | string {
-  return /^[a-z0-9][a-z0-9_.-]*$/.test(text.trim()) ? true : "a type is a lower-case word such as pypi, docker or generic";
+  return TYPE_NAME_RE.test(text.trim()) ? true : "a type is a lower-case word such as pypi, docker or generic";
 }
 
 /**
