@@ -2,10 +2,10 @@
  * `vaultfile git setup`: the `.gitattributes` lines that route vault files through vaultfile's diff and merge
  * drivers, and the git config that defines those drivers. Idempotent: what is already in place is left alone.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
-import { ioErrorFrom } from "../errors.js";
+import { readTextFile } from "../io/text-file.js";
 import { repoRoot, runGit, tryGit } from "./run.js";
 
 export const DRIVER = "vaultfile";
@@ -28,7 +28,7 @@ export async function setupGit(opts: SetupOptions): Promise<string[]> {
   const done: string[] = [];
   const attrFile = join(root, ".gitattributes");
   const patterns = attributePatterns(relative(realpathSync(root), realpathOr(opts.file)));
-  const existing = existsSync(attrFile) ? readText(attrFile) : "";
+  const existing = existsSync(attrFile) ? readTextFile(attrFile) : "";
   const missing = patterns.filter((p) => !hasAttributes(existing, p));
   for (const p of patterns) if (!missing.includes(p)) done.push(`.gitattributes: ${p} already uses the vaultfile drivers`);
   if (missing.length > 0) {
@@ -86,12 +86,4 @@ function realpathOr(p: string): string {
 /** POSIX single-quoting, only when needed (git runs driver commands through `sh -c`). */
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw ioErrorFrom(err, "read", path);
-  }
 }

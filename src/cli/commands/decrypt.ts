@@ -1,8 +1,8 @@
 /** `vaultfile decrypt FILE`: prints any sops YAML file with age recipients decrypted, like `sops -d`. */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ioErrorFrom, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
+import { readTextFile } from "../../io/text-file.js";
 import { SopsFile } from "../../vault/sops-file.js";
 import { audit } from "../audit.js";
 import { globalsOf, out, type CliIO } from "../context.js";
@@ -27,13 +27,7 @@ export function register(program: Command, io: CliIO): void {
       const type = opts.outputType ?? (g.json ? "json" : "yaml");
       if (!(OUTPUT_TYPES as readonly string[]).includes(type)) throw new UsageError(`--output-type must be yaml or json, not ${JSON.stringify(type)}`);
       const path = resolve(io.cwd, file);
-      let text: string;
-      try {
-        text = readFileSync(path, "utf8");
-      } catch (err) {
-        throw ioErrorFrom(err, "read", path);
-      }
-      const sf = await SopsFile.open(text, path, findKeys(g, io));
+      const sf = await SopsFile.open(readTextFile(path), path, findKeys(g, io));
       const plain = sf.toPlain();
       const secrets = plain.secrets;
       audit(io, g, "decrypt", Object.keys(secrets !== null && typeof secrets === "object" && !Array.isArray(secrets) ? secrets : plain), path);

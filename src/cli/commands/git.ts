@@ -4,9 +4,9 @@
  * stopped on a conflict.
  */
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { ioErrorFrom, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
+import { readTextFile } from "../../io/text-file.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
 import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
 import { findKeys } from "../vault-access.js";
@@ -40,7 +40,7 @@ export function register(program: Command, io: CliIO): void {
     .action(async (file: string, opts: { showValues?: boolean }, cmd: Command) => {
       const g = globalsOf(cmd, io);
       const path = resolve(io.cwd, file);
-      const source = readText(path);
+      const source = readTextFile(path);
       const { textconv } = await import("../../git/textconv.js");
       let keys;
       try {
@@ -67,9 +67,9 @@ export function register(program: Command, io: CliIO): void {
       const { mergeVaults, describeConflict } = await import("../../git/merge.js");
       const { writeFileAtomic } = await import("../../io/atomic.js");
       const outcome = await mergeVaults({
-        base: readText(resolve(io.cwd, base)),
-        ours: readText(oursPath),
-        theirs: readText(resolve(io.cwd, theirs)),
+        base: readTextFile(resolve(io.cwd, base)),
+        ours: readTextFile(oursPath),
+        theirs: readTextFile(resolve(io.cwd, theirs)),
         path: name,
         keys: findKeys(g, io),
         now: nowOf(g, io),
@@ -120,12 +120,4 @@ function reportMerge(io: CliIO, name: string, outcome: MergeOutcome, describe: (
 /** The clock the other commands use (VAULTFILE_NOW in tests), for the merged file's lastmodified. */
 function nowOf(g: GlobalOptions, io: CliIO): Date {
   return (vaultOptions(g, io).now ?? (() => new Date()))();
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw ioErrorFrom(err, "read", path);
-  }
 }

@@ -2,7 +2,6 @@
  * `vaultfile reseal`: accepts a file whose sops MAC is valid but whose name seal is missing or stale (last saved by
  * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { isMap, parseDocument, YAMLMap } from "yaml";
 import { UsageError } from "../../errors.js";
@@ -11,6 +10,7 @@ import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
 import { isPromptAbort, prompter } from "../prompts.js";
 import { readVault } from "../vault-access.js";
+import { readVaultText } from "../../vault/vault.js";
 
 /** The file as it is on disk, without the sops block and with each secret's value replaced by a marker. */
 export function reviewText(fileText: string): string {
@@ -44,7 +44,7 @@ export function register(program: Command, io: CliIO): void {
         return;
       }
       io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
-      out(io, reviewText(readFileSync(g.file, "utf8")).trimEnd());
+      out(io, reviewText(readVaultText(g.file)).trimEnd());
       io.stderr.write("\n");
       if (!opts.yes) {
         let ok: boolean;
