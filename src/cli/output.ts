@@ -20,6 +20,11 @@ export function painter(color: boolean): Painter {
   };
 }
 
+/** `1 secret`, `2 secrets`: a count with its noun (nouns that take an `s`). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 const ANSI = /\u001b\[[0-9;]*m/g;
 const visibleLength = (s: string): number => s.replace(ANSI, "").length;
 

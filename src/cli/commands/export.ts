@@ -10,6 +10,7 @@ import { UsageError } from "../../errors.js";
 import { EXPORT_FORMATS, toDotenv, toGithub, toJson, toShell, type ExportFormat } from "../../export/index.js";
 import { appendPrivateFile, PRIVATE_MODE, writePrivateFile } from "../../io/private-file.js";
 import { globalsOf, note, type CliIO } from "../context.js";
+import { countOf } from "../output.js";
 import { addSelectionOptions, selectSecrets, type SelectionOptions } from "../secret-selection.js";
 
 interface ExportOptions extends SelectionOptions {
@@ -47,7 +48,7 @@ Examples:
       const target = targetOf(opts, io);
       if (target !== undefined) refuseVaultFile(target, g.file);
       const env = await selectSecrets(g, io, opts, "export");
-      const count = `${Object.keys(env).length} secret${Object.keys(env).length === 1 ? "" : "s"}`;
+      const count = countOf(Object.keys(env).length, "secret");
       if (opts.format === "github") {
         const { masks, env: block } = toGithub(env);
         io.stdout.write(masks);

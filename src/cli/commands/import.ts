@@ -11,6 +11,7 @@ import { parseDotenv } from "../../export/dotenv-parse.js";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
+import { countOf } from "../output.js";
 import { addExpiryOptions, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { decodeSecretText, readStdinBytes } from "../input.js";
 import { changeVault } from "../vault-access.js";
@@ -59,7 +60,7 @@ Examples:
         return tally;
       });
       audit(io, g, "import", entries.map(([n]) => n));
-      note(io, "note", `imported ${entries.length} secret${entries.length === 1 ? "" : "s"} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
+      note(io, "note", `imported ${countOf(entries.length, "secret")} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
       if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
       if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
     });

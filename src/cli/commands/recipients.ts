@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
-import { painter, table } from "../output.js";
+import { countOf, painter, table } from "../output.js";
 import { changeVault, myPublicKeys, readVault } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
@@ -69,7 +69,7 @@ export function register(program: Command, io: CliIO): void {
       audit(io, g, "recipients remove", [name]);
       io.stderr.write(`removed recipient ${name}; the data key was replaced and every value re-encrypted\n`);
       if (exposed.length > 0) {
-        note(io, "warning", `${name} could read ${exposed.length} secret${exposed.length === 1 ? "" : "s"} and may still know them: ${exposed.join(", ")}`);
+        note(io, "warning", `${name} could read ${countOf(exposed.length, "secret")} and may still know them: ${exposed.join(", ")}`);
         note(io, "hint", "rotate them at their source, then `vaultfile rotate NAME` for each");
       }
       if (g.json) out(io, JSON.stringify({ removed: name, exposed }));

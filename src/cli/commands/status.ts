@@ -4,7 +4,7 @@ import { UsageError } from "../../errors.js";
 import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { globalsOf, out, type CliIO } from "../context.js";
-import { painter, table, type Painter } from "../output.js";
+import { countOf, painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
 
@@ -52,7 +52,7 @@ export function statusLabel(row: StatusRow, p: Painter): string {
     case "expired":
       return p.red("EXPIRED");
     case "expiring":
-      return p.yellow(`EXPIRING in ${row.daysUntilExpiry} day${row.daysUntilExpiry === 1 ? "" : "s"}`);
+      return p.yellow(`EXPIRING in ${countOf(row.daysUntilExpiry!, "day")}`);
     case "due":
       return p.yellow("DUE for rotation");
     case "ok":

@@ -11,7 +11,7 @@ import { formatDay } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { globalsOf, out, type CliIO } from "../context.js";
-import { painter } from "../output.js";
+import { countOf, painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { parseWarnDays } from "./status.js";
 
@@ -23,7 +23,6 @@ interface Problem {
 }
 
 const day = (d: Date | null): string => (d ? formatDay(d) : "?");
-const days = (n: number): string => `${n} day${n === 1 ? "" : "s"}`;
 
 /** Every problem, most serious first; `strict` makes expiring secrets errors. */
 export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Problem[] {
@@ -31,8 +30,8 @@ export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Pro
   const s = (name: string) => vault.get(name);
   return [
     ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
-    ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${days(-s(name).daysUntilExpiry()!)} ago)` })),
-    ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${days(s(name).daysUntilExpiry()!)})` })),
+    ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${countOf(-s(name).daysUntilExpiry()!, "day")} ago)` })),
+    ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${countOf(s(name).daysUntilExpiry()!, "day")})` })),
     ...r.due.map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
     // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
     ...r.invalidFormat.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "format", name: f.name, message: f.message })),
@@ -74,7 +73,7 @@ export function register(program: Command, io: CliIO): void {
         const p = painter(g.color);
         for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
         const count = vault.list().length;
-        out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${count} secret${count === 1 ? "" : "s"}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
+        out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${countOf(count, "secret")}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
       }
       if (io.env.GITHUB_ACTIONS === "true") {
         const file = relative(io.cwd, g.file) || g.file;

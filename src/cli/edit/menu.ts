@@ -11,7 +11,7 @@ import { statusLabel, statusRows, type StatusRow } from "../commands/status.js";
 import { note, out, type CliIO } from "../context.js";
 import { describeExpiry } from "../expiry-options.js";
 import { DEFAULT_GENERATE_SPEC, generateValue } from "../input.js";
-import { table, type Painter } from "../output.js";
+import { countOf, table, type Painter } from "../output.js";
 import type { Choice, Prompter } from "../prompts.js";
 import {
   askNewValue,
@@ -69,11 +69,11 @@ export class EditMenu {
 
   private title(count: number): string {
     const unsaved = this.changes.length === 0 ? "" : `, ${this.countChanges()} not saved yet`;
-    return `${basename(this.vault.path)}: ${count} secret${count === 1 ? "" : "s"}${unsaved}. Pick one, or an action:`;
+    return `${basename(this.vault.path)}: ${countOf(count, "secret")}${unsaved}. Pick one, or an action:`;
   }
 
   private countChanges(): string {
-    return `${this.changes.length} change${this.changes.length === 1 ? "" : "s"}`;
+    return countOf(this.changes.length, "change");
   }
 
   private mainChoices(rows: StatusRow[]): Choice<string>[] {
