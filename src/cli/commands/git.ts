@@ -36,7 +36,7 @@ export function register(program: Command, io: CliIO): void {
     .description("print FILE for review: values replaced by keyed fingerprints, the sops block summarised (git runs this for `git diff`)")
     .argument("<file>", "the vault file (git passes a temporary copy)")
     .option("--show-values", "print the decrypted values instead of fingerprints")
-    .addHelpText("after", "\nExamples:\n  vaultfile git textconv .secrets.yaml\n  git -c diff.vaultfile.textconv='vaultfile git textconv --show-values' diff\n\nWithout a key, values show as <encrypted:TAG> (a hash of the ciphertext: it changes exactly when the value does).")
+    .addHelpText("after", "\nExamples:\n  vaultfile git textconv .secrets.yaml\n  git -c diff.vaultfile.textconv='vaultfile git textconv --show-values' diff\n\nWithout a key, values show as <encrypted:TAG> (a hash of the ciphertext: it changes exactly when the value is re-encrypted).")
     .action(async (file: string, opts: { showValues?: boolean }, cmd: Command) => {
       const g = globalsOf(cmd, io);
       const path = resolve(io.cwd, file);
