@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NotFoundError, SecretNotFoundError, StaleSealError } from "../errors.js";
 import { checkRecipient, recipientKind } from "../crypto/identities.js";
-import { getNode, lineOf, SOPS_KEY } from "../format/yaml.js";
+import { getNode, lineOf } from "../format/yaml.js";
 import { findIdentities, type KeySourceOptions } from "../io/keys.js";
 import { acquireLock, type Lock } from "../io/lock.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -74,7 +74,6 @@ export interface ValidationResult extends TypeFindings {
   due: string[];
 }
 
-const FIELDS = ["value", "type", "description", "created_at", "rotated_at", "expires_at", "rotate_every"] as const;
 const DEFAULT_TYPE = "generic";
 
 /** One secret, read from the vault. Holds its plaintext value: do not log it. */
@@ -638,7 +637,6 @@ export class Vault {
             }
           }
         }
-        void FIELDS;
       }
     }
     const required = root.get("required", true);
@@ -669,9 +667,6 @@ export class Vault {
       if (!wrapped.has(key)) {
         throw new IntegrityError("E_RECIPIENTS", `recipient ${name} in ${file} has no sops.age entry`, { hint: "the sops block was edited; restore the file from git" });
       }
-    }
-    if (root.items.length > 0 && String((root.items[root.items.length - 1]!.key as Scalar).value) !== SOPS_KEY) {
-      // sops keeps metadata last; vaultfile moves it back on save. Not an error.
     }
   }
 }
