@@ -111,8 +111,11 @@ const DURATION_RE = /^(\d{1,6})\s*(h|d|w|mo|y)$/;
 export function parseDuration(text: string, what = "duration"): Duration {
   const m = DURATION_RE.exec(text.trim());
   if (!m || Number(m[1]) === 0) {
+    const minutesOrMonths = /^\s*(\d+)\s*m\s*$/.exec(text);
     throw new InvalidInputError("E_DURATION", `invalid ${what} ${JSON.stringify(text)}`, {
-      hint: "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d",
+      hint: minutesOrMonths
+        ? `"m" is ambiguous: for months write ${minutesOrMonths[1]}mo`
+        : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d",
     });
   }
   return { amount: Number(m[1]), unit: m[2] as Duration["unit"], text: `${Number(m[1])}${m[2]}` };

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
-import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NotFoundError, SecretNotFoundError, StaleSealError } from "../errors.js";
-import { checkRecipient, recipientKind } from "../crypto/identities.js";
-import { getNode, lineOf } from "../format/yaml.js";
+import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NoIdentityError, NotFoundError, SecretNotFoundError, StaleSealError, WrongKeyError } from "../errors.js";
+import { checkRecipient, recipientKind, recipientOf, type Identity } from "../crypto/identities.js";
+import { getNode, lineOf, parseYaml } from "../format/yaml.js";
 import { findIdentities, type KeySourceOptions } from "../io/keys.js";
 import { acquireLock, type Lock } from "../io/lock.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -140,12 +140,18 @@ export class Vault {
 
   /** Opens a vault from text already read (the file name is used in messages and by `save`). */
   static async fromText(text: string, path: string, opts: VaultOptions = {}): Promise<Vault> {
-    const sf = await SopsFile.open(text, path, findIdentities(opts));
+    const keys = findIdentities(opts);
+    let sf: SopsFile;
+    try {
+      sf = await SopsFile.open(text, path, keys);
+    } catch (err) {
+      throw err instanceof NoIdentityError || err instanceof WrongKeyError ? await explainKeyError(err, text, path, keys.identities) : err;
+    }
     const v = new Vault(path, sf, text, opts.now ?? (() => new Date()), opts.warnDays ?? DEFAULT_WARN_DAYS);
     v.checkStructure(text);
     if (sf.sealState === "stale" && !opts.acceptStaleSeal) {
       throw new StaleSealError(`${path} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
-        hint: "its sops MAC is valid, so values and their order are as a key holder wrote them; review the names and metadata (`vaultfile decrypt`), then run `vaultfile reseal`",
+        hint: "its sops MAC is valid, so values and their order are as a key holder wrote them; run `vaultfile reseal` to review the names and metadata (values hidden) and seal it again",
       });
     }
     return v;
@@ -701,6 +707,36 @@ function mixedKindsError(): InvalidInputError {
   return new InvalidInputError("E_RECIPIENT", "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients", {
     hint: "age refuses to mix them because the classic key would undo the post-quantum protection; use one kind for every recipient",
   });
+}
+
+/**
+ * Rewrites a no-key / wrong-key error for a person: the file's recipients by name (the `recipients` mapping is clear
+ * text), and the public keys of the identities that were tried, so the two lists can be compared.
+ */
+async function explainKeyError(err: NoIdentityError | WrongKeyError, text: string, path: string, identities: readonly Identity[]): Promise<Error> {
+  let named = "";
+  try {
+    const rec = getNode(parseYaml(text, path).contents, "recipients");
+    if (isMap(rec)) {
+      named = (rec as YAMLMap).items.map((p) => `${String(isScalar(p.key) ? p.key.value : p.key)} (${String(isScalar(p.value) ? p.value.value : p.value)})`).join(", ");
+    }
+  } catch {
+    return err;
+  }
+  if (!named) return err;
+  const mine: string[] = [];
+  for (const id of identities) {
+    try {
+      mine.push(`${await recipientOf(id)} from ${id.source}`);
+    } catch {
+      // An identity that cannot be read was reported when it was parsed.
+    }
+  }
+  const yours = mine.length > 0 ? ` Your keys: ${[...new Set(mine)].join(", ")}.` : "";
+  const ask = mine.length > 0 ? ` Ask one of them to run \`vaultfile recipients add NAME ${mine[0]!.split(" ")[0]}\`` : "";
+  const hint = `${err.hint ?? ""}`.replace(/(Recipients of the file|The file is encrypted to): [^.]*\./, `$1: ${named}.`).replace(/ Ask a recipient to run `vaultfile recipients add` for your public key$/, "") + yours + ask;
+  const Cls = err instanceof WrongKeyError ? WrongKeyError : NoIdentityError;
+  return new Cls(err.message, { hint, cause: err });
 }
 
 /** Reads a vault file's text, turning system errors into clear ones. */

@@ -58,8 +58,10 @@ describe("identity lookup", () => {
     const v = await Vault.create("x.yaml", { alice: alice().recipient }, { now: clock });
     const err = await Vault.fromText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch((e) => e);
     expect(err).toBeInstanceOf(WrongKeyError);
-    expect(err.hint).toContain(alice().recipient);
-    expect(err.hint).toContain("$VAULTFILE_AGE_KEY");
+    expect(err.hint).toContain(`alice (${alice().recipient})`);
+    expect(err.hint).toContain(`Your keys: ${bob().recipient} from $VAULTFILE_AGE_KEY`);
+    expect(err.hint).toContain(`vaultfile recipients add NAME ${bob().recipient}`);
+    expect(err.hint).not.toContain(bob().secret);
   });
 });
 

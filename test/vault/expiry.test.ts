@@ -147,3 +147,14 @@ describe("unusual but valid names", () => {
     expect(Object.keys(v.expiryReport())).toContain("__proto__");
   });
 });
+
+describe("hints", () => {
+  it("an ambiguous 3m suggests 3mo", () => {
+    try {
+      parseDuration("3m");
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InvalidInputError).hint).toBe('"m" is ambiguous: for months write 3mo');
+    }
+  });
+});
