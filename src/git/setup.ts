@@ -5,6 +5,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
+import { shellQuote } from "../export/shell.js";
 import { readTextFile } from "../io/text-file.js";
 import { repoRoot, runGit, tryGit } from "./run.js";
 
@@ -72,7 +73,7 @@ function hasAttributes(gitattributes: string, pattern: string): boolean {
 /** The command that runs this very vaultfile: the running node and script, absolute, quoted for git's shell. */
 export function currentCommand(script: string | undefined = process.argv[1]): string {
   if (!script) return DRIVER;
-  return `${shellQuote(process.execPath)} ${shellQuote(realpathOr(script))}`;
+  return `${quoteIfNeeded(process.execPath)} ${quoteIfNeeded(realpathOr(script))}`;
 }
 
 function realpathOr(p: string): string {
@@ -84,6 +85,6 @@ function realpathOr(p: string): string {
 }
 
 /** POSIX single-quoting, only when needed (git runs driver commands through `sh -c`). */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+function quoteIfNeeded(s: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : shellQuote(s);
 }
