@@ -3,7 +3,7 @@
  * driver (configured by `vaultfile git setup`), vaults written through the library with test-only keys.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -26,8 +26,8 @@ const vaultOpts = () => ({ identities: [alice.secret], env: {}, now: () => new D
 function git(...args: string[]): string {
   return execFileSync("git", args, { cwd: repo, env, encoding: "utf8" });
 }
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv = env) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: repo, env: extraEnv, encoding: "utf8" });
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = env, cwd = repo) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, env: extraEnv, encoding: "utf8" });
 }
 /** Opens the repository's vault, applies `fn`, saves, and commits with `message`. */
 async function change(message: string, fn: (v: Vault) => void | Promise<void>): Promise<void> {
@@ -72,14 +72,15 @@ beforeEach(() => {
 describe("vaultfile git setup", () => {
   it("writes the attributes and drivers pointing at this CLI, and is idempotent", () => {
     expect(setupOutput.status, setupOutput.stderr).toBe(0);
-    expect(setupOutput.stdout).toContain('.gitattributes: added ".secrets.yaml diff=vaultfile merge=vaultfile"');
+    expect(setupOutput.stdout).toBe(""); // progress is for a person: stderr
+    expect(setupOutput.stderr).toContain('.gitattributes: added ".secrets.yaml diff=vaultfile merge=vaultfile"');
     expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toBe(".secrets.yaml diff=vaultfile merge=vaultfile\n.secrets.*.yaml diff=vaultfile merge=vaultfile\n");
     expect(git("config", "--get", "merge.vaultfile.driver").trim()).toBe(`${process.execPath} ${BIN} git merge %O %A %B %P`);
     expect(git("config", "--get", "diff.vaultfile.textconv").trim()).toBe(`${process.execPath} ${BIN} git textconv`);
     const again = cli(["git", "setup"]);
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain("already");
-    expect(again.stdout).not.toMatch(/added|= /);
+    expect(again.stderr).toContain("already");
+    expect(again.stderr).not.toMatch(/added|= /);
     expect(readFileSync(join(repo, ".gitattributes"), "utf8").split("\n").filter(Boolean)).toHaveLength(2);
   });
 });
@@ -120,7 +121,8 @@ describe("the merge driver", () => {
 
     const resolved = cli(["git", "resolve", FILE, "--theirs", "PYPI_TOKEN"]);
     expect(resolved.status, resolved.stderr).toBe(0);
-    expect(resolved.stdout).toContain("resolved .secrets.yaml");
+    expect(resolved.stderr).toContain("resolved .secrets.yaml");
+    expect(resolved.stdout).toBe("");
     expect(readFileSync(join(repo, FILE), "utf8")).not.toContain("MERGE CONFLICT");
     expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ROTATED-side");
     git("add", FILE);
@@ -213,5 +215,23 @@ describe("vaultfile history", () => {
 
     const table = cli(["history", "PYPI_TOKEN"], cleanEnv());
     expect(table.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[4])).toEqual(["added", "rotated", "rotated"]);
+  });
+
+  it("fails like status (exit 3) where the vault file neither exists nor has a git history, e.g. in a subfolder", () => {
+    const sub = join(repo, "sub");
+    mkdirSync(sub);
+    const r = cli(["history"], cleanEnv(), sub);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`vaultfile: error: ${join(sub, FILE)} does not exist\nvaultfile: hint: create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE\n`);
+    expect(r.stderr).toBe(cli(["status"], cleanEnv(), sub).stderr);
+  });
+
+  it("says on stderr, not stdout, when an existing file has no secret changes in git", () => {
+    writeFileSync(join(repo, ".secrets.new.yaml"), readFileSync(join(repo, FILE), "utf8")); // untracked
+    const r = cli(["-f", ".secrets.new.yaml", "history"], cleanEnv());
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("no secret changes in the git history of .secrets.new.yaml\n");
   });
 });

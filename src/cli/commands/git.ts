@@ -8,7 +8,7 @@ import { relative, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { readTextFile } from "../../io/text-file.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
-import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
+import { globalsOf, note, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
 import { findKeys } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
@@ -27,7 +27,7 @@ export function register(program: Command, io: CliIO): void {
       const g = globalsOf(cmd, io);
       const { setupGit, currentCommand } = await import("../../git/setup.js");
       const lines = await setupGit({ cwd: io.cwd, file: g.file, global: opts.global === true, command: opts.command ?? currentCommand() });
-      for (const line of lines) out(io, line);
+      for (const line of lines) io.stderr.write(line + "\n"); // progress for a person: stdout stays empty
     })
     .exitOverride();
 
@@ -100,7 +100,7 @@ export function register(program: Command, io: CliIO): void {
       const outcome = await resolveConflict(path, { keys: findKeys(g, io), now: nowOf(g, io), prefer });
       const name = relative(io.cwd, path) || path;
       reportMerge(io, name, outcome, describeConflict);
-      if (outcome.conflicts.length === 0) out(io, `resolved ${name}; now: git add ${name}`);
+      if (outcome.conflicts.length === 0) io.stderr.write(`resolved ${name}; now: git add ${name}\n`);
     })
     .exitOverride();
 }

@@ -1,5 +1,6 @@
 /** `vaultfile history [NAME]`: additions, rotations and removals of secrets, from the vault file's git log. */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { NotFoundError } from "../../errors.js";
 import { globalsOf, out, type CliIO } from "../context.js";
@@ -14,7 +15,16 @@ export function register(program: Command, io: CliIO): void {
     .action(async (name: string | undefined, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd, io);
       const { secretHistory } = await import("../../git/history.js");
-      const events = await secretHistory(g.file, name);
+      const all = await secretHistory(g.file).catch((err: unknown) => {
+        if (existsSync(g.file)) throw err;
+        return []; // no repository or no commits yet: the missing file is the problem to report
+      });
+      if (all.length === 0 && !existsSync(g.file)) {
+        // Neither in the work tree nor in git's history (e.g. run in a subfolder): fail as `status` does (exit 3).
+        const { readVaultText } = await import("../../vault/vault.js");
+        readVaultText(g.file);
+      }
+      const events = name === undefined ? all : all.filter((e) => e.name === name);
       const shown = relative(io.cwd, g.file) || g.file;
       if (g.json) {
         out(io, JSON.stringify(events, null, 2));
@@ -22,7 +32,7 @@ export function register(program: Command, io: CliIO): void {
       }
       if (events.length === 0) {
         if (name !== undefined) throw new NotFoundError(`no commit of ${shown} changes a secret named ${name}`, { hint: "run `vaultfile history` to list every secret's history" });
-        out(io, `no secret changes in the git history of ${shown}`);
+        io.stderr.write(`no secret changes in the git history of ${shown}\n`);
         return;
       }
       const p = painter(g.color);
