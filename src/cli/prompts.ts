@@ -56,7 +56,7 @@ export function setPrompter(p: Prompter): Prompter {
   return prev;
 }
 
-/** True when a person can answer: both stdin and stderr are terminals. */
+/** True when a person can answer: stdin is a terminal, and so is stderr or stdout (where {@link promptContext} draws). */
 export function canPrompt(io: CliIO): boolean {
   return io.stdin.isTTY === true && (io.stderr.isTTY === true || io.stdout.isTTY === true);
 }
