@@ -22,7 +22,7 @@ export interface ValueSourceOptions {
 export function addValueOptions(cmd: Command): Command {
   return cmd
     .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
-    .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48 (bytes)")
+    .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48, base64url:48 (bytes)")
     .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
 }
 

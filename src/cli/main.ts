@@ -9,6 +9,14 @@ import { commands, type CommandEntry } from "./commands/index.js";
 
 const VERSION = "0.1.0";
 
+const EXAMPLES = `
+Examples:
+  vaultfile init                                   # a new vault, encrypted to your key
+  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --required
+  vaultfile status                                 # what expires when
+  vaultfile exec -- ./release.sh                   # the secrets in one command's environment
+  vaultfile COMMAND --help                         # each command's options and examples`;
+
 /**
  * The program with the command(s) `argv` needs: only the invoked command's module when argv names one (so a small
  * command does not load and compile the other commands), else every command (help, no command, an unknown word and
@@ -33,6 +41,7 @@ function programShell(io: CliIO): Command {
     .option("--json", "machine-readable output where a script would read it")
     .option("--debug", "show stack traces on errors")
     .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .addHelpText("after", EXAMPLES)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({

@@ -19,7 +19,7 @@ export function register(program: Command, io: CliIO): void {
     .addHelpText(
       "after",
       "\nThe output holds every secret in clear: print it to a terminal or a pipe, not to a file you might commit.\n" +
-        "Exit non-zero on any failure (no key, MAC mismatch, damaged value).\n\n" +
+        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n\n" +
         "Examples:\n  vaultfile decrypt secrets.enc.yaml\n  vaultfile decrypt .secrets.yaml --output-type json | jq .secrets",
     )
     .action(async (file: string, opts: { outputType?: string }) => {

@@ -38,7 +38,8 @@ export function register(program: Command, io: CliIO): void {
       "after",
       `
 Put the command after -- so that its own options are not read as vaultfile's.
-vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found.
+vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
+it cannot be run (not executable).
 
 Examples:
   vaultfile exec -- twine upload dist/*

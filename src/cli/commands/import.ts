@@ -39,7 +39,7 @@ dotenvx-encrypted values (encrypted:…) are refused: decrypt them first. Values
 
 Examples:
   vaultfile import .env --expires-in 90d && rm .env
-  dotenvx decrypt -f .env.production --stdout | vaultfile import - --type api --required`,
+  dotenvx decrypt -f .env.production --stdout | vaultfile import - --type generic --required`,
     )
     .action(async (file: string, opts: ImportOptions, c: Command) => {
       const g = globalsOf(c, io);
