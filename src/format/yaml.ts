@@ -3,7 +3,7 @@
  * metadata block, walk the data tree leaf by leaf in document order, and print the document back the way sops and
  * vaultfile write it. No cryptography here.
  */
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from "yaml";
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
 import { FormatError } from "../errors.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { parseSopsYamlFast } from "./yaml-fast.js";
@@ -242,7 +242,12 @@ function keyName(key: unknown, text: string): string {
  * style the file already uses (sops writes `key:\n- item`).
  */
 export function printYaml(doc: Document, indentSeq: boolean): string {
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq, flowCollectionPadding: false });
+  return doc.toString(printOptions(indentSeq));
+}
+
+/** The `toString` options of {@link printYaml}. */
+export function printOptions(indentSeq: boolean): ToStringOptions {
+  return { lineWidth: 0, minContentWidth: 0, indentSeq, flowCollectionPadding: false };
 }
 
 /** Detects whether block sequences in `text` are indented under their key (`key:\n  - a`) or not (`key:\n- a`). */

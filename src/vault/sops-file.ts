@@ -15,7 +15,8 @@ import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
-import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
+import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
+import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
 
 /** The sops version vaultfile writes into new files: one whose format it matches. */
 export const SOPS_VERSION = "3.9.4";
@@ -41,6 +42,12 @@ export class SopsFile {
   /** Plaintext of each encrypted scalar node, keyed by node identity: unchanged nodes keep their ENC[] text. */
   private readonly plain = new Map<Scalar, PlainLeaf>();
   private dirty = false;
+  /**
+   * The text the document was parsed from and the shape it had then, so that {@link serialize} can splice changed
+   * values into it instead of printing the whole document; `undefined` for a new file or after nodes came in from
+   * another text ({@link adoptLeaves}), whose ranges point into that other text.
+   */
+  private parsedFrom: { text: string; shape: number[] } | undefined;
 
   private constructor(
     readonly doc: Document,
@@ -72,6 +79,7 @@ export class SopsFile {
     }
     const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
     sf.decryptAll(text);
+    sf.parsedFrom = { text, shape: shapeOf(doc) };
     return sf;
   }
 
@@ -300,6 +308,7 @@ export class SopsFile {
       },
     });
     for (const node of [...this.plain.keys()]) if (!present.has(node)) this.plain.delete(node);
+    this.parsedFrom = undefined;
     this.dirty = true;
   }
 
@@ -347,7 +356,11 @@ export class SopsFile {
     this.meta.mac = macValue;
     this.sealState = "valid";
     this.dirty = false;
-    return printYaml(this.doc, this.indentSeq);
+    // Only values changed (a rotation, new metadata): the old text with those values replaced, which is what the
+    // full print gives for a file vaultfile wrote, and keeps a hand-formatted file's layout. Else the full print.
+    const from = this.parsedFrom;
+    const spliced = from && spliceChangedScalars(this.doc, from.text, from.shape, printOptions(this.indentSeq));
+    return spliced ?? printYaml(this.doc, this.indentSeq);
   }
 
   /**
