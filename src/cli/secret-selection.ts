@@ -21,10 +21,13 @@ export function addSelectionOptions(cmd: Command): Command {
     .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
 }
 
-/** The names of `--only`, split at commas, without repeats; `undefined` when not given. */
+/**
+ * The names of `--only`, split at commas and whitespace (`--only "A B"` is one argument), without repeats;
+ * `undefined` when not given.
+ */
 export function onlyNames(only: string[] | undefined): string[] | undefined {
   if (only === undefined) return undefined;
-  return [...new Set(only.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== ""))];
+  return [...new Set(only.flatMap((s) => s.split(/[\s,]+/)).filter((s) => s !== ""))];
 }
 
 const PURPOSE = { export: "exporting", exec: "passing" } as const;

@@ -37,6 +37,10 @@ describe("vaultfile export", () => {
     const only = w.run(["export", "--format", "json", "--only", "MULTI,QUOTES", "OLD_TOKEN", "--exclude-expired"]);
     expect(Object.keys(JSON.parse(only.stdout))).toEqual(["MULTI", "QUOTES"]);
     expect(only.stderr).toBe("vaultfile: warning: OLD_TOKEN expired on 2026-12-01 and was left out (--exclude-expired)\n");
+    // One argument with spaces (a quoted list, or "$NAMES"), as --help says: "space- or comma-separated".
+    const quoted = w.run(["export", "--format", "json", "--only", "DOLLAR SPACES, QUOTES"]);
+    expect(quoted.stderr).toBe("");
+    expect(Object.keys(JSON.parse(quoted.stdout))).toEqual(["DOLLAR", "SPACES", "QUOTES"]);
   });
 
   it("--only with an unknown name fails with exit 3 and prints nothing", async () => {
