@@ -16,6 +16,10 @@ afterEach(() => {
 
 const now = () => new Date(CLI_NOW);
 
+/** Values of the shape the npm and github types expect (test-only, not real tokens). */
+const NPM_OK = `npm_${"a1".repeat(18)}`;
+const GITHUB_OK = `ghp_${"b2".repeat(18)}`;
+
 /** Runs `vaultfile edit` on a fresh test vault with the scripted answers. */
 async function edit(steps: Step[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
   const { dir, file, identityFile } = await makeVault();
@@ -27,7 +31,7 @@ async function edit(steps: Step[], opts: { tty?: boolean; env?: Record<string, s
   return { ...run, file, before, after, seen: script.seen, done: () => script.done(run.stderr) };
 }
 
-const main = (pick: RegExp): Step => ({ select: /\d+ secrets?(, \d+ changes? not saved yet)?\. Pick one/, pick });
+const main = (pick: RegExp): Step => ({ select: /\d+ secrets?(, \d+ required names? missing)?(, \d+ changes? not saved yet)?\. Pick one/, pick });
 const onSecret = (pick: RegExp): Step => ({ select: /^[A-Z_]+ \(/, pick });
 const save: Step = main(/^save and quit$/);
 const back: Step = onSecret(/^back$/);
@@ -39,6 +43,8 @@ describe("the menu", () => {
     expect(r.code).toBe(9);
     expect(r.after).toBe(r.before);
     expect(r.stderr).toContain("nothing changed");
+    // The required name without an entry is counted apart from the secrets.
+    expect(r.seen[0]!.message).toMatch(/: 3 secrets, 1 required name missing\. Pick one/);
     const names = r.seen[0]!.choices!;
     expect(names.find((n) => n.startsWith("GITHUB_TOKEN"))).toMatch(/MISSING\s+required/);
     expect(names.find((n) => n.startsWith("OLD_KEY"))).toMatch(/EXPIRED/);
@@ -54,17 +60,17 @@ describe("the menu", () => {
       { password: /New value for NPM_TOKEN/, answer: "first-try" },
       { password: /Repeat/, answer: "typo" },
       { confirm: /differ\. Try again/, answer: true },
-      { password: /New value for NPM_TOKEN/, answer: "npm-new-value" },
-      { password: /Repeat/, answer: "npm-new-value" },
+      { password: /New value for NPM_TOKEN/, answer: NPM_OK },
+      { password: /Repeat/, answer: NPM_OK },
       back,
       save,
     ]);
     r.done();
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/saved 1 change .*\n  changed the value of NPM_TOKEN/);
-    expect(r.stderr + r.stdout).not.toContain("npm-new-value");
+    expect(r.stderr + r.stdout).not.toContain(NPM_OK);
     const v = await openAsAlice(r.file, now);
-    expect(v.get("NPM_TOKEN").value).toBe("npm-new-value");
+    expect(v.get("NPM_TOKEN").value).toBe(NPM_OK);
     const valueLine = (text: string, name: string) => text.split(`  ${name}:\n`)[1]!.split("\n")[0];
     expect(valueLine(r.after, "PYPI_TOKEN")).toBe(valueLine(r.before, "PYPI_TOKEN"));
     expect(valueLine(r.after, "NPM_TOKEN")).not.toBe(valueLine(r.before, "NPM_TOKEN"));
@@ -79,31 +85,36 @@ describe("the menu", () => {
     expect(JSON.parse(readFileSync(logFile, "utf8"))).toMatchObject({ command: "edit show", names: ["OLD_KEY"] });
   });
 
-  test("rotate with a generated value renews the expiry from rotate_every", async () => {
-    const r = await edit([main(/^PYPI_TOKEN/), onSecret(/^rotate \(/), { select: /New value for PYPI_TOKEN/, pick: /generate/ }, back, save]);
+  test("rotate renews the expiry from rotate_every; a type whose values come from the provider offers no generator", async () => {
+    const r = await edit([
+      main(/^PYPI_TOKEN/),
+      onSecret(/^rotate \(/),
+      { password: /New value for PYPI_TOKEN/, answer: "pypi-fresh" },
+      { password: /Repeat/, answer: "pypi-fresh" },
+      back,
+      save,
+    ]);
     r.done();
     expect(r.code).toBe(0);
     const s = (await openAsAlice(r.file, now)).get("PYPI_TOKEN");
-    expect(s.value).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(s.value).toBe("pypi-fresh");
     expect(s.rotatedAt?.toISOString()).toBe("2026-11-25T12:00:00.000Z");
     expect(s.expiresAt?.toISOString()).toBe("2027-11-25T12:00:00.000Z");
     expect(r.stderr).toContain("rotated PYPI_TOKEN, expires 2027-11-25");
   });
 
-  test("rotate a secret without a policy asks for the new expiry, relative input accepted", async () => {
+  test("rotate a secret without a policy to a generated value asks for the new expiry, relative input accepted", async () => {
     const r = await edit([
       main(/^OLD_KEY/),
       onSecret(/^rotate \(/),
-      { select: /New value/, pick: /type it/ },
-      { password: /New value/, answer: "fresh" },
-      { password: /Repeat/, answer: "fresh" },
+      { select: /New value for OLD_KEY/, pick: /generate/ },
       { input: /New expiry for OLD_KEY/, answer: "90d", rejects: ["2027-02-30", "soon", "0d"] },
       back,
       save,
     ]);
     r.done();
     const s = (await openAsAlice(r.file, now)).get("OLD_KEY");
-    expect(s.value).toBe("fresh");
+    expect(s.value).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(s.expiresAt?.toISOString()).toBe("2027-02-23T12:00:00.000Z");
   });
 
@@ -163,18 +174,16 @@ describe("the menu", () => {
     const r = await edit([
       main(/^\+ add a secret$/),
       { input: /Name of the new secret/, answer: "SLACK_URL", rejects: ["NPM_TOKEN", "1BAD", "has-dash"] },
-      { select: /New value for SLACK_URL/, pick: /type it/ },
+      { input: /Type of SLACK_URL/, answer: "url" },
       { password: /New value/, answer: "https://hooks.example/x" },
       { password: /Repeat/, answer: "https://hooks.example/x" },
-      { input: /Type of SLACK_URL/, answer: "url" },
       { input: /Expiry of SLACK_URL/, answer: "" },
       { input: /Description of SLACK_URL/, answer: "alerts" },
       main(/^GITHUB_TOKEN/),
       { select: /GITHUB_TOKEN is required but missing/, pick: /add a value/ },
-      { select: /New value for GITHUB_TOKEN/, pick: /type it/ },
-      { password: /New value/, answer: "ghp_x" },
-      { password: /Repeat/, answer: "ghp_x" },
       { input: /Type of GITHUB_TOKEN/, answer: "github" },
+      { password: /New value/, answer: GITHUB_OK },
+      { password: /Repeat/, answer: GITHUB_OK },
       { input: /Expiry of GITHUB_TOKEN/, answer: "1y" },
       { input: /Description/, answer: "" },
       save,
@@ -215,15 +224,22 @@ describe("the menu", () => {
     r.done();
     expect(r.code).toBe(9);
     expect(r.after).toBe(r.before);
-    expect(r.stderr).toContain("1 change(s) discarded");
+    expect(r.stderr).toContain("quit without saving: 1 change discarded;");
   });
 
-  test("Ctrl-C mid-way leaves the file untouched and says so", async () => {
-    const r = await edit([main(/^OLD_KEY/), onSecret(/^delete$/), { confirm: /Delete/, answer: true }, { abort: true }]);
+  test("Ctrl-C mid-way leaves the file untouched and says the unsaved changes were discarded", async () => {
+    const r = await edit([main(/^OLD_KEY/), onSecret(/^delete$/), { confirm: /Delete/, answer: true }, main(/^NPM_TOKEN/), onSecret(/^required: no/), { abort: true }]);
     r.done();
     expect(r.code).toBe(9);
     expect(r.after).toBe(r.before);
-    expect(r.stderr).toMatch(/interrupted; .*\.secrets\.yaml was not changed/);
+    expect(r.stderr).toMatch(/interrupted: 2 unsaved changes discarded; .*\.secrets\.yaml was not changed/);
+  });
+
+  test("Ctrl-C with nothing changed says only that it was interrupted", async () => {
+    const r = await edit([{ abort: true }]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.stderr).toMatch(/note: interrupted; .*\.secrets\.yaml was not changed/);
   });
 
   test("without a terminal: a usage error that names the alternatives", async () => {
@@ -232,5 +248,73 @@ describe("the menu", () => {
     expect(r.stderr).toContain("vaultfile: error: no terminal to prompt on");
     expect(r.stderr).toMatch(/hint: .*--editor.*vaultfile set/);
     expect(r.after).toBe(r.before);
+  });
+});
+
+describe("the menu checks values against their type, as set and rotate do", () => {
+  const twice = (name: string, value: string): Step[] => [
+    { password: new RegExp(`New value for ${name}`), answer: value },
+    { password: /Repeat/, answer: value },
+  ];
+  const mismatch = (pick: RegExp): Step => ({ select: /does not match its type .*What now\?/, pick });
+
+  test("change value: a mismatch is refused with the type's message (never the value); another value is asked", async () => {
+    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^change value$/), ...twice("NPM_TOKEN", "badvalue"), mismatch(/^enter another value$/), ...twice("NPM_TOKEN", NPM_OK), back, save]);
+    r.done();
+    expect(r.code).toBe(0);
+    expect(r.seen.find((s) => /What now/.test(s.message))!.message).toMatch(/^NPM_TOKEN does not match its type npm: expected an npm token/);
+    expect(r.stderr + r.stdout + JSON.stringify(r.seen)).not.toContain("badvalue");
+    expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe(NPM_OK);
+  });
+
+  test("change value: 'store it anyway' keeps the mismatch with a warning, like --force", async () => {
+    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^change value$/), ...twice("NPM_TOKEN", "badvalue"), mismatch(/^store it anyway/), back, save]);
+    r.done();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: NPM_TOKEN does not match its type npm: .*\(stored anyway\)/);
+    expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe("badvalue");
+  });
+
+  test("rotate: a mismatch can be cancelled, and the secret keeps its value", async () => {
+    const r = await edit([main(/^PYPI_TOKEN/), onSecret(/^rotate \(/), ...twice("PYPI_TOKEN", "badvalue"), mismatch(/^cancel/), back, main(/^quit without saving$/)]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.stderr).toContain("value not changed");
+    expect(r.stderr).toContain("nothing changed");
+    expect(r.after).toBe(r.before);
+  });
+
+  test("changing the type to one the value does not match asks before storing it", async () => {
+    const r = await edit([
+      main(/^PYPI_TOKEN/),
+      onSecret(/^type: pypi$/),
+      { input: /Type of PYPI_TOKEN/, answer: "npm" },
+      { confirm: /PYPI_TOKEN does not match its type npm: .*Set the type anyway\?/, answer: false },
+      back,
+      main(/^quit without saving$/),
+    ]);
+    r.done();
+    expect(r.code).toBe(9);
+    expect(r.after).toBe(r.before);
+  });
+
+  test("+ add a secret: the type is asked first, its value is checked, and it gets the type's rotation period with a note", async () => {
+    const r = await edit([
+      main(/^\+ add a secret$/),
+      { input: /Name of the new secret/, answer: "GH_TOKEN" },
+      { input: /Type of GH_TOKEN/, answer: "github" },
+      ...twice("GH_TOKEN", "badvalue"),
+      mismatch(/^enter another value$/),
+      ...twice("GH_TOKEN", GITHUB_OK),
+      { input: /Expiry of GH_TOKEN/, answer: "" },
+      { input: /Description of GH_TOKEN/, answer: "" },
+      save,
+    ]);
+    r.done();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("note: GH_TOKEN rotates every 90d, the default of type github");
+    expect(r.stderr).not.toContain("badvalue");
+    const s = (await openAsAlice(r.file, now)).get("GH_TOKEN");
+    expect([s.value, s.type, s.rotateEvery?.text]).toEqual([GITHUB_OK, "github", "90d"]);
   });
 });

@@ -1,7 +1,7 @@
 /** `vaultfile edit` on a terminal: the menu session, saved once at the end under the vault's lock. */
 import { audit } from "../audit.js";
 import type { CliIO, GlobalOptions } from "../context.js";
-import { painter } from "../output.js";
+import { countOf, painter } from "../output.js";
 import { isPromptAbort, prompter } from "../prompts.js";
 import { changeVault } from "../vault-access.js";
 import { EditMenu } from "./menu.js";
@@ -22,8 +22,9 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
       if ((await menu.run()) === "discard") throw new Discarded();
     });
   } catch (err) {
-    if (err instanceof Discarded) return notWritten(io, g.file, menu!.changes.length > 0 ? `quit without saving, ${menu!.changes.length} change(s) discarded` : "nothing changed");
-    if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
+    const unsaved = menu?.changes.length ?? 0;
+    if (err instanceof Discarded) return notWritten(io, g.file, unsaved > 0 ? `quit without saving: ${countOf(unsaved, "change")} discarded` : "nothing changed");
+    if (isPromptAbort(err)) return notWritten(io, g.file, unsaved > 0 ? `interrupted: ${countOf(unsaved, "unsaved change")} discarded` : "interrupted");
     throw err;
   }
   if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");

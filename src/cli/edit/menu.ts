@@ -10,11 +10,10 @@ import type { Vault } from "../../vault/vault.js";
 import { statusLabel, statusRows, type StatusRow } from "../commands/status.js";
 import { note, out, type CliIO } from "../context.js";
 import { describeExpiry } from "../expiry-options.js";
-import { DEFAULT_GENERATE_SPEC, generateValue } from "../input.js";
 import { countOf, table, type Painter } from "../output.js";
 import type { Choice, Prompter } from "../prompts.js";
+import { companionNotes, defaultRotation } from "../type-input.js";
 import {
-  askNewValue,
   checkExpiryAnswer,
   checkNewSecretName,
   checkRotateEveryAnswer,
@@ -23,6 +22,7 @@ import {
   parseRotateEveryAnswer,
   ValueNotConfirmed,
 } from "./answers.js";
+import { askValueForType } from "./value-for-type.js";
 
 /** What the person chose at the end of the session. */
 export type MenuOutcome = "save" | "discard";
@@ -47,7 +47,7 @@ export class EditMenu {
     let last: string | undefined;
     for (;;) {
       const rows = statusRows(this.vault, this.vault.warnDays);
-      const pick = await this.ui.select(this.title(rows.length), this.mainChoices(rows), last === undefined ? {} : { default: last });
+      const pick = await this.ui.select(this.title(rows), this.mainChoices(rows), last === undefined ? {} : { default: last });
       last = pick;
       if (pick === "save") return "save";
       if (pick === "quit") {
@@ -67,9 +67,12 @@ export class EditMenu {
     }
   }
 
-  private title(count: number): string {
+  /** The rows include required names with no entry: they are counted apart, not as secrets. */
+  private title(rows: readonly StatusRow[]): string {
+    const missing = rows.filter((r) => r.status === "missing").length;
+    const absent = missing === 0 ? "" : `, ${countOf(missing, "required name")} missing`;
     const unsaved = this.changes.length === 0 ? "" : `, ${this.countChanges()} not saved yet`;
-    return `${basename(this.vault.path)}: ${countOf(count, "secret")}${unsaved}. Pick one, or an action:`;
+    return `${basename(this.vault.path)}: ${countOf(rows.length - missing, "secret")}${absent}${unsaved}. Pick one, or an action:`;
   }
 
   private countChanges(): string {
@@ -150,21 +153,25 @@ export class EditMenu {
         out(this.io, v.get(name).value);
         return;
       case "value": {
-        const value = await askNewValue(this.ui, name);
+        const value = await this.newValue(name, v.get(name).type);
         if (value === v.get(name).value) return note(this.io, "note", `the value of ${name} is unchanged`);
         v.set(name, value);
         return this.changed(`changed the value of ${name}`, name);
       }
       case "rotate": {
-        const value = await this.newValue(name);
         const s = v.get(name);
+        const value = await this.newValue(name, s.type);
         const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatDay(s.expiresAt) : "none"}):`, true);
         const after = v.rotate(name, value, expiresAt === undefined ? {} : { expiresAt });
-        return this.changed(`rotated ${name}${after.expiresAt ? `, ${describeExpiry(after)}` : ""}`, name);
+        this.changed(`rotated ${name}${after.expiresAt ? `, ${describeExpiry(after)}` : ""}`, name);
+        return this.notes(companionNotes(v, name, "rotate"));
       }
       case "type": {
         const type = (await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })).trim();
         if (type === v.get(name).type) return;
+        // As `set --type` does: the stored value must fit its new type, or be kept on purpose.
+        const finding = v.typeCatalogue().check(name, type, v.get(name).value);
+        if (finding && !(await this.ui.confirm(`${finding.message}. Set the type anyway?`, { default: false }))) return note(this.io, "note", `the type of ${name} is unchanged`);
         v.update(name, { type });
         return this.changed(`set the type of ${name} to ${type}`, name);
       }
@@ -221,29 +228,32 @@ export class EditMenu {
 
   // ---- new secrets ---------------------------------------------------------------------------------------------
 
-  /** Asks for everything a new secret needs; returns its menu entry. */
+  /**
+   * Asks for everything a new secret needs, the type first so that the value is checked against it; like `set`,
+   * the secret gets its type's rotation period. Returns its menu entry.
+   */
   private async addSecret(presetName?: string): Promise<string> {
     const v = this.vault;
     const name = presetName ?? (await this.ui.input("Name of the new secret (e.g. PYPI_TOKEN):", { validate: checkNewSecretName(v.list()) })).trim();
-    const value = await this.newValue(name);
     const type = (await this.ui.input(`Type of ${name}:`, { default: "generic", validate: checkTypeAnswer })).trim();
+    const value = await this.newValue(name, type);
     const expiresAt = (await this.askExpiry(`Expiry of ${name} (2027-01-31, 90d, or empty for none):`, true)) ?? null;
     const description = (await this.ui.input(`Description of ${name} (optional):`)).trim();
-    v.set(name, value, { type, expiresAt, ...(description ? { description } : {}) });
+    const rotateEvery = defaultRotation(v, type, undefined, true);
+    v.set(name, value, { type, expiresAt, rotateEvery, ...(description ? { description } : {}) });
     this.changed(`added ${name}`, name);
+    if (rotateEvery !== undefined) note(this.io, "note", `${name} rotates every ${rotateEvery}, the default of type ${type} (change it with "rotate every")`);
+    this.notes(companionNotes(v, name, "set"));
     return `secret:${name}`;
   }
 
-  /** A new value: typed twice, or generated. */
-  private async newValue(name: string): Promise<string> {
-    const how = await this.ui.select(`New value for ${name}:`, [
-      { name: "type it (hidden)", value: "type" },
-      { name: "generate a random one (32 letters and digits)", value: "generate" },
-    ]);
-    if (how === "type") return askNewValue(this.ui, name);
-    const value = generateValue(DEFAULT_GENERATE_SPEC);
-    note(this.io, "note", `generated a new value for ${name}; pick "show value" to see it`);
-    return value;
+  /** A new value that fits the type (or is stored anyway on purpose). */
+  private newValue(name: string, type: string): Promise<string> {
+    return askValueForType(this.ui, this.io, this.vault.typeCatalogue(), name, type);
+  }
+
+  private notes(lines: readonly string[]): void {
+    for (const n of lines) note(this.io, "note", n);
   }
 
   /** `undefined` when left empty (only when `optional`), `null` for never. */
