@@ -42,12 +42,15 @@ export function enforceType(io: CliIO, vault: Vault, name: string, typeId: strin
 
 /**
  * The value options with a bare `--generate` turned into the type's generator. A type whose values come from a
- * provider (pypi, github, …) has none: generating one would only make a value the provider rejects.
+ * provider (pypi, github, …) has none: generating one would only make a value the provider rejects. Nor has a
+ * custom type: the default alphabet would not match its pattern, so it is refused before anything is generated.
  */
 export function generateForType(opts: ValueSourceOptions, type: SecretType | undefined): ValueSourceOptions {
   if (opts.generate !== true || !type || type.id === "generic") return opts;
   if (type.generate !== null) return { ...opts, generate: type.generate };
-  if (type.source === "file") return opts;
+  if (type.source === "file") {
+    throw new UsageError(`type ${type.id} has no generator; pass a SPEC, e.g. --generate=alnum:32`, { hint: `choose a SPEC whose values match the type's pattern ${type.pattern ?? ""}`.trimEnd() });
+  }
   throw new UsageError(`--generate cannot make a ${type.id} value: they come from the provider`, { hint: `create one at ${type.rotateAt ?? "the provider"}, then pass it with --stdin` });
 }
 

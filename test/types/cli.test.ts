@@ -97,6 +97,21 @@ describe("set and rotate check the value against its type", () => {
     expect(w.run(["set", "PYPI_TOKEN", "--type", "pypi", "--generate"]).code).toBe(2);
   });
 
+  it("a bare --generate on a custom type (no generator) is refused up front; a SPEC that fits is stored", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => {
+      v.setTypeEntry("internal-api", { pattern: "^[a-f0-9]{40}$" });
+      v.set("IA_TOKEN", "b".repeat(40), { type: "internal-api" });
+    });
+    const before = w.text();
+    const expected = { code: 2, stdout: "", stderr: "vaultfile: error: type internal-api has no generator; pass a SPEC, e.g. --generate=alnum:32\nvaultfile: hint: choose a SPEC whose values match the type's pattern ^[a-f0-9]{40}$\n" };
+    expect(w.run(["set", "NEW_TOKEN", "--type", "internal-api", "--generate"])).toEqual(expected);
+    expect(w.run(["rotate", "IA_TOKEN", "--generate"])).toEqual(expected);
+    expect(w.text()).toBe(before);
+    expect(w.run(["rotate", "IA_TOKEN", "--generate=hex:40"]).code).toBe(0);
+    expect(w.run(["get", "IA_TOKEN"]).stdout).toMatch(/^[a-f0-9]{40}\n$/);
+  });
+
   it("an unknown type is a warning with close names; companions are noted after set and rotate", async () => {
     const w = workspace();
     await writeVault(w.file, () => {});

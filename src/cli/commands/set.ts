@@ -33,7 +33,8 @@ export function register(program: Command, io: CliIO): void {
       "\nThe value comes from a hidden prompt (typed twice) on a terminal, or from --stdin or --generate; --value is\n" +
         "accepted with a warning. Without a terminal one of them is required. The value is never printed.\n" +
         "The value must match its type (`vaultfile type list`), or --force stores it with a warning. A bare --generate\n" +
-        "uses the type's generator (password: 32 letters and digits). A new secret gets its type's rotate_every.\n\n" +
+        "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
+        "A new secret gets its type's rotate_every.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48",
     )
