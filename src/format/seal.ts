@@ -54,6 +54,22 @@ export class SealEncoder {
     this.used += 5;
   }
 
+  /** A header and the UTF-8 bytes of `s`, written straight into the buffer (no array per token). */
+  private text(tag: string, s: string): void {
+    this.room(5 + 3 * s.length);
+    const start = this.used + 5;
+    let n = 0;
+    while (n < s.length) {
+      const c = s.charCodeAt(n);
+      if (c > 0x7f) break;
+      this.buf[start + n++] = c;
+    }
+    if (n < s.length) n = utf8.encodeInto(s, this.buf.subarray(start)).written;
+    this.buf[this.used] = tag.charCodeAt(0);
+    this.view.setUint32(this.used + 1, n);
+    this.used = start + n;
+  }
+
   private bytes(b: Uint8Array): void {
     this.room(b.length);
     this.buf.set(b, this.used);
@@ -68,16 +84,11 @@ export class SealEncoder {
       case "seq":
         this.header("L", t.size);
         break;
-      case "key": {
-        const b = utf8.encode(t.name);
-        this.header("K", b.length);
-        this.bytes(b);
+      case "key":
+        this.text("K", t.name);
         break;
-      }
       case "leaf": {
-        const type = utf8.encode(t.type);
-        this.header(t.encrypted ? "E" : "S", type.length);
-        this.bytes(type);
+        this.text(t.encrypted ? "E" : "S", t.type);
         this.header("V", t.bytes.length);
         this.bytes(t.bytes);
         break;

@@ -43,13 +43,13 @@ export function scalarToBytes(v: Scalar, type: SopsValueType): Uint8Array {
   if (v === null) return new Uint8Array(0);
   switch (type) {
     case "bool":
-      return utf8.encode(v === true || v === "True" ? "True" : "False");
+      return utf8Bytes(v === true || v === "True" ? "True" : "False");
     case "float":
-      return utf8.encode(typeof v === "number" ? formatGoFloat(v) : String(v));
+      return utf8Bytes(typeof v === "number" ? formatGoFloat(v) : String(v));
     case "int":
-      return utf8.encode(typeof v === "number" ? formatGoFloat(v) : String(v));
+      return utf8Bytes(typeof v === "number" ? formatGoFloat(v) : String(v));
     default:
-      return utf8.encode(String(v));
+      return utf8Bytes(String(v));
   }
 }
 
@@ -86,6 +86,18 @@ export function bytesToScalar(b: Uint8Array, type: SopsValueType, where: string)
   }
 }
 
+/**
+ * The UTF-8 bytes of a string. Short ASCII strings (key names, types, dates: most of a vault's leaves) are copied in
+ * JS, since `TextEncoder.encode` allocates a fresh buffer per call, which dominated walking a big vault.
+ */
 export function utf8Bytes(s: string): Uint8Array {
-  return utf8.encode(s);
+  const n = s.length;
+  if (n > 64) return utf8.encode(s);
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return utf8.encode(s);
+    b[i] = c;
+  }
+  return b;
 }
