@@ -19,6 +19,11 @@ export interface TextconvOptions {
   keys: KeySearch;
   /** Print decrypted values instead of fingerprints (for a local review; never in CI logs). */
   showValues?: boolean;
+  /**
+   * With `showValues`: called with the names whose values are about to be shown (a vault's secret names, else the
+   * `:`-joined paths), before the view is returned, e.g. to write the audit log. What it throws fails the call.
+   */
+  beforeShowingValues?: (names: string[]) => void;
 }
 
 /**
@@ -26,8 +31,9 @@ export interface TextconvOptions {
  * textconv breaks `git diff` for the whole repository.
  */
 export async function textconv(source: string, file: string, opts: TextconvOptions): Promise<string> {
+  let keyed: { text: string; shown: string[] };
   try {
-    return await keyedView(source, file, opts);
+    keyed = await keyedView(source, file, opts);
   } catch (err) {
     try {
       return keylessView(source, file, macStatusAfter(err));
@@ -35,11 +41,16 @@ export async function textconv(source: string, file: string, opts: TextconvOptio
       return source;
     }
   }
+  // Outside the fallback above: values that cannot be recorded as shown are not shown.
+  if (opts.showValues) opts.beforeShowingValues?.(keyed.shown);
+  return keyed.text;
 }
 
-async function keyedView(source: string, file: string, opts: TextconvOptions): Promise<string> {
+/** The keyed view, and the names whose values it shows in clear (with `showValues`). */
+async function keyedView(source: string, file: string, opts: TextconvOptions): Promise<{ text: string; shown: string[] }> {
   const sf = await SopsFile.open(source, file, opts.keys);
   const key = sf.deriveKey(FINGERPRINT_PURPOSE);
+  const shown = new Set<string>();
   walkTree(sf.doc, sf.meta.rules, {
     leaf: (leaf) => {
       const p = sf.plaintextOf(leaf.node);
@@ -47,13 +58,14 @@ async function keyedView(source: string, file: string, opts: TextconvOptions): P
       if (opts.showValues) {
         leaf.node.value = p.value;
         leaf.node.type = undefined;
+        shown.add(leaf.path[0] === "secrets" && leaf.path.length > 1 ? leaf.path[1]! : leaf.path.join(":"));
       } else {
         replace(leaf.node, `<fp:${fingerprint(key, leaf.path, p.bytes)}>`);
       }
     },
   });
   summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)");
-  return printYaml(sf.doc, detectIndentSeq(source));
+  return { text: printYaml(sf.doc, detectIndentSeq(source)), shown: [...shown] };
 }
 
 function keylessView(source: string, file: string, macStatus: string): string {

@@ -26,6 +26,25 @@ describe("audit log (VAULTFILE_AUDIT_LOG)", () => {
     expect(statSync(log).mode & 0o777).toBe(0o600);
   });
 
+  it("records git textconv --show-values (it prints every value) before printing; fingerprints are not logged", async () => {
+    const w = workspace();
+    const log = join(w.dir, "audit.jsonl");
+    await writeVault(w.file, (v) => {
+      v.set("A_TOKEN", "a-value-123");
+      v.set("B_TOKEN", "b-value-456");
+    });
+    const env = { VAULTFILE_AUDIT_LOG: log };
+    expect(w.run(["git", "textconv", ".secrets.yaml"], { env }).stdout).toContain("value: <fp:");
+    const shown = w.run(["git", "textconv", "--show-values", ".secrets.yaml"], { env });
+    expect(shown.stdout).toContain("value: a-value-123");
+    const lines = readFileSync(log, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([{ time: "2026-11-24T10:00:00Z", user: "alice", command: "git textconv --show-values", file: w.file, names: ["A_TOKEN", "B_TOKEN"] }]);
+
+    const unlogged = w.run(["git", "textconv", "--show-values", ".secrets.yaml"], { env: { VAULTFILE_AUDIT_LOG: join(w.dir, "no", "dir", "log") } });
+    expect(unlogged).toMatchObject({ code: 7, stdout: "" });
+    expect(unlogged.stderr).toContain("cannot append to the audit log");
+  });
+
   it("appends one line per event to an existing log", () => {
     const log = join(tempDir(), "a.log");
     const env = { VAULTFILE_AUDIT_LOG: log, USER: "ci" };

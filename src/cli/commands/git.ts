@@ -9,6 +9,7 @@ import { UsageError } from "../../errors.js";
 import { readTextFile } from "../../io/text-file.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
 import { globalsOf, note, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
+import { audit } from "../audit.js";
 import { findKeys } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
@@ -48,7 +49,9 @@ export function register(program: Command, io: CliIO): void {
       } catch {
         keys = { identities: [], searched: [] }; // an unreadable key file must not break `git diff`
       }
-      io.stdout.write(await textconv(source, file, { keys, showValues: opts.showValues === true }));
+      // Values shown in clear are an access like `get`: logged (when auditing is on) before they are printed.
+      const beforeShowingValues = (names: string[]): void => audit(io, g, "git textconv --show-values", names, path);
+      io.stdout.write(await textconv(source, file, { keys, showValues: opts.showValues === true, beforeShowingValues }));
     })
     .exitOverride();
 
