@@ -9,6 +9,8 @@ import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
 
 const now = () => new Date(CLI_NOW);
+/** A value of the shape the npm type expects (test-only, not a real token). */
+const NPM_OK = `npm_${"a1".repeat(18)}`;
 let previous: Prompter | undefined;
 afterEach(() => {
   if (previous) setPrompter(previous);
@@ -19,7 +21,7 @@ afterEach(() => {
  * Runs `edit --editor` with EDITOR = a shell script whose body is `body` ($1 is the file). The script also
  * records the file's path and the modes of the file and its directory, to check them afterwards.
  */
-async function editWith(body: string, opts: { tty?: boolean; steps?: Step[]; env?: Record<string, string> } = {}) {
+async function editWith(body: string, opts: { tty?: boolean; steps?: Step[]; env?: Record<string, string>; args?: string[] } = {}) {
   const { dir, file, identityFile } = await makeVault();
   const editor = join(dir, "editor.sh");
   const log = join(dir, "editor.log");
@@ -28,7 +30,7 @@ async function editWith(body: string, opts: { tty?: boolean; steps?: Step[]; env
   const before = readFileSync(file, "utf8");
   const script = scriptedPrompter(opts.steps ?? []);
   previous = setPrompter(script.prompter);
-  const run = await runCli(["edit", "--editor", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? false, env: { EDITOR: editor, ...opts.env } });
+  const run = await runCli(["edit", "--editor", ...(opts.args ?? []), "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? false, env: { EDITOR: editor, ...opts.env } });
   script.done();
   const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ")) : [];
   return { ...run, file, dir, before, after: readFileSync(file, "utf8"), calls };
@@ -39,10 +41,10 @@ const valueLine = (text: string, name: string) => text.split(`  ${name}:\n`)[1]!
 
 describe("edit --editor", () => {
   test("one changed value: saved, only that entry re-encrypted, temp file 0600 in a 0700 dir, then removed", async () => {
-    const r = await editWith(`sed -i 's/npm-value/npm-NEW/' "$1"`);
+    const r = await editWith(`sed -i 's/npm-value/${NPM_OK}/' "$1"`);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("saved 1 change");
-    expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe("npm-NEW");
+    expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe(NPM_OK);
     expect(valueLine(r.after, "NPM_TOKEN")).not.toBe(valueLine(r.before, "NPM_TOKEN"));
     for (const other of ["PYPI_TOKEN", "OLD_KEY"]) expect(valueLine(r.after, other)).toBe(valueLine(r.before, other));
     const [path, fileMode, dirMode] = r.calls[0]!;
@@ -127,7 +129,7 @@ describe("edit --editor", () => {
 
   test("the audit log records the reveal of every value and the names changed, never a value", async () => {
     const logFile = join(tempDir(), "audit.log");
-    const r = await editWith(`sed -i 's/npm-value/npm-NEW/' "$1"`, { env: { VAULTFILE_AUDIT_LOG: logFile } });
+    const r = await editWith(`sed -i 's/npm-value/${NPM_OK}/' "$1"`, { env: { VAULTFILE_AUDIT_LOG: logFile } });
     expect(r.code).toBe(0);
     const entries = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { command: string; names: string[] });
     expect(entries.map((e) => [e.command, e.names])).toEqual([
@@ -135,6 +137,64 @@ describe("edit --editor", () => {
       ["edit --editor", ["NPM_TOKEN"]],
     ]);
     expect(readFileSync(logFile, "utf8")).not.toContain("npm-");
+  });
+
+  describe("a value that does not match its type is an invalid field, as for set", () => {
+    /** The 1-based line of the first line of `text` that contains `needle`. */
+    const lineWith = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    /** The rendered view of the test vault, to know the line numbers the editor sees. */
+    const rendered = async (r: { file: string }) => {
+      const { renderView, viewOf } = await import("../../src/cli/edit/editable-view.js");
+      return renderView(viewOf(await openAsAlice(r.file, now)), r.file);
+    };
+
+    test("a changed value: the type's message with the secret's line (never the value), exit 6, file untouched", async () => {
+      const r = await editWith(`sed -i 's/npm-value/badvalue/' "$1"`);
+      expect(r.code).toBe(6);
+      const line = lineWith(await rendered(r), "  NPM_TOKEN:");
+      expect(r.stderr).toContain(`error: NPM_TOKEN does not match its type npm: expected an npm token: npm_ and 36 letters or digits (line ${line})`);
+      expect(r.stderr).toMatch(/hint: .*edit --editor --force/);
+      expect(r.stderr).not.toContain("badvalue");
+      expect(r.after).toBe(r.before);
+    });
+
+    test("a new secret, and a type changed under an unchanged value, are checked too", async () => {
+      const added = await editWith(`sed -i 's/^secrets:$/secrets:\\n  NEW_GH:\\n    value: nope\\n    type: github/' "$1"`);
+      expect(added.code).toBe(6);
+      const line = (await rendered(added)).split("\n").indexOf("secrets:") + 2; // the line after "secrets:"
+      expect(added.stderr).toMatch(new RegExp(`error: NEW_GH does not match its type github: .*\\(line ${line}\\)`));
+      const retyped = await editWith(`sed -i '/^  PYPI_TOKEN:/,/^  [A-Z]/s/type: pypi/type: npm/' "$1"`);
+      expect(retyped.code).toBe(6);
+      expect(retyped.stderr).toMatch(/error: PYPI_TOKEN does not match its type npm: /);
+      expect(retyped.after).toBe(retyped.before);
+    });
+
+    test("on a terminal: reopen the editor, fix the value, saved", async () => {
+      const r = await editWith(`if [ ! -e "$1.seen" ]; then touch "$1.seen"; sed -i 's/npm-value/badvalue/' "$1"; else sed -i 's/badvalue/${NPM_OK}/' "$1"; fi`, {
+        tty: true,
+        steps: [{ select: /has an error/, pick: /reopen/ }],
+      });
+      expect(r.stderr).toContain("error: NPM_TOKEN does not match its type npm");
+      expect(r.code).toBe(0);
+      expect(r.calls).toHaveLength(2);
+      expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe(NPM_OK);
+    });
+
+    test("--force stores it with a warning; an unchanged mismatch is not reported again", async () => {
+      const r = await editWith(`sed -i 's/pypi-old-value/badvalue/' "$1"`, { args: ["--force"] });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/warning: PYPI_TOKEN does not match its type pypi: .*\(line \d+; stored anyway: --force\)/);
+      expect(r.stderr).not.toContain("NPM_TOKEN does not match"); // npm-value was already stored and is unchanged
+      expect(r.stderr).not.toContain("badvalue");
+      expect((await openAsAlice(r.file, now)).get("PYPI_TOKEN").value).toBe("badvalue");
+    });
+  });
+
+  test("--force without --editor is a usage error: the menu asks instead", async () => {
+    const { dir, file, identityFile } = await makeVault();
+    const r = await runCli(["edit", "--force", "-f", file, "--identity", identityFile], { cwd: dir, tty: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: --force applies only to --editor/);
   });
 
   test("an editor that fails: usage error, nothing written", async () => {

@@ -11,17 +11,21 @@ import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { changeVault, myPublicKeys } from "../vault-access.js";
 import { parseView, renderView, viewOf, type VaultView } from "./editable-view.js";
 import { EditInterrupted, SignalGuard } from "./launch-editor.js";
-import { applyChanges, describeChange, planChanges } from "./plan.js";
+import { applyChanges, describeChange, planChanges, typeMismatches, type TypeMismatch } from "./plan.js";
 import { notWritten, saved } from "./outcome.js";
 import { createPrivateTemp } from "./private-temp.js";
 
-type Result = { kind: "saved"; changes: string[]; names: string[]; exposed: string[] } | { kind: "unchanged" } | { kind: "aborted"; why: string };
+type Result =
+  | { kind: "saved"; changes: string[]; names: string[]; exposed: string[]; forced: TypeMismatch[] }
+  | { kind: "unchanged" }
+  | { kind: "aborted"; why: string };
 
-export async function editInEditor(g: GlobalOptions, io: CliIO): Promise<void> {
+/** `force`: store values that do not match their type, with a warning each (`edit --editor --force`). */
+export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<void> {
   let result: Result;
   const mine = await myPublicKeys(g, io);
   try {
-    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine));
+    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine, opts.force === true));
   } catch (err) {
     if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`);
     if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
@@ -30,12 +34,13 @@ export async function editInEditor(g: GlobalOptions, io: CliIO): Promise<void> {
   if (result.kind === "unchanged") return notWritten(io, g.file, "nothing changed");
   if (result.kind === "aborted") return notWritten(io, g.file, result.why);
   audit(io, g, "edit --editor", result.names);
+  for (const m of result.forced) note(io, "warning", `${m.message} (${m.line === undefined ? "" : `line ${m.line}; `}stored anyway: --force)`);
   saved(io, g.file, result.changes);
   if (result.exposed.length > 0) note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
 }
 
 /** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */
-async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>): Promise<Result> {
+async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>, force: boolean): Promise<Result> {
   const before = viewOf(vault);
   audit(io, g, "edit --editor show", vault.list()); // every value is about to be shown in clear
   const text = renderView(before, g.file);
@@ -47,10 +52,14 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: Read
       const edited = temp.read();
       if (edited === text) return { kind: "unchanged" };
       let changes;
+      let forced: TypeMismatch[];
       try {
         const after = parseView(edited);
         keepsMyKey(before, after, mine);
         changes = planChanges(before, after, vault);
+        forced = typeMismatches(before, after, vault.typeCatalogue());
+        const first = forced[0];
+        if (first && !force) throw mismatchError(first, forced.length);
       } catch (err) {
         if (!(err instanceof FormatError) || !canPrompt(io)) throw err;
         io.stderr.write(`vaultfile: error: ${err.message}\n`);
@@ -65,12 +74,21 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: Read
       if (changes.length === 0) return { kind: "unchanged" };
       const exposed = await applyChanges(vault, changes);
       const names = [...new Set(changes.flatMap((c) => ("names" in c ? c.names : [c.name])))];
-      return { kind: "saved", changes: changes.map(describeChange), names, exposed };
+      return { kind: "saved", changes: changes.map(describeChange), names, exposed, forced };
     }
   } finally {
     guard.dispose();
     temp.remove();
   }
+}
+
+/** A value that does not fit its type, reported like any other invalid field (as `set` refuses it without --force). */
+function mismatchError(first: TypeMismatch, count: number): FormatError {
+  const more = count > 1 ? ` (${count - 1} more ${count === 2 ? "value does" : "values do"} not match either)` : "";
+  return new FormatError(first.message, {
+    line: first.line,
+    hint: `check that you copied the whole value${more}, or run \`vaultfile edit --editor --force\` to store such values anyway`,
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  * the value's bytes.
  */
 import { FormatError } from "../../errors.js";
+import type { TypeCatalogue } from "../../types/catalogue.js";
 import { formatTimestamp } from "../../vault/policy.js";
 import type { SetOptions, Vault } from "../../vault/vault.js";
 import type { SecretView, VaultView } from "./editable-view.js";
@@ -75,6 +76,28 @@ function checkExpiry(name: string, s: SecretView, created: Date, line: number | 
       hint: "an expiry must come after the secret's creation",
     });
   }
+}
+
+/** A value that does not fit its type, and the line of its secret in the edited text. */
+export interface TypeMismatch {
+  /** The type's message: names the secret and the expected shape, never the value. */
+  message: string;
+  line: number | undefined;
+}
+
+/**
+ * The secrets whose value does not fit their type, among those the edit added, gave a new value or a new type:
+ * the values `set` and `rotate` would check. A value stored before and left as it was is `validate`'s to report.
+ */
+export function typeMismatches(before: VaultView, after: VaultView, catalogue: TypeCatalogue): TypeMismatch[] {
+  const found: TypeMismatch[] = [];
+  for (const [name, s] of after.secrets) {
+    const old = before.secrets.get(name);
+    if (old && old.value === s.value && old.type === s.type) continue;
+    const finding = catalogue.check(name, s.type, s.value);
+    if (finding) found.push({ message: finding.message, line: s.line });
+  }
+  return found;
 }
 
 /** Applies the changes through the library; returns the names of secrets a removed recipient could read. */
