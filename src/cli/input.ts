@@ -91,12 +91,17 @@ export async function readStdinValue(io: CliIO): Promise<string> {
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
+/** The value sources given on the command line (`--stdin`, `--generate`, `--value`); empty for the prompt. */
+export function valueSourcesOf(opts: ValueSourceOptions): string[] {
+  return [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter((s) => s !== undefined);
+}
+
 /**
  * The new value of secret `name` from the chosen source. `beforePrompt` runs only when a prompt is about to be
  * shown (e.g. to check that the vault opens before someone types a secret twice).
  */
 export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, beforePrompt?: () => Promise<void>): Promise<string> {
-  const chosen = [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter(Boolean);
+  const chosen = valueSourcesOf(opts);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
   let value: string;
   if (opts.stdin) value = await readStdinValue(io);

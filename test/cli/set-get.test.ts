@@ -1,6 +1,10 @@
 /** `set`, `get`, `rm`, `require`, `unrequire`: values from the documented sources only, never printed by mistake. */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { join } from "node:path";
+import { setPrompter } from "../../src/cli/prompts.js";
+import { runCli } from "../edit/cli-io.js";
+import { tempDir, testKey } from "../helpers.js";
 import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 
 async function vaultWith(fill: Parameters<typeof writeVault>[1] = () => {}): Promise<Workspace> {
@@ -63,6 +67,43 @@ describe("vaultfile set", () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(w.text()).toBe(before);
+  });
+});
+
+describe("vaultfile set: metadata only", () => {
+  it("metadata flags without a value source on an existing secret keep the value (and its ciphertext), asking nothing", async () => {
+    const w = await vaultWith((v) => v.set("API_KEY", "api-value-1", { expiresIn: "10d" }));
+    const cipher = parse(w.text()).secrets.API_KEY.value as string;
+    const r = w.run(["set", "API_KEY", "--expires-in", "30d", "--required"]);
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "updated API_KEY (value unchanged, expires 2026-12-24, required)\n" });
+    const doc = parse(w.text());
+    expect(doc.secrets.API_KEY).toMatchObject({ value: cipher, expires_at: "2026-12-24T10:00:00Z" });
+    expect(doc.required).toEqual(["API_KEY"]);
+    expect(w.run(["get", "API_KEY"]).stdout).toBe("api-value-1\n");
+    // A new type is checked against the kept value, which is never printed.
+    const badType = w.run(["set", "API_KEY", "--type", "npm"]);
+    expect(badType.code).toBe(6);
+    expect(badType.stderr).not.toContain("api-value-1");
+    // A new name still needs a value.
+    expect(w.run(["set", "OTHER", "--expires-in", "30d"])).toMatchObject({ code: 2, stderr: expect.stringContaining("no terminal to prompt on") });
+  });
+
+  it("does not prompt on a terminal either", async () => {
+    const dir = tempDir();
+    await writeVault(join(dir, ".secrets.yaml"), (v) => v.set("API_KEY", "api-value-1"));
+    const asked: string[] = [];
+    const refuse = async (message: string): Promise<never> => {
+      asked.push(message);
+      throw new Error("prompted");
+    };
+    const previous = setPrompter({ password: refuse, input: refuse, confirm: refuse, select: refuse });
+    try {
+      const r = await runCli(["set", "API_KEY", "--description", "the API key"], { cwd: dir, tty: true, env: { VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile } });
+      expect(asked).toEqual([]);
+      expect(r).toEqual({ code: 0, stdout: "", stderr: "updated API_KEY (value unchanged, no expiry)\n" });
+    } finally {
+      setPrompter(previous);
+    }
   });
 });
 

@@ -2,9 +2,9 @@
 import type { Command } from "commander";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
-import { globalsOf, note, out, type CliIO } from "../context.js";
+import { globalsOf, note, out, type CliIO, type GlobalOptions } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
-import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
+import { addValueOptions, readSecretValue, valueSourcesOf, type ValueSourceOptions } from "../input.js";
 import { changeVault, readVault } from "../vault-access.js";
 import { companionNotes, defaultRotation, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
 
@@ -14,6 +14,11 @@ interface SetFlags extends ValueSourceOptions, ExpiryOptions {
   rotateEvery?: string;
   required?: boolean;
   force?: boolean;
+}
+
+/** True when a metadata flag is given: with no value source, `set` on an existing secret then changes only those. */
+function hasMetadataFlags(opts: SetFlags): boolean {
+  return [opts.type, opts.description, opts.expiresAt, opts.expiresIn, opts.rotateEvery, opts.required].some((v) => v !== undefined);
 }
 
 export function register(program: Command, io: CliIO): void {
@@ -34,14 +39,20 @@ export function register(program: Command, io: CliIO): void {
         "accepted with a warning. Without a terminal one of them is required. The value is never printed.\n" +
         "The value must match its type (`vaultfile type list`), or --force stores it with a warning. A bare --generate\n" +
         "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
-        "A new secret gets its type's rotate_every.\n\n" +
+        "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
+        "--value change only the metadata: the value is kept, and nothing is asked.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
-        "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48",
+        "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
+        "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
     )
     .action(async (name: string, opts: SetFlags) => {
       const g = globalsOf(cmd, io);
       checkSecretName(name);
       const expiry = expiryFrom(opts);
+      if (valueSourcesOf(opts).length === 0 && hasMetadataFlags(opts) && (await readVault(g, io)).has(name)) {
+        await updateMetadata(g, io, name, opts, expiry);
+        return;
+      }
       const sources = await valueOptionsForType(g, io, opts, name, opts.type);
       const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)));
       const { secret, existed, changed, rotateEvery, notes } = await changeVault(g, io, (v) => {
@@ -61,4 +72,17 @@ export function register(program: Command, io: CliIO): void {
       for (const n of notes) note(io, "note", n);
       if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), created: !existed, valueChanged: changed }));
     });
+}
+
+/** `set NAME --expires-in 30d` on an existing secret: the metadata flags through `vault.update()`, the value kept. */
+async function updateMetadata(g: GlobalOptions, io: CliIO, name: string, opts: SetFlags, expiry: ExpiryOptions): Promise<void> {
+  const secret = await changeVault(g, io, (v) => {
+    const secret = v.update(name, { type: opts.type, description: opts.description, rotateEvery: opts.rotateEvery, required: opts.required, ...expiry });
+    // A new type must fit the stored value, as for a new value (the value itself is never printed).
+    if (opts.type !== undefined) enforceType(io, v, name, secret.type, secret.value, opts.force === true);
+    return secret;
+  });
+  audit(io, g, "set", [name]);
+  io.stderr.write(`updated ${name} (value unchanged, ${describeExpiry(secret)}${opts.required ? ", required" : ""})\n`);
+  if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), created: false, valueChanged: false }));
 }
