@@ -32,6 +32,14 @@ describe("vaultfile exec", () => {
     expect(w.run(["exec", "--only", "NOPE", "--", "true"]).code).toBe(3);
   });
 
+  it("without --, a command's option is refused with a hint to put the command after --", async () => {
+    const w = await execVault();
+    const r = w.run(["exec", "sh", "-c", "echo ran"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^vaultfile: error: unknown option '-c'\nvaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n/);
+  });
+
   it("exits 128 + N when signal N ended the child (SIGTERM: 143)", async () => {
     const w = await execVault();
     expect(w.run(["exec", "--", "sh", "-c", "kill -TERM $$"]).code).toBe(143);

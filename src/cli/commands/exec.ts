@@ -33,6 +33,7 @@ export function register(program: Command, io: CliIO): void {
     .description("run a command with the secrets in its environment only")
     .argument("<command>", "the command to run (put it after --)")
     .argument("[args...]", "its arguments");
+  hintDoubleDashOnUnknownOption(cmd);
   addSelectionOptions(cmd)
     .addHelpText(
       "after",
@@ -53,6 +54,20 @@ Examples:
       const { code, signal } = await run(command, args, env);
       process.exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
     });
+}
+
+/**
+ * `vaultfile exec sh -c '…'` reads `-c` as an option of exec's own: say where the command belongs, after
+ * commander's "unknown option" line.
+ */
+function hintDoubleDashOnUnknownOption(cmd: Command): void {
+  const inherited = cmd.configureOutput();
+  cmd.configureOutput({
+    outputError: (message, write) => {
+      (inherited.outputError ?? ((m: string, w: (s: string) => void) => w(m)))(message, write);
+      if (message.includes("unknown option")) write("vaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n");
+    },
+  });
 }
 
 /** Spawns the child, forwards signals while it runs, and resolves with how it ended. */
