@@ -98,9 +98,9 @@ export function valueSourcesOf(opts: ValueSourceOptions): string[] {
 
 /**
  * The new value of secret `name` from the chosen source. `beforePrompt` runs only when a prompt is about to be
- * shown (e.g. to check that the vault opens before someone types a secret twice).
+ * shown (e.g. to check that the vault opens before someone types a secret twice); `question` is the prompt's text.
  */
-export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, beforePrompt?: () => Promise<void>): Promise<string> {
+export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, beforePrompt?: () => Promise<void>, question = `Value for ${name}:`): Promise<string> {
   const chosen = valueSourcesOf(opts);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
   let value: string;
@@ -112,19 +112,26 @@ export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name:
   } else {
     const ask = prompter(io, `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile set ${name} --stdin\`) or --generate`);
     await beforePrompt?.();
-    value = await promptTwice(ask, name);
+    value = await promptTwice(io, ask, question);
   }
   if (value === "") throw new InvalidInputError("E_VALUE", `the value for ${name} is empty`, { hint: "an empty secret is almost always a mistake (an unset variable?); remove a secret with `vaultfile rm`" });
   return value;
 }
 
-async function promptTwice(ask: ReturnType<typeof prompter>, name: string): Promise<string> {
+/** How many times a person may type the value and its confirmation before the command gives up. */
+const PROMPT_TRIES = 3;
+
+/** Asks for the value and its confirmation; entries that differ are asked again, up to {@link PROMPT_TRIES} times. */
+async function promptTwice(io: CliIO, ask: ReturnType<typeof prompter>, question: string): Promise<string> {
   const nonEmpty = (v: string): true | string => (v === "" ? "the value cannot be empty" : true);
   try {
-    const first = await ask.password(`Value for ${name}:`, { validate: nonEmpty });
-    const second = await ask.password(`Again, to confirm:`);
-    if (first !== second) throw new InvalidInputError("E_VALUE", "the two entries differ; nothing was changed", { hint: "run the command again" });
-    return first;
+    for (let attempt = 1; ; attempt++) {
+      const first = await ask.password(question, { validate: nonEmpty });
+      const second = await ask.password(`Again, to confirm:`);
+      if (first === second) return first;
+      if (attempt === PROMPT_TRIES) throw new InvalidInputError("E_VALUE", `the two entries differed ${PROMPT_TRIES} times; nothing was changed`, { hint: "run the command again, or pass the value with --stdin" });
+      note(io, "warning", `the two entries differ; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? "try" : "tries"} left)`);
+    }
   } catch (err) {
     if (isPromptAbort(err)) throw new UsageError("cancelled; nothing was changed");
     throw err;

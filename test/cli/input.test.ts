@@ -66,9 +66,9 @@ describe("readSecretValue", () => {
     expect(checked).toBe(false);
   });
 
-  it("on a terminal asks twice through the prompt module, after the pre-prompt check; different entries fail", async () => {
+  it("on a terminal asks twice through the prompt module, after the pre-prompt check; different entries are asked again, 3 times at most", async () => {
     const asked: string[] = [];
-    const answers = ["one", "one", "one", "two"];
+    const answers = ["one", "one", "one", "two", "uno", "uno", "a", "b", "c", "d", "e", "f"];
     const fake = { password: async (m: string) => (asked.push(m), answers.shift()!) } as unknown as Prompter;
     const prev = setPrompter(fake);
     try {
@@ -78,7 +78,12 @@ describe("readSecretValue", () => {
       expect(await readSecretValue(tty, {}, "PYPI_TOKEN", async () => void (checked = true))).toBe("one");
       expect(checked).toBe(true);
       expect(asked).toEqual(["Value for PYPI_TOKEN:", "Again, to confirm:"]);
-      await expect(readSecretValue(tty, {}, "PYPI_TOKEN")).rejects.toThrow(/the two entries differ/);
+      asked.length = 0;
+      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", undefined, "New value for PYPI_TOKEN:")).toBe("uno");
+      expect(asked).toEqual(["New value for PYPI_TOKEN:", "Again, to confirm:", "New value for PYPI_TOKEN:", "Again, to confirm:"]);
+      expect(tty.err()).toBe("vaultfile: warning: the two entries differ; try again (2 tries left)\n");
+      await expect(readSecretValue(tty, {}, "PYPI_TOKEN")).rejects.toThrow(/the two entries differed 3 times; nothing was changed/);
+      expect(answers).toEqual([]);
     } finally {
       setPrompter(prev);
     }

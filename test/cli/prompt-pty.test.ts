@@ -17,13 +17,15 @@ interface Session {
 async function terminal(w: Workspace, args: string[]): Promise<Session> {
   const pty = await import("node-pty");
   const p = pty.spawn(process.execPath, [BIN, ...args], { cwd: w.dir, env: w.env as Record<string, string>, cols: 120, rows: 30 });
-  let screen = "";
+  let screen = ""; // what is still to be matched: answered prompts are cut out
+  let transcript = ""; // everything shown, for the no-echo checks
   const waiters: (() => void)[] = [];
   p.onData((d) => {
     screen += d;
+    transcript += d;
     waiters.splice(0).forEach((f) => f());
   });
-  const done = new Promise<{ code: number; screen: string }>((res) => p.onExit((e) => res({ code: e.exitCode, screen })));
+  const done = new Promise<{ code: number; screen: string }>((res) => p.onExit((e) => res({ code: e.exitCode, screen: transcript })));
   return {
     done,
     answer: (expected, keys) =>
@@ -53,6 +55,22 @@ describe("on a terminal", () => {
     expect(code).toBe(0);
     expect(screen).toContain("set PYPI_TOKEN (new, no expiry)");
     expect(screen).not.toContain("typed-secret-42");
+    expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("typed-secret-42\n");
+  });
+
+  it("rotate asks for the new value; entries that differ are asked again instead of failing", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => v.set("PYPI_TOKEN", "old-secret-1"));
+    const t = await terminal(w, ["rotate", "PYPI_TOKEN"]);
+    // Each pattern takes in everything shown so far ([^]*), so a prompt's re-drawn earlier lines are not matched again.
+    await t.answer(/[^]*New value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(/[^]*Again, to confirm/, "typo-secret-43\r");
+    await t.answer(/[^]*the two entries differ; try again \(2 tries left\)[^]*New value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(/[^]*Again, to confirm/, "typed-secret-42\r");
+    const { code, screen } = await t.done;
+    expect(code).toBe(0);
+    expect(screen).toContain("rotated PYPI_TOKEN");
+    expect(screen).not.toMatch(/typed-secret-42|typo-secret-43/);
     expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("typed-secret-42\n");
   });
 

@@ -31,7 +31,7 @@ export function register(program: Command, io: CliIO): void {
     const expiry = expiryFrom(opts);
     // Check before prompting that the secret exists, so nobody types a value twice for nothing.
     const sources = await valueOptionsForType(g, io, opts, name);
-    const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name));
+    const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name), `New value for ${name}:`);
     const { secret, notes } = await changeVault(g, io, (v) => {
       if (v.get(name).value === value) throw new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, { hint: "create a new credential at its source first, then rotate to it" });
       const secret = v.rotate(name, value, expiry);
