@@ -53,6 +53,16 @@ describe("vaultfile validate", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("warning: DUE is due for rotation (every 90d, last on 2026-11-24)");
   });
+
+  it("does not also call an expired or expiring secret due for rotation", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => {
+      v.set("OLD", "o", { rotateEvery: "30d", expiresIn: "60d" });
+      v.set("SOON", "s", { rotateEvery: "30d", expiresIn: "120d" });
+    });
+    const r = w.run(["validate"], { env: { VAULTFILE_NOW: "2027-03-01T00:00:00Z" } });
+    expect(r.stdout.split("\n")).toEqual(["error: OLD expired on 2027-01-23 (37 days ago)", "warning: SOON expires on 2027-03-24 (in 23 days)", "invalid: 1 problem(s) in .secrets.yaml", ""]);
+  });
 });
 
 describe("vaultfile rotate", () => {

@@ -28,11 +28,13 @@ const day = (d: Date | null): string => (d ? formatDay(d) : "?");
 export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Problem[] {
   const r = vault.validate({ warnDays });
   const s = (name: string) => vault.get(name);
+  // An expired or expiring secret is already reported; "due for rotation" on top would say the same thing twice.
+  const dated = new Set([...r.expired, ...r.expiringSoon]);
   return [
     ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
     ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${countOf(-s(name).daysUntilExpiry()!, "day")} ago)` })),
     ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${countOf(s(name).daysUntilExpiry()!, "day")})` })),
-    ...r.due.map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
+    ...r.due.filter((name) => !dated.has(name)).map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
     // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
     ...r.invalidFormat.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "format", name: f.name, message: f.message })),
     ...r.companionsMissing.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "companion", name: f.name, message: f.message })),
