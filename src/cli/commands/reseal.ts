@@ -43,13 +43,15 @@ export function register(program: Command, io: CliIO): void {
         io.stderr.write(`${g.file} is already sealed; nothing to do\n`);
         return;
       }
+      // Without a terminal to ask on (and no --yes), fail before printing a review nobody can answer.
+      const ask = opts.yes ? undefined : prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`");
       io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
       out(io, reviewText(readVaultText(g.file)).trimEnd());
       io.stderr.write("\n");
-      if (!opts.yes) {
+      if (ask) {
         let ok: boolean;
         try {
-          ok = await prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`").confirm("Are these names and metadata as intended? Reseal the file", { default: false });
+          ok = await ask.confirm("Are these names and metadata as intended? Reseal the file", { default: false });
         } catch (err) {
           if (isPromptAbort(err)) ok = false;
           else throw err;
