@@ -28,8 +28,10 @@ import { checkedEntries } from "./env-names.js";
 
 /** Values written without quotes because every dotenv reader (and a person) reads them the same. */
 const PLAIN_TOKEN = /^[A-Za-z0-9_./:@%+,=~-]+$/;
-/** What a bare value must avoid: comment, line breaks (dotenv's regex parser treats U+2028/2029 as such too). */
-const BARE_BREAKERS = /[#\n\r\u2028\u2029$]/;
+/** Line breaks, as dotenv's regex parser sees them (U+2028/2029 too): a bare value must not hold one. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+/** The one wording of the `$` obstacle, so that the error names it once whichever forms it rules out. */
+const DOLLAR = "a $ sign (dotenvx would expand it)";
 
 type Quote = "'" | '"' | "`";
 
@@ -42,14 +44,16 @@ function quoteObstacle(value: string, q: Quote): string | undefined {
   } else if (value.includes("\r")) {
     return "a carriage return";
   }
-  if (q !== "'" && value.includes("$")) return "a $ sign (dotenvx would expand it)";
+  if (q !== "'" && value.includes("$")) return DOLLAR;
   return undefined;
 }
 
 /** Why `value` cannot be written bare, or `undefined` when it can. */
 function bareObstacle(value: string): string | undefined {
   if (value === "") return "it is empty";
-  if (BARE_BREAKERS.test(value)) return "a #, $ or line break";
+  if (LINE_BREAK.test(value)) return "a line break";
+  if (value.includes("#")) return "a # character";
+  if (value.includes("$")) return DOLLAR;
   if (/^\s|\s$/.test(value)) return "leading or trailing blanks";
   if (/^['"`]/.test(value)) return "a leading quote";
   return undefined;

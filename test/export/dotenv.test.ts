@@ -65,9 +65,14 @@ describe("dotenv export", () => {
 
   it("refuses a value no quoting holds, naming the secret and not the value", () => {
     const err = errorOf(() => toDotenv({ OK: "fine", TOKEN: `it's "x" \`y\`\nsecret-part` }));
-    expect(err.message).toBe("cannot write TOKEN in dotenv format exactly: its value has a ' character, a \" character, a ` character, a #, $ or line break, which no dotenv quoting holds");
+    expect(err.message).toBe("cannot write TOKEN in dotenv format exactly: its value has a ' character, a \" character, a ` character, a line break, which no dotenv quoting holds");
     expect(err.message).not.toContain("secret-part");
     expect((err as { hint?: string }).hint).toMatch(/--format shell or --format json/);
+  });
+
+  it("names only the obstacles the value has, each once", () => {
+    expect(errorOf(() => toDotenv({ PW: "it's $ecret" })).message).toBe("cannot write PW in dotenv format exactly: its value has a ' character, a $ sign (dotenvx would expand it), which no dotenv quoting holds");
+    expect(errorOf(() => toDotenv({ PW: "it's \"#1\" `x`" })).message).toBe("cannot write PW in dotenv format exactly: its value has a ' character, a \" character, a ` character, a # character, which no dotenv quoting holds");
   });
 
   it("refuses names that are not environment variables instead of renaming them", () => {
