@@ -117,6 +117,9 @@ describe("vaultfile get", () => {
     const w = await vaultWith(fill);
     expect(w.run(["get", "PYPI_TOKEN"])).toEqual({ code: 0, stdout: "pypi-1\n", stderr: "" });
     expect(JSON.parse(w.run(["--json", "get", "PYPI_TOKEN"]).stdout)).toMatchObject({ name: "PYPI_TOKEN", value: "pypi-1", type: "pypi", expired: false });
+    // Times as the file and `status --json` write them: RFC 3339 without milliseconds.
+    expect(JSON.parse(w.run(["--json", "get", "NPM_TOKEN"]).stdout)).toMatchObject({ createdAt: "2026-11-24T10:00:00Z", rotatedAt: "2026-11-24T10:00:00Z", expiresAt: "2026-11-30T00:00:00Z" });
+    expect(JSON.parse(w.run(["--json", "set", "NPM_TOKEN", "--expires-at", "2027-01-01"]).stdout)).toMatchObject({ expiresAt: "2027-01-01T00:00:00Z", valueChanged: false });
   });
 
   it("an unknown name exits 3 and suggests close names", async () => {

@@ -4,6 +4,7 @@ import { ExpiredError } from "../../errors.js";
 import { formatTimestamp } from "../../vault/policy.js";
 import { audit } from "../audit.js";
 import { globalsOf, out, type CliIO } from "../context.js";
+import { secretJson } from "../secret-json.js";
 import { readVault } from "../vault-access.js";
 
 export function register(program: Command, io: CliIO): void {
@@ -25,7 +26,7 @@ export function register(program: Command, io: CliIO): void {
       if (secret.isExpired() && !opts.allowExpired) throw new ExpiredError(name, formatTimestamp(secret.expiresAt!));
       // Logged before the value is shown: an access that cannot be recorded does not happen.
       audit(io, g, "get", [name]);
-      if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), value: secret.value, expired: secret.isExpired() }));
+      if (g.json) out(io, JSON.stringify({ ...secretJson(secret), value: secret.value, expired: secret.isExpired() }));
       else out(io, secret.value);
     });
 }

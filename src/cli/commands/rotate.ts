@@ -9,6 +9,7 @@ import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { addValueOptions, readSecretValue, type ValueSourceOptions } from "../input.js";
+import { secretJson } from "../secret-json.js";
 import { changeVault, readVault } from "../vault-access.js";
 import { companionNotes, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
 
@@ -43,6 +44,6 @@ export function register(program: Command, io: CliIO): void {
     io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);
     if (secret.isExpired()) note(io, "warning", `${name} still counts as expired: it has no rotate_every to renew its expiry from; pass --expires-in or --expires-at`);
     for (const n of notes) note(io, "note", n);
-    if (g.json) out(io, JSON.stringify(secret.toJSON()));
+    if (g.json) out(io, JSON.stringify(secretJson(secret)));
   });
 }

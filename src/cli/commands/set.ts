@@ -5,6 +5,7 @@ import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO, type GlobalOptions } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { addValueOptions, readSecretValue, valueSourcesOf, type ValueSourceOptions } from "../input.js";
+import { secretJson } from "../secret-json.js";
 import { changeVault, readVault } from "../vault-access.js";
 import { companionNotes, defaultRotation, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
 
@@ -70,7 +71,7 @@ export function register(program: Command, io: CliIO): void {
       io.stderr.write(`set ${name} (${what}, ${describeExpiry(secret)}${opts.required ? ", required" : ""})\n`);
       if (rotateEvery !== opts.rotateEvery) note(io, "note", `${name} rotates every ${rotateEvery}, the default of type ${secret.type} (change it with --rotate-every)`);
       for (const n of notes) note(io, "note", n);
-      if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), created: !existed, valueChanged: changed }));
+      if (g.json) out(io, JSON.stringify({ ...secretJson(secret), created: !existed, valueChanged: changed }));
     });
 }
 
@@ -84,5 +85,5 @@ async function updateMetadata(g: GlobalOptions, io: CliIO, name: string, opts: S
   });
   audit(io, g, "set", [name]);
   io.stderr.write(`updated ${name} (value unchanged, ${describeExpiry(secret)}${opts.required ? ", required" : ""})\n`);
-  if (g.json) out(io, JSON.stringify({ ...secret.toJSON(), created: false, valueChanged: false }));
+  if (g.json) out(io, JSON.stringify({ ...secretJson(secret), created: false, valueChanged: false }));
 }
