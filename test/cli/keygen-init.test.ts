@@ -33,9 +33,20 @@ describe("vaultfile keygen", () => {
     writeFileSync(path, "# precious\n");
     const r = w.run(["keygen", "-o", "k.txt"]);
     expect(r.code).toBe(8);
-    expect(r.stderr).toMatch(/^vaultfile: error: .*k\.txt already exists\nvaultfile: hint: keygen never overwrites/);
+    expect(r.stderr).toMatch(/^vaultfile: error: .*k\.txt already exists\nvaultfile: hint: keygen never overwrites a key; keep it \(its public key is on its `# public key:` line; `vaultfile recipients list` marks yours\)/);
     expect(r.stdout).toBe("");
     expect(readFileSync(path, "utf8")).toBe("# precious\n");
+  });
+
+  it("-o - prints the key file on stdout (as age-keygen does) and writes no file", async () => {
+    const w = workspace();
+    const r = w.run(["keygen", "-o", "-"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# created: 2026-11-24T10:00:00Z\n# public key: (age1[0-9a-z]{58})\nAGE-SECRET-KEY-1[0-9A-Z]{58}\n$/);
+    const pub = /public key: (\S+)/.exec(r.stdout)![1]!;
+    expect(await recipientOf(parseIdentities(r.stdout, "stdout")[0]!)).toBe(pub);
+    expect(r.stderr).toBe(`Public key: ${pub}\n`);
+    expect(existsSync(join(w.dir, "-"))).toBe(false);
   });
 
   it("--pq writes a post-quantum hybrid identity", () => {

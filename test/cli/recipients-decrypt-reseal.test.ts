@@ -96,6 +96,19 @@ async function asSavedBySops(text: string): Promise<string> {
   return text.replace(doc.sops.mac, formatEncryptedValue(seal(key!, mac, aad, "str")));
 }
 
+describe("vaultfile recipients add with a secret key pasted by mistake", () => {
+  it("says it is a secret key, without echoing any of it, and changes nothing", async () => {
+    const w = workspace();
+    await writeVault(w.file, () => {});
+    const before = w.text();
+    const secret = testKey("bob").secret;
+    const r = w.run(["recipients", "add", "bob", secret]);
+    expect(r).toEqual({ code: 6, stdout: "", stderr: expect.stringMatching(/^vaultfile: error: that is a secret key; pass its public key \(age1…\)\nvaultfile: hint: /) });
+    expect(r.stderr).not.toContain(secret.slice("AGE-SECRET-KEY-".length, "AGE-SECRET-KEY-".length + 6));
+    expect(w.text()).toBe(before);
+  });
+});
+
 describe("vaultfile reseal", () => {
   it("a file saved by plain sops is refused (exit 5) until reviewed and resealed; values are never shown", async () => {
     const w = workspace();

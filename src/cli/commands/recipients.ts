@@ -4,7 +4,7 @@
  * read, because they still know those values: rotate them at their source.
  */
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { InvalidInputError, UsageError } from "../../errors.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO } from "../context.js";
 import { countOf, painter, table } from "../output.js";
@@ -39,6 +39,7 @@ export function register(program: Command, io: CliIO): void {
     .addHelpText("after", "\nOnly the recipients list and the sops.age block change; values keep their ciphertext.\n\nExamples:\n  vaultfile recipients add ci age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
     .action(async (name: string, recipient: string) => {
       const g = globalsOf(add, io);
+      refuseSecretKey(recipient);
       await changeVault(g, io, (v) => v.addRecipient(name, recipient));
       audit(io, g, "recipients add", [name]);
       io.stderr.write(`added recipient ${name}; commit the file so they can open it\n`);
@@ -74,4 +75,13 @@ export function register(program: Command, io: CliIO): void {
       }
       if (g.json) out(io, JSON.stringify({ removed: name, exposed }));
     });
+}
+
+/** A private key pasted where its public key belongs: refused by what it is, without repeating any of it. */
+function refuseSecretKey(recipient: string): void {
+  if (/^\s*AGE-SECRET-KEY-/i.test(recipient)) {
+    throw new InvalidInputError("E_RECIPIENT", "that is a secret key; pass its public key (age1…)", {
+      hint: "the key file's `# public key:` line has it; keep the secret key itself private (replace it if it was shared)",
+    });
+  }
 }
