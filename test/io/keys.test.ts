@@ -99,3 +99,15 @@ describe("recipients", () => {
     expect((await Vault.fromText(t3, "r.yaml", { identities: [bob().secret], env: {} })).get("A").value).toBe("1");
   });
 });
+
+describe("removing a recipient from a big vault", () => {
+  it("re-encrypts every value, skipping plaintext of entries removed earlier", async () => {
+    const v = await Vault.create("big.yaml", { alice: alice().recipient, bob: bob().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    for (let i = 0; i < 300; i++) v.set(`S_${i}`, `value-${i}`);
+    v.remove("S_7"); // a removed entry's plaintext must not trip the re-encryption
+    await v.removeRecipient("bob");
+    const back = await Vault.fromText(v.toText(), "big.yaml", { identities: [alice().secret], env: {} });
+    expect(back.get("S_299").value).toBe("value-299");
+    expect(back.has("S_7")).toBe(false);
+  });
+});
