@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { isMap, isScalar, isSeq, type Document, type Scalar, type YAMLMap } from "yaml";
-import { looksEncrypted } from "../format/enc.js";
+import { looksEncrypted, parseEncryptedValue } from "../format/enc.js";
 import { parseYaml, readMetadata, walkTree, type SopsMetadata } from "../format/yaml.js";
 
 export interface EntryView {
@@ -69,11 +69,22 @@ export function plaintextLeaves(view: VaultView): string[] {
       const isSecretValue = leaf.path.length === 3 && leaf.path[0] === "secrets" && leaf.path[2] === "value";
       if (!leaf.encrypted && !isSecretValue) return;
       const v: unknown = leaf.node.value;
-      if (v === null || v === undefined || v === "" || looksEncrypted(v)) return;
+      if (v === null || v === undefined || v === "" || isWellFormedEncrypted(v)) return;
       found.push(leaf.path.join("."));
     },
   });
   return found;
+}
+
+/** An `ENC[…]` string that parses completely (so `ENC[password]` typed by hand is caught as plaintext). */
+function isWellFormedEncrypted(v: unknown): boolean {
+  if (!looksEncrypted(v)) return false;
+  try {
+    parseEncryptedValue(v, "");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A short, keyless tag of a ciphertext: the first 8 hex digits of its SHA-256. Changes exactly when the ciphertext does. */

@@ -13,6 +13,7 @@ import { checkRecipient, type Identity } from "../crypto/identities.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
+import { formatTimestamp } from "./policy.js";
 import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
@@ -318,7 +319,7 @@ export class SopsFile {
    * changed keep their text. New string leaves on encrypted paths must have gone through {@link setEncryptedString}.
    */
   serialize(now: Date): string {
-    const lastModified = rfc3339(now);
+    const lastModified = formatTimestamp(now);
     const mac = new MacBuilder(this.meta.macOnlyEncrypted);
     const sealer = this.newSealer();
     walkTree(this.doc, this.meta.rules, {
@@ -497,9 +498,4 @@ function stanzaNode(entry: AgeStanzaEntry): YAMLMap {
   enc.type = Scalar.BLOCK_LITERAL;
   m.set("enc", enc);
   return m;
-}
-
-/** RFC 3339 in UTC with seconds, as sops writes `lastmodified`. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }

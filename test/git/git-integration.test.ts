@@ -190,6 +190,12 @@ describe("vaultfile check", () => {
     expect(bad.stderr).toContain("PLAINTEXT in");
     expect(bad.stderr).toContain("NPM_TOKEN");
     expectNoPlaintext(bad.stdout + bad.stderr);
+    // A value dressed up as ENC[…] by hand is still plaintext.
+    writeFileSync(join(repo, FILE), text.replace(/(NPM_TOKEN:\n\s+value: )\S+/, "$1ENC[npm-ORIGINAL-0003]"));
+    const disguised = cli(["check"], cleanEnv());
+    expect(disguised.status).toBe(6);
+    expect(disguised.stderr).toContain("NPM_TOKEN");
+    expectNoPlaintext(disguised.stdout + disguised.stderr);
   });
 });
 
