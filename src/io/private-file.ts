@@ -31,13 +31,15 @@ export function writePrivateFile(target: string, data: string): PrivateWrite {
 
 /**
  * Appends `data` to `target`, creating it 0600 if needed; an existing file keeps its mode (e.g. the runner's
- * `$GITHUB_ENV`). A newline is added first when the file does not end with one, so `data` starts on its own line.
+ * `$GITHUB_ENV`, which belongs to the runner) and its mode is returned so the caller can warn when others can read
+ * it. A newline is added first when the file does not end with one, so `data` starts on its own line.
  */
-export function appendPrivateFile(target: string, data: string): void {
+export function appendPrivateFile(target: string, data: string): { mode: number } {
   let fd: number | undefined;
   try {
     fd = openSync(target, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, PRIVATE_MODE);
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    const size = st.size;
     let prefix = "";
     if (size > 0) {
       const last = Buffer.alloc(1);
@@ -46,6 +48,7 @@ export function appendPrivateFile(target: string, data: string): void {
     }
     writeAll(fd, prefix + data);
     fsyncSync(fd);
+    return { mode: st.mode & 0o7777 };
   } catch (err) {
     throw ioErrorFrom(err, "append to", target);
   } finally {

@@ -1,6 +1,6 @@
 /** `vaultfile export`: each format read back by its reader, 0600 files, $GITHUB_ENV, and refusals. */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import dotenv from "dotenv";
 import { describe, expect, it } from "vitest";
@@ -108,6 +108,20 @@ describe("vaultfile export", () => {
     const m = /^EARLIER=1\nMULTI<<(\S+)\n([\s\S]*)\n\1\nDOLLAR<<(\S+)\n(.*)\n\3\n$/.exec(text);
     expect(m?.[2]).toBe(TRICKY.MULTI);
     expect(m?.[4]).toBe(TRICKY.DOLLAR);
+  });
+
+  it("github -o appends to a file readable by others with a warning (never to $GITHUB_ENV's mode)", async () => {
+    const w = await exportVault();
+    const file = join(w.dir, "env.out");
+    writeFileSync(file, "", { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const r = w.run(["export", "--format", "github", "--only", "DOLLAR", "-o", file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`vaultfile: warning: ${file} is readable by others (mode 0644) and now holds secrets`);
+    const quiet = join(w.dir, "private.out");
+    const r2 = w.run(["export", "--format", "github", "--only", "DOLLAR", "-o", quiet]);
+    expect(r2.stderr).not.toContain("warning");
+    expect(statSync(quiet).mode & 0o777).toBe(0o600);
   });
 
   it("github without $GITHUB_ENV or -o is a usage error", async () => {

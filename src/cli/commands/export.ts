@@ -52,8 +52,11 @@ Examples:
       if (opts.format === "github") {
         const { masks, env: block } = toGithub(env);
         io.stdout.write(masks);
-        appendPrivateFile(target!, block);
+        const { mode } = appendPrivateFile(target!, block);
         note(io, "note", `appended ${count} to ${opts.output ?? "$GITHUB_ENV"}`);
+        if (opts.output !== undefined && (mode & 0o077) !== 0) {
+          note(io, "warning", `${opts.output} is readable by others (mode ${mode.toString(8).padStart(4, "0")}) and now holds secrets; \`chmod 600 ${opts.output}\``);
+        }
         return;
       }
       const text = WRITERS[opts.format](env);
