@@ -81,6 +81,11 @@ export function parseYaml(text: string, file: string): Document.Parsed {
   return doc;
 }
 
+/** The text of a key or scalar item, whether it is a `Scalar` node or a plain value set without a node. */
+export function scalarText(node: unknown): string {
+  return String(isScalar(node) ? node.value : node);
+}
+
 /** A child node of a mapping (the `yaml` typings of `get(key, true)` are too narrow to be useful). */
 export function getNode(map: unknown, key: string): unknown {
   return isMap(map) ? (map as YAMLMap).get(key, true) : undefined;

@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
-import { SOPS_KEY } from "../format/yaml.js";
+import { scalarText, SOPS_KEY } from "../format/yaml.js";
 import { SopsFile, type KeySearch } from "../vault/sops-file.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
 
@@ -99,7 +99,7 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const tRec = mapAt(theirs, "recipients");
   const bRec = base ? mapAt(base, "recipients") : undefined;
   for (const name of union(keysOf(oRec), keysOf(tRec))) {
-    const [b, o, t] = [scalarText(bRec?.get(name, true)), scalarText(oRec.get(name, true)), scalarText(tRec?.get(name, true))];
+    const [b, o, t] = [optionalText(bRec?.get(name, true)), optionalText(oRec.get(name, true)), optionalText(tRec?.get(name, true))];
     const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
     if (side === "theirs" && o !== t) {
       putOrDelete(oRec, name, tRec?.get(name, true));
@@ -124,7 +124,7 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   ours.adoptLeaves();
   // The data key is wrapped for exactly the keys the merged list names. Compared as sets, not name by name: a key
   // that moved to another name (or two names that swapped keys) stays, where per-name removals would drop it.
-  const named = new Set(keysOf(oRec).map((n) => scalarText(oRec.get(n, true))!));
+  const named = new Set(keysOf(oRec).map((n) => scalarText(oRec.get(n, true))));
   const wrapped = new Set(ours.ageRecipients);
   for (const r of named) if (!wrapped.has(r)) await ours.addRecipient(r);
   // Removing a recipient rolls the data key (re-encrypting every value): the removed holder knew the old one.
@@ -173,7 +173,7 @@ function mapAt(sf: SopsFile, key: string, create = false): YAMLMap | undefined {
 }
 
 function keysOf(map: YAMLMap | undefined): string[] {
-  return (map?.items ?? []).map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+  return (map?.items ?? []).map((p) => scalarText(p.key));
 }
 
 /** Names of `a` in order, then those only in `b`. */
@@ -182,9 +182,9 @@ function union(a: readonly string[], b: readonly string[]): string[] {
   return [...a, ...b.filter((n) => !seen.has(n))];
 }
 
-function scalarText(node: unknown): string | undefined {
-  if (node === undefined) return undefined;
-  return String(isScalar(node) ? node.value : node);
+/** {@link scalarText}, keeping "absent" apart from any text. */
+function optionalText(node: unknown): string | undefined {
+  return node === undefined ? undefined : scalarText(node);
 }
 
 /**
@@ -201,7 +201,7 @@ function plainForm(sf: SopsFile | undefined, node: unknown): unknown {
     const p = sf?.plaintextOf(node);
     return p ? ["plain", String(p.value), p.type] : ["clear", String(node.value)];
   }
-  if (isMap(node)) return node.items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), plainForm(sf, p.value)]);
+  if (isMap(node)) return node.items.map((p) => [scalarText(p.key), plainForm(sf, p.value)]);
   if (isSeq(node)) return node.items.map((i) => plainForm(sf, i));
   return node === null ? null : String(node);
 }
@@ -211,7 +211,7 @@ function putOrDelete(map: YAMLMap, key: string, node: unknown): void {
     map.delete(key);
     return;
   }
-  const pair = map.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
+  const pair = map.items.find((p) => scalarText(p.key) === key);
   if (pair) pair.value = node;
   else map.set(key, node);
 }
@@ -219,7 +219,7 @@ function putOrDelete(map: YAMLMap, key: string, node: unknown): void {
 function mergeRequired(base: SopsFile | undefined, ours: SopsFile, theirs: SopsFile): void {
   const list = (sf: SopsFile | undefined): string[] => {
     const seq = (sf?.doc.contents as YAMLMap | undefined)?.get("required", true);
-    return isSeq(seq) ? seq.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+    return isSeq(seq) ? seq.items.map((i) => scalarText(i)) : [];
   };
   const [b, o, t] = [new Set(list(base)), list(ours), list(theirs)];
   const oSet = new Set(o);
@@ -245,13 +245,13 @@ function describeEntry(baseSf: SopsFile | undefined, b: unknown, sf: SopsFile, x
   const verb = b === undefined || !isMap(b) ? "added it" : "changed";
   const changes: string[] = [];
   for (const p of x.items) {
-    const field = String(isScalar(p.key) ? p.key.value : p.key);
+    const field = scalarText(p.key);
     const before = isMap(b) ? (b as YAMLMap).get(field, true) : undefined;
     if (before !== undefined && canonical(baseSf, before) === canonical(sf, p.value)) continue;
     if (field === "value") changes.push("value");
-    else changes.push(`${field} ${JSON.stringify(scalarText(p.value) ?? null)}`);
+    else changes.push(`${field} ${JSON.stringify(optionalText(p.value) ?? null)}`);
   }
-  if (isMap(b)) for (const p of (b as YAMLMap).items) if (!x.has(p.key)) changes.push(`${String(isScalar(p.key) ? p.key.value : p.key)} removed`);
+  if (isMap(b)) for (const p of (b as YAMLMap).items) if (!x.has(p.key)) changes.push(`${scalarText(p.key)} removed`);
   return changes.length === 0 ? verb : `${verb}: ${changes.join(", ")}`;
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NoIdentityError, NotFoundError, SecretNotFoundError, StaleSealError, WrongKeyError } from "../errors.js";
 import { checkRecipient, recipientKind, recipientOf, type Identity } from "../crypto/identities.js";
-import { getNode, lineOf, parseYaml } from "../format/yaml.js";
+import { getNode, lineOf, parseYaml, scalarText } from "../format/yaml.js";
 import { findIdentities, type KeySourceOptions } from "../io/keys.js";
 import { acquireLock, type Lock } from "../io/lock.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -208,7 +208,7 @@ export class Vault {
     if (!this.index) {
       this.index = new Map();
       for (const p of this.secretsMap()?.items ?? []) {
-        if (isMap(p.value)) this.index.set(String(isScalar(p.key) ? p.key.value : p.key), p.value as YAMLMap);
+        if (isMap(p.value)) this.index.set(scalarText(p.key), p.value as YAMLMap);
       }
     }
     return this.index.get(name);
@@ -216,7 +216,7 @@ export class Vault {
 
   /** Secret names in file order. */
   list(): string[] {
-    return (this.secretsMap()?.items ?? []).map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+    return (this.secretsMap()?.items ?? []).map((p) => scalarText(p.key));
   }
 
   has(name: string): boolean {
@@ -263,7 +263,7 @@ export class Vault {
   /** Names that must be present (`required:`), in file order. */
   get required(): string[] {
     const r = this.root().get("required", true);
-    return isSeq(r) ? (r as YAMLSeq).items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+    return isSeq(r) ? (r as YAMLSeq).items.map((i) => scalarText(i)) : [];
   }
 
   /** Named recipients (`recipients:`): name → age recipient. */
@@ -271,7 +271,7 @@ export class Vault {
     const r = this.root().get("recipients", true);
     // No prototype: a secret may be named __proto__ (a valid environment variable name).
     const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    if (isMap(r)) for (const p of (r as YAMLMap).items) out[String(isScalar(p.key) ? p.key.value : p.key)] = String(isScalar(p.value) ? p.value.value : p.value);
+    if (isMap(r)) for (const p of (r as YAMLMap).items) out[scalarText(p.key)] = scalarText(p.value);
     return out;
   }
 
@@ -318,7 +318,7 @@ export class Vault {
   typeEntries(): Record<string, unknown> {
     const m = this.root().get("types", true);
     const out: Record<string, unknown> = {};
-    if (isMap(m)) for (const p of (m as YAMLMap).items) out[String(isScalar(p.key) ? p.key.value : p.key)] = isMap(p.value) || isScalar(p.value) || isSeq(p.value) ? p.value.toJSON() : p.value;
+    if (isMap(m)) for (const p of (m as YAMLMap).items) out[scalarText(p.key)] = isMap(p.value) || isScalar(p.value) || isSeq(p.value) ? p.value.toJSON() : p.value;
     return out;
   }
 
@@ -527,7 +527,7 @@ export class Vault {
     if (!isSeq(seq)) return;
     const drop = new Set(names);
     const before = seq.items.length;
-    seq.items = seq.items.filter((i) => !drop.has(String(isScalar(i) ? i.value : i)));
+    seq.items = seq.items.filter((i) => !drop.has(scalarText(i)));
     if (seq.items.length !== before) this.sf.markDirty();
   }
 
@@ -617,7 +617,7 @@ export class Vault {
     if (secrets !== undefined && secrets !== null && !isMap(secrets)) throw new FormatError(`secrets in ${file} must be a mapping`, lineOf(secrets as Scalar, text));
     if (isMap(secrets)) {
       for (const p of (secrets as YAMLMap).items) {
-        const name = String(isScalar(p.key) ? p.key.value : p.key);
+        const name = scalarText(p.key);
         // Positions are computed only for an error: lineOf scans the text.
         const where = () => lineOf((p.key as Scalar) ?? null, text);
         try {
@@ -718,7 +718,7 @@ async function explainKeyError(err: NoIdentityError | WrongKeyError, text: strin
   try {
     const rec = getNode(parseYaml(text, path).contents, "recipients");
     if (isMap(rec)) {
-      named = (rec as YAMLMap).items.map((p) => `${String(isScalar(p.key) ? p.key.value : p.key)} (${String(isScalar(p.value) ? p.value.value : p.value)})`).join(", ");
+      named = (rec as YAMLMap).items.map((p) => `${scalarText(p.key)} (${scalarText(p.value)})`).join(", ");
     }
   } catch {
     return err;
