@@ -10,7 +10,8 @@ import type { SopsValueType } from "./enc.js";
 export type Scalar = string | number | bigint | boolean | null;
 
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a value that starts with U+FEFF keeps it (by default the decoder drops a leading BOM).
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest representation that round-trips, never exponent. */
 export function formatGoFloat(v: number): string {

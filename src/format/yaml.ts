@@ -251,7 +251,32 @@ function keyName(key: unknown, text: string): string {
  * style the file already uses (sops writes `key:\n- item`).
  */
 export function printYaml(doc: Document, indentSeq: boolean): string {
+  prepareForPrint(doc.contents);
   return doc.toString(printOptions(indentSeq));
+}
+
+/**
+ * Adjusts the styles that yaml would print in a way that does not read back as the same document:
+ * - a string of only spaces, tabs and line breaks (" \n", "\n \n") becomes a `|+` block whose blank lines read back
+ *   shorter (yaml 2.9 guesses the indentation from them): a description like that made the saved file fail its own
+ *   MAC. Such strings are printed double-quoted.
+ * - an empty block collection (all secrets removed) prints as `secrets:\n  {}`, which reads back as a flow one and
+ *   then prints as `secrets: {}`; it is printed as flow at once, so that the file is what the next full print gives.
+ */
+function prepareForPrint(node: unknown): void {
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === "string" && v.includes("\n") && /^[ \t\n]*$/.test(v)) node.type = Scalar.QUOTE_DOUBLE;
+  } else if (isMap(node)) {
+    if (node.items.length === 0) node.flow = true;
+    for (const p of node.items) {
+      prepareForPrint(p.key);
+      prepareForPrint(p.value);
+    }
+  } else if (isSeq(node)) {
+    if (node.items.length === 0) node.flow = true;
+    for (const item of node.items) prepareForPrint(item);
+  }
 }
 
 /** The `toString` options of {@link printYaml}. */
