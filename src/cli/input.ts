@@ -91,6 +91,36 @@ export async function readStdinValue(io: CliIO): Promise<string> {
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
+/**
+ * Whether stdin, when it is not a terminal, brings data: `echo "$NEW" | vaultfile set NAME --expires-in 30d` forgot
+ * --stdin, and a metadata-only update would keep the old value without a word. Waits for the first chunk or the end
+ * of stdin, at most `waitMs`: a stdin left open without data (as some CI runners leave it) counts as none, so this
+ * never hangs. It may take a chunk off stdin: call it only when stdin is not read afterwards.
+ */
+export async function stdinBringsData(io: CliIO, waitMs = 200): Promise<boolean> {
+  const stdin = io.stdin;
+  if (stdin.isTTY === true) return false;
+  return new Promise((resolve) => {
+    const done = (brings: boolean): void => {
+      clearTimeout(timer);
+      stdin.off("data", onData);
+      stdin.off("end", onEnd);
+      stdin.off("error", onEnd);
+      // Paused, a stdin whose writer stays open no longer keeps the process alive.
+      stdin.pause();
+      resolve(brings);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      if (chunk.length > 0) done(true);
+    };
+    const onEnd = (): void => done(false);
+    const timer = setTimeout(() => done(false), waitMs);
+    stdin.on("data", onData);
+    stdin.once("end", onEnd);
+    stdin.once("error", onEnd);
+  });
+}
+
 /** The value sources given on the command line (`--stdin`, `--generate`, `--value`); empty for the prompt. */
 export function valueSourcesOf(opts: ValueSourceOptions): string[] {
   return [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter((s) => s !== undefined);

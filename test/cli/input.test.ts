@@ -1,9 +1,9 @@
 /** Value sources of `set`/`rotate`, in process: generated values, stdin handling, the no-terminal rule. */
-import { Readable, Writable } from "node:stream";
+import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, UsageError } from "../../src/errors.js";
 import type { CliIO } from "../../src/cli/context.js";
-import { generateValue, readSecretValue } from "../../src/cli/input.js";
+import { generateValue, readSecretValue, stdinBringsData } from "../../src/cli/input.js";
 import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
 
 function io(stdin: string | Buffer, tty = false): CliIO & { err: () => string } {
@@ -87,5 +87,17 @@ describe("readSecretValue", () => {
     } finally {
       setPrompter(prev);
     }
+  });
+});
+
+describe("stdinBringsData (set's metadata-only update)", () => {
+  it("is true for piped data, false for an empty or terminal stdin, and false without waiting forever on an open one", async () => {
+    expect(await stdinBringsData(io("new-value\n"))).toBe(true);
+    expect(await stdinBringsData(io(""))).toBe(false);
+    expect(await stdinBringsData(io("typed ahead", true))).toBe(false);
+    const open = Object.assign(new PassThrough(), { isTTY: false });
+    const started = Date.now();
+    expect(await stdinBringsData({ ...io(""), stdin: open }, 50)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -88,6 +88,20 @@ describe("vaultfile set: metadata only", () => {
     expect(w.run(["set", "OTHER", "--expires-in", "30d"])).toMatchObject({ code: 2, stderr: expect.stringContaining("no terminal to prompt on") });
   });
 
+  it("refuses data piped in without --stdin instead of keeping the old value silently", async () => {
+    const w = await vaultWith((v) => v.set("API_KEY", "api-value-1"));
+    const before = w.text();
+    const r = w.run(["set", "API_KEY", "--expires-in", "30d"], { input: "api-value-2\n" });
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toContain("vaultfile: error: stdin holds data, but --stdin was not given; nothing was changed\n");
+    expect(r.stderr).toContain("add --stdin");
+    expect(r.stderr).not.toContain("api-value");
+    expect(w.text()).toBe(before);
+    // With --stdin the same input is the new value, and the metadata is applied with it.
+    expect(w.run(["set", "API_KEY", "--expires-in", "30d", "--stdin"], { input: "api-value-2\n" }).code).toBe(0);
+    expect(w.run(["get", "API_KEY"]).stdout).toBe("api-value-2\n");
+  });
+
   it("does not prompt on a terminal either", async () => {
     const dir = tempDir();
     await writeVault(join(dir, ".secrets.yaml"), (v) => v.set("API_KEY", "api-value-1"));

@@ -1,10 +1,11 @@
 /** `vaultfile set NAME`: adds or updates a secret; the value never comes from argv unless `--value` says so. */
 import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
 import { globalsOf, note, out, type CliIO, type GlobalOptions } from "../context.js";
 import { addExpiryOptions, describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
-import { addValueOptions, readSecretValue, valueSourcesOf, type ValueSourceOptions } from "../input.js";
+import { addValueOptions, readSecretValue, stdinBringsData, valueSourcesOf, type ValueSourceOptions } from "../input.js";
 import { secretJson } from "../secret-json.js";
 import { changeVault, readVault } from "../vault-access.js";
 import { companionNotes, defaultRotation, enforceType, FORCE_HELP, valueOptionsForType } from "../type-input.js";
@@ -41,7 +42,8 @@ export function register(program: Command, io: CliIO): void {
         "The value must match its type (`vaultfile type list`), or --force stores it with a warning. A bare --generate\n" +
         "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
         "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
-        "--value change only the metadata: the value is kept, and nothing is asked.\n\n" +
+        "--value change only the metadata: the value is kept, and nothing is asked (data piped in without --stdin is\n" +
+        "refused, not ignored).\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
         "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
@@ -51,6 +53,12 @@ export function register(program: Command, io: CliIO): void {
       checkSecretName(name);
       const expiry = expiryFrom(opts);
       if (valueSourcesOf(opts).length === 0 && hasMetadataFlags(opts) && (await readVault(g, io)).has(name)) {
+        // Piped data without --stdin was meant as the new value: refuse rather than keep the old one silently.
+        if (await stdinBringsData(io)) {
+          throw new UsageError(`stdin holds data, but --stdin was not given; nothing was changed`, {
+            hint: `to store it as the new value of ${name}, add --stdin; to change only the metadata, give no input (e.g. </dev/null)`,
+          });
+        }
         await updateMetadata(g, io, name, opts, expiry);
         return;
       }
