@@ -265,18 +265,29 @@ export function printYaml(doc: Document, indentSeq: boolean): string {
  */
 function prepareForPrint(node: unknown): void {
   if (isScalar(node)) {
-    const v = node.value;
-    if (typeof v === "string" && v.includes("\n") && /^[ \t\n]*$/.test(v)) node.type = Scalar.QUOTE_DOUBLE;
+    if (isBlankLines(node.value)) node.type = Scalar.QUOTE_DOUBLE;
   } else if (isMap(node)) {
     if (node.items.length === 0) node.flow = true;
     for (const p of node.items) {
       prepareForPrint(p.key);
-      prepareForPrint(p.value);
+      // A plain string set without a node (`map.set("k", " \n")`) gets one, to carry the style.
+      if (isBlankLines(p.value)) p.value = doubleQuoted(p.value);
+      else prepareForPrint(p.value);
     }
   } else if (isSeq(node)) {
     if (node.items.length === 0) node.flow = true;
-    for (const item of node.items) prepareForPrint(item);
+    node.items = node.items.map((item) => (isBlankLines(item) ? doubleQuoted(item) : (prepareForPrint(item), item)));
   }
+}
+
+function isBlankLines(v: unknown): v is string {
+  return typeof v === "string" && v.includes("\n") && /^[ \t\n]*$/.test(v);
+}
+
+function doubleQuoted(v: string): Scalar {
+  const s = new Scalar(v);
+  s.type = Scalar.QUOTE_DOUBLE;
+  return s;
 }
 
 /** The `toString` options of {@link printYaml}. */

@@ -15,7 +15,7 @@ const stripLines = (v: VaultView) => ({ secrets: [...v.secrets].map(([n, s]) => 
 
 describe("render and parse", () => {
   test("values that YAML would read as other types or trim stay exactly as they were", () => {
-    const tricky = { A: "0123", B: "true", C: "null", D: " padded ", E: "multi\nline\n", F: "# not a comment", G: "ünïcødé ✓", H: "a: b", I: "~", J: "- x", K: "trailing\n\n" };
+    const tricky = { A: "0123", B: "true", C: "null", D: " padded ", E: "multi\nline\n", F: "# not a comment", G: "ünïcødé ✓", H: "a: b", I: "~", J: "- x", K: "trailing\n\n", L: " \n", M: "\n \n" };
     const text = renderView(view(tricky), "/x/.secrets.yaml");
     expect(stripLines(parseView(text))).toEqual(stripLines(view(tricky)));
   });

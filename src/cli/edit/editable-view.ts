@@ -6,7 +6,7 @@
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from "yaml";
 import { FormatError, VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
-import { lineOf } from "../../format/yaml.js";
+import { lineOf, printYaml } from "../../format/yaml.js";
 import { checkRecipientName, checkSecretName, formatTimestamp, parseDate, parseDuration } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { checkTypeAnswer } from "./answers.js";
@@ -74,7 +74,8 @@ export function renderView(view: VaultView, file: string): string {
     " Fields: value, type (a lower-case word), description, expires_at (2027-01-31 or RFC 3339),",
     " rotate_every (90d, 12w, 6mo, 1y). created_at and rotated_at are kept by vaultfile.",
   ].join("\n");
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  // printYaml: a blank value with a line break (" \n") is printed so that it reads back as it was.
+  return printYaml(doc, true);
 }
 
 function quoted(text: string): Scalar {
