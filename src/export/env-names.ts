@@ -3,9 +3,10 @@
  * environment can hold. Names are never renamed: a name that cannot be exported is an error.
  */
 import { InvalidInputError } from "../errors.js";
+import { NAME_RE } from "../vault/policy.js";
 
-/** Names an environment variable may have (design.md §5). */
-export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names an environment variable may have (design.md §5): the same rule secret names follow. */
+export const ENV_NAME_RE = NAME_RE;
 
 /**
  * The entries of `env` in order, after checking each name, and (with `forEnvironment`) that no value contains a

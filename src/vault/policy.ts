@@ -32,6 +32,9 @@ export function checkSecretValue(name: string, value: string): void {
   }
 }
 
+/** Why a vault holds recipients of one kind only (age refuses to mix them in one file for the same reason). */
+export const MIXED_KINDS_MESSAGE = "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients";
+
 export function checkSecretName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new InvalidInputError("E_NAME", `invalid secret name ${JSON.stringify(name)}`, {

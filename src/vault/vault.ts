@@ -24,6 +24,7 @@ import {
   DEFAULT_WARN_DAYS,
   formatTimestamp,
   isDue,
+  MIXED_KINDS_MESSAGE,
   parseDate,
   parseDuration,
   statusOf,
@@ -704,7 +705,7 @@ function setField(e: YAMLMap, key: string, value: string, quote: boolean): void 
 }
 
 function mixedKindsError(): InvalidInputError {
-  return new InvalidInputError("E_RECIPIENT", "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients", {
+  return new InvalidInputError("E_RECIPIENT", MIXED_KINDS_MESSAGE, {
     hint: "age refuses to mix them because the classic key would undo the post-quantum protection; use one kind for every recipient",
   });
 }

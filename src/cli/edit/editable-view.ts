@@ -7,7 +7,7 @@ import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, Y
 import { FormatError, VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
 import { lineOf, printYaml } from "../../format/yaml.js";
-import { checkRecipientName, checkSecretName, formatTimestamp, parseDate, parseDuration } from "../../vault/policy.js";
+import { checkRecipientName, checkSecretName, formatTimestamp, MIXED_KINDS_MESSAGE, parseDate, parseDuration } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { checkTypeAnswer } from "./answers.js";
 
@@ -201,5 +201,5 @@ function readRecipients(node: unknown, view: VaultView, fail: Fail, at: (n: unkn
     view.recipients.set(name, key);
     view.lines.set(`recipient:${name}`, at(pair.key).line ?? 0);
   }
-  if (kinds.size > 1) fail("a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients", node, "use one kind of key for every recipient");
+  if (kinds.size > 1) fail(MIXED_KINDS_MESSAGE, node, "use one kind of key for every recipient");
 }
