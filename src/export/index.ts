@@ -7,6 +7,10 @@ export { toShell, shellQuote } from "./shell.js";
 export { toJson } from "./json.js";
 export { toGithub, maskLines, escapeCommandData, type GithubExport, type GithubOptions } from "./github.js";
 export { checkedEntries, ENV_NAME_RE } from "./env-names.js";
+export { expiresText, statusText, type ReportRow, type ReportStatus } from "./report.js";
+export { markdownCell, toMarkdownTable, type MarkdownOptions } from "./markdown.js";
+export { eventUid, foldLine, icsText, toIcs, type CalendarEventKind, type CalendarSecret, type IcsOptions } from "./ics.js";
+export { checkK8sKey, checkK8sMetadata, defaultK8sName, K8S_KEY_RE, k8sData, toK8sSecret, type K8sSecretOptions } from "./k8s.js";
 
 /** The formats `vaultfile export --format` accepts. */
 export const EXPORT_FORMATS = ["dotenv", "shell", "json", "github"] as const;
