@@ -72,6 +72,14 @@ export async function makeVault(dir, n, r) {
   return path;
 }
 
+/** A recipient that is in no generated vault (for `recipients add`), made once per data folder. */
+export async function spareRecipient(dir) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "spare-recipient.txt");
+  if (!existsSync(file)) writeFileSync(file, (await identityToRecipient(await generateX25519Identity())) + "\n");
+  return readFileSync(file, "utf8").trim();
+}
+
 /** The identity file that opens every generated vault. */
 export function identityFile(dir) {
   return join(dir, "identity.agekey");
