@@ -9,6 +9,8 @@ export const ExitCode = {
   ok: 0,
   /** `validate` found a missing required or expired secret (or, with --strict, one expiring soon). */
   validationFailed: 1,
+  /** `git merge` / `git resolve`: conflicting changes to the same entry are left for a person (git's convention). */
+  mergeConflict: 1,
   /** Bad command line: unknown option, missing argument, conflicting flags. */
   usage: 2,
   /** A secret, recipient or type name that does not exist. */

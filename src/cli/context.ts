@@ -23,6 +23,12 @@ export interface GlobalOptions {
   color: boolean;
 }
 
+/** What a command's function receives: the outside world and the parsed global options. */
+export interface CommandContext {
+  readonly io: CliIO;
+  readonly globals: GlobalOptions;
+}
+
 export const DEFAULT_FILE = ".secrets.yaml";
 
 /** The shared options of the program, read from any (sub)command. */

@@ -1,5 +1,4 @@
 /** The expiry options shared by `set` and `rotate`, and how their outcome is described. */
-import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { formatDay } from "../vault/policy.js";
 import type { Secret } from "../vault/vault.js";
@@ -7,13 +6,6 @@ import type { Secret } from "../vault/vault.js";
 export interface ExpiryOptions {
   expiresAt?: string | undefined;
   expiresIn?: string | undefined;
-}
-
-/** Declares `--expires-at DATE` and `--expires-in DURATION`. */
-export function addExpiryOptions(cmd: Command): Command {
-  return cmd
-    .option("--expires-at <date>", "expiry date (2027-06-01 or RFC 3339)")
-    .option("--expires-in <duration>", "expiry as a duration from now (90d, 12w, 6mo, 1y)");
 }
 
 /** The library's expiry fields; both flags at once is a usage error. */

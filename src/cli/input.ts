@@ -5,7 +5,6 @@
  * hint, so a CI job never hangs waiting for input.
  */
 import { randomBytes } from "node:crypto";
-import type { Command } from "commander";
 import { InvalidInputError, UsageError } from "../errors.js";
 import { note, type CliIO } from "./context.js";
 import { isPromptAbort, prompter } from "./prompts.js";
@@ -16,14 +15,6 @@ export interface ValueSourceOptions {
   /** `true` for a bare `--generate`, else the SPEC text. */
   generate?: string | boolean | undefined;
   value?: string | undefined;
-}
-
-/** Declares `--stdin`, `--generate[=SPEC]` and `--value V` on a command. */
-export function addValueOptions(cmd: Command): Command {
-  return cmd
-    .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
-    .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48, base64url:48 (bytes)")
-    .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
 }
 
 /** The SPEC of a bare `--generate`: 32 letters and digits (about 190 bits). */

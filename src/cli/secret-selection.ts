@@ -2,7 +2,6 @@
  * Which secrets `export` and `exec` hand out: all of them, or `--only` some, optionally without the expired ones.
  * Expired secrets that are handed out anyway are named in a warning (names only, never values).
  */
-import type { Command } from "commander";
 import { formatDay } from "../vault/policy.js";
 import { audit } from "./audit.js";
 import { note, type CliIO, type GlobalOptions } from "./context.js";
@@ -12,13 +11,6 @@ export interface SelectionOptions {
   excludeExpired?: boolean | undefined;
   /** As commander collects `--only A B --only C,D`. */
   only?: string[] | undefined;
-}
-
-/** Declares `--exclude-expired` and `--only NAME…`. */
-export function addSelectionOptions(cmd: Command): Command {
-  return cmd
-    .option("--exclude-expired", "leave out secrets whose expiry date has passed")
-    .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
 }
 
 /**

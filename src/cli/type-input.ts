@@ -12,8 +12,6 @@ import type { ValueSourceOptions } from "./input.js";
 import { readVault } from "./vault-access.js";
 
 /** `--force`, as `set` and `rotate` declare it. */
-export const FORCE_HELP = "store a value that does not match its type (a warning instead of an error)";
-
 /** `rotate at …`, or nothing when the type says nowhere. */
 export function rotateAtText(type: SecretType | undefined): string {
   return type?.rotateAt ? `; new ones come from ${type.rotateAt}` : "";

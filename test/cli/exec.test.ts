@@ -75,12 +75,9 @@ describe("vaultfile exec", () => {
     const out = join(w.dir, "child-saw");
     const env = { ...w.env };
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env, cwd: w.dir };
-    try {
-      const code = await main(["exec", "--exclude-expired", "--", "sh", "-c", `printf '%s' "$API_TOKEN" > "$0"; exit 5`, out], io);
-      expect(code).toBe(5);
-    } finally {
-      process.exitCode = undefined;
-    }
+    const code = await main(["exec", "--exclude-expired", "--", "sh", "-c", `printf '%s' "$API_TOKEN" > "$0"; exit 5`, out], io);
+    expect(code).toBe(5);
+    expect(process.exitCode).toBeUndefined();
     expect(readFileSync(out, "utf8")).toBe("tok 'en' $HOME\nline 2");
     expect(process.env.API_TOKEN).toBeUndefined();
     expect(env.API_TOKEN).toBeUndefined();

@@ -22,11 +22,6 @@ export async function runCli(args: string[], opts: { cwd: string; tty: boolean; 
   stdout.on("data", (d: Buffer) => (out += d.toString()));
   stderr.on("data", (d: Buffer) => (err += d.toString()));
   const io: CliIO = { stdout, stderr, stdin, env: cleanEnv({ NO_COLOR: "1", VAULTFILE_NOW: CLI_NOW, ...(opts.env as Record<string, string>) }), cwd: opts.cwd };
-  process.exitCode = undefined;
-  try {
-    const code = await main(args, io);
-    return { code, stdout: out, stderr: err };
-  } finally {
-    process.exitCode = undefined;
-  }
+  const code = await main(args, io);
+  return { code, stdout: out, stderr: err };
 }

@@ -6,11 +6,10 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import type { Command } from "commander";
 import { ExitCode, VaultfileError } from "../../errors.js";
 import { checkedEntries } from "../../export/env-names.js";
-import { globalsOf, type CliIO } from "../context.js";
-import { addSelectionOptions, selectSecrets, type SelectionOptions } from "../secret-selection.js";
+import type { CommandContext } from "../context.js";
+import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -27,47 +26,14 @@ export class CommandStartError extends VaultfileError {
   }
 }
 
-export function register(program: Command, io: CliIO): void {
-  const cmd = program
-    .command("exec")
-    .description("run a command with the secrets in its environment only")
-    .argument("<command>", "the command to run (put it after --)")
-    .argument("[args...]", "its arguments");
-  hintDoubleDashOnUnknownOption(cmd);
-  addSelectionOptions(cmd)
-    .addHelpText(
-      "after",
-      `
-Put the command after -- so that its own options are not read as vaultfile's.
-vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
-it cannot be run (not executable).
-
-Examples:
-  vaultfile exec -- twine upload dist/*
-  vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run`,
-    )
-    .action(async (command: string, args: string[], opts: SelectionOptions, c: Command) => {
-      const g = globalsOf(c, io);
-      const secrets = await selectSecrets(g, io, opts, "exec");
-      const env: NodeJS.ProcessEnv = { ...io.env };
-      for (const [name, value] of checkedEntries(secrets, "an environment variable")) env[name] = value;
-      const { code, signal } = await run(command, args, env);
-      process.exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
-    });
-}
-
-/**
- * `vaultfile exec sh -c '…'` reads `-c` as an option of exec's own: say where the command belongs, after
- * commander's "unknown option" line.
- */
-function hintDoubleDashOnUnknownOption(cmd: Command): void {
-  const inherited = cmd.configureOutput();
-  cmd.configureOutput({
-    outputError: (message, write) => {
-      (inherited.outputError ?? ((m: string, w: (s: string) => void) => w(m)))(message, write);
-      if (message.includes("unknown option")) write("vaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n");
-    },
-  });
+/** The child's exit status: its exit code, or 128 + N when signal N ended it. */
+export async function exec(ctx: CommandContext, command: string, args: string[], opts: SelectionOptions): Promise<number> {
+  const { io, globals: g } = ctx;
+  const secrets = await selectSecrets(g, io, opts, "exec");
+  const env: NodeJS.ProcessEnv = { ...io.env };
+  for (const [name, value] of checkedEntries(secrets, "an environment variable")) env[name] = value;
+  const { code, signal } = await run(command, args, env);
+  return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
 /** Spawns the child, forwards signals while it runs, and resolves with how it ended. */

@@ -5,65 +5,45 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Command } from "commander";
-import { ConflictError, InvalidInputError, ioErrorFrom } from "../../errors.js";
+import { ConflictError, ExitCode, InvalidInputError, ioErrorFrom, type ExitCodeValue } from "../../errors.js";
 import { parseDotenv } from "../../export/dotenv-parse.js";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
-import { globalsOf, note, out, type CliIO } from "../context.js";
+import { note, out, type CliIO, type CommandContext } from "../context.js";
 import { countOf } from "../output.js";
-import { addExpiryOptions, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
+import { expiryFrom, type ExpiryOptions } from "../expiry-options.js";
 import { decodeSecretText, readStdinBytes } from "../input.js";
 import { changeVault } from "../vault-access.js";
 
-interface ImportOptions extends ExpiryOptions {
+export interface ImportOptions extends ExpiryOptions {
   type?: string | undefined;
   required?: boolean | undefined;
   overwrite?: boolean | undefined;
 }
 
-export function register(program: Command, io: CliIO): void {
-  const cmd = program
-    .command("import")
-    .description("add every variable of a dotenv file to the vault, one secret each")
-    .argument("<file>", "the .env file, or - for stdin")
-    .option("--type <type>", "type of every imported secret (pypi, docker, npm, …)");
-  addExpiryOptions(cmd)
-    .option("--required", "add every imported name to the required list")
-    .option("--overwrite", "replace the values of names the vault already has")
-    .addHelpText(
-      "after",
-      `
-The file is read as the dotenv package reads it (quotes, multi-line values, export prefixes, comments).
-dotenvx-encrypted values (encrypted:…) are refused: decrypt them first. Values are never printed.
-
-Examples:
-  vaultfile import .env --expires-in 90d && rm .env
-  dotenvx decrypt -f .env.production --stdout | vaultfile import - --type generic --required`,
-    )
-    .action(async (file: string, opts: ImportOptions, c: Command) => {
-      const g = globalsOf(c, io);
-      const source = file === "-" ? "stdin" : file;
-      const entries = checkEntries(parseDotenv(await readInput(file, io)), source);
-      const expiry = expiryFrom(opts);
-      const counts = await changeVault(g, io, (vault) => {
-        const existing = entries.map(([n]) => n).filter((n) => vault.has(n));
-        if (existing.length > 0 && !opts.overwrite) {
-          throw new ConflictError("E_EXISTS", `the vault already has ${existing.join(", ")}`, { hint: "pass --overwrite to replace their values, or remove those lines from the file" });
-        }
-        const tally = { created: 0, replaced: 0, unchanged: 0 };
-        for (const [name, value] of entries) {
-          const before = vault.has(name) ? vault.get(name).value : undefined;
-          vault.set(name, value, { type: opts.type, required: opts.required, ...expiry });
-          tally[before === undefined ? "created" : before === value ? "unchanged" : "replaced"]++;
-        }
-        return tally;
-      });
-      audit(io, g, "import", entries.map(([n]) => n));
-      note(io, "note", `imported ${countOf(entries.length, "secret")} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
-      if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
-      if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
-    });
+export async function importDotenv(ctx: CommandContext, file: string, opts: ImportOptions): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const source = file === "-" ? "stdin" : file;
+  const entries = checkEntries(parseDotenv(await readInput(file, io)), source);
+  const expiry = expiryFrom(opts);
+  const counts = await changeVault(g, io, (vault) => {
+    const existing = entries.map(([n]) => n).filter((n) => vault.has(n));
+    if (existing.length > 0 && !opts.overwrite) {
+      throw new ConflictError("E_EXISTS", `the vault already has ${existing.join(", ")}`, { hint: "pass --overwrite to replace their values, or remove those lines from the file" });
+    }
+    const tally = { created: 0, replaced: 0, unchanged: 0 };
+    for (const [name, value] of entries) {
+      const before = vault.has(name) ? vault.get(name).value : undefined;
+      vault.set(name, value, { type: opts.type, required: opts.required, ...expiry });
+      tally[before === undefined ? "created" : before === value ? "unchanged" : "replaced"]++;
+    }
+    return tally;
+  });
+  audit(io, g, "import", entries.map(([n]) => n));
+  note(io, "note", `imported ${countOf(entries.length, "secret")} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
+  if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
+  if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
+  return ExitCode.ok;
 }
 
 /** The whole file (or stdin) as UTF-8; invalid bytes are refused rather than imported as U+FFFD. */

@@ -4,20 +4,19 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import type { Command } from "commander";
-import { ConflictError, InvalidInputError, NoIdentityError, UsageError } from "../../errors.js";
+import { ConflictError, ExitCode, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
 import { recipientOf } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor } from "../../io/sops-config.js";
 import { RECIPIENT_NAME_RE } from "../../vault/policy.js";
 import { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
-import { globalsOf, note, out, vaultOptions, type CliIO, type GlobalOptions } from "../context.js";
+import { note, out, vaultOptions, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { findKeys } from "../vault-access.js";
 import { asExistsConflict, createKeyFile } from "./keygen.js";
 
-interface InitOptions {
+export interface InitOptions {
   recipient: string[];
   name?: string;
 }
@@ -80,33 +79,21 @@ async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions):
   return { recipients, you };
 }
 
-export function register(program: Command, io: CliIO): void {
-  program
-    .command("init")
-    .description("create a new, empty vault with you (your age key) as the first recipient")
-    .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--name <name>", "your name as a recipient (default: $USER, else me)")
-    .addHelpText(
-      "after",
-      "\nYour key is the first identity found (see README \"Keys\"); without one, init offers to create it on a terminal.\n" +
-        "A .sops.yaml beside the vault adds the age keys of its first matching creation rule (named sops-1, sops-2, …).\n" +
-        "An existing file is never overwritten.\n\nExamples:\n  vaultfile init\n  vaultfile init --name alice --recipient ci=age1…\n  vaultfile -f .secrets.prod.yaml init",
-    )
-    .action(async (opts: InitOptions, cmd: Command) => {
-      const g = globalsOf(cmd, io);
-      const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
-      if (existsSync(g.file)) throw exists();
-      const { recipients, you } = await chooseRecipients(g, io, opts);
-      const vault = await Vault.create(g.file, recipients, vaultOptions(g, io));
-      try {
-        await vault.save({ exclusive: true });
-      } catch (err) {
-        throw asExistsConflict(err, g.file, exists().hint!);
-      }
-      audit(io, g, "init", []);
-      const list = Object.keys(recipients).map((n) => (n === you ? `${n} (you)` : n));
-      io.stderr.write(`created ${g.file}, encrypted to: ${list.join(", ")}\n`);
-      note(io, "hint", "add a secret with `vaultfile set NAME`, then commit the file");
-      if (g.json) out(io, JSON.stringify({ file: g.file, recipients, you }));
-    });
+export async function init(ctx: CommandContext, opts: InitOptions): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
+  if (existsSync(g.file)) throw exists();
+  const { recipients, you } = await chooseRecipients(g, io, opts);
+  const vault = await Vault.create(g.file, recipients, vaultOptions(g, io));
+  try {
+    await vault.save({ exclusive: true });
+  } catch (err) {
+    throw asExistsConflict(err, g.file, exists().hint!);
+  }
+  audit(io, g, "init", []);
+  const list = Object.keys(recipients).map((n) => (n === you ? `${n} (you)` : n));
+  io.stderr.write(`created ${g.file}, encrypted to: ${list.join(", ")}\n`);
+  note(io, "hint", "add a secret with `vaultfile set NAME`, then commit the file");
+  if (g.json) out(io, JSON.stringify({ file: g.file, recipients, you }));
+  return ExitCode.ok;
 }

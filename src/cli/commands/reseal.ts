@@ -2,12 +2,11 @@
  * `vaultfile reseal`: accepts a file whose sops MAC is valid but whose name seal is missing or stale (last saved by
  * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
  */
-import type { Command } from "commander";
 import { isMap, parseDocument, YAMLMap } from "yaml";
-import { UsageError } from "../../errors.js";
+import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { SOPS_KEY } from "../../format/yaml.js";
 import { audit } from "../audit.js";
-import { globalsOf, note, out, type CliIO } from "../context.js";
+import { note, out, type CommandContext } from "../context.js";
 import { isPromptAbort, prompter } from "../prompts.js";
 import { readVault } from "../vault-access.js";
 import { readVaultText } from "../../vault/vault.js";
@@ -25,45 +24,34 @@ export function reviewText(fileText: string): string {
   return doc.toString();
 }
 
-export function register(program: Command, io: CliIO): void {
-  const cmd = program
-    .command("reseal")
-    .description("review and re-seal a vault last saved by plain sops (or whose key names were edited)")
-    .option("-y, --yes", "reseal without asking (after you reviewed the file, e.g. in a diff)")
-    .addHelpText(
-      "after",
-      "\nsops's MAC covers values and their order, not key names; vaultfile's seal covers the names too. A file saved\n" +
-        "by plain sops opens in sops tools, but vaultfile refuses it (exit 5) until you check its names and metadata\n" +
-        "(printed here, values hidden) and reseal it.\n\nExamples:\n  vaultfile reseal\n  vaultfile reseal --yes",
-    )
-    .action(async (opts: { yes?: boolean }) => {
-      const g = globalsOf(cmd, io);
-      const vault = await readVault(g, io, { acceptStaleSeal: true });
-      if (vault.sealState === "valid") {
-        io.stderr.write(`${g.file} is already sealed; nothing to do\n`);
-        return;
-      }
-      // Without a terminal to ask on (and no --yes), fail before printing a review nobody can answer.
-      const ask = opts.yes ? undefined : prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`");
-      io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
-      out(io, reviewText(readVaultText(g.file)).trimEnd());
-      io.stderr.write("\n");
-      if (ask) {
-        let ok: boolean;
-        try {
-          ok = await ask.confirm("Are these names and metadata as intended? Reseal the file", { default: false });
-        } catch (err) {
-          if (isPromptAbort(err)) ok = false;
-          else throw err;
-        }
-        if (!ok) {
-          note(io, "note", "not resealed; the file is unchanged");
-          return;
-        }
-      }
-      vault.touch();
-      await vault.save();
-      audit(io, g, "reseal", vault.list());
-      io.stderr.write(`resealed ${g.file}\n`);
-    });
+export async function reseal(ctx: CommandContext, opts: { yes?: boolean }): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const vault = await readVault(g, io, { acceptStaleSeal: true });
+  if (vault.sealState === "valid") {
+    io.stderr.write(`${g.file} is already sealed; nothing to do\n`);
+    return ExitCode.ok;
+  }
+  // Without a terminal to ask on (and no --yes), fail before printing a review nobody can answer.
+  const ask = opts.yes ? undefined : prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`");
+  io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
+  out(io, reviewText(readVaultText(g.file)).trimEnd());
+  io.stderr.write("\n");
+  if (ask) {
+    let ok: boolean;
+    try {
+      ok = await ask.confirm("Are these names and metadata as intended? Reseal the file", { default: false });
+    } catch (err) {
+      if (isPromptAbort(err)) ok = false;
+      else throw err;
+    }
+    if (!ok) {
+      note(io, "note", "not resealed; the file is unchanged");
+      return ExitCode.ok;
+    }
+  }
+  vault.touch();
+  await vault.save();
+  audit(io, g, "reseal", vault.list());
+  io.stderr.write(`resealed ${g.file}\n`);
+  return ExitCode.ok;
 }

@@ -1,9 +1,8 @@
 /** `vaultfile status`: the expiry report, most urgent first. */
-import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
-import { globalsOf, out, type CliIO } from "../context.js";
+import { out, type CommandContext } from "../context.js";
 import { countOf, painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
@@ -60,36 +59,30 @@ export function statusLabel(row: StatusRow, p: Painter): string {
   }
 }
 
-export function register(program: Command, io: CliIO): void {
-  program
-    .command("status")
-    .description("show each secret's type, expiry, days left and status, most urgent first")
-    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
-    .addHelpText("after", "\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
-    .action(async (opts: { warnDays: string }, cmd: Command) => {
-      const g = globalsOf(cmd, io);
-      const warnDays = parseWarnDays(opts.warnDays);
-      const vault = await readVault(g, io, { warnDays });
-      const rows = statusRows(vault, warnDays);
-      if (g.json) {
-        out(io, JSON.stringify(rows, null, 2));
-        return;
-      }
-      const p = painter(g.color);
-      if (rows.length === 0) {
-        out(io, "no secrets yet; add one with `vaultfile set NAME`");
-        return;
-      }
-      const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-      const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
-      for (const line of table([header, ...body])) out(io, line);
-      const guidance = rows.filter((r) => r.rotateAt !== undefined);
-      if (guidance.length > 0) {
-        out(io);
-        out(io, "where to rotate:");
-        for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
-      }
-    });
+export async function status(ctx: CommandContext, opts: { warnDays: string }): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const warnDays = parseWarnDays(opts.warnDays);
+  const vault = await readVault(g, io, { warnDays });
+  const rows = statusRows(vault, warnDays);
+  if (g.json) {
+    out(io, JSON.stringify(rows, null, 2));
+    return ExitCode.ok;
+  }
+  const p = painter(g.color);
+  if (rows.length === 0) {
+    out(io, "no secrets yet; add one with `vaultfile set NAME`");
+    return ExitCode.ok;
+  }
+  const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
+  const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  for (const line of table([header, ...body])) out(io, line);
+  const guidance = rows.filter((r) => r.rotateAt !== undefined);
+  if (guidance.length > 0) {
+    out(io);
+    out(io, "where to rotate:");
+    for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
+  }
+  return ExitCode.ok;
 }
 
 /** Parses `--warn-days`. */

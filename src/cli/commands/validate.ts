@@ -4,13 +4,12 @@
  * annotations so problems show on the run's summary.
  */
 import { relative } from "node:path";
-import type { Command } from "commander";
-import { ExitCode } from "../../errors.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { escapeCommandData } from "../../export/github.js";
 import { formatDay } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
-import { globalsOf, out, type CliIO } from "../context.js";
+import { out, type CommandContext } from "../context.js";
 import { countOf, painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { parseWarnDays } from "./status.js";
@@ -46,42 +45,34 @@ export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Pro
 const ghProp = (s: string): string => escapeCommandData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation", format: "Value does not match its type", companion: "Companion secret missing", type: "Unknown secret type" };
 
-export function register(program: Command, io: CliIO): void {
-  const cmd = program
-    .command("validate")
-    .description("check that every required secret is present and none has expired (exit 1 otherwise)")
-    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
-    .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
-    .addHelpText(
-      "after",
-      "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
-        "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
-        "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
-        "also printed as ::error / ::warning annotations.\n\nExamples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json",
-    )
-    .action(async (opts: { warnDays: string; strict?: boolean }) => {
-      const g = globalsOf(cmd, io);
-      const warnDays = parseWarnDays(opts.warnDays);
-      const strict = opts.strict === true;
-      const vault = await readVault(g, io, { warnDays });
-      audit(io, g, "validate", []);
-      const problems = problemsOf(vault, warnDays, strict);
-      const failed = problems.some((p) => p.level === "error");
-      if (failed) process.exitCode = ExitCode.validationFailed;
-      if (g.json) {
-        const r = vault.validate({ warnDays });
-        out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
-      } else {
-        const p = painter(g.color);
-        for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
-        const count = vault.list().length;
-        out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${countOf(count, "secret")}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
-      }
-      if (io.env.GITHUB_ACTIONS === "true") {
-        const file = relative(io.cwd, g.file) || g.file;
-        // The runner reads workflow commands from both streams; keep stdout pure JSON under --json.
-        const write = (line: string): void => void (g.json ? io.stderr : io.stdout).write(line + "\n");
-        for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${escapeCommandData(pr.message)}`);
-      }
-    });
+export interface ValidateOptions {
+  warnDays: string;
+  strict?: boolean;
+}
+
+/** Exit 1 (validationFailed) when a problem is an error. */
+export async function validate(ctx: CommandContext, opts: ValidateOptions): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const warnDays = parseWarnDays(opts.warnDays);
+  const strict = opts.strict === true;
+  const vault = await readVault(g, io, { warnDays });
+  audit(io, g, "validate", []);
+  const problems = problemsOf(vault, warnDays, strict);
+  const failed = problems.some((p) => p.level === "error");
+  if (g.json) {
+    const r = vault.validate({ warnDays });
+    out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
+  } else {
+    const p = painter(g.color);
+    for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
+    const count = vault.list().length;
+    out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${countOf(count, "secret")}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
+  }
+  if (io.env.GITHUB_ACTIONS === "true") {
+    const file = relative(io.cwd, g.file) || g.file;
+    // The runner reads workflow commands from both streams; keep stdout pure JSON under --json.
+    const write = (line: string): void => void (g.json ? io.stderr : io.stdout).write(line + "\n");
+    for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${escapeCommandData(pr.message)}`);
+  }
+  return failed ? ExitCode.validationFailed : ExitCode.ok;
 }

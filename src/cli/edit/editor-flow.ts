@@ -3,7 +3,7 @@
  * (so only changed values get new ciphertext), saved once under the vault's lock.
  */
 import { basename } from "node:path";
-import { FormatError } from "../../errors.js";
+import { ExitCode, FormatError, type ExitCodeValue } from "../../errors.js";
 import { audit } from "../audit.js";
 import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
@@ -21,7 +21,7 @@ type Result =
   | { kind: "aborted"; why: string };
 
 /** `force`: store values that do not match their type, with a warning each (`edit --editor --force`). */
-export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<void> {
+export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<ExitCodeValue> {
   let result: Result;
   const mine = await myPublicKeys(g, io);
   try {
@@ -37,6 +37,7 @@ export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: 
   for (const m of result.forced) note(io, "warning", `${m.message} (${m.line === undefined ? "" : `line ${m.line}; `}stored anyway: --force)`);
   saved(io, g.file, result.changes);
   if (result.exposed.length > 0) note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
+  return ExitCode.ok;
 }
 
 /** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */

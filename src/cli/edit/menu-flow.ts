@@ -1,4 +1,5 @@
 /** `vaultfile edit` on a terminal: the menu session, saved once at the end under the vault's lock. */
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { audit } from "../audit.js";
 import type { CliIO, GlobalOptions } from "../context.js";
 import { countOf, painter } from "../output.js";
@@ -13,7 +14,7 @@ class Discarded extends Error {}
 export const NO_TERMINAL_HINT = "without a terminal, use `vaultfile edit --editor` with a scripted EDITOR, or `vaultfile set` / `vaultfile rotate` with --stdin or --generate";
 
 /** Runs the menu over the vault; saves once if the person chose "save and quit" and changed something. */
-export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
+export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<ExitCodeValue> {
   const ui = prompter(io, NO_TERMINAL_HINT); // before the lock: without a terminal, fail at once
   let menu: EditMenu | undefined;
   try {
@@ -30,4 +31,5 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<void> {
   if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");
   audit(io, g, "edit", [...menu!.touched]);
   saved(io, g.file, menu!.changes);
+  return ExitCode.ok;
 }

@@ -1,12 +1,12 @@
 /** How an edit session that did not write the file ends: a note on stderr and exit code 9. */
-import { ExitCode } from "../../errors.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { note, type CliIO } from "../context.js";
 import { countOf } from "../output.js";
 
-/** Says why the vault was not written and sets the documented exit code (`edit`: nothing written). */
-export function notWritten(io: CliIO, file: string, why: string): void {
+/** Says why the vault was not written; returns the documented exit code (`edit`: nothing written). */
+export function notWritten(io: CliIO, file: string, why: string): ExitCodeValue {
   note(io, "note", `${why}; ${file} was not changed`);
-  process.exitCode = ExitCode.nothingChanged;
+  return ExitCode.nothingChanged;
 }
 
 /** Lists what was saved (names only). */

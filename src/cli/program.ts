@@ -1,0 +1,497 @@
+/**
+ * The command line's shape and nothing else: the global options, every command with its arguments, options and
+ * help, and which typed function (`commands/<name>.ts`) each runs. A command's module is imported only when that
+ * command runs, so `vaultfile export` loads neither the prompts nor any other command; declaring them all costs
+ * commander a few objects. Completion scripts and help are generated from this declaration.
+ */
+import { Command, Option } from "commander";
+import { EXPORT_FORMATS } from "../export/formats.js";
+import { globalsOf, type CliIO, type CommandContext, DEFAULT_FILE } from "./context.js";
+import type { ExpiryOptions } from "./expiry-options.js";
+import type { ValueSourceOptions } from "./input.js";
+import type { SelectionOptions } from "./secret-selection.js";
+import type { ExportOptions } from "./commands/export.js";
+import type { ImportOptions } from "./commands/import.js";
+import type { InitOptions } from "./commands/init.js";
+import type { SetOptions } from "./commands/set.js";
+import type { AddTypeOptions } from "./commands/type.js";
+
+export const VERSION = "0.1.0";
+
+const EXAMPLES = `
+Examples:
+  vaultfile init                                   # a new vault, encrypted to your key
+  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --required
+  vaultfile status                                 # what expires when
+  vaultfile exec -- ./release.sh                   # the secrets in one command's environment
+  vaultfile COMMAND --help                         # each command's options and examples`;
+
+const FORCE_HELP = "store a value that does not match its type (a warning instead of an error)";
+
+/** A command's typed function: the parsed arguments in, the exit status out. */
+type Run<A extends unknown[]> = (ctx: CommandContext, ...args: A) => Promise<number>;
+
+/**
+ * The whole program. Each action builds the command's context from the parsed globals and hands the status its
+ * function returns to `onStatus` (main.ts turns it into the exit code).
+ */
+export function buildProgram(io: CliIO, onStatus: (status: number) => void = () => {}): Command {
+  const run =
+    <A extends unknown[]>(fn: Run<A>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const cmd = args[args.length - 1] as Command;
+      onStatus(await fn({ io, globals: globalsOf(cmd, io) }, ...(args.slice(0, -1) as A)));
+    };
+  const program = programShell(io);
+
+  program
+    .command("keygen")
+    .description("create a new age identity (private key) file, mode 0600, and print its public key")
+    .option("-o, --output <path>", "where to write the key (default: $XDG_CONFIG_HOME/vaultfile/keys.txt); - prints the key file to stdout")
+    .option("--pq", "a post-quantum hybrid key (age1pq1…); a vault cannot mix it with classic keys")
+    .addHelpText(
+      "after",
+      "\nThe public key (age1…) is printed on stdout: give it to a vault's owner for `vaultfile recipients add`.\n" +
+        "Existing files are never overwritten. With -o - the key file's text goes to stdout instead (as age-keygen\n" +
+        "prints it) and the public key to stderr.\n\nExamples:\n  vaultfile keygen\n" +
+        "  vaultfile keygen -o ci.agekey    # a key for CI: store the file's contents as the VAULTFILE_AGE_KEY secret\n" +
+        "  vaultfile keygen -o - | gh secret set VAULTFILE_AGE_KEY",
+    )
+    .action(run(async (ctx, opts: { output?: string; pq?: boolean }) => (await import("./commands/keygen.js")).keygen(ctx, opts)));
+
+  program
+    .command("init")
+    .description("create a new, empty vault with you (your age key) as the first recipient")
+    .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--name <name>", "your name as a recipient (default: $USER, else me)")
+    .addHelpText(
+      "after",
+      "\nYour key is the first identity found (see README \"Keys\"); without one, init offers to create it on a terminal.\n" +
+        "A .sops.yaml beside the vault adds the age keys of its first matching creation rule (named sops-1, sops-2, …).\n" +
+        "An existing file is never overwritten.\n\nExamples:\n  vaultfile init\n  vaultfile init --name alice --recipient ci=age1…\n  vaultfile -f .secrets.prod.yaml init",
+    )
+    .action(run(async (ctx, opts: InitOptions) => (await import("./commands/init.js")).init(ctx, opts)));
+
+  const set = program
+    .command("set")
+    .description("add a secret or change its value and metadata")
+    .argument("<name>", "the secret's name (an environment variable name: [A-Za-z_][A-Za-z0-9_]*)")
+    .option("--type <type>", "what it is: pypi, docker, npm, github, url, generic, …")
+    .option("--description <text>", "a note for the team (stored in clear text)");
+  addExpiryOptions(set)
+    .option("--rotate-every <duration>", "rotation policy (90d): `rotate` renews the expiry from it; `status` shows it as DUE")
+    .option("--required", "add the name to the required list (validate fails while it is missing)")
+    .option("--force", FORCE_HELP);
+  addValueOptions(set)
+    .addHelpText(
+      "after",
+      "\nThe value comes from a hidden prompt (typed twice) on a terminal, or from --stdin or --generate; --value is\n" +
+        "accepted with a warning. Without a terminal one of them is required. The value is never printed.\n" +
+        "The value must match its type (`vaultfile type list`), or --force stores it with a warning. A bare --generate\n" +
+        "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
+        "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
+        "--value change only the metadata: the value is kept, and nothing is asked (data piped in without --stdin is\n" +
+        "refused, not ignored).\n\n" +
+        "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
+        "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
+        "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
+    )
+    .action(run(async (ctx, name: string, opts: SetOptions) => (await import("./commands/set.js")).set(ctx, name, opts)));
+
+  program
+    .command("get")
+    .description("print a secret's value on stdout")
+    .argument("<name>", "the secret's name")
+    .option("--allow-expired", "print the value even when the secret has expired")
+    .addHelpText(
+      "after",
+      "\nPrints the value and a newline, nothing else (--json: {name, value, type, expiresAt, …}). An expired secret\n" +
+        "is refused (exit 1) unless --allow-expired; an unknown name exits 3 with the closest names.\n\n" +
+        "Examples:\n  vaultfile get PYPI_TOKEN\n  TWINE_PASSWORD=\"$(vaultfile get PYPI_TOKEN)\" twine upload dist/*",
+    )
+    .action(run(async (ctx, name: string, opts: { allowExpired?: boolean }) => (await import("./commands/get.js")).get(ctx, name, opts)));
+
+  program
+    .command("rm")
+    .description("delete secrets from the vault")
+    .argument("<names...>", "the secrets to delete")
+    .addHelpText(
+      "after",
+      "\nA deleted secret that is in the required list stays there and shows as MISSING; drop it with `unrequire`.\n" +
+        "Deleting does not revoke anything: revoke the credential at its source too.\n\nExamples:\n  vaultfile rm OLD_TOKEN\n  vaultfile rm OLD_TOKEN && vaultfile unrequire OLD_TOKEN",
+    )
+    .action(run(async (ctx, names: string[]) => (await import("./commands/rm.js")).rm(ctx, names)));
+
+  program
+    .command("require")
+    .description("add names to the required list: validate fails while one of them is missing")
+    .argument("<names...>", "secret names (they need not exist yet)")
+    .addHelpText("after", "\nExamples:\n  vaultfile require PYPI_TOKEN DOCKER_USERNAME DOCKER_PASSWORD")
+    .action(run(async (ctx, names: string[]) => (await import("./commands/require.js")).require(ctx, names)));
+
+  program
+    .command("unrequire")
+    .description("remove names from the required list (the secrets themselves stay)")
+    .argument("<names...>", "secret names")
+    .addHelpText("after", "\nExamples:\n  vaultfile unrequire OLD_TOKEN")
+    .action(run(async (ctx, names: string[]) => (await import("./commands/require.js")).unrequire(ctx, names)));
+
+  program
+    .command("status")
+    .description("show each secret's type, expiry, days left and status, most urgent first")
+    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
+    .addHelpText("after", "\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
+    .action(run(async (ctx, opts: { warnDays: string }) => (await import("./commands/status.js")).status(ctx, opts)));
+
+  program
+    .command("validate")
+    .description("check that every required secret is present and none has expired (exit 1 otherwise)")
+    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
+    .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
+    .addHelpText(
+      "after",
+      "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
+        "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
+        "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
+        "also printed as ::error / ::warning annotations.\n\nExamples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json",
+    )
+    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean }) => (await import("./commands/validate.js")).validate(ctx, opts)));
+
+  const rotate = program
+    .command("rotate")
+    .description("replace a secret's value: rotated_at = now, expiry renewed from its rotate_every policy")
+    .argument("<name>", "an existing secret");
+  addValueOptions(addExpiryOptions(rotate))
+    .option("--force", FORCE_HELP)
+    .addHelpText(
+      "after",
+      "\nThe new value comes from a hidden prompt, --stdin or --generate, as for `set`; it must differ from the old one.\n" +
+        "Without --expires-at/--expires-in the expiry is renewed from rotate_every when the secret has one, else kept.\n" +
+        "The file's diff is that entry's lines plus sops's lastmodified and mac. The new value must match the secret's\n" +
+        "type, or --force stores it with a warning; a bare --generate uses the type's generator.\n\n" +
+        "Examples:\n  vaultfile rotate PYPI_TOKEN\n  pbpaste | vaultfile rotate DOCKER_PASSWORD --stdin --expires-at 2027-06-01\n  vaultfile rotate SESSION_SECRET --generate=hex:64",
+    )
+    .action(run(async (ctx, name: string, opts: ValueSourceOptions & ExpiryOptions & { force?: boolean }) => (await import("./commands/rotate.js")).rotate(ctx, name, opts)));
+
+  declareRecipients(program, run);
+
+  program
+    .command("decrypt")
+    .description("print a sops YAML file (any, not only a vault) decrypted, after checking its MAC")
+    .argument("<file>", "a sops-encrypted YAML file with age recipients")
+    .option("--output-type <type>", "yaml (comments and order kept, no sops block) or json", undefined)
+    .addHelpText(
+      "after",
+      "\nThe output holds every secret in clear: print it to a terminal or a pipe, not to a file you might commit.\n" +
+        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n\n" +
+        "Examples:\n  vaultfile decrypt secrets.enc.yaml\n  vaultfile decrypt .secrets.yaml --output-type json | jq .secrets",
+    )
+    .action(run(async (ctx, file: string, opts: { outputType?: string }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
+
+  program
+    .command("reseal")
+    .description("review and re-seal a vault last saved by plain sops (or whose key names were edited)")
+    .option("-y, --yes", "reseal without asking (after you reviewed the file, e.g. in a diff)")
+    .addHelpText(
+      "after",
+      "\nsops's MAC covers values and their order, not key names; vaultfile's seal covers the names too. A file saved\n" +
+        "by plain sops opens in sops tools, but vaultfile refuses it (exit 5) until you check its names and metadata\n" +
+        "(printed here, values hidden) and reseal it.\n\nExamples:\n  vaultfile reseal\n  vaultfile reseal --yes",
+    )
+    .action(run(async (ctx, opts: { yes?: boolean }) => (await import("./commands/reseal.js")).reseal(ctx, opts)));
+
+  program
+    .command("edit")
+    .description("edit secrets interactively: a menu on a terminal, or the decrypted YAML in $EDITOR (--editor)")
+    .option("--editor", "open the decrypted vault (values in clear) in $VISUAL / $EDITOR (default vi) instead of the menu")
+    .option("--force", "with --editor: store values that do not match their type (a warning instead of an error)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        'Changes are saved once, atomically, when you choose "save and quit" (menu) or save and close the editor;',
+        "Ctrl-C or quitting without saving leaves the file untouched. Exit code 9 when nothing was written.",
+        "The --editor file is created 0600 in a private directory (in /dev/shm when available) and removed afterwards.",
+        "A new or changed value must match its type (`vaultfile type list`), as for `set`: the menu asks whether to",
+        "store it anyway; --editor reports it as an invalid field unless --force is given.",
+        "",
+        "Examples:",
+        "  vaultfile edit",
+        "  EDITOR=nano vaultfile edit --editor",
+      ].join("\n"),
+    )
+    .action(run(async (ctx, opts: { editor?: boolean; force?: boolean }) => (await import("./commands/edit.js")).edit(ctx, opts)));
+
+  declareGit(program, run);
+
+  program
+    .command("check")
+    .description("check vault files for a commit: they parse, every value is encrypted, recipients match; with a key also MAC and seal")
+    .argument("[files...]", "vault files (default: -f or .secrets.yaml)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  vaultfile check\n  vaultfile check .secrets.yaml .secrets.prod.yaml\n\nA plaintext value fails with exit 6, a bad MAC or recipient list with 5, a leftover merge conflict with 8.\nWithout a key (or with one that does not open the file) the MAC is not checked, and the output says so.",
+    )
+    .action(run(async (ctx, files: string[]) => (await import("./commands/check.js")).check(ctx, files)));
+
+  program
+    .command("history")
+    .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
+    .argument("[name]", "only this secret")
+    .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key.")
+    .action(run(async (ctx, name: string | undefined) => (await import("./commands/history.js")).history(ctx, name)));
+
+  const exportCmd = program
+    .command("export")
+    .description("print the secrets as dotenv, shell, JSON or GitHub Actions env, or write them to a 0600 file")
+    .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).default("dotenv"))
+    .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV");
+  addSelectionOptions(exportCmd)
+    .addHelpText(
+      "after",
+      `
+Formats:
+  dotenv  NAME=value lines that the dotenv and dotenvx parsers read back exactly (multi-line values included);
+          a value no dotenv quoting can hold is an error naming the secret
+  shell   export NAME='value' lines for POSIX shells: eval "$(vaultfile export --format shell)"
+  json    one JSON object {"NAME": "value"}
+  github  ::add-mask:: lines on stdout, and NAME<<DELIMITER blocks appended to $GITHUB_ENV (or to -o FILE), so
+          later steps of the job see the secrets and the log masks them
+
+Examples:
+  vaultfile export -o .env --exclude-expired
+  eval "$(vaultfile export --format shell --only PYPI_TOKEN)"
+  vaultfile export --format github --only DOCKER_USERNAME DOCKER_PASSWORD   # in a GitHub Actions step`,
+    )
+    .action(run(async (ctx, opts: ExportOptions) => (await import("./commands/export.js")).exportSecrets(ctx, opts)));
+
+  const exec = program
+    .command("exec")
+    .description("run a command with the secrets in its environment only")
+    .argument("<command>", "the command to run (put it after --)")
+    .argument("[args...]", "its arguments");
+  hintDoubleDashOnUnknownOption(exec);
+  addSelectionOptions(exec)
+    .addHelpText(
+      "after",
+      `
+Put the command after -- so that its own options are not read as vaultfile's.
+vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
+it cannot be run (not executable).
+
+Examples:
+  vaultfile exec -- twine upload dist/*
+  vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run`,
+    )
+    .action(run(async (ctx, command: string, args: string[], opts: SelectionOptions) => (await import("./commands/exec.js")).exec(ctx, command, args, opts)));
+
+  const importCmd = program
+    .command("import")
+    .description("add every variable of a dotenv file to the vault, one secret each")
+    .argument("<file>", "the .env file, or - for stdin")
+    .option("--type <type>", "type of every imported secret (pypi, docker, npm, …)");
+  addExpiryOptions(importCmd)
+    .option("--required", "add every imported name to the required list")
+    .option("--overwrite", "replace the values of names the vault already has")
+    .addHelpText(
+      "after",
+      `
+The file is read as the dotenv package reads it (quotes, multi-line values, export prefixes, comments).
+dotenvx-encrypted values (encrypted:…) are refused: decrypt them first. Values are never printed.
+
+Examples:
+  vaultfile import .env --expires-in 90d && rm .env
+  dotenvx decrypt -f .env.production --stdout | vaultfile import - --type generic --required`,
+    )
+    .action(run(async (ctx, file: string, opts: ImportOptions) => (await import("./commands/import.js")).importDotenv(ctx, file, opts)));
+
+  declareTypes(program, run);
+
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+type Runner = <A extends unknown[]>(fn: Run<A>) => (...args: unknown[]) => Promise<void>;
+
+/** `recipients list | add | remove`. */
+function declareRecipients(program: Command, run: Runner): void {
+  const group = program
+    .command("recipients")
+    .description("list, add or remove who can decrypt the vault")
+    .addHelpText("after", "\nExamples:\n  vaultfile recipients list\n  vaultfile recipients add ci age1…\n  vaultfile recipients remove bob");
+  const load = () => import("./commands/recipients.js");
+
+  group
+    .command("list", { isDefault: true })
+    .description("show each recipient's name and public key; yours are marked")
+    .addHelpText("after", "\nExamples:\n  vaultfile recipients list\n  vaultfile recipients list --json")
+    .action(run(async (ctx) => (await load()).listRecipients(ctx)));
+
+  group
+    .command("add")
+    .description("let another age key open the vault (wraps the data key for it)")
+    .argument("<name>", "a name for the key holder: alice, ci, …")
+    .argument("<recipient>", "their public key, age1… (from `vaultfile keygen` or `age-keygen -y`)")
+    .addHelpText("after", "\nOnly the recipients list and the sops.age block change; values keep their ciphertext.\n\nExamples:\n  vaultfile recipients add ci age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
+    .action(run(async (ctx, name: string, recipient: string) => (await load()).addRecipient(ctx, name, recipient)));
+
+  group
+    .command("remove")
+    .description("stop a key from opening future versions: new data key, every value re-encrypted")
+    .argument("<name>", "the recipient's name (see `recipients list`)")
+    .option("--force", "remove even your own key, although you can then no longer open the vault")
+    .addHelpText(
+      "after",
+      "\nThe removed holder can still read old versions from git history and already knows the values: the command\n" +
+        "lists the secrets they could read, so you can rotate them at their source.\n\nExamples:\n  vaultfile recipients remove bob",
+    )
+    .action(run(async (ctx, name: string, opts: { force?: boolean }) => (await load()).removeRecipient(ctx, name, opts)));
+}
+
+/** `git setup | textconv | merge | resolve`. */
+function declareGit(program: Command, run: Runner): void {
+  const git = program
+    .command("git")
+    .description("git integration: readable diffs, an entry-level merge driver (run `vaultfile git setup` once per clone)")
+    .addHelpText("after", "\nExamples:\n  vaultfile git setup\n  git diff .secrets.yaml          # values shown as fingerprints\n  git merge feature               # vault entries merge one by one");
+  const load = () => import("./commands/git.js");
+
+  git
+    .command("setup")
+    .description("write .gitattributes lines for the vault files and the git config of the diff and merge drivers (idempotent)")
+    .option("--global", "define the drivers in your global git config instead of this repository's")
+    .option("--command <cmd>", "how git should run vaultfile (default: this node and this vaultfile script, by absolute path)")
+    .addHelpText("after", "\nExamples:\n  vaultfile git setup                      # for .secrets.yaml and .secrets.*.yaml\n  vaultfile -f deploy/vault.yaml git setup\n  vaultfile git setup --command vaultfile  # use the vaultfile on PATH")
+    .action(run(async (ctx, opts: { global?: boolean; command?: string }) => (await load()).gitSetup(ctx, opts)))
+    .exitOverride();
+
+  git
+    .command("textconv")
+    .description("print FILE for review: values replaced by keyed fingerprints, the sops block summarised (git runs this for `git diff`)")
+    .argument("<file>", "the vault file (git passes a temporary copy)")
+    .option("--show-values", "print the decrypted values instead of fingerprints")
+    .addHelpText("after", "\nExamples:\n  vaultfile git textconv .secrets.yaml\n  git -c diff.vaultfile.textconv='vaultfile git textconv --show-values' diff\n\nWithout a key, values show as <encrypted:TAG> (a hash of the ciphertext: it changes exactly when the value is re-encrypted).")
+    .action(run(async (ctx, file: string, opts: { showValues?: boolean }) => (await load()).gitTextconv(ctx, file, opts)))
+    .exitOverride();
+
+  git
+    .command("merge")
+    .description("three-way merge of vault files, entry by entry (git runs this as the merge driver with %O %A %B %P)")
+    .argument("<base>", "the common ancestor's version (%O)")
+    .argument("<ours>", "our version; the result is written here (%A)")
+    .argument("<theirs>", "their version (%B)")
+    .argument("[path]", "the file's name in the repository, for messages (%P)")
+    .addHelpText("after", "\nExamples:\n  vaultfile git merge %O %A %B %P      # in git config merge.vaultfile.driver\n\nExit 0: merged. Exit 1: conflicts; OURS then holds the merge with our side of each conflict and a\ncomment block on top that explains them (see `vaultfile git resolve`).")
+    .action(run(async (ctx, base: string, ours: string, theirs: string, path: string | undefined) => (await load()).gitMerge(ctx, base, ours, theirs, path)))
+    .exitOverride();
+
+  git
+    .command("resolve")
+    .description("finish a merge of FILE that stopped on conflicts: merge again from git's index, taking our or their side of the named entries")
+    .argument("[file]", "the conflicted vault file (default: -f or .secrets.yaml)")
+    .option("--ours <names...>", "keep our side of these secrets/recipients")
+    .option("--theirs <names...>", "take their side of these secrets/recipients")
+    .addHelpText("after", "\nExamples:\n  vaultfile git resolve .secrets.yaml --theirs PYPI_TOKEN\n  vaultfile git resolve --ours PYPI_TOKEN --theirs NPM_TOKEN && git add .secrets.yaml")
+    .action(run(async (ctx, file: string | undefined, opts: { ours?: string[]; theirs?: string[] }) => (await load()).gitResolve(ctx, file, opts)))
+    .exitOverride();
+}
+
+/** `type list | add | rm`. */
+function declareTypes(program: Command, run: Runner): void {
+  const group = program
+    .command("type")
+    .description("list the secret types, or add and remove the vault's own (custom) types")
+    .addHelpText(
+      "after",
+      "\nA secret's type checks its value when you `set` or `rotate` it and in `validate`, gives its default rotation\n" +
+        "policy and says where to rotate it. Custom types are stored in the vault file, under `types:`.\n\n" +
+        'Examples:\n  vaultfile type list\n  vaultfile type add internal-api --pattern "^ia_[a-z0-9]{32}$" --rotate-every 30d --rotate-at https://internal.example/tokens\n  vaultfile type rm internal-api',
+    );
+  const load = () => import("./commands/type.js");
+
+  group
+    .command("list", { isDefault: true })
+    .description("show every type: description, default rotation, where to rotate; the vault's custom types last")
+    .addHelpText("after", "\nWithout a vault file, only the built-in types are listed.\n\nExamples:\n  vaultfile type list\n  vaultfile type list --json")
+    .action(run(async (ctx) => (await load()).listTypes(ctx)));
+
+  group
+    .command("add")
+    .description("declare a custom type in the vault file")
+    .argument("<name>", "a lower-case word: letters, digits, _, . or - (e.g. internal-api)")
+    .requiredOption("--pattern <regex>", "a JavaScript regular expression the whole value must match (anchored for you)")
+    .option("--rotate-every <duration>", "default rotation policy of new secrets of this type (30d, 12w, 6mo, 1y)")
+    .option("--rotate-at <where>", "where the credential is rotated: a URL or an instruction")
+    .option("--description <text>", "one line for people")
+    .option("--companions <names>", "comma-separated secret names that must exist beside any secret of this type")
+    .addHelpText(
+      "after",
+      "\nThe type is stored under `types:` in the vault file (readable, covered by the MAC). Secrets of this type are\n" +
+        "then checked by `set`, `rotate` and `validate`; `validate` also reports a missing companion.\n\n" +
+        'Examples:\n  vaultfile type add internal-api --pattern "ia_[a-z0-9]{32}" --rotate-every 30d \\\n    --rotate-at https://internal.example/tokens --description "Internal API token" --companions INTERNAL_API_URL',
+    )
+    .action(run(async (ctx, name: string, opts: AddTypeOptions) => (await load()).addType(ctx, name, opts)));
+
+  group
+    .command("rm")
+    .description("remove a custom type from the vault file (secrets keep their type label, unchecked)")
+    .argument("<name>", "a custom type (see `vaultfile type list`)")
+    .addHelpText("after", "\nExamples:\n  vaultfile type rm internal-api")
+    .action(run(async (ctx, name: string) => (await load()).removeType(ctx, name)));
+}
+
+/** The program with its global options and no commands. */
+function programShell(io: CliIO): Command {
+  return new Command("vaultfile")
+    .description("Secrets with expiry metadata in one encrypted, sops-compatible YAML file in your git repository.")
+    .version(VERSION, "-V, --version")
+    .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE or ${DEFAULT_FILE})`)
+    .option("-i, --identity <path>", "age identity file to decrypt with (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--json", "machine-readable output where a script would read it")
+    .option("--debug", "show stack traces on errors")
+    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .addHelpText("after", EXAMPLES)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, "vaultfile: error: ")),
+    });
+}
+
+/** `--expires-at` / `--expires-in` (set, rotate, import). */
+function addExpiryOptions(cmd: Command): Command {
+  return cmd
+    .option("--expires-at <date>", "expiry date (2027-06-01 or RFC 3339)")
+    .option("--expires-in <duration>", "expiry as a duration from now (90d, 12w, 6mo, 1y)");
+}
+
+/** Where a new value comes from (set, rotate). */
+function addValueOptions(cmd: Command): Command {
+  return cmd
+    .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
+    .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48, base64url:48 (bytes)")
+    .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
+}
+
+/** Which secrets leave the vault (export, exec). */
+function addSelectionOptions(cmd: Command): Command {
+  return cmd
+    .option("--exclude-expired", "leave out secrets whose expiry date has passed")
+    .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
+}
+
+/**
+ * `vaultfile exec sh -c '…'` reads `-c` as an option of exec's own: say where the command belongs, after
+ * commander's "unknown option" line.
+ */
+function hintDoubleDashOnUnknownOption(cmd: Command): void {
+  const inherited = cmd.configureOutput();
+  cmd.configureOutput({
+    outputError: (message, write) => {
+      (inherited.outputError ?? ((m: string, w: (s: string) => void) => w(m)))(message, write);
+      if (message.includes("unknown option")) write("vaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n");
+    },
+  });
+}
