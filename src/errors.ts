@@ -88,6 +88,16 @@ export class NoIdentityError extends VaultfileError {
   }
 }
 
+/**
+ * An identity (key text from a file, a variable or a command) cannot be used: malformed, a bad checksum, a public
+ * key where the secret one belongs. The message names the source and line, never any part of the key.
+ */
+export class InvalidIdentityError extends VaultfileError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("E_IDENTITY", ExitCode.decryption, message, details);
+  }
+}
+
 /** Identities were found, but none of them is a recipient of the file. */
 export class WrongKeyError extends VaultfileError {
   constructor(message: string, details?: ErrorDetails) {
@@ -142,7 +152,7 @@ export class FormatError extends VaultfileError {
 
 /** A user-supplied input (name, date, duration, value) is invalid. */
 export class InvalidInputError extends VaultfileError {
-  constructor(code: "E_NAME" | "E_DATE" | "E_DURATION" | "E_VALUE" | "E_RECIPIENT" | "E_IDENTITY" | "E_INPUT", message: string, details?: ErrorDetails) {
+  constructor(code: "E_NAME" | "E_DATE" | "E_DURATION" | "E_VALUE" | "E_RECIPIENT" | "E_INPUT", message: string, details?: ErrorDetails) {
     super(code, ExitCode.invalidInput, message, details);
   }
 }

@@ -8,9 +8,9 @@
  * 64-column stanza bodies, a verified header MAC and payload tag. Anything unusual returns `undefined` and the caller
  * falls back to `age-encryption`, which then gives the exact error, so behaviour is the same either way.
  */
-import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, type KeyObject } from "node:crypto";
+import { bech32 } from "@scure/base";
+import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual, type KeyObject } from "node:crypto";
 
-const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 const PKCS8_X25519 = Buffer.from("302e020100300506032b656e04220420", "hex");
 const SPKI_X25519 = Buffer.from("302a300506032b656e032100", "hex");
 const ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
@@ -24,21 +24,17 @@ export interface NativeX25519 {
   recipient: string;
 }
 
-const identityCache = new Map<string, NativeX25519 | undefined>();
-
-/** Decodes an `AGE-SECRET-KEY-1…` identity (memoised); `undefined` when it is not a valid X25519 identity. */
-export function nativeX25519Identity(secret: string): NativeX25519 | undefined {
-  if (!identityCache.has(secret)) identityCache.set(secret, decodeIdentity(secret));
-  return identityCache.get(secret);
-}
-
-function decodeIdentity(secret: string): NativeX25519 | undefined {
-  const decoded = bech32Decode(secret);
-  if (!decoded || decoded.hrp !== "age-secret-key-" || decoded.bytes.length !== 32) return undefined;
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, decoded.bytes]), format: "der", type: "pkcs8" });
+/** Decodes an `AGE-SECRET-KEY-1…` identity; `undefined` when it is not a valid X25519 identity. Not memoised here. */
+export function decodeX25519Identity(secret: string): NativeX25519 | undefined {
+  if (secret !== secret.toUpperCase()) return undefined;
+  const decoded = bech32.decodeUnsafe(secret, false);
+  const bytes = decoded && bech32.fromWordsUnsafe(decoded.words);
+  if (!decoded || !bytes || decoded.prefix !== "age-secret-key-" || bytes.length !== 32) return undefined;
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, bytes]), format: "der", type: "pkcs8" });
+  bytes.fill(0);
   const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
-  return { privateKey, publicKey, recipient: bech32Encode("age", publicKey) };
+  return { privateKey, publicKey, recipient: bech32.encode("age", bech32.toWords(publicKey), false) };
 }
 
 /**
@@ -61,7 +57,7 @@ export function decryptArmoredX25519(armored: string, identities: readonly Nativ
   if (!fileKey) return undefined;
   const macKey = hkdfSync("sha256", fileKey, new Uint8Array(0), "header", 32);
   const mac = createHmac("sha256", new Uint8Array(macKey)).update(header.macInput).digest();
-  if (!mac.equals(header.mac)) return undefined;
+  if (!timingSafeEqual(mac, header.mac)) return undefined;
   return decryptPayload(fileKey, file.subarray(header.payloadStart));
 }
 
@@ -191,70 +187,4 @@ function dearmor(armored: string): Uint8Array | undefined {
   const bytes = Buffer.from(b64, "base64");
   if (bytes.toString("base64") !== b64) return undefined;
   return new Uint8Array(bytes);
-}
-
-function polymod(values: number[]): number {
-  const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i]!;
-  }
-  return chk;
-}
-
-function hrpExpand(hrp: string): number[] {
-  const out: number[] = [];
-  for (const c of hrp) out.push(c.charCodeAt(0) >>> 5);
-  out.push(0);
-  for (const c of hrp) out.push(c.charCodeAt(0) & 31);
-  return out;
-}
-
-/** Regroups bits (8 → 5 or 5 → 8); `undefined` for non-zero padding when decoding. */
-function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boolean): number[] | undefined {
-  let acc = 0;
-  let bits = 0;
-  const out: number[] = [];
-  const max = (1 << to) - 1;
-  for (let i = 0; i < data.length; i++) {
-    acc = (acc << from) | data[i]!;
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push((acc >>> bits) & max);
-    }
-  }
-  if (pad) {
-    if (bits > 0) out.push((acc << (to - bits)) & max);
-  } else if (bits >= from || ((acc << (to - bits)) & max) !== 0) {
-    return undefined;
-  }
-  return out;
-}
-
-/** Bech32 (BIP 173 checksum, no length limit, as age uses it); one case only. */
-function bech32Decode(s: string): { hrp: string; bytes: Uint8Array } | undefined {
-  if (s !== s.toLowerCase() && s !== s.toUpperCase()) return undefined;
-  const lower = s.toLowerCase();
-  const sep = lower.lastIndexOf("1");
-  if (sep < 1 || lower.length - sep - 1 < 6) return undefined;
-  const hrp = lower.slice(0, sep);
-  const data: number[] = [];
-  for (const c of lower.slice(sep + 1)) {
-    const v = BECH32.indexOf(c);
-    if (v < 0) return undefined;
-    data.push(v);
-  }
-  if (polymod([...hrpExpand(hrp), ...data]) !== 1) return undefined;
-  const bytes = convertBits(data.slice(0, -6), 5, 8, false);
-  return bytes ? { hrp, bytes: new Uint8Array(bytes) } : undefined;
-}
-
-function bech32Encode(hrp: string, bytes: Uint8Array): string {
-  const data = convertBits(bytes, 8, 5, true)!;
-  const mod = polymod([...hrpExpand(hrp), ...data, 0, 0, 0, 0, 0, 0]) ^ 1;
-  const checksum = Array.from({ length: 6 }, (_, i) => (mod >>> (5 * (5 - i))) & 31);
-  return hrp + "1" + [...data, ...checksum].map((v) => BECH32[v]).join("");
 }

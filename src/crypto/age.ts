@@ -2,10 +2,10 @@
  * Wrapping the data key for age recipients and unwrapping it with identities. Each `sops.age[].enc` is a whole
  * armored age file whose plaintext is the 32-byte data key.
  */
-import { DecryptionError, FormatError } from "../errors.js";
+import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError } from "../errors.js";
 import { DATA_KEY_BYTES } from "./aead.js";
-import { decryptArmoredX25519, nativeX25519Identity, type NativeX25519 } from "./age-x25519.js";
-import { recipientOf, type Identity } from "./identities.js";
+import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
+import { nativeOf, recipientOf, type Identity } from "./identities.js";
 
 // `age-encryption` is loaded only when needed (writing, post-quantum keys, or a file the native reader declines):
 // its pure-JS curve code costs more to load and warm up than opening a small vault with node:crypto.
@@ -15,7 +15,12 @@ const ageLib = () => import("age-encryption");
 export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promise<string> {
   const { armor, Encrypter } = await ageLib();
   const e = new Encrypter();
-  e.addRecipient(recipient);
+  try {
+    e.addRecipient(recipient);
+  } catch {
+    // Never the library's message: vaultfile's own words for everything that crosses into age-encryption.
+    throw new InvalidInputError("E_RECIPIENT", `${shortKey(recipient)} is not a recipient age-encryption accepts`);
+  }
   return armor.encode(await e.encrypt(dataKey));
 }
 
@@ -61,16 +66,23 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
     throw new FormatError(`sops.age item ${index + 1} holds a damaged age armor`, { hint: "restore the file from git", cause });
   }
   const d = new Decrypter();
-  for (const id of identities) d.addIdentity(id.secret);
+  for (const id of identities) {
+    try {
+      d.addIdentity(id.secret);
+    } catch {
+      throw new InvalidIdentityError(`invalid age identity in ${id.source}`);
+    }
+  }
   let key: Uint8Array;
   try {
     key = await d.decrypt(file);
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : "";
     if (/no identity matched/i.test(msg)) return undefined;
-    throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${msg.toLowerCase() || "damaged"}`, {
+    // The library's message goes nowhere near the user (and no cause is kept for --debug): only a known,
+    // key-free reason is named.
+    throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${knownReason(msg)}`, {
       hint: "the file was altered or damaged; restore it from git",
-      cause,
     });
   }
   if (key.length !== DATA_KEY_BYTES) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${DATA_KEY_BYTES}`);
@@ -81,9 +93,38 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
 function nativeIdentities(identities: readonly Identity[]): NativeX25519[] | undefined {
   const out: NativeX25519[] = [];
   for (const id of identities) {
-    const n = id.kind === "x25519" ? nativeX25519Identity(id.secret) : undefined;
+    const n = nativeOf(id);
     if (!n) return undefined;
     out.push(n);
   }
   return out;
+}
+
+/** typage's failure messages that carry no key or file data, as vaultfile prints them; anything else is "damaged". */
+function knownReason(msg: string): string {
+  const known = [
+    "invalid header hmac",
+    "invalid header",
+    "invalid stanza",
+    "invalid x25519 stanza",
+    "invalid scrypt stanza",
+    "invalid version",
+    "invalid base64",
+    "invalid line length",
+    "invalid non-ascii byte in header",
+    "invalid footer",
+    "invalid tag",
+    "final chunk is empty",
+    "ciphertext is too small",
+    "ciphertext size is invalid",
+    "stream ended before reading",
+  ];
+  const lower = msg.toLowerCase();
+  return known.find((k) => lower.startsWith(k)) ?? "damaged";
+}
+
+/** A public key for messages: its start only, so a line stays readable (`age1qyqs…`, `ssh-ed25519 AAAAC3Nz…`). */
+export function shortKey(key: string): string {
+  const flat = key.replace(/[^\x20-\x7e]/g, "?");
+  return flat.length <= 24 ? `"${flat}"` : `"${flat.slice(0, 20)}…"`;
 }

@@ -6,12 +6,12 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { armor, Encrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { decryptArmoredX25519, nativeX25519Identity } from "../../src/crypto/age-x25519.js";
+import { decryptArmoredX25519, decodeX25519Identity } from "../../src/crypto/age-x25519.js";
 import { unwrapDataKey } from "../../src/crypto/age.js";
 import { testKey } from "../helpers.js";
 
 const ageCli = (args: string[], input: Uint8Array): string => execFileSync("age", args, { input }).toString("latin1");
-const native = (name: "alice" | "bob" | "carol") => nativeX25519Identity(testKey(name).secret)!;
+const native = (name: "alice" | "bob" | "carol") => decodeX25519Identity(testKey(name).secret)!;
 
 describe("native X25519 age reader", () => {
   it("derives the recipient age-keygen and age-encryption derive", async () => {
@@ -21,14 +21,14 @@ describe("native X25519 age reader", () => {
       expect(native(name).recipient).toBe(await identityToRecipient(k.secret));
     }
     const fresh = await generateX25519Identity();
-    expect(nativeX25519Identity(fresh)!.recipient).toBe(await identityToRecipient(fresh));
+    expect(decodeX25519Identity(fresh)!.recipient).toBe(await identityToRecipient(fresh));
   });
 
   it("declines identities that are not valid X25519 keys", async () => {
     const alice = testKey("alice").secret;
     const flipped = alice.slice(0, -1) + (alice.endsWith("Q") ? "P" : "Q");
-    expect(nativeX25519Identity(flipped)).toBeUndefined();
-    expect(nativeX25519Identity(await generateHybridIdentity())).toBeUndefined();
+    expect(decodeX25519Identity(flipped)).toBeUndefined();
+    expect(decodeX25519Identity(await generateHybridIdentity())).toBeUndefined();
   });
 
   it("opens files written by the age CLI: one or several recipients, one chunk or several", () => {

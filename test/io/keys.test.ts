@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { findIdentities } from "../../src/io/keys.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { Vault } from "../../src/vault/vault.js";
-import { InvalidInputError, NoIdentityError, WrongKeyError } from "../../src/errors.js";
+import { InvalidIdentityError, NoIdentityError, WrongKeyError } from "../../src/errors.js";
 import { cleanEnv, clock, tempDir, testKey } from "../helpers.js";
 
 const alice = () => testKey("alice");
@@ -34,13 +34,14 @@ describe("identity lookup", () => {
       try {
         parseIdentities(`${alice().secret}\nAGE-SECRET-KEY-1NOTAKEY\n`, "k.txt");
       } catch (e) {
-        return e as InvalidInputError;
+        return e as InvalidIdentityError;
       }
     })();
-    expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err!.message).toBe("malformed age identity in k.txt at line 2");
+    expect(err).toBeInstanceOf(InvalidIdentityError);
+    expect(err!.exitCode).toBe(4);
+    expect(err!.message).toBe("invalid age identity in k.txt (line 2): not an age identity");
     expect(err!.message).not.toContain("NOTAKEY");
-    expect(() => parseIdentities(alice().recipient, "pub.txt")).toThrow(/malformed/);
+    expect(() => parseIdentities(alice().recipient, "pub.txt")).toThrow(/public key/);
   });
 
   it("no key at all: the error lists every place searched and the file's recipients", async () => {
