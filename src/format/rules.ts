@@ -3,6 +3,7 @@
  * Mirrors sops's `Tree.shouldBeEncrypted`: the rules look at every key on the path to the leaf.
  */
 import { FormatError } from "../errors.js";
+import { compileRe2, Re2SyntaxError, type Re2Pattern } from "../rules/re2.js";
 
 export interface EncryptionRules {
   unencryptedSuffix?: string | undefined;
@@ -14,13 +15,18 @@ export interface EncryptionRules {
 /** sops's default when a file names no rule. */
 export const DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted";
 
-/** Compiles the rules once into a predicate over key paths (list items add nothing to a path). */
+/**
+ * Compiles the rules once into a predicate over key paths (list items add nothing to a path). The regular
+ * expressions are RE2, as in sops, and run in linear time (`src/rules/re2.ts`): they come from the file, and no MAC
+ * covers them.
+ */
 export function compileRules(rules: EncryptionRules): (path: readonly string[]) => boolean {
-  const compile = (re: string, name: string): RegExp => {
+  const compile = (re: string, name: string): Re2Pattern => {
     try {
-      return new RegExp(re, "u");
+      return compileRe2(re);
     } catch (cause) {
-      throw new FormatError(`sops.${name} is not a valid regular expression`, { cause });
+      const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
+      throw new FormatError(`sops.${name} is not a valid RE2 regular expression${why}`, { cause, hint: "sops reads these patterns with Go's RE2 syntax (no lookarounds or backreferences)" });
     }
   };
   if (rules.encryptedRegex !== undefined) {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import { FormatError, ioErrorFrom } from "../errors.js";
+import { compileRe2, Re2SyntaxError, type Re2Pattern } from "../rules/re2.js";
 
 export const SOPS_CONFIG = ".sops.yaml";
 
@@ -56,11 +57,12 @@ export function creationRuleFor(dir: string, file: string): CreationRuleMatch | 
   for (const [i, r] of rules.entries()) {
     if (r === null || typeof r !== "object") continue;
     if (r.path_regex !== undefined && r.path_regex !== null && r.path_regex !== "") {
-      let re: RegExp;
+      let re: Re2Pattern;
       try {
-        re = new RegExp(String(r.path_regex));
+        re = compileRe2(String(r.path_regex));
       } catch (cause) {
-        throw new FormatError(`creation rule ${i + 1} in ${configPath} has an invalid path_regex`, { cause });
+        const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
+        throw new FormatError(`creation rule ${i + 1} in ${configPath} has an invalid path_regex${why}`, { cause, hint: "sops reads path_regex with Go's RE2 syntax" });
       }
       if (!re.test(rel)) continue;
     }

@@ -66,7 +66,7 @@ describe("custom types in the file", () => {
   it.each([
     ["Bad Name", { pattern: "x" }, /invalid type name/],
     ["value", { pattern: "x" }, /invalid type name/],
-    ["t", { pattern: "(" }, /invalid pattern "\(": not a JavaScript regular expression/],
+    ["t", { pattern: "(" }, /invalid pattern "\(": not an RE2 regular expression \(missing closing \)/],
     ["t", { pattern: "" }, /the pattern is empty/],
     ["t", { pattern: "x", rotateEvery: "soon" }, /invalid rotation period "soon"/],
     ["t", { pattern: "x", companions: ["not-a-name"] }, /invalid secret name/],

@@ -1,0 +1,67 @@
+/**
+ * Environment variables that change which code a process runs. A secret with one of these names, exported into a
+ * program's environment (`exec`, `export` to a file a shell or CI sources), makes that program run whatever the
+ * value says: any recipient can add one, and a CI job that runs `vaultfile exec -- ./deploy.sh` would then run the
+ * recipient's code with every other secret (a `PATH` secret even changed which program `exec` started). Such names are refused when stored (`set`, `import`, `edit`) and when exported (`exec`,
+ * `export`), unless the user names each one with `--allow-name NAME`.
+ *
+ * Names compare without regard to case: Windows environments are case-insensitive (`Path` is `PATH`), and
+ * several tools read lower-case variants (`npm_config_*`).
+ */
+import { InvalidInputError } from "../errors.js";
+
+/** Exact names, grouped by what reads them. SECURITY.md lists the same. */
+export const CODE_LOADING_NAMES: Readonly<Record<string, readonly string[]>> = {
+  "shells": ["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "CDPATH", "ZDOTDIR", "SHELL", "HOME", "XDG_CONFIG_HOME"],
+  "program lookup": ["PATH", "PATHEXT", "COMSPEC"],
+  "dynamic loader and libc": ["GCONV_PATH"],
+  "Node.js": ["NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE"],
+  "Python": ["PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONINSPECT", "PYTHONBREAKPOINT", "PYTHONWARNINGS", "PYTHONEXECUTABLE", "PYTHONPLATLIBDIR", "PYTHONSAFEPATH"],
+  "Perl": ["PERL5OPT", "PERL5LIB", "PERLLIB", "PERL5DB", "PERL_MB_OPT", "PERL_MM_OPT"],
+  "Ruby": ["RUBYOPT", "RUBYLIB", "GEM_HOME", "GEM_PATH", "BUNDLE_GEMFILE"],
+  "Java and the JVM": ["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH", "JAVA_HOME", "JAVA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS"],
+  "git": ["GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "GIT_ASKPASS", "GIT_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "GIT_TEMPLATE_DIR", "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_SEQUENCE_EDITOR"],
+  "programs that other programs start": ["EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "SSH_ASKPASS", "SUDO_ASKPASS", "LESSOPEN", "LESSCLOSE"],
+  "other interpreters": ["LUA_INIT", "LUA_PATH", "LUA_CPATH", "PHPRC", "PHP_INI_SCAN_DIR", "TCLLIBPATH", "R_PROFILE", "R_PROFILE_USER", "R_ENVIRON", "OPENSSL_CONF", "OPENSSL_ENGINES", "OPENSSL_MODULES", "KUBECONFIG", "DOCKER_CONFIG"],
+};
+
+/**
+ * Prefixes: every variable starting with one is on the list. `LD_` (glibc's loader: LD_PRELOAD, LD_LIBRARY_PATH,
+ * LD_AUDIT, …), `DYLD_` (macOS's), `GIT_CONFIG_` (GIT_CONFIG_KEY_0=core.fsmonitor runs a program), `NPM_CONFIG_`
+ * (npm_config_script_shell, npm_config_node_options), `BASH_FUNC_` (exported shell functions), `LUA_INIT_`,
+ * `LUA_PATH_`, `LUA_CPATH_` (versioned forms).
+ */
+export const CODE_LOADING_PREFIXES: readonly string[] = ["LD_", "DYLD_", "GIT_CONFIG_", "NPM_CONFIG_", "BASH_FUNC_", "LUA_INIT_", "LUA_PATH_", "LUA_CPATH_"];
+
+const GROUP_OF = new Map(Object.entries(CODE_LOADING_NAMES).flatMap(([group, names]) => names.map((n) => [n, group] as const)));
+
+/** What reads a variable of this name to choose code (`"Node.js"`, `"LD_*"`), or `undefined` when nothing on the list does. */
+export function codeLoadingReason(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  const prefix = CODE_LOADING_PREFIXES.find((p) => upper.startsWith(p));
+  return GROUP_OF.get(upper) ?? (prefix === undefined ? undefined : `${prefix}*`);
+}
+
+/** Whether a variable of this name can change which code a process loads or runs. */
+export function loadsCode(name: string): boolean {
+  return codeLoadingReason(name) !== undefined;
+}
+
+/** The names in `names` that {@link loadsCode} and that `allowed` does not list (compared without case). */
+export function codeLoadingNames(names: Iterable<string>, allowed: Iterable<string> = []): string[] {
+  const ok = new Set([...allowed].map((n) => n.toUpperCase()));
+  return [...names].filter((n) => loadsCode(n) && !ok.has(n.toUpperCase()));
+}
+
+/**
+ * Throws {@link InvalidInputError} (exit 6) naming the first of `names` that {@link loadsCode} and that `allowed`
+ * does not list. `action` says what was refused: "store", "export", "pass to the command".
+ */
+export function refuseCodeLoadingNames(names: Iterable<string>, allowed: Iterable<string>, action: string): void {
+  const [first, ...rest] = codeLoadingNames(names, allowed);
+  if (first === undefined) return;
+  const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.join(", ")})` : "";
+  throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that changes which code a program runs (${codeLoadingReason(first)})${more}`, {
+    hint: `pass --allow-name ${first} if that is what you mean (SECURITY.md lists these names)`,
+  });
+}
