@@ -4,7 +4,7 @@
  * holds no readable record (its creator died between creating and writing it) is stale once it is older than
  * {@link UNREADABLE_LOCK_STALE_MS}.
  */
-import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, lstatSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
 import { ConflictError, ioErrorFrom } from "../errors.js";
 
@@ -39,13 +39,17 @@ interface Holder {
   since: string;
 }
 
-/** What the lock file holds right now: its raw text (`undefined` when it is gone) and the parsed record, if valid. */
-function readLockFile(path: string): { raw: string | undefined; holder: Holder | undefined } {
+/**
+ * What the lock file holds right now: its raw text (`undefined` when it is gone) and the parsed record, if valid.
+ * `unreadable`: it is there but cannot be read (another user's lock).
+ */
+function readLockFile(path: string): { raw: string | undefined; holder: Holder | undefined; unreadable?: true } {
   let raw: string;
   try {
     raw = readFileSync(path, "utf8");
-  } catch {
-    return { raw: undefined, holder: undefined };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "EACCES" || code === "EPERM" ? { raw: undefined, holder: undefined, unreadable: true } : { raw: undefined, holder: undefined };
   }
   try {
     const h = JSON.parse(raw) as Holder | null;
@@ -108,6 +112,34 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What is at the lock path when it is not a regular file (a committed symlink, a folder, a FIFO), for the error
+ * that refuses it at once: no vaultfile process made it, and waiting would not make it go away. `undefined` for
+ * a regular file or nothing.
+ */
+function notALockFile(path: string): string | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isSymbolicLink()) {
+    let to = "";
+    try {
+      to = ` to ${readlinkSync(path)}`;
+    } catch {
+      /* gone meanwhile */
+    }
+    return `a symbolic link${to}`;
+  }
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe";
+  if (st.isSocket()) return "a socket";
+  return "a device";
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
@@ -146,18 +178,28 @@ export function acquireLock(target: string, opts: LockOptions = {}): Lock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw ioErrorFrom(err, "create lock file", path);
     }
-    const { raw, holder } = readLockFile(path);
-    if (raw === undefined) continue; // released meanwhile: try again at once
+    const odd = notALockFile(path);
+    if (odd !== undefined) {
+      throw new ConflictError("E_LOCKED", `cannot lock ${target}: ${path} is ${odd}, not a lock file`, {
+        hint: `vaultfile never makes one; look at it, and remove it if it does not belong there (rm ${path})`,
+      });
+    }
+    const { raw, holder, unreadable } = readLockFile(path);
     // The holder died without releasing (SIGKILL, power loss), or died before writing its record: take over.
-    const stale = holder ? holder.host === hostname() && !processAlive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS);
+    const stale = raw !== undefined && (holder ? holder.host === hostname() && !processAlive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS));
     if (stale && removeStale(path, raw)) continue;
     if (Date.now() >= deadline) {
-      const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another process (its lock file holds no pid yet)";
+      const who = unreadable
+        ? `another user (${path} cannot be read: permission denied)`
+        : holder
+          ? `process ${holder.pid} on ${holder.host} since ${holder.since}`
+          : "another process (its lock file holds no pid yet)";
       throw new ConflictError("E_LOCKED", `${target} is locked by ${who}`, {
         hint: `wait for it to finish; if no vaultfile process is running, remove ${path}`,
       });
     }
-    sleep(delay);
-    delay = Math.min(delay * 2, 100);
+    // Released meanwhile: try again soon; else wait with backoff. Every branch sleeps and meets the deadline.
+    sleep(raw === undefined && !unreadable ? 1 : Math.min(delay, Math.max(1, deadline - Date.now())));
+    if (raw !== undefined || unreadable) delay = Math.min(delay * 2, 100);
   }
 }
