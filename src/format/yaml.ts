@@ -7,6 +7,7 @@ import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLM
 import { FormatError } from "../errors.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { parseSopsYamlFast } from "./yaml-fast.js";
+import { checkNodes, checkTextLimits, positionAt, tooDeep } from "./yaml-guard.js";
 
 export interface AgeStanzaEntry {
   recipient: string;
@@ -58,10 +59,21 @@ export function checkUniqueKeys(doc: Document, file: string, text: string): void
   visit(doc.contents);
 }
 
-/** Parses YAML text. Syntax errors, duplicate keys and non-mapping roots become a {@link FormatError} with the position. */
+/**
+ * Parses YAML text. Syntax errors, duplicate keys, non-mapping roots, tags, anchors, aliases and text over the
+ * limits (`src/rules/limits.ts`) become a {@link FormatError} with the position.
+ */
 export function parseYaml(text: string, file: string): Document.Parsed {
-  // The fast reader builds the same nodes for the YAML sops and vaultfile write, and declines everything else.
-  const doc = parseSopsYamlFast(text, PARSE_OPTIONS) ?? parseDocument(text, PARSE_OPTIONS);
+  checkTextLimits(text, file);
+  let doc: Document.Parsed;
+  try {
+    // The fast reader builds the same nodes for the YAML sops and vaultfile write, and declines everything else.
+    doc = parseSopsYamlFast(text, PARSE_OPTIONS) ?? parseDocument(text, PARSE_OPTIONS);
+  } catch (err) {
+    // The depth scan bounds nesting; a stack overflow that still happens is the same problem.
+    if (err instanceof RangeError) throw tooDeep(file);
+    throw err;
+  }
   const first = doc.errors[0];
   if (first) {
     // `linePos` is only filled in with prettyErrors; the offset always is.
@@ -74,6 +86,7 @@ export function parseYaml(text: string, file: string): Document.Parsed {
       cause: first,
     });
   }
+  checkNodes(doc, file, text);
   checkUniqueKeys(doc, file, text);
   if (doc.contents !== null && !isMap(doc.contents)) {
     throw new FormatError(`${file} is not a YAML mapping`, { hint: "a sops file is a mapping with a `sops` key at the top level", ...lineOf(doc.contents, text) });
@@ -97,19 +110,6 @@ export function lineOf(node: YamlNode | null | undefined, text: string): { line?
   if (start === undefined) return {};
   const { line, col } = positionAt(start, text);
   return { line, column: col };
-}
-
-/** 1-based line and column of a character offset in `text`. */
-function positionAt(offset: number, text: string): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, col: offset - last };
 }
 
 function str(v: unknown): string | undefined {

@@ -3,6 +3,7 @@
  * (a pull request from someone without the key), and git runs textconv and the merge driver on it unasked, so each
  * of them must answer in bounded time and memory. README "Limits" and SECURITY.md list the same numbers.
  */
+import { FormatError } from "../errors.js";
 
 /** The largest file read (64 MiB): ten thousand secrets of 1 KiB are about 4 MiB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -27,4 +28,9 @@ export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
+}
+
+/** The error for a file over {@link MAX_FILE_BYTES} (exit 6), raised before it is read or parsed. */
+export function fileTooLarge(file: string): FormatError {
+  return new FormatError(`${file} is larger than the limit of ${formatBytes(MAX_FILE_BYTES)}`, { hint: 'a vault holds secrets, not files; see README "Limits"' });
 }

@@ -6,7 +6,7 @@
  * with one free page, and output to a full disk is stdout on /dev/full. Each prints why when it cannot run here.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,7 +28,7 @@ interface Case {
   /** A value of this many bytes (a canary and padding) on stdin, after `stdinPrefix`. */
   stdinBytes?: number;
   stdinPrefix?: string;
-  setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full";
+  setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full" | "lock-symlink" | "lock-directory";
   /** A value that must not appear in the output. */
   secret?: string;
   stderr: string;
@@ -105,6 +105,8 @@ describe("bad-input corpus", () => {
         cleanups.unshift(unmount!);
       } else if (fixture) copyFileSync(fixture, vault);
       if (c.setup === "directory") mkdirSync(vault);
+      if (c.setup === "lock-symlink") symlinkSync("/nonexistent", `${vault}.lock`);
+      if (c.setup === "lock-directory") mkdirSync(`${vault}.lock`);
       if (c.setup === "unreadable") chmodSync(vault, 0o000);
       if (c.setup === "readonly-folder") chmodSync(dir, 0o555);
       if (c.setup === "unreadable" || c.setup === "readonly-folder") {
@@ -142,6 +144,7 @@ describe("bad-input corpus", () => {
       if (c.secret) expect(output).not.toContain(c.secret);
       if (c.setup === "unreadable") chmodSync(vault, 0o644);
       if (before) expect(readFileSync(vault).equals(before), "the vault changed").toBe(true);
+      if (c.setup?.startsWith("lock-")) expect(c.setup === "lock-symlink" ? lstatSync(`${vault}.lock`).isSymbolicLink() : statSync(`${vault}.lock`).isDirectory(), "the lock path was changed").toBe(true);
       if (c.vault === null && c.setup === undefined) expect(existsSync(vault), "a vault was created").toBe(false);
       if (c.setup === "directory") expect(statSync(vault).isDirectory()).toBe(true);
       expect(readdirSync(dir).sort(), "files left behind (lock, temp)").toEqual(filesBefore);

@@ -1,0 +1,72 @@
+/**
+ * Issue 12 item 8 and the nesting/size finding: tags, anchors and aliases are refused with their position (the fast
+ * reader declines them, the yaml path refuses them), and nesting over 100 levels is refused before any parsing
+ * (2,000 levels overflowed the fast reader: exit 70).
+ */
+import { describe, expect, it } from "vitest";
+import { FormatError } from "../../src/errors.js";
+import { parseYaml } from "../../src/format/yaml.js";
+import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
+import { PARSE_OPTIONS } from "../../src/format/yaml.js";
+import { sampleVaultText } from "../vault/make.js";
+
+function refusal(text: string): FormatError {
+  try {
+    parseYaml(text, "v.yaml");
+  } catch (err) {
+    expect(err).toBeInstanceOf(FormatError);
+    return err as FormatError;
+  }
+  throw new Error("parsed");
+}
+
+describe("YAML features sops never writes", () => {
+  it("a tag on a clear field of a real vault is refused with its line and column", async () => {
+    const text = (await sampleVaultText()).replace("    type: pypi\n", "    type: !!binary cHlwaQ==\n");
+    expect(parseSopsYamlFast(text, PARSE_OPTIONS)).toBeUndefined();
+    const err = refusal(text);
+    expect(err.message).toMatch(/^YAML tags are not allowed in v\.yaml \(!!binary\) \(line \d+, column 20\)$/);
+    expect(err.exitCode).toBe(6);
+    expect(refusal("a: !custom {k: v}\n").message).toBe("YAML tags are not allowed in v.yaml (!custom) (line 1, column 12)");
+    expect(refusal("a: !!str 3\n").message).toBe("YAML tags are not allowed in v.yaml (!!str) (line 1, column 10)");
+  });
+
+  it("anchors and aliases are refused", () => {
+    expect(refusal("a: &x foo\n").message).toBe("YAML anchors are not allowed in v.yaml (&x) (line 1, column 7)");
+    expect(refusal("a: foo\nb: *x\n").message).toMatch(/^invalid YAML|YAML aliases are not allowed/);
+    expect(refusal("a: &x foo\nb: *x\n").message).toMatch(/anchors are not allowed/);
+  });
+
+  it("plain YAML still parses", async () => {
+    const text = await sampleVaultText();
+    expect(() => parseYaml(text, "v.yaml")).not.toThrow();
+    expect(() => parseYaml("a:\n  b:\n  - c: [d, {e: f}]\n", "v.yaml")).not.toThrow();
+  });
+});
+
+describe("limits", () => {
+  it("nesting deeper than 100 levels is refused before parsing, in every YAML form", () => {
+    const cases = [
+      ["flow", "a: " + "[".repeat(200_000) + "]".repeat(200_000) + "\n"],
+      ["dashes", "- ".repeat(5_000) + "x\n"],
+      ["block", Array.from({ length: 3_000 }, (_, i) => " ".repeat(i) + "k:").join("\n") + " x\n"],
+      ["mixed", "a:\n" + Array.from({ length: 150 }, (_, i) => " ".repeat(i + 1) + "- ").join("\n") + "x\n"],
+    ];
+    for (const [what, text] of cases) {
+      const started = performance.now();
+      const err = refusal(text!);
+      expect(err.message, what).toMatch(/^v\.yaml nests mappings and lists more than 100 levels deep( \(line \d+\))?$/);
+      expect(performance.now() - started, what).toBeLessThan(10_000);
+    }
+  });
+
+  it("100 levels are fine", () => {
+    const text = Array.from({ length: 99 }, (_, i) => " ".repeat(i) + "k:").join("\n") + " x\n";
+    expect(() => parseYaml(text, "v.yaml")).not.toThrow();
+  });
+
+  it("a file over 64 MiB is refused before parsing", () => {
+    const big = "a: " + "x".repeat(64 * 1024 * 1024) + "\n";
+    expect(refusal(big).message).toBe("v.yaml is larger than the limit of 64 MiB");
+  });
+});
