@@ -43,7 +43,7 @@ export function secretsFor(n) {
 /** The decrypting identity (recipient 0) and the other recipients' keys, made once per data folder. */
 async function keysIn(dir, count) {
   const file = join(dir, "keys.json");
-  let keys = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
+  const keys = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
   while (keys.length < count) {
     const secret = await generateX25519Identity();
     keys.push({ secret, recipient: await identityToRecipient(secret) });

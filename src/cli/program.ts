@@ -307,7 +307,7 @@ Examples:
 
   declareTypes(program, run);
 
-  program.commands.forEach((c) => c.exitOverride());
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 

@@ -276,7 +276,11 @@ function prepareForPrint(node: unknown): void {
     }
   } else if (isSeq(node)) {
     if (node.items.length === 0) node.flow = true;
-    node.items = node.items.map((item) => (isBlankLines(item) ? doubleQuoted(item) : (prepareForPrint(item), item)));
+    node.items = node.items.map((item) => {
+      if (isBlankLines(item)) return doubleQuoted(item);
+      prepareForPrint(item);
+      return item;
+    });
   }
 }
 

@@ -77,7 +77,7 @@ const KNOWN_LABELS = new Set(["CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "
 
 function pemBlockProblem(label: string, body: string, block: string): string | null {
   const problem = pemPayloadProblem(label, body, block);
-  return problem && problem.replace("{block}", KNOWN_LABELS.has(label) ? `the ${label} block` : "a PEM block");
+  return problem?.replace("{block}", KNOWN_LABELS.has(label) ? `the ${label} block` : "a PEM block") ?? null;
 }
 
 function pemPayloadProblem(label: string, body: string, block: string): string | null {

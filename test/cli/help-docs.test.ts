@@ -23,7 +23,7 @@ const exitRow = (code: number): string => README.split("\n").find((l) => l.start
 
 describe("--help", () => {
   it("the program's help ends with examples", async () => {
-    expect(await help()).toMatch(/\nExamples:\n {2}vaultfile init\b[^]*vaultfile COMMAND --help/);
+    expect(await help()).toMatch(/\nExamples:\n {2}vaultfile init\b[\s\S]*vaultfile COMMAND --help/);
   });
 
   it("set and rotate list every --generate alphabet, base64url included", async () => {

@@ -8,7 +8,12 @@ import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
 
 function io(stdin: string | Buffer, tty = false): CliIO & { err: () => string } {
   let err = "";
-  const stderr = new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) });
+  const stderr = new Writable({
+    write: (c, _e, cb) => {
+      err += String(c);
+      cb();
+    },
+  });
   const s = Object.assign(Readable.from([Buffer.from(stdin)]), { isTTY: tty });
   return { stdin: s, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr, env: {}, cwd: "/", err: () => err };
 }
@@ -69,7 +74,12 @@ describe("readSecretValue", () => {
   it("on a terminal asks twice through the prompt module, after the pre-prompt check; different entries are asked again, 3 times at most", async () => {
     const asked: string[] = [];
     const answers = ["one", "one", "one", "two", "uno", "uno", "a", "b", "c", "d", "e", "f"];
-    const fake = { password: async (m: string) => (asked.push(m), answers.shift()!) } as unknown as Prompter;
+    const fake = {
+      password: async (m: string) => {
+        asked.push(m);
+        return answers.shift()!;
+      },
+    } as unknown as Prompter;
     const prev = setPrompter(fake);
     try {
       const tty = io("", true);

@@ -23,7 +23,7 @@ async function terminal(w: Workspace, args: string[]): Promise<Session> {
   p.onData((d) => {
     screen += d;
     transcript += d;
-    waiters.splice(0).forEach((f) => f());
+    for (const f of waiters.splice(0)) f();
   });
   const done = new Promise<{ code: number; screen: string }>((res) => p.onExit((e) => res({ code: e.exitCode, screen: transcript })));
   return {
@@ -62,11 +62,11 @@ describe("on a terminal", () => {
     const w = workspace();
     await writeVault(w.file, (v) => v.set("PYPI_TOKEN", "old-secret-1"));
     const t = await terminal(w, ["rotate", "PYPI_TOKEN"]);
-    // Each pattern takes in everything shown so far ([^]*), so a prompt's re-drawn earlier lines are not matched again.
-    await t.answer(/[^]*New value for PYPI_TOKEN/, "typed-secret-42\r");
-    await t.answer(/[^]*Again, to confirm/, "typo-secret-43\r");
-    await t.answer(/[^]*the two entries differ; try again \(2 tries left\)[^]*New value for PYPI_TOKEN/, "typed-secret-42\r");
-    await t.answer(/[^]*Again, to confirm/, "typed-secret-42\r");
+    // Each pattern takes in everything shown so far ([\s\S]*), so a prompt's re-drawn earlier lines are not matched again.
+    await t.answer(/[\s\S]*New value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(/[\s\S]*Again, to confirm/, "typo-secret-43\r");
+    await t.answer(/[\s\S]*the two entries differ; try again \(2 tries left\)[\s\S]*New value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(/[\s\S]*Again, to confirm/, "typed-secret-42\r");
     const { code, screen } = await t.done;
     expect(code).toBe(0);
     expect(screen).toContain("rotated PYPI_TOKEN");

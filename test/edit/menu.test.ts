@@ -67,7 +67,7 @@ describe("the menu", () => {
     ]);
     r.done();
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/saved 1 change .*\n  changed the value of NPM_TOKEN/);
+    expect(r.stderr).toMatch(/saved 1 change .*\n {2}changed the value of NPM_TOKEN/);
     expect(r.stderr + r.stdout).not.toContain(NPM_OK);
     const v = await openAsAlice(r.file, now);
     expect(v.get("NPM_TOKEN").value).toBe(NPM_OK);

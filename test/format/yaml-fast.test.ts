@@ -38,7 +38,7 @@ function agrees(text: string): boolean {
 async function vaultText(descriptions: string[]): Promise<string> {
   const file = join(tempDir(), "v.yaml");
   const v = await Vault.create(file, { alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: clock, env: cleanEnv() });
-  descriptions.forEach((d, i) => v.set(`S_${i}`, `value ${i}: ${d}`, { type: "generic", description: d || undefined, expiresIn: i % 2 ? "90d" : undefined, rotateEvery: i % 3 ? "30d" : undefined, required: i % 2 === 0 }));
+  for (const [i, d] of descriptions.entries()) v.set(`S_${i}`, `value ${i}: ${d}`, { type: "generic", description: d || undefined, expiresIn: i % 2 ? "90d" : undefined, rotateEvery: i % 3 ? "30d" : undefined, required: i % 2 === 0 });
   await v.save();
   return readFileSync(file, "utf8");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDocument, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { parseDocument, Scalar, YAMLMap, type YAMLSeq, type Document } from "yaml";
 import { PARSE_OPTIONS, printOptions } from "../../src/format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../../src/format/yaml-splice.js";
 

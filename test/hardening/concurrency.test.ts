@@ -81,7 +81,7 @@ describe("concurrent edits", () => {
       const r = await start(w.args, { env: cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "300" }), input: w.input }).done;
       const took = Date.now() - t0;
       expect(r.code).toBe(8);
-      expect(r.stderr.split("\n")[0]).toMatch(new RegExp(`^vaultfile: error: ${escape(vault)} is locked by process ${holder.pid} on ${escape(hostname())} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`));
+      expect(r.stderr.split("\n")[0]).toMatch(new RegExp(`^vaultfile: error: ${escapeRegExp(vault)} is locked by process ${holder.pid} on ${escapeRegExp(hostname())} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`));
       expect(r.stderr).not.toContain("blocked-value");
       expect(took).toBeLessThan(5_000); // the 10 s default was overridden
       expect(readFileSync(vault).equals(before)).toBe(true);
@@ -113,6 +113,6 @@ describe("concurrent edits", () => {
   }, 60_000);
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

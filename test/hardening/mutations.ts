@@ -31,7 +31,7 @@ function entryBlocks(ls: readonly string[]): [number, number][] {
   const start = ls.indexOf("secrets:");
   if (start < 0) return out;
   let i = start + 1;
-  while (i < ls.length && /^  \S/.test(ls[i]!)) {
+  while (i < ls.length && /^ {2}\S/.test(ls[i]!)) {
     let j = i + 1;
     while (j < ls.length && /^ {4}/.test(ls[j]!)) j++;
     out.push([i, j]);

@@ -143,6 +143,7 @@ describe("unusual but valid names", () => {
     v.set("constructor", "c");
     const env = v.exportSecrets({ only: ["__proto__", "constructor"] });
     expect(Object.keys(env)).toEqual(["__proto__", "constructor"]);
+    // biome-ignore lint/suspicious/noProto: the test is about a secret named __proto__
     expect(env.__proto__).toBe("p");
     expect(Object.keys(v.expiryReport())).toContain("__proto__");
   });

@@ -83,7 +83,7 @@ describe("saving and reopening", () => {
         let t = Date.parse("2026-11-24T10:00:00Z");
         const opts = aliceOpts({ now: () => new Date(t) });
         const made = await Vault.create("/tmp/unused.yaml", { alice: testKey("alice").recipient }, opts);
-        values.forEach((v, i) => made.set(`S_${i}`, v, { description: i % 2 ? `about ${i}` : undefined, expiresIn: i % 2 ? "90d" : undefined }));
+        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: i % 2 ? `about ${i}` : undefined, expiresIn: i % 2 ? "90d" : undefined });
         made.require(["S_0"]);
         const written = made.toText();
         const byVaultfile = hand === undefined;

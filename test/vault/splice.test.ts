@@ -58,7 +58,7 @@ describe("saving by splicing", () => {
         let t = Date.parse("2026-11-24T10:00:00Z");
         const now = () => new Date(t);
         const made = await Vault.create("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
-        values.forEach((v, i) => made.set(`S_${i}`, v, { description: descriptions[i % descriptions.length] || undefined, expiresIn: i % 2 ? "90d" : undefined }));
+        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: descriptions[i % descriptions.length] || undefined, expiresIn: i % 2 ? "90d" : undefined });
         const vault = await Vault.fromText(made.toText(), "/tmp/unused.yaml", aliceOpts({ now }));
         const sf = sopsFileOf(vault);
         const check = () => {
@@ -124,7 +124,7 @@ describe("saving by splicing", () => {
         let t = Date.parse("2026-11-24T10:00:00Z");
         const now = () => new Date(t);
         const made = await Vault.create("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
-        values.forEach((v, i) => made.set(`S_${i}`, v, { description: `about ${i}`, expiresIn: "90d" }));
+        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: `about ${i}`, expiresIn: "90d" });
         const source = made.toText();
         const vault = await Vault.fromText(source, "/tmp/unused.yaml", aliceOpts({ now }));
         const sf = sopsFileOf(vault);

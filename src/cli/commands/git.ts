@@ -24,7 +24,7 @@ export async function gitTextconv(ctx: CommandContext, file: string, opts: { sho
   const path = resolve(io.cwd, file);
   const source = readTextFile(path);
   const { textconv } = await import("../../git/textconv.js");
-  let keys;
+  let keys: ReturnType<typeof findKeys>;
   try {
     keys = findKeys(g, io);
   } catch {

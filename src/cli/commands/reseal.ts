@@ -2,8 +2,8 @@
  * `vaultfile reseal`: accepts a file whose sops MAC is valid but whose name seal is missing or stale (last saved by
  * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
  */
-import { isMap, parseDocument, YAMLMap } from "yaml";
-import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
+import { isMap, parseDocument, type YAMLMap } from "yaml";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { SOPS_KEY } from "../../format/yaml.js";
 import { audit } from "../audit.js";
 import { note, out, type CommandContext } from "../context.js";

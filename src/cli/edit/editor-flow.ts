@@ -52,7 +52,7 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: Read
       await guard.runEditor(temp.file, io.env);
       const edited = temp.read();
       if (edited === text) return { kind: "unchanged" };
-      let changes;
+      let changes: ReturnType<typeof planChanges>;
       let forced: TypeMismatch[];
       try {
         const after = parseView(edited);
