@@ -88,7 +88,7 @@ describe("a mistyped identity is never printed", () => {
         expect(leaked(run, typo), context).toBeUndefined();
         expect(leaked(run, key), context).toBeUndefined();
         expect(run.code, `${context}: ${run.stderr}`).toBe(4);
-        expect(run.stderr, context).toMatch(new RegExp(`^vaultfile: error: invalid age identity in ${escape(label)}: `));
+        expect(run.stderr, context).toMatch(new RegExp(`^vaultfile: error: invalid age identity in ${escapeRegExp(label)}: `));
         expect(run.stdout, context).toBe("");
       }
     });
@@ -103,6 +103,6 @@ describe("a mistyped identity is never printed", () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
