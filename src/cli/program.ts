@@ -238,7 +238,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("history")
     .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
     .argument("[name]", "only this secret")
-    .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key.")
+    .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).")
     .action(run(async (ctx, name: string | undefined) => (await import("./commands/history.js")).history(ctx, name)));
 
   const exportCmd = program

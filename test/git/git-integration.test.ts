@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readVaultView } from "../../src/git/vault-view.js";
 import { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, NOW, ROOT, tempDir, testKey } from "../helpers.js";
 
@@ -14,6 +15,7 @@ const BIN = join(ROOT, "bin", "vaultfile.js");
 const alice = testKey("alice");
 const bob = testKey("bob");
 const FILE = ".secrets.yaml";
+type HistoryRow = { name: string; event: string; subject: string; commit: string; expiresAt: string | null; took?: string | null; change?: string };
 /** Every plaintext any test stores: none of them may ever appear in a diff, a conflict report or a check message. */
 const VALUES = ["pypi-ORIGINAL-0001", "docker-ORIGINAL-0002", "npm-ORIGINAL-0003", "pypi-ROTATED-main", "docker-ROTATED-side", "pypi-ROTATED-side", "npm-ROTATED-later"];
 
@@ -221,6 +223,61 @@ describe("vaultfile history", () => {
 
     const table = cli(["history", "PYPI_TOKEN"], cleanEnv());
     expect(table.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[4])).toEqual(["added", "rotated", "rotated"]);
+  });
+
+  /** The newest event of each secret, by name. */
+  const latest = (events: HistoryRow[]) => new Map(events.map((e) => [e.name, e]));
+  /** Each secret's value ciphertext and expiry in the vault at `rev`. */
+  const entriesAt = (rev: string) => readVaultView(git("show", `${rev}:${FILE}`), FILE).entries;
+
+  it("shows the side a conflict resolution took as the latest event, matching the file at HEAD (issue 15, item 5)", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("rotate npm on side", (v) => void v.rotate("NPM_TOKEN", "npm-ROTATED-later", { expiresIn: "30d" }));
+    git("checkout", "-q", "main");
+    await change("rotate npm on main", (v) => void v.rotate("NPM_TOKEN", "npm-ORIGINAL-0003x", { expiresIn: "60d" }));
+    expect(spawnSync("git", ["merge", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" }).status).not.toBe(0);
+    expect(cli(["git", "resolve", FILE, "--theirs", "NPM_TOKEN"]).status).toBe(0);
+    git("add", FILE);
+    git("commit", "-q", "--no-edit");
+
+    const r = cli(["history", "--json"], cleanEnv());
+    expect(r.status, r.stderr).toBe(0);
+    const events = JSON.parse(r.stdout) as HistoryRow[];
+    const head = git("rev-parse", "HEAD").trim();
+    const npm = latest(events).get("NPM_TOKEN")!;
+    expect(npm).toMatchObject({ commit: head, event: "merged", took: "theirs", change: "rotated" });
+    // The discarded side (ours) is an earlier event, not the current one.
+    expect(events.filter((e) => e.name === "NPM_TOKEN").map((e) => e.subject)).toContain("rotate npm on main");
+    // Every secret's latest event is a commit whose entry is the one at HEAD.
+    const atHead = entriesAt("HEAD");
+    for (const [name, e] of latest(events)) {
+      const then = entriesAt(e.commit).get(name);
+      expect(then?.valueText, name).toBe(atHead.get(name)?.valueText);
+      expect(e.expiresAt, name).toBe(atHead.get(name)?.fields.expires_at ?? null);
+    }
+    const table = cli(["history", "NPM_TOKEN"], cleanEnv());
+    expect(table.stdout.trim().split("\n").at(-1)).toMatch(/ NPM_TOKEN +merged: took theirs +\d{4}-/);
+  });
+
+  it("skips a side's changes that the merge discarded (git merge -s ours), so they are never shown as current", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("rotate pypi on side", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-side"));
+    git("checkout", "-q", "main");
+    git("merge", "-q", "--no-edit", "-s", "ours", "side");
+    const events = JSON.parse(cli(["history", "--json"], cleanEnv()).stdout) as HistoryRow[];
+    expect(events.map((e) => e.subject)).not.toContain("rotate pypi on side");
+    const atHead = entriesAt("HEAD");
+    for (const [name, e] of latest(events)) expect(entriesAt(e.commit).get(name)?.valueText, name).toBe(atHead.get(name)?.valueText);
+  });
+
+  it("follows a rename of the vault file, and a vault in a subfolder", async () => {
+    await change("rotate pypi", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
+    mkdirSync(join(repo, "deploy"));
+    git("mv", FILE, "deploy/vault.yaml");
+    git("commit", "-q", "-m", "move the vault");
+    const r = cli(["-f", "vault.yaml", "history", "PYPI_TOKEN", "--json"], cleanEnv(), join(repo, "deploy"));
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as HistoryRow[]).map((e) => `${e.subject}: ${e.event}`)).toEqual(["add vault: added", "rotate pypi: rotated"]);
   });
 
   it("fails like status (exit 3) where the vault file neither exists nor has a git history, e.g. in a subfolder", () => {

@@ -7,7 +7,7 @@ import { painter, table } from "../output.js";
 
 export async function history(ctx: CommandContext, name: string | undefined): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
-  const { secretHistory } = await import("../../git/history.js");
+  const { eventLabel, secretHistory } = await import("../../git/history.js");
   const all = await secretHistory(g.file).catch((err: unknown) => {
     if (existsSync(g.file)) throw err;
     return []; // no repository or no commits yet: the missing file is the problem to report
@@ -29,7 +29,7 @@ export async function history(ctx: CommandContext, name: string | undefined): Pr
     return ExitCode.ok;
   }
   const p = painter(g.color);
-  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, e.fields ? `${e.event} (${e.fields.join(", ")})` : e.event, e.expiresAt?.slice(0, 10) ?? "-"]);
+  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, eventLabel(e), e.expiresAt?.slice(0, 10) ?? "-"]);
   for (const line of table([["DATE", "COMMIT", "AUTHOR", "SECRET", "EVENT", "EXPIRES"].map(p.bold), ...rows])) out(io, line);
   return ExitCode.ok;
 }
