@@ -3,7 +3,9 @@ import { recipientOf } from "../crypto/identities.js";
 import { findIdentities } from "../io/keys.js";
 import type { KeySearch } from "../vault/sops-file.js";
 import { openVault, updateVault, type Vault, type VaultOptions } from "../vault/vault.js";
-import { vaultOptions, type CliIO, type GlobalOptions } from "./context.js";
+import { relative } from "node:path";
+import { mergeDriverMissing } from "../git/driver-config.js";
+import { note, vaultOptions, type CliIO, type GlobalOptions } from "./context.js";
 
 /** The caller's age identities from every source (`--identity`, the environment, the default key files). */
 export function findKeys(g: GlobalOptions, io: CliIO): KeySearch {
@@ -15,11 +17,45 @@ export async function myPublicKeys(g: GlobalOptions, io: CliIO): Promise<Set<str
   return new Set(await Promise.all(findKeys(g, io).identities.map(recipientOf)));
 }
 
-export function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): Promise<Vault> {
-  return openVault(g.file, vaultOptions(g, io, extra));
+export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): Promise<Vault> {
+  await warnAboutClone(g, io);
+  const vault = await openVault(g.file, vaultOptions(g, io, extra));
+  warnAboutVault(g, io, vault);
+  return vault;
 }
 
 /** Opens under the lock, runs `fn`, saves if anything changed. The file is untouched when `fn` throws. */
-export function changeVault<T>(g: GlobalOptions, io: CliIO, fn: (v: Vault) => T | Promise<T>, extra: Partial<VaultOptions> = {}): Promise<T> {
-  return updateVault(g.file, vaultOptions(g, io, extra), fn);
+export async function changeVault<T>(g: GlobalOptions, io: CliIO, fn: (v: Vault) => T | Promise<T>, extra: Partial<VaultOptions> = {}): Promise<T> {
+  await warnAboutClone(g, io);
+  return updateVault(g.file, vaultOptions(g, io, extra), (vault) => {
+    warnAboutVault(g, io, vault);
+    return fn(vault);
+  });
+}
+
+/** Commands may open the vault more than once (check, then change): each warning is said once per run. */
+const warned = new WeakMap<CliIO, Set<string>>();
+function once(io: CliIO, what: string): boolean {
+  const seen = warned.get(io) ?? new Set<string>();
+  warned.set(io, seen);
+  if (seen.has(what)) return false;
+  seen.add(what);
+  return true;
+}
+
+const shownFile = (g: GlobalOptions, io: CliIO): string => relative(io.cwd, g.file) || g.file;
+
+/** `.gitattributes` names vaultfile's merge driver but this clone never ran `git setup`: the next merge breaks. */
+async function warnAboutClone(g: GlobalOptions, io: CliIO): Promise<void> {
+  if (!once(io, "driver") || !(await mergeDriverMissing(g.file, io.env))) return;
+  note(io, "warning", `.gitattributes sends ${shownFile(g, io)} through vaultfile's merge driver, but this clone's git config does not define it: a merge would leave git conflict markers in the file`);
+  note(io, "hint", "run `vaultfile git setup` once in this clone");
+}
+
+/** The merge driver's conflict report is still on top of the file: it opens, but some entries are only our side. */
+function warnAboutVault(g: GlobalOptions, io: CliIO, vault: Vault): void {
+  if (!vault.hasConflictReport || !once(io, "conflict")) return;
+  const shown = shownFile(g, io);
+  note(io, "warning", `${shown} holds an unfinished merge (the comment block at its top): the entries it names are our side's until resolved`);
+  note(io, "hint", `\`vaultfile git resolve ${shown} --ours NAME… / --theirs NAME…\`, then \`git add ${shown}\``);
 }

@@ -5,6 +5,7 @@
  */
 import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
 import { FormatError } from "../errors.js";
+import { refuseGitConflictMarkers } from "./conflict-markers.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { parseSopsYamlFast } from "./yaml-fast.js";
 import { checkNodes, checkTextLimits, positionAt, tooDeep } from "./yaml-guard.js";
@@ -65,6 +66,7 @@ export function checkUniqueKeys(doc: Document, file: string, text: string): void
  */
 export function parseYaml(text: string, file: string): Document.Parsed {
   checkTextLimits(text, file);
+  refuseGitConflictMarkers(text, file);
   let doc: Document.Parsed;
   try {
     // The fast reader builds the same nodes for the YAML sops and vaultfile write, and declines everything else.

@@ -6,7 +6,8 @@
 import { ConflictError, IntegrityError, InvalidInputError, WrongKeyError } from "../errors.js";
 import { findIdentities } from "../io/keys.js";
 import { readVaultText, Vault, type VaultOptions } from "../vault/vault.js";
-import { CONFLICT_MARKER, plaintextLeaves, readVaultView } from "./vault-view.js";
+import { hasConflictReport } from "../format/conflict-markers.js";
+import { plaintextLeaves, readVaultView } from "./vault-view.js";
 
 export interface CheckResult {
   file: string;
@@ -17,9 +18,9 @@ export interface CheckResult {
 /** Checks one file; throws the {@link VaultfileError} that describes the first problem. */
 export async function checkVaultFile(file: string, opts: VaultOptions): Promise<CheckResult> {
   const text = readVaultText(file);
-  if (text.includes(CONFLICT_MARKER) || /^(<{7}|>{7}|={7})( |$)/m.test(text)) {
+  if (hasConflictReport(text)) {
     throw new ConflictError("E_CONFLICT", `${file} holds an unresolved merge conflict`, {
-      hint: "resolve it (see the comment block at the top of the file, or `vaultfile git resolve`), then delete the conflict comment lines",
+      hint: `the comment block at the top names each entry both sides changed: \`vaultfile git resolve ${file} --ours NAME… / --theirs NAME…\`, then \`git add\``,
     });
   }
   const view = readVaultView(text, file);

@@ -92,5 +92,4 @@ export function ciphertextTag(ciphertext: string): string {
   return createHash("sha256").update(ciphertext, "utf8").digest("hex").slice(0, 8);
 }
 
-/** The marker line the merge driver writes above a conflict report; `check` refuses files that still hold it. */
-export const CONFLICT_MARKER = "vaultfile: MERGE CONFLICT";
+export { CONFLICT_MARKER } from "../format/conflict-markers.js";

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NoIdentityError, NotFoundError, SecretNotFoundError, StaleSealError, WrongKeyError } from "../errors.js";
 import { checkRecipient, recipientKind, recipientOf, type Identity } from "../crypto/identities.js";
+import { hasConflictReport } from "../format/conflict-markers.js";
 import { getNode, lineOf, parseYaml, scalarText } from "../format/yaml.js";
 import { findIdentities, type KeySourceOptions } from "../io/keys.js";
 import { acquireLock, type Lock } from "../io/lock.js";
@@ -283,6 +284,11 @@ export class Vault {
 
   get now(): Date {
     return this.clock();
+  }
+
+  /** Whether the file opened holds the merge driver's conflict report (a valid vault, our side of each conflict). */
+  get hasConflictReport(): boolean {
+    return this.diskText !== undefined && hasConflictReport(this.diskText);
   }
 
   // ---- policy --------------------------------------------------------------------------------------------------

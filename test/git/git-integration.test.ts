@@ -145,6 +145,65 @@ describe("the merge driver", () => {
   });
 });
 
+describe("a clone without `vaultfile git setup` (issue 15, item 4)", () => {
+  const forgetDrivers = () => {
+    git("config", "--remove-section", "merge.vaultfile");
+    git("config", "--remove-section", "diff.vaultfile");
+  };
+  const DRIVER_WARNING =
+    "vaultfile: warning: .gitattributes sends .secrets.yaml through vaultfile's merge driver, but this clone's git config does not define it: a merge would leave git conflict markers in the file\nvaultfile: hint: run `vaultfile git setup` once in this clone\n";
+
+  it("warns once per command that reads the vault, and not once set up", () => {
+    forgetDrivers();
+    const status = cli(["status"]);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stderr).toBe(DRIVER_WARNING);
+    const set = spawnSync(process.execPath, [BIN, "set", "NEW_ONE", "--stdin"], { cwd: repo, env, input: "x\n", encoding: "utf8" });
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stderr.split(DRIVER_WARNING)).toHaveLength(2);
+    expect(cli(["git", "setup"]).status).toBe(0);
+    expect(cli(["status"]).stderr).toBe("");
+  });
+
+  it("names git's conflict markers left by a merge, and the way out, instead of 'invalid YAML'", async () => {
+    forgetDrivers();
+    git("checkout", "-q", "-b", "side");
+    await change("rotate docker on side", (v) => void v.rotate("DOCKER_PASSWORD", "docker-ROTATED-side"));
+    git("checkout", "-q", "main");
+    await change("rotate pypi on main", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
+    const merge = spawnSync("git", ["merge", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
+    expect(merge.status).not.toBe(0);
+    const line = readFileSync(join(repo, FILE), "utf8").split("\n").findIndex((l) => l.startsWith("<<<<<<<")) + 1;
+    expect(line).toBeGreaterThan(0);
+    for (const args of [["status"], ["check"], ["exec", "--", "true"]]) {
+      const r = cli(args);
+      expect(r.status, args.join(" ")).toBe(8);
+      expect(r.stderr).toContain(`vaultfile: error: ${join(repo, FILE)} holds git merge-conflict markers (line ${line}): it was merged without vaultfile's merge driver\nvaultfile: hint: run \`vaultfile git setup\`, then \`vaultfile git resolve`);
+    }
+    // The way out the hint gives works: set up, resolve from git's index, commit.
+    expect(cli(["git", "setup"]).status).toBe(0);
+    const resolved = cli(["git", "resolve", FILE]);
+    expect(resolved.status, resolved.stderr).toBe(0);
+    const v = await open();
+    expect([v.get("PYPI_TOKEN").value, v.get("DOCKER_PASSWORD").value]).toEqual(["pypi-ROTATED-main", "docker-ROTATED-side"]);
+  });
+
+  it("status and exec say so while the merge driver's conflict block is in the file", async () => {
+    git("checkout", "-q", "-b", "side");
+    await change("rotate pypi on side", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-side"));
+    git("checkout", "-q", "main");
+    await change("rotate pypi on main", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
+    expect(spawnSync("git", ["merge", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" }).status).not.toBe(0);
+    for (const args of [["status"], ["exec", "--", "true"]]) {
+      const r = cli(args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe(
+        "vaultfile: warning: .secrets.yaml holds an unfinished merge (the comment block at its top): the entries it names are our side's until resolved\nvaultfile: hint: `vaultfile git resolve .secrets.yaml --ours NAME… / --theirs NAME…`, then `git add .secrets.yaml`\n",
+      );
+    }
+  });
+});
+
 describe("git diff through the textconv", () => {
   /** The changed lines of a diff (without the ---/+++ headers). */
   const changedLines = (diff: string) => diff.split("\n").filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
