@@ -7,9 +7,23 @@ import { afterEach } from "vitest";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = join(ROOT, "fixtures");
-/** The sops-produced fixtures in ../shared, absent in a plain clone. */
-export const SHARED_SOPS = resolve(ROOT, "..", "shared", "fixtures", "sops");
+/** The sops-produced fixtures in ../shared (or `$VAULTFILE_TEST_SHARED`), absent in a plain clone. */
+export const SHARED_SOPS = resolve(process.env.VAULTFILE_TEST_SHARED ?? join(ROOT, "..", "shared"), "fixtures", "sops");
 export const hasShared = existsSync(join(SHARED_SOPS, "keys.txt"));
+
+/**
+ * What a skipped test says when the sops-produced files are absent (a plain clone): what is missing, why it is not
+ * in the repository, and how to get it, so nobody takes the skip for a pass.
+ */
+export function sharedSkipMessage(what: string): string {
+  return (
+    `SKIPPED ${what}: these tests read files encrypted by the real sops tool, which vaultfile's repository does not ship ` +
+    `(they are third-party test data). Looked for ${join(SHARED_SOPS, "keys.txt")}. To run them, put the sops reference ` +
+    "files of https://github.com/gibbz00/rops (crates/lib/tests/sops_references/, each X.yaml as X.enc.yaml and " +
+    "X_plaintext.yaml as X.plain.yaml) with their age test key in keys.txt into that folder, beside your vaultfile checkout. " +
+    "Nothing else in the suite needs them."
+  );
+}
 
 /** Test-only keys (fixtures/keys/TEST-ONLY-*.agekey): public, never for real secrets. */
 export function testKey(name: "alice" | "bob" | "carol" | "pq-dana"): { identityFile: string; secret: string; recipient: string } {

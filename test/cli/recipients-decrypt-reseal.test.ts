@@ -8,7 +8,7 @@ import { unwrapDataKey } from "../../src/crypto/age.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { formatEncryptedValue, parseEncryptedValue } from "../../src/format/enc.js";
 import { macAdditionalData } from "../../src/format/yaml.js";
-import { hasShared, SHARED_SOPS, testKey } from "../helpers.js";
+import { hasShared, SHARED_SOPS, sharedSkipMessage, testKey } from "../helpers.js";
 import { workspace, writeVault } from "./lifecycle-support.js";
 
 const BOB = { VAULTFILE_AGE_KEY_FILE: testKey("bob").identityFile };
@@ -58,7 +58,7 @@ describe("vaultfile recipients", () => {
   });
 });
 
-if (!hasShared) console.warn(`SKIPPED: vaultfile decrypt on sops-produced fixtures: ${SHARED_SOPS} not found`);
+if (!hasShared) console.warn(sharedSkipMessage("vaultfile decrypt of sops-produced files"));
 
 describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
   const keyEnv = { VAULTFILE_AGE_KEY_FILE: join(SHARED_SOPS, "keys.txt") };

@@ -10,7 +10,9 @@ import { parseDocument } from "yaml";
 import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
 import { PARSE_OPTIONS, printYaml } from "../../src/format/yaml.js";
 import { Vault } from "../../src/vault/vault.js";
-import { clock, cleanEnv, hasShared, ROOT, SHARED_SOPS, tempDir, testKey } from "../helpers.js";
+import { clock, cleanEnv, hasShared, ROOT, SHARED_SOPS, sharedSkipMessage, tempDir, testKey } from "../helpers.js";
+
+if (!hasShared) console.warn(sharedSkipMessage("the fast YAML reader against sops-produced files"));
 
 /** Every own property of every node (classes included), without the parser's source tokens. */
 function shape(node: unknown): unknown {

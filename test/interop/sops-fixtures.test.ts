@@ -9,9 +9,9 @@ import { parse } from "yaml";
 import { SopsFile } from "../../src/vault/sops-file.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { IntegrityError } from "../../src/errors.js";
-import { hasShared, SHARED_SOPS } from "../helpers.js";
+import { hasShared, SHARED_SOPS, sharedSkipMessage } from "../helpers.js";
 
-if (!hasShared) console.warn(`SKIPPED: sops-produced fixtures not found at ${SHARED_SOPS} (run inside the full workspace to check them)`);
+if (!hasShared) console.warn(sharedSkipMessage("sops-produced fixtures decrypt exactly"));
 
 describe.skipIf(!hasShared)("sops-produced fixtures", () => {
   const keys = () => ({ identities: parseIdentities(readFileSync(join(SHARED_SOPS, "keys.txt"), "utf8"), "keys.txt"), searched: [] });
