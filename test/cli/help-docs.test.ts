@@ -44,6 +44,21 @@ describe("--help", () => {
 });
 
 describe("README", () => {
+  it("runs every npx with --no-install, in the README and in every --help, and has an Install section (issue 15, item 3)", async () => {
+    // A command line runs `npx WORD`; prose may name `npx` on its own.
+    const npxLines = (text: string) => text.split("\n").filter((l) => /\bnpx /.test(l));
+    const bare = (text: string) => npxLines(text).filter((l) => /\bnpx (?!--no-install )/.test(l));
+    expect(npxLines(README).length).toBeGreaterThan(3);
+    expect(bare(README)).toEqual([]);
+    const commands = [...(await help()).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== "help");
+    expect(commands).toContain("exec");
+    for (const c of ["", ...commands]) expect(bare(await help(...(c ? [c] : []))), c).toEqual([]);
+    const install = README.slice(README.indexOf("## Install"), README.indexOf("## Quick start"));
+    expect(install).toContain("npm i -D github:OWNER/vaultfile");
+    expect(install).toContain("npm pack");
+    expect(install).toMatch(/`prepare` script, which builds `dist\/`/);
+  });
+
   it("runs the pre-commit hook with npx --no-install, so npx never fetches an unknown package", () => {
     const hook = README.split("\n").filter((l) => /\bnpx\b.*vaultfile check/.test(l));
     expect(hook.length).toBeGreaterThan(0);

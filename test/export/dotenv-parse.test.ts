@@ -1,7 +1,7 @@
 import dotenv from "dotenv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDotenv } from "../../src/export/dotenv-parse.js";
+import { parseDotenv, readDotenv } from "../../src/export/dotenv-parse.js";
 import { toDotenv } from "../../src/export/dotenv.js";
 import { envArb, RUNS, valueArb } from "./arbitraries.js";
 
@@ -42,5 +42,28 @@ describe("parseDotenv", () => {
 
   it("keeps file order, the last repeat of a name winning", () => {
     expect(parseDotenv("B=1\nA='two words' # c\nexport C=\"x\\ny\"\nB=3\n")).toEqual([["B", "3"], ["A", "two words"], ["C", "x\ny"]]);
+  });
+});
+
+describe("readDotenv notes (issue 15, item 2)", () => {
+  const read = (text: string) => readDotenv(text);
+  it("notes where dotenv's value is not what the line seems to say, as dotenv itself reads it", () => {
+    const text = ['HASH=abc#def', 'SPACED=abc #def', 'X="say \\"hi\\""', "NL=\"a\\nb\"", "S='it\\'s'", "FOO bar", "A=1", "A=2", "# note", "", "M=\"one", "two\""].join("\n");
+    const { entries, notes } = read(text);
+    const parsed = dotenv.parse(text);
+    expect(Object.fromEntries(entries)).toEqual({ ...parsed });
+    expect(parsed.HASH).toBe("abc"); // the comment cut is dotenv's, not ours
+    expect(parsed.X).toBe('say \\"hi\\"');
+    expect(notes).toEqual([
+      { kind: "comment", line: 1, name: "HASH" },
+      { kind: "backslash", line: 3, name: "X" },
+      { kind: "backslash", line: 5, name: "S" },
+      { kind: "skipped", line: 6 },
+      { kind: "repeated", line: 8, name: "A" },
+    ]);
+  });
+
+  it("has no notes for what dotenv reads as written, CRLF and export prefixes included", () => {
+    expect(read("A=plain\r\nexport B='single # not a comment'\r\nC=\"x\\ny\"  # comment\r\n  D = spaced  \r\nE=\n").notes).toEqual([]);
   });
 });
