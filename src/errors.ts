@@ -33,6 +33,11 @@ export const ExitCode = {
   commandNotExecutable: 126,
   /** `exec`: the command was not found, as a shell reports it. */
   commandNotFound: 127,
+  /**
+   * Interrupted by Ctrl-C (SIGINT) at a prompt or in the editor: 128 + 2, as shells report it; nothing was written.
+   * Other signals end a command with 128 + their number too (143 for SIGTERM).
+   */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -59,6 +64,13 @@ export class VaultfileError extends Error {
 export class UsageError extends VaultfileError {
   constructor(message: string, details?: ErrorDetails) {
     super("E_USAGE", ExitCode.usage, message, details);
+  }
+}
+
+/** The person pressed Ctrl-C (or Esc) at a prompt: nothing was changed; exit 130, as a shell reports SIGINT. */
+export class InterruptedError extends VaultfileError {
+  constructor(message = "interrupted; nothing was changed", details?: ErrorDetails) {
+    super("E_INTERRUPTED", ExitCode.interrupted, message, details);
   }
 }
 

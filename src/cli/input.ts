@@ -5,7 +5,7 @@
  * hint, so a CI job never hangs waiting for input.
  */
 import { randomBytes } from "node:crypto";
-import { InvalidInputError, UsageError } from "../errors.js";
+import { InterruptedError, InvalidInputError, UsageError } from "../errors.js";
 import { note, type CliIO } from "./context.js";
 import { isPromptAbort, prompter } from "./prompts.js";
 
@@ -154,7 +154,7 @@ async function promptTwice(io: CliIO, ask: ReturnType<typeof prompter>, question
       note(io, "warning", `the two entries differ; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? "try" : "tries"} left)`);
     }
   } catch (err) {
-    if (isPromptAbort(err)) throw new UsageError("cancelled; nothing was changed");
+    if (isPromptAbort(err)) throw new InterruptedError();
     throw err;
   }
 }

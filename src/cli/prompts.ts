@@ -31,7 +31,8 @@ function promptContext(): { output: NodeJS.WritableStream } {
 export const inquirerPrompter: Prompter = {
   async password(message, opts) {
     const { password } = await import("@inquirer/prompts");
-    return password({ message, mask: "*", ...(opts?.validate ? { validate: opts.validate } : {}) }, promptContext());
+    // No mask: a star per character would tell the length of the value (ssh, sudo and age show nothing either).
+    return password({ message, ...(opts?.validate ? { validate: opts.validate } : {}) }, promptContext());
   },
   async input(message, opts) {
     const { input } = await import("@inquirer/prompts");

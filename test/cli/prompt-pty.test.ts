@@ -2,7 +2,7 @@
  * The hidden prompt of `set` and the key offer of `init`, driven through a real pseudo-terminal (node-pty): what a
  * person at a terminal sees and types. The typed value must never be echoed.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -55,7 +55,22 @@ describe("on a terminal", () => {
     expect(code).toBe(0);
     expect(screen).toContain("set PYPI_TOKEN (new, no expiry)");
     expect(screen).not.toContain("typed-secret-42");
+    // Nothing per character either: a row of stars would tell the value's length (issue 15, item 8).
+    expect(screen).not.toContain("*");
     expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("typed-secret-42\n");
+  });
+
+  it("Ctrl-C at the hidden prompt exits 130, as a shell reports an interrupt, and changes nothing", async () => {
+    const w = workspace();
+    await writeVault(w.file, () => {});
+    const before = readFileSync(w.file, "utf8");
+    const t = await terminal(w, ["set", "PYPI_TOKEN"]);
+    await t.answer(/Value for PYPI_TOKEN/, "half-typed\u0003");
+    const { code, screen } = await t.done;
+    expect(code).toBe(130);
+    expect(screen).toContain("vaultfile: error: interrupted; nothing was changed");
+    expect(screen).not.toContain("half-typed");
+    expect(readFileSync(w.file, "utf8")).toBe(before);
   });
 
   it("rotate asks for the new value; entries that differ are asked again instead of failing", async () => {

@@ -67,7 +67,7 @@ describe("edit menu in a terminal", () => {
     }
   });
 
-  test("Ctrl-C mid-way: exit 9, the unsaved change is said to be discarded, the file is byte-identical", async () => {
+  test("Ctrl-C mid-way: exit 130, the unsaved change is said to be discarded, the file is byte-identical", async () => {
     const { p, file, before } = await start();
     try {
       let m = await p.choose(/^OLD_KEY/, 0);
@@ -76,7 +76,7 @@ describe("edit menu in a terminal", () => {
       m = p.type("y");
       await p.waitFor("1 change not saved yet", m);
       p.write(KEYS.ctrlC);
-      expect((await p.exit).exitCode).toBe(9);
+      expect((await p.exit).exitCode).toBe(130);
       expect(p.screen).toMatch(/interrupted: 1 unsaved change discarded; .*was not changed/);
       expect(readFileSync(file, "utf8")).toBe(before);
     } finally {
@@ -123,13 +123,13 @@ describe("edit --editor in a terminal", () => {
     }
   });
 
-  test("Ctrl-C while the editor runs: exit 9, file untouched, temp removed", async () => {
+  test("Ctrl-C while the editor runs: exit 130, file untouched, temp removed", async () => {
     const { args, dir, file, before, editor, log } = await editorSetup("sleep 30");
     const p = new PtyRun(args, { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: editor }) });
     try {
       await waitForFile(log);
       p.write(KEYS.ctrlC);
-      expect((await p.exit).exitCode).toBe(9);
+      expect((await p.exit).exitCode).toBe(130);
       expect(p.screen).toMatch(/interrupted \(SIGINT\); .*was not changed/);
       expect(readFileSync(file, "utf8")).toBe(before);
       for (const d of tempDirsOf(log)) expect(existsSync(d)).toBe(false);
@@ -139,7 +139,7 @@ describe("edit --editor in a terminal", () => {
   });
 });
 
-test.each(["SIGTERM", "SIGINT"] as const)("%s sent to vaultfile (no terminal) while the editor runs: editor and its children stopped, temp removed, exit 9", async (signal) => {
+test.each(["SIGTERM", "SIGINT"] as const)("%s sent to vaultfile (no terminal) while the editor runs: editor and its children stopped, temp removed, exit 128 + N", async (signal) => {
   const { args, dir, file, before, editor, log } = await editorSetup(`sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait`);
   const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
     cwd: dir,
@@ -153,7 +153,7 @@ test.each(["SIGTERM", "SIGINT"] as const)("%s sent to vaultfile (no terminal) wh
   await waitForFile(log);
   await waitForFile(pidFile);
   child.kill(signal);
-  expect(await exited).toBe(9);
+  expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
   expect(stderr).toContain(`interrupted (${signal})`);
   expect(readFileSync(file, "utf8")).toBe(before);
   for (const d of tempDirsOf(log)) expect(existsSync(d)).toBe(false);

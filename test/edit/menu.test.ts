@@ -230,7 +230,7 @@ describe("the menu", () => {
   test("Ctrl-C mid-way leaves the file untouched and says the unsaved changes were discarded", async () => {
     const r = await edit([main(/^OLD_KEY/), onSecret(/^delete$/), { confirm: /Delete/, answer: true }, main(/^NPM_TOKEN/), onSecret(/^required: no/), { abort: true }]);
     r.done();
-    expect(r.code).toBe(9);
+    expect(r.code).toBe(130);
     expect(r.after).toBe(r.before);
     expect(r.stderr).toMatch(/interrupted: 2 unsaved changes discarded; .*\.secrets\.yaml was not changed/);
   });
@@ -238,7 +238,7 @@ describe("the menu", () => {
   test("Ctrl-C with nothing changed says only that it was interrupted", async () => {
     const r = await edit([{ abort: true }]);
     r.done();
-    expect(r.code).toBe(9);
+    expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/note: interrupted; .*\.secrets\.yaml was not changed/);
   });
 

@@ -1,9 +1,9 @@
 /** `vaultfile edit`: change secrets by hand, in a menu or in $EDITOR. The flows live in `cli/edit/`. */
-import { UsageError, type ExitCodeValue } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
 
 /** Exit 9 (nothingChanged) when the session ended without writing the file. */
-export async function edit(ctx: CommandContext, opts: { editor?: boolean; force?: boolean }): Promise<ExitCodeValue> {
+export async function edit(ctx: CommandContext, opts: { editor?: boolean; force?: boolean }): Promise<number> {
   const { io, globals: g } = ctx;
   if (opts.editor) {
     const { editInEditor } = await import("../edit/editor-flow.js");

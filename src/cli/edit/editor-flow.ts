@@ -3,7 +3,7 @@
  * (so only changed values get new ciphertext), saved once under the vault's lock.
  */
 import { basename } from "node:path";
-import { ExitCode, FormatError, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, FormatError } from "../../errors.js";
 import { audit } from "../audit.js";
 import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
@@ -21,14 +21,14 @@ type Result =
   | { kind: "aborted"; why: string };
 
 /** `force`: store values that do not match their type, with a warning each (`edit --editor --force`). */
-export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<ExitCodeValue> {
+export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<number> {
   let result: Result;
   const mine = await myPublicKeys(g, io);
   try {
     result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine, opts.force === true));
   } catch (err) {
-    if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`);
-    if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted");
+    if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`, err.signal);
+    if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted", "SIGINT");
     throw err;
   }
   if (result.kind === "unchanged") return notWritten(io, g.file, "nothing changed");

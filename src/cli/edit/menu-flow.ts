@@ -1,5 +1,5 @@
 /** `vaultfile edit` on a terminal: the menu session, saved once at the end under the vault's lock. */
-import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import { ExitCode } from "../../errors.js";
 import { audit } from "../audit.js";
 import type { CliIO, GlobalOptions } from "../context.js";
 import { countOf, painter } from "../output.js";
@@ -14,7 +14,7 @@ class Discarded extends Error {}
 export const NO_TERMINAL_HINT = "without a terminal, use `vaultfile edit --editor` with a scripted EDITOR, or `vaultfile set` / `vaultfile rotate` with --stdin or --generate";
 
 /** Runs the menu over the vault; saves once if the person chose "save and quit" and changed something. */
-export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<ExitCodeValue> {
+export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<number> {
   const ui = prompter(io, NO_TERMINAL_HINT); // before the lock: without a terminal, fail at once
   let menu: EditMenu | undefined;
   try {
@@ -25,7 +25,7 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<ExitCod
   } catch (err) {
     const unsaved = menu?.changes.length ?? 0;
     if (err instanceof Discarded) return notWritten(io, g.file, unsaved > 0 ? `quit without saving: ${countOf(unsaved, "change")} discarded` : "nothing changed");
-    if (isPromptAbort(err)) return notWritten(io, g.file, unsaved > 0 ? `interrupted: ${countOf(unsaved, "unsaved change")} discarded` : "interrupted");
+    if (isPromptAbort(err)) return notWritten(io, g.file, unsaved > 0 ? `interrupted: ${countOf(unsaved, "unsaved change")} discarded` : "interrupted", "SIGINT");
     throw err;
   }
   if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");

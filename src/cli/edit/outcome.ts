@@ -1,12 +1,16 @@
 /** How an edit session that did not write the file ends: a note on stderr and exit code 9. */
-import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import { constants } from "node:os";
+import { ExitCode } from "../../errors.js";
 import { note, type CliIO } from "../context.js";
 import { countOf } from "../output.js";
 
-/** Says why the vault was not written; returns the documented exit code (`edit`: nothing written). */
-export function notWritten(io: CliIO, file: string, why: string): ExitCodeValue {
+/**
+ * Says why the vault was not written; returns the documented exit code: 9 (`edit`: nothing written), or for an
+ * interrupt 128 + the signal's number, as shells report it (130 for Ctrl-C, 143 for SIGTERM).
+ */
+export function notWritten(io: CliIO, file: string, why: string, interrupt?: NodeJS.Signals): number {
   note(io, "note", `${why}; ${file} was not changed`);
-  return ExitCode.nothingChanged;
+  return interrupt === undefined ? ExitCode.nothingChanged : interrupt === "SIGINT" ? ExitCode.interrupted : 128 + (constants.signals[interrupt] ?? 0);
 }
 
 /** Lists what was saved (names only). */
