@@ -11,10 +11,9 @@ import { note, type CliIO, type GlobalOptions } from "./context.js";
 import type { ValueSourceOptions } from "./input.js";
 import { readVault } from "./vault-access.js";
 
-/** `--force`, as `set` and `rotate` declare it. */
-/** `rotate at …`, or nothing when the type says nowhere. */
-export function rotateAtText(type: SecretType | undefined): string {
-  return type?.rotateAt ? `; new ones come from ${type.rotateAt}` : "";
+/** Where a new value comes from (`; to get a new one: https://…`), or nothing when the type says nowhere. */
+export function rotateAtText(rotateAt: string | null): string {
+  return rotateAt ? `; to get a new one: ${rotateAt}` : "";
 }
 
 /**
@@ -33,7 +32,7 @@ export function enforceType(io: CliIO, vault: Vault, name: string, typeId: strin
   const finding = catalogue.check(name, typeId, value);
   if (!finding) return;
   if (!force) {
-    throw new InvalidInputError("E_VALUE", `${finding.message}; nothing was changed`, { hint: `check that you copied the whole value, or pass --force to store it anyway${rotateAtText(type)}` });
+    throw new InvalidInputError("E_VALUE", `${finding.message}; nothing was changed`, { hint: `check that you copied the whole value, or pass --force to store it anyway${rotateAtText(catalogue.rotationOf(name, type.id).rotateAt)}` });
   }
   note(io, "warning", `${finding.message} (stored anyway: --force)`);
 }
@@ -64,9 +63,9 @@ export async function valueOptionsForType<T extends ValueSourceOptions>(g: Globa
 }
 
 /** The default rotation policy of a new secret's type, when the command gave none. */
-export function defaultRotation(vault: Vault, typeId: string | undefined, given: string | undefined, isNew: boolean): string | undefined {
+export function defaultRotation(vault: Vault, name: string, typeId: string | undefined, given: string | undefined, isNew: boolean): string | undefined {
   if (given !== undefined || !isNew || typeId === undefined) return given;
-  return vault.typeCatalogue().get(typeId)?.rotateEvery ?? undefined;
+  return vault.typeCatalogue().rotationOf(name, typeId).rotateEvery ?? undefined;
 }
 
 /** After `set`: the companions of `name` that are missing. After `rotate`: those present, which may need it too. */

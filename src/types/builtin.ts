@@ -16,7 +16,7 @@ const GITHUB_FINE_GRAINED = /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/;
 const DOCKER_PAT = /^dckr_pat_[A-Za-z0-9_-]{27,}$/;
 
 const dockerRoles: SecretRole[] = [
-  { id: "username", suffixes: ["_USERNAME", "_USER", "_LOGIN"], check: noSpaceCheck },
+  { id: "username", suffixes: ["_USERNAME", "_USER", "_LOGIN"], check: noSpaceCheck, identifier: true },
   {
     id: "password",
     suffixes: ["_PASSWORD", "_TOKEN", "_PAT", "_PASS"],
@@ -26,7 +26,7 @@ const dockerRoles: SecretRole[] = [
 ];
 
 const awsRoles: SecretRole[] = [
-  { id: "access-key-id", suffixes: ["_ACCESS_KEY_ID", "_KEY_ID"], check: tokenCheck(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "an access key id: AKIA or ASIA and 16 upper-case letters or digits") },
+  { id: "access-key-id", suffixes: ["_ACCESS_KEY_ID", "_KEY_ID"], check: tokenCheck(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "an access key id: AKIA or ASIA and 16 upper-case letters or digits"), identifier: true },
   { id: "secret-access-key", suffixes: ["_SECRET_ACCESS_KEY", "_SECRET_KEY"], check: tokenCheck(/^[A-Za-z0-9/+]{40}$/, "a secret access key: 40 letters, digits, / or +") },
   { id: "session-token", suffixes: ["_SESSION_TOKEN"], check: noSpaceCheck, optional: true },
 ];

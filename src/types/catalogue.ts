@@ -79,6 +79,17 @@ export class TypeCatalogue {
   }
 
   /**
+   * The rotation period a new secret of this type gets and where it is rotated, for this secret by its name: none
+   * for the identifier part of a multi-part credential (`DOCKER_USERNAME`, `AWS_ACCESS_KEY_ID`), which is not
+   * rotated on its own; both `null` for an unknown type.
+   */
+  rotationOf(secretName: string, typeId: string): { rotateEvery: string | null; rotateAt: string | null } {
+    const type = this.byId.get(typeId);
+    if (!type || this.roleOf(secretName, type)?.role.identifier) return { rotateEvery: null, rotateAt: null };
+    return { rotateEvery: type.rotateEvery, rotateAt: type.rotateAt };
+  }
+
+  /**
    * Checks a value against the secret's type (its role's check for a multi-part type). `null` when it fits or
    * the type is unknown; the finding's message never contains the value.
    */

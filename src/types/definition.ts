@@ -21,6 +21,11 @@ export interface SecretRole {
   readonly check: FormatCheck;
   /** An optional part (an AWS session token) is never reported missing. */
   readonly optional?: boolean;
+  /**
+   * The part names the account rather than being the credential (a username, an access key id): it has no rotation
+   * period of its own and no "where to rotate"; the credential beside it is what gets rotated.
+   */
+  readonly identifier?: boolean;
 }
 
 export interface SecretType {

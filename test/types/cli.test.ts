@@ -59,7 +59,7 @@ describe("set and rotate check the value against its type", () => {
     expect(refused.code).toBe(6);
     expect(refused.stderr).toBe(
       "vaultfile: error: NPM_TOKEN does not match its type npm: expected an npm token: npm_ and 36 letters or digits; nothing was changed\n" +
-        "vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway; new ones come from https://www.npmjs.com/settings/<user>/tokens (Generate New Token)\n",
+        "vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway; to get a new one: https://www.npmjs.com/settings/<user>/tokens (Generate New Token)\n",
     );
     expectNoFragments(refused, npmBad, "npm_");
     expect(w.text()).toBe(before);
@@ -110,6 +110,36 @@ describe("set and rotate check the value against its type", () => {
     expect(w.text()).toBe(before);
     expect(w.run(["rotate", "IA_TOKEN", "--generate=hex:40"]).code).toBe(0);
     expect(w.run(["get", "IA_TOKEN"]).stdout).toMatch(/^[a-f0-9]{40}\n$/);
+  });
+
+  it("the username and key id parts of two-part types get no rotation period and no 'where to rotate' (issue 15, item 1)", async () => {
+    const w = workspace({ VAULTFILE_NOW: "2026-11-24T10:00:00Z" });
+    await writeVault(w.file, () => {});
+    for (const [name, value] of [["DOCKER_USERNAME", "release-bot"], ["DOCKER_PASSWORD", "Hunter-Qz7k-secret"], ["AWS_ACCESS_KEY_ID", "AKIA" + "Q".repeat(16)], ["AWS_SECRET_ACCESS_KEY", "q".repeat(40)]] as const) {
+      const type = name.startsWith("AWS") ? "aws" : "docker";
+      const r = w.run(["set", name, "--type", type, "--stdin"], { input: value });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.includes("rotates every"), name).toBe(/PASSWORD|SECRET/.test(name));
+    }
+    const secrets = parse(w.text()).secrets as Record<string, { rotate_every?: string }>;
+    expect(Object.fromEntries(Object.entries(secrets).map(([n, s]) => [n, s.rotate_every ?? null]))).toEqual({ DOCKER_USERNAME: null, DOCKER_PASSWORD: "180d", AWS_ACCESS_KEY_ID: null, AWS_SECRET_ACCESS_KEY: "90d" });
+    // A year later: the password and secret key are due, with where to rotate them; the username and key id are not.
+    const later = w.run(["--json", "status"], { env: { VAULTFILE_NOW: "2027-11-24T10:00:00Z" } });
+    const rows = JSON.parse(later.stdout) as { name: string; status: string; rotateAt?: string }[];
+    expect(Object.fromEntries(rows.map((r) => [r.name, [r.status, r.rotateAt !== undefined]]))).toEqual({ DOCKER_PASSWORD: ["due", true], AWS_SECRET_ACCESS_KEY: ["due", true], DOCKER_USERNAME: ["ok", false], AWS_ACCESS_KEY_ID: ["ok", false] });
+    // A malformed username's hint says nothing about where new ones come from.
+    const bad = w.run(["set", "DOCKER_USERNAME", "--stdin"], { input: "has space" });
+    expect(bad.code).toBe(6);
+    expect(bad.stderr).toContain("vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway\n");
+  });
+
+  it("the pem hint says where a new one comes from in words that read", async () => {
+    const w = workspace();
+    await writeVault(w.file, () => {});
+    const r = w.run(["set", "TLS_KEY", "--type", "pem", "--stdin"], { input: "not a pem" });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("; to get a new one: reissue the key or certificate with the tool or authority that made it\n");
+    expect(r.stderr).not.toContain("come from reissue");
   });
 
   it("an unknown type is a warning with close names; companions are noted after set and rotate", async () => {

@@ -41,7 +41,7 @@ export async function set(ctx: CommandContext, name: string, opts: SetOptions): 
   const { secret, existed, changed, rotateEvery, notes } = await changeVault(g, io, (v) => {
     const existed = v.has(name);
     const changed = !existed || v.get(name).value !== value;
-    const rotateEvery = defaultRotation(v, opts.type ?? "generic", opts.rotateEvery, !existed);
+    const rotateEvery = defaultRotation(v, name, opts.type ?? "generic", opts.rotateEvery, !existed);
     const secret = v.set(name, value, { type: opts.type, description: opts.description, rotateEvery, required: opts.required, ...expiry });
     // After the library's own checks (size, dates), before saving: a refusal leaves the file unchanged. An
     // unchanged value of an unchanged type was checked when it was stored; `validate` reports it if not.

@@ -35,12 +35,12 @@ export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
   const report = vault.expiryReport({ warnDays });
   const types = new Map(vault.secrets().map((s) => [s.name, s.type]));
   const catalogue = catalogueOf(vault);
-  const whereToRotate = (type: string | undefined, status: ExpiryStatus) => {
-    const at = type !== undefined && NEEDS_ROTATION.has(status) ? catalogue.get(type)?.rotateAt : undefined;
+  const whereToRotate = (name: string, type: string | undefined, status: ExpiryStatus) => {
+    const at = type !== undefined && NEEDS_ROTATION.has(status) ? catalogue.rotationOf(name, type).rotateAt : undefined;
     return at ? { rotateAt: at } : {};
   };
   return Object.entries(report)
-    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(types.get(name), e.status) }))
+    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(name, types.get(name), e.status) }))
     .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
 }
 

@@ -239,7 +239,7 @@ export class EditMenu {
     const value = await this.newValue(name, type);
     const expiresAt = (await this.askExpiry(`Expiry of ${name} (2027-01-31, 90d, or empty for none):`, true)) ?? null;
     const description = (await this.ui.input(`Description of ${name} (optional):`)).trim();
-    const rotateEvery = defaultRotation(v, type, undefined, true);
+    const rotateEvery = defaultRotation(v, name, type, undefined, true);
     v.set(name, value, { type, expiresAt, rotateEvery, ...(description ? { description } : {}) });
     this.changed(`added ${name}`, name);
     if (rotateEvery !== undefined) note(this.io, "note", `${name} rotates every ${rotateEvery}, the default of type ${type} (change it with "rotate every")`);
