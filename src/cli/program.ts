@@ -10,6 +10,7 @@ import { globalsOf, type CliIO, type CommandContext, DEFAULT_FILE } from "./cont
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
 import type { SelectionOptions } from "./secret-selection.js";
+import type { ExecOptions } from "./commands/exec.js";
 import type { ExportOptions } from "./commands/export.js";
 import type { ImportOptions } from "./commands/import.js";
 import type { InitOptions } from "./commands/init.js";
@@ -63,7 +64,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("init")
     .description("create a new, empty vault with you (your age key) as the first recipient")
     .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--name <name>", "your name as a recipient (default: $USER, else me)")
+    .option("--name <name>", "your name as a recipient (default: $USER, else your OS user name, else git's user.name, else me)")
     .addHelpText(
       "after",
       "\nYour key is the first identity found (see README \"Keys\"); without one, init offers to create it on a terminal.\n" +
@@ -82,6 +83,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("--rotate-every <duration>", "rotation policy (90d): `rotate` renews the expiry from it; `status` shows it as DUE")
     .option("--required", "add the name to the required list (validate fails while it is missing)")
     .option("--force", FORCE_HELP);
+  hintStdinOnExtraArgument(set);
   addValueOptions(set)
     .addHelpText(
       "after",
@@ -138,15 +140,16 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
 
   program
     .command("status")
+    .aliases(["list", "ls"])
     .description("show each secret's type, expiry, days left and status, most urgent first")
-    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
-    .addHelpText("after", "\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
+    .addOption(warnDaysOption())
+    .addHelpText("after", "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\nonce expired the count is negative.\n\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
     .action(run(async (ctx, opts: { warnDays: string }) => (await import("./commands/status.js")).status(ctx, opts)));
 
   program
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
-    .option("--warn-days <n>", "days before expiry that count as expiring soon", "30")
+    .addOption(warnDaysOption())
     .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
     .addHelpText(
       "after",
@@ -161,6 +164,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("rotate")
     .description("replace a secret's value: rotated_at = now, expiry renewed from its rotate_every policy")
     .argument("<name>", "an existing secret");
+  hintStdinOnExtraArgument(rotate);
   addValueOptions(addExpiryOptions(rotate))
     .option("--force", FORCE_HELP)
     .addHelpText(
@@ -272,10 +276,13 @@ Examples:
     .argument("[args...]", "its arguments");
   hintDoubleDashOnUnknownOption(exec);
   addSelectionOptions(exec)
+    .option("--override", "let the vault's values replace variables already set in the environment")
     .addHelpText(
       "after",
       `
 Put the command after -- so that its own options are not read as vaultfile's.
+A variable already set in the environment is kept, as dotenv and dotenvx do (so PYPI_TOKEN=test vaultfile exec …
+tries something out), and a note on stderr names it; --override gives the command the vault's value instead.
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 
@@ -283,7 +290,7 @@ Examples:
   vaultfile exec -- twine upload dist/*
   vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run`,
     )
-    .action(run(async (ctx, command: string, args: string[], opts: SelectionOptions) => (await import("./commands/exec.js")).exec(ctx, command, args, opts)));
+    .action(run(async (ctx, command: string, args: string[], opts: ExecOptions) => (await import("./commands/exec.js")).exec(ctx, command, args, opts)));
 
   const importCmd = program
     .command("import")
@@ -480,6 +487,27 @@ function addSelectionOptions(cmd: Command): Command {
   return cmd
     .option("--exclude-expired", "leave out secrets whose expiry date has passed")
     .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
+}
+
+/** `--warn-days N` of status and validate; its default shows as `30`, not `"30"`. */
+function warnDaysOption(): Option {
+  return new Option("--warn-days <n>", "days before expiry that count as expiring soon").default("30", "30");
+}
+
+/**
+ * `vaultfile set NAME VALUE` is refused as "too many arguments": say how a value is given instead (not as an
+ * argument, which lands in shell history and the process list).
+ */
+function hintStdinOnExtraArgument(cmd: Command): void {
+  const inherited = cmd.configureOutput();
+  cmd.configureOutput({
+    outputError: (message, write) => {
+      (inherited.outputError ?? ((m: string, w: (s: string) => void) => w(m)))(message, write);
+      if (message.includes("too many arguments")) {
+        write(`vaultfile: hint: the value is not an argument (it would land in shell history): printf '%s' "$VALUE" | vaultfile ${cmd.name()} NAME --stdin, or type it at the hidden prompt\n`);
+      }
+    },
+  });
 }
 
 /**

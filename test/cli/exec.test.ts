@@ -25,6 +25,15 @@ describe("vaultfile exec", () => {
     expect(r.stderr).toBe("vaultfile: warning: OLD_TOKEN expired on 2026-12-01; passing it anyway (--exclude-expired leaves it out)\n");
   });
 
+  it("keeps a variable already set in the environment unless --override, naming it (issue 15, item 8)", async () => {
+    const w = await execVault();
+    const show = ["--only", "API_TOKEN", "--", "sh", "-c", `printf '%s' "$API_TOKEN"`];
+    const kept = w.run(["exec", ...show], { env: { API_TOKEN: "from-the-shell" } });
+    expect(kept).toEqual({ code: 0, stdout: "from-the-shell", stderr: "vaultfile: note: API_TOKEN is already set in the environment and kept; --override passes the vault's value instead\n" });
+    const replaced = w.run(["exec", "--override", ...show], { env: { API_TOKEN: "from-the-shell" } });
+    expect(replaced).toEqual({ code: 0, stdout: "tok 'en' $HOME\nline 2", stderr: "vaultfile: note: API_TOKEN was already set in the environment; the vault's value replaces it (--override)\n" });
+  });
+
   it("--only and --exclude-expired choose what the child gets", async () => {
     const w = await execVault();
     const r = w.run(["exec", "--only", "OLD_TOKEN", "--exclude-expired", "--", "sh", "-c", `echo "\${API_TOKEN-unset} \${OLD_TOKEN-unset}"`]);

@@ -43,6 +43,33 @@ describe("--help", () => {
   });
 });
 
+describe("small things a new user trips over (issue 15, item 8)", () => {
+  it("list and ls are status; --warn-days shows its default without quotes", async () => {
+    const dir = tempDir();
+    const alice = testKey("alice");
+    await writeVault(join(dir, ".secrets.yaml"), (v) => v.set("PYPI_TOKEN", "pypi-x", { expiresAt: "2027-06-01" }));
+    const env = { VAULTFILE_AGE_KEY_FILE: alice.identityFile };
+    const status = await runCli(["status"], { cwd: dir, tty: false, env });
+    for (const alias of ["list", "ls"]) expect(await runCli([alias], { cwd: dir, tty: false, env }), alias).toEqual(status);
+    for (const c of ["status", "validate"]) {
+      const h = await help(c);
+      expect(h, c).toContain("(default: 30)");
+      expect(h, c).not.toContain('"30"');
+    }
+    expect(await help()).toMatch(/status\|list\|ls|status\|list/);
+  });
+
+  it("set NAME VALUE says how to give the value (--stdin or the prompt), not only 'too many arguments'", async () => {
+    for (const cmd of ["set", "rotate"]) {
+      const r = await runCli([cmd, "FOO", "bar"], { cwd: tempDir(), tty: false });
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr, cmd).toContain("too many arguments");
+      expect(r.stderr, cmd).toContain(`vaultfile: hint: the value is not an argument (it would land in shell history): printf '%s' "$VALUE" | vaultfile ${cmd} NAME --stdin, or type it at the hidden prompt\n`);
+      expect(r.stderr + r.stdout, cmd).not.toContain("bar");
+    }
+  });
+});
+
 describe("README", () => {
   it("runs every npx with --no-install, in the README and in every --help, and has an Install section (issue 15, item 3)", async () => {
     // A command line runs `npx WORD`; prose may name `npx` on its own.

@@ -1,7 +1,9 @@
 /** `keygen` and `init`: key files written exclusively 0600, vaults created once, recipients chosen as documented. */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
+import { defaultRecipientName } from "../../src/cli/commands/init.js";
 import { parse } from "yaml";
 import { parseIdentities, recipientOf } from "../../src/crypto/identities.js";
 import { testKey } from "../helpers.js";
@@ -74,6 +76,17 @@ describe("vaultfile init", () => {
     const named = workspace();
     expect(named.run(["init", "--name", "al"]).code).toBe(0);
     expect(Object.keys(parse(named.text()).recipients)).toEqual(["al"]);
+  });
+
+  it("without $USER names you after the OS user, then git's user.name, never 'me' while either is known (issue 15, item 8)", async () => {
+    const w = workspace({ USER: "" });
+    expect(w.run(["init"]).code).toBe(0);
+    expect(Object.keys(parse(w.text()).recipients)).toEqual([userInfo().username]);
+    const none = { envUser: undefined, osUser: () => undefined };
+    expect(await defaultRecipientName({ ...none, gitUser: async () => "Alice Example" })).toBe("alice-example");
+    expect(await defaultRecipientName({ ...none, gitUser: async () => "  Ünï Cödé  " })).toBe("n-c-d");
+    expect(await defaultRecipientName({ ...none, gitUser: async () => undefined })).toBe("me");
+    expect(await defaultRecipientName({ envUser: "not valid!", osUser: () => "bob", gitUser: async () => "x" })).toBe("bob");
   });
 
   it("refuses to overwrite an existing vault (exit 8)", () => {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { ExitCode, VaultfileError } from "../../errors.js";
 import { checkedEntries } from "../../export/env-names.js";
-import type { CommandContext } from "../context.js";
+import { note, type CommandContext } from "../context.js";
 import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -26,12 +26,30 @@ export class CommandStartError extends VaultfileError {
   }
 }
 
-/** The child's exit status: its exit code, or 128 + N when signal N ended it. */
-export async function exec(ctx: CommandContext, command: string, args: string[], opts: SelectionOptions): Promise<number> {
+export interface ExecOptions extends SelectionOptions {
+  /** Replace variables already set in the environment (default: keep them, as dotenv and dotenvx do). */
+  override?: boolean | undefined;
+}
+
+/**
+ * The child's exit status: its exit code, or 128 + N when signal N ended it. A variable already in the environment
+ * is kept unless `override`, and named on stderr either way (never its value).
+ */
+export async function exec(ctx: CommandContext, command: string, args: string[], opts: ExecOptions): Promise<number> {
   const { io, globals: g } = ctx;
   const secrets = await selectSecrets(g, io, opts, "exec");
   const env: NodeJS.ProcessEnv = { ...io.env };
-  for (const [name, value] of checkedEntries(secrets, "an environment variable")) env[name] = value;
+  const preset: string[] = [];
+  for (const [name, value] of checkedEntries(secrets, "an environment variable")) {
+    if (env[name] !== undefined) {
+      preset.push(name);
+      if (!opts.override) continue;
+    }
+    env[name] = value;
+  }
+  if (preset.length > 0) {
+    note(io, "note", opts.override ? `${preset.join(", ")} ${preset.length === 1 ? "was" : "were"} already set in the environment; the vault's value replaces it (--override)` : `${preset.join(", ")} ${preset.length === 1 ? "is" : "are"} already set in the environment and kept; --override passes the vault's value instead`);
+  }
   const { code, signal } = await run(command, args, env);
   return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }

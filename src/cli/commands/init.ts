@@ -4,7 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { ConflictError, ExitCode, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
+import { userInfo } from "node:os";
+import { ConflictError, ExitCode, InterruptedError, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
 import { recipientOf } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor } from "../../io/sops-config.js";
@@ -30,6 +31,45 @@ export function parseRecipientFlags(flags: readonly string[]): [string, string][
   });
 }
 
+/** Where a name for you as a recipient can come from, in the order they are tried. */
+export interface NameSources {
+  envUser: string | undefined;
+  osUser: () => string | undefined;
+  gitUser: () => Promise<string | undefined>;
+}
+
+/**
+ * Your name as the vault's first recipient when `--name` is not given: `$USER`, else the operating system's user
+ * name, else git's `user.name` (`Alice Example` becomes `alice-example`), else `me`. Each must make a valid
+ * recipient name; git is asked only when the others give none.
+ */
+export async function defaultRecipientName(src: NameSources): Promise<string> {
+  for (const candidate of [src.envUser, src.osUser()]) if (candidate && RECIPIENT_NAME_RE.test(candidate)) return candidate;
+  const git = (await src.gitUser())
+    ?.trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_.@-]+/g, "-")
+    .replace(/^[^a-z0-9_]+|-+$/g, "");
+  return git && RECIPIENT_NAME_RE.test(git) ? git : "me";
+}
+
+function osUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined; // a uid with no passwd entry (some containers)
+  }
+}
+
+async function gitUserName(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const { tryGit } = await import("../../git/run.js");
+    return (await tryGit(["config", "--get", "user.name"], { cwd: existsSync(cwd) ? cwd : process.cwd(), env })) ?? undefined;
+  } catch {
+    return undefined; // no git
+  }
+}
+
 /** The caller's public key: the first identity found, or a new one (offered on a terminal only). */
 async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
   const found = findKeys(g, io);
@@ -44,7 +84,7 @@ async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
   try {
     create = await prompter(io, "run `vaultfile keygen` first").confirm(`No age key found. Create one in ${path}?`, { default: true });
   } catch (err) {
-    if (isPromptAbort(err)) throw noKey;
+    if (isPromptAbort(err)) throw new InterruptedError("interrupted; no key and no vault were created");
     throw err;
   }
   if (!create) throw noKey;
@@ -57,8 +97,7 @@ async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
 async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions): Promise<{ recipients: Record<string, string>; you: string }> {
   const given = parseRecipientFlags(opts.recipient);
   const mine = await ownRecipient(g, io);
-  const userName = io.env.USER && RECIPIENT_NAME_RE.test(io.env.USER) ? io.env.USER : "me";
-  const you = given.find(([, k]) => k === mine)?.[0] ?? opts.name ?? userName;
+  const you = given.find(([, k]) => k === mine)?.[0] ?? opts.name ?? (await defaultRecipientName({ envUser: io.env.USER, osUser: osUserName, gitUser: () => gitUserName(dirname(g.file), io.env) }));
   const recipients: Record<string, string> = { [you]: mine };
   const add = (name: string, key: string): void => {
     if (Object.values(recipients).includes(key)) return;
