@@ -3,7 +3,7 @@
  * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
  */
 import { isMap, parseDocument, type YAMLMap } from "yaml";
-import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, InterruptedError, type ExitCodeValue } from "../../errors.js";
 import { SOPS_KEY } from "../../format/yaml.js";
 import { audit } from "../audit.js";
 import { note, out, type CommandContext } from "../context.js";
@@ -41,8 +41,8 @@ export async function reseal(ctx: CommandContext, opts: { yes?: boolean }): Prom
     try {
       ok = await ask.confirm("Are these names and metadata as intended? Reseal the file", { default: false });
     } catch (err) {
-      if (isPromptAbort(err)) ok = false;
-      else throw err;
+      if (isPromptAbort(err)) throw new InterruptedError("interrupted; not resealed, the file is unchanged");
+      throw err;
     }
     if (!ok) {
       note(io, "note", "not resealed; the file is unchanged");
