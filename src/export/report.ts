@@ -18,7 +18,7 @@ export interface ReportRow {
   rotateAt?: string | undefined;
 }
 
-/** The status as the table prints it: `OK`, `EXPIRING in 3 days`, `EXPIRED`, `DUE for rotation`, `MISSING`. */
+/** The status as the table prints it: `OK`, `EXPIRING in 3 days` (`today`), `EXPIRED`, `DUE for rotation`, `MISSING`. */
 export function statusText(row: Pick<ReportRow, "status" | "daysUntilExpiry">): string {
   switch (row.status) {
     case "missing":
@@ -27,7 +27,7 @@ export function statusText(row: Pick<ReportRow, "status" | "daysUntilExpiry">): 
       return "EXPIRED";
     case "expiring": {
       const n = row.daysUntilExpiry ?? 0;
-      return `EXPIRING in ${n} day${n === 1 ? "" : "s"}`;
+      return n === 0 ? "EXPIRING today" : `EXPIRING in ${n} day${n === 1 ? "" : "s"}`;
     }
     case "due":
       return "DUE for rotation";

@@ -147,9 +147,19 @@ export function addDuration(from: Date, d: Duration): Date {
   }
 }
 
-/** Whole days until `expiresAt`, rounded down like Python's `timedelta.days`: negative once expired. */
+/** Days from the UTC calendar day of `now` to that of `d` (the days a person counts between two dates). */
+function calendarDays(d: Date, now: Date): number {
+  return Math.round((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS);
+}
+
+/**
+ * Whole days until `expiresAt`, counted in calendar days (UTC) the way a person reads the date it shows: a secret
+ * set to expire in 10 days has 10 for the whole of today, one that expires later today 0. Negative once expired:
+ * the calendar days since the expiry date, at least 1 (so `< 0` always means expired, also on the day itself).
+ */
 export function daysUntil(expiresAt: Date, now: Date): number {
-  return Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS);
+  const days = calendarDays(expiresAt, now);
+  return expiresAt.getTime() < now.getTime() ? Math.min(days, -1) : days;
 }
 
 export interface LifecycleFacts {
@@ -158,12 +168,14 @@ export interface LifecycleFacts {
   rotateEvery: Duration | null;
 }
 
-/** The status of one present secret: expired beats expiring beats due. */
+/**
+ * The status of one present secret: expired beats expiring beats due. Expiring means fewer than `warnDays` days
+ * left, counted as {@link daysUntil} shows them.
+ */
 export function statusOf(f: LifecycleFacts, now: Date, warnDays = DEFAULT_WARN_DAYS): Exclude<ExpiryStatus, "missing"> {
   if (f.expiresAt) {
-    const ms = f.expiresAt.getTime() - now.getTime();
-    if (ms < 0) return "expired";
-    if (ms < warnDays * DAY_MS) return "expiring";
+    if (f.expiresAt.getTime() < now.getTime()) return "expired";
+    if (daysUntil(f.expiresAt, now) < warnDays) return "expiring";
   }
   if (isDue(f, now)) return "due";
   return "ok";

@@ -48,7 +48,7 @@ describe("the menu", () => {
     const names = r.seen[0]!.choices!;
     expect(names.find((n) => n.startsWith("GITHUB_TOKEN"))).toMatch(/MISSING\s+required/);
     expect(names.find((n) => n.startsWith("OLD_KEY"))).toMatch(/EXPIRED/);
-    expect(names.find((n) => n.startsWith("NPM_TOKEN"))).toMatch(/EXPIRING in 8 days/);
+    expect(names.find((n) => n.startsWith("NPM_TOKEN"))).toMatch(/EXPIRING in 9 days/);
     expect(names.find((n) => n.startsWith("PYPI_TOKEN"))).toMatch(/pypi\s+OK\s+required/);
     expect(names.slice(-4)).toEqual(["+ add a secret", "recipients…", "save and quit", "quit without saving"]);
   });

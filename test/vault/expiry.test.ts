@@ -25,7 +25,7 @@ describe("expiry with an injected clock", () => {
     const v = await vaultAt(now);
     const r = v.expiryReport();
     expect(r.NO_EXPIRY).toEqual({ daysUntilExpiry: null, expiresAt: null, status: "ok" });
-    expect(r.EXPIRES_2026_12_01!.daysUntilExpiry).toBe(6); // 6 days 14 hours
+    expect(r.EXPIRES_2026_12_01!.daysUntilExpiry).toBe(7); // calendar days: 24 November to 1 December
     expect(r.EXPIRES_2026_12_01!.status).toBe("expiring");
     expect(r.EXPIRED_YESTERDAY!.daysUntilExpiry).toBe(-1);
     expect(r.EXPIRED_YESTERDAY!.status).toBe("expired");
@@ -45,7 +45,7 @@ describe("expiry with an injected clock", () => {
     expect(v.validate().allValid).toBe(true);
   });
 
-  it("the expiring-soon boundary: exactly warnDays left is not expiring, a second less is", async () => {
+  it("the expiring-soon boundary: warnDays calendar days left is not expiring, from the next day it is", async () => {
     const expires = new Date("2026-12-24T10:00:00Z");
     const v = await vaultAt(now);
     v.set("EDGE", "e", { expiresAt: expires });
@@ -54,7 +54,8 @@ describe("expiry with an injected clock", () => {
       return v.validate().expiringSoon.includes("EDGE");
     };
     expect(at(new Date(expires.getTime() - 30 * 86_400_000))).toBe(false);
-    expect(at(new Date(expires.getTime() - 30 * 86_400_000 + 1000))).toBe(true);
+    expect(at(new Date("2026-11-24T23:59:59Z"))).toBe(false); // still 30 calendar days
+    expect(at(new Date("2026-11-25T00:00:00Z"))).toBe(true); // 29
     expect(v.get("EDGE").isExpired(expires)).toBe(false); // at the instant itself: not yet
     expect(v.get("EDGE").isExpired(new Date(expires.getTime() + 1))).toBe(true);
   });
@@ -106,11 +107,31 @@ describe("dates and durations", () => {
     for (const bad of ["90", "0d", "3m", "-1d", "d"]) expect(() => parseDuration(bad)).toThrow(InvalidInputError);
   });
 
-  it("daysUntil rounds down like Python's timedelta.days", () => {
+  it("daysUntil counts calendar days as a person reads the date; negative exactly when expired (issue 15, item 8)", () => {
     const now = new Date("2026-11-24T10:00:00Z");
-    expect(daysUntil(new Date("2026-11-25T09:59:59Z"), now)).toBe(0);
-    expect(daysUntil(new Date("2026-11-24T09:59:59Z"), now)).toBe(-1);
+    const tenDays = addDuration(now, parseDuration("10d"));
+    // Set to expire in 10 days: 10 at once, a second later, and all day; 9 from the next calendar day.
+    expect(daysUntil(tenDays, now)).toBe(10);
+    expect(daysUntil(tenDays, new Date(now.getTime() + 1000))).toBe(10);
+    expect(daysUntil(tenDays, new Date("2026-11-24T23:59:59Z"))).toBe(10);
+    expect(daysUntil(tenDays, new Date("2026-11-25T00:00:00Z"))).toBe(9);
+    expect(daysUntil(new Date("2026-12-04"), now)).toBe(10); // a date-only expiry (midnight UTC)
+    expect(daysUntil(new Date("2026-11-25T09:59:59Z"), now)).toBe(1); // tomorrow
+    expect(daysUntil(new Date("2026-11-24T23:00:00Z"), now)).toBe(0); // later today
+    expect(daysUntil(now, now)).toBe(0); // not yet expired
+    expect(daysUntil(new Date("2026-11-24T09:59:59Z"), now)).toBe(-1); // expired today: still negative
+    expect(daysUntil(new Date("2026-11-23T23:00:00Z"), now)).toBe(-1);
     expect(daysUntil(new Date("2026-11-22T10:00:00Z"), now)).toBe(-2);
+    expect(daysUntil(new Date("2026-11-01"), new Date("2026-11-25T12:00:00Z"))).toBe(-24);
+  });
+
+  it("expiring means fewer than warnDays days left as shown, so 'EXPIRING in 30 days' never appears with --warn-days 30", async () => {
+    const v = await vaultAt(new Date("2026-11-24T10:00:00Z"));
+    t = new Date("2026-11-24T10:00:00Z");
+    v.set("THIRTY", "x", { expiresAt: "2026-12-24T09:00:00Z" }); // 29 days 23 hours, but 30 calendar days
+    v.set("TWENTY_NINE", "y", { expiresAt: "2026-12-23T23:00:00Z" });
+    expect(v.expiryReport({ warnDays: 30 }).THIRTY).toMatchObject({ daysUntilExpiry: 30, status: "ok" });
+    expect(v.expiryReport({ warnDays: 30 }).TWENTY_NINE).toMatchObject({ daysUntilExpiry: 29, status: "expiring" });
   });
 
   it("refuses an expiry before creation, invalid names, and bad dates on set", async () => {

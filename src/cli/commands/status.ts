@@ -3,9 +3,10 @@ import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { out, type CommandContext } from "../context.js";
-import { countOf, painter, table, type Painter } from "../output.js";
+import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
+import { statusText } from "../../export/report.js";
 
 export interface StatusRow {
   name: string;
@@ -45,18 +46,8 @@ export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
 }
 
 export function statusLabel(row: StatusRow, p: Painter): string {
-  switch (row.status) {
-    case "missing":
-      return p.red("MISSING");
-    case "expired":
-      return p.red("EXPIRED");
-    case "expiring":
-      return p.yellow(`EXPIRING in ${countOf(row.daysUntilExpiry!, "day")}`);
-    case "due":
-      return p.yellow("DUE for rotation");
-    case "ok":
-      return p.green("OK");
-  }
+  const text = statusText(row);
+  return row.status === "missing" || row.status === "expired" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
 }
 
 export async function status(ctx: CommandContext, opts: { warnDays: string }): Promise<ExitCodeValue> {

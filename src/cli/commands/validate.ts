@@ -6,7 +6,7 @@
 import { relative } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { escapeCommandData } from "../../export/github.js";
-import { formatDay } from "../../vault/policy.js";
+import { daysUntil, formatDay } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
@@ -23,6 +23,12 @@ interface Problem {
 
 const day = (d: Date | null): string => (d ? formatDay(d) : "?");
 
+/** `today`, or `N days ago`: calendar days, as the date beside it reads. */
+function sinceText(expiresAt: Date, now: Date): string {
+  const days = -daysUntil(expiresAt, now);
+  return day(expiresAt) === day(now) ? "today" : `${countOf(days, "day")} ago`;
+}
+
 /** Every problem, most serious first; `strict` makes expiring secrets errors. */
 export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Problem[] {
   const r = vault.validate({ warnDays });
@@ -31,8 +37,8 @@ export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Pro
   const dated = new Set([...r.expired, ...r.expiringSoon]);
   return [
     ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
-    ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${countOf(-s(name).daysUntilExpiry()!, "day")} ago)` })),
-    ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (in ${countOf(s(name).daysUntilExpiry()!, "day")})` })),
+    ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${sinceText(s(name).expiresAt!, vault.now)})` })),
+    ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (${s(name).daysUntilExpiry() === 0 ? "today" : `in ${countOf(s(name).daysUntilExpiry()!, "day")}`})` })),
     ...r.due.filter((name) => !dated.has(name)).map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
     // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
     ...r.invalidFormat.map((f): Problem => ({ level: strict ? "error" : "warning", kind: "format", name: f.name, message: f.message })),
