@@ -143,22 +143,33 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .aliases(["list", "ls"])
     .description("show each secret's type, expiry, days left and status, most urgent first")
     .addOption(warnDaysOption())
-    .addHelpText("after", "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\nonce expired the count is negative.\n\nExamples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json")
-    .action(run(async (ctx, opts: { warnDays: string }) => (await import("./commands/status.js")).status(ctx, opts)));
+    .option("--no-decrypt", "read only the clear metadata, without a key (not verified: the MAC is not checked)")
+    .addHelpText(
+      "after",
+      "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\n" +
+        "once expired the count is negative.\nWithout a key (or with --no-decrypt) the names and dates are read as the file has them, NOT verified: a\n" +
+        "warning on stderr says so, and --json marks each row \"verified\": false. With a key nothing changes.\n\n" +
+        "Examples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json\n  vaultfile ls --no-decrypt",
+    )
+    .action(run(async (ctx, opts: { warnDays: string; decrypt?: boolean }) => (await import("./commands/status.js")).status(ctx, opts)));
 
   program
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
     .addOption(warnDaysOption())
     .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
+    .option("--no-decrypt", "check only the clear metadata, without a key (not verified; value formats not checked)")
     .addHelpText(
       "after",
       "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
         "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
         "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
-        "also printed as ::error / ::warning annotations.\n\nExamples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json",
+        "also printed as ::error / ::warning annotations.\n" +
+        "--no-decrypt needs no key (a scheduled expiry check that should not hold it): the metadata is NOT verified (the MAC\n" +
+        "is not checked), a warning on stderr says so, and --json has \"verified\": false. Without it a key is needed.\n\n" +
+        "Examples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json\n  vaultfile validate --no-decrypt --json",
     )
-    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean }) => (await import("./commands/validate.js")).validate(ctx, opts)));
+    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean; decrypt?: boolean }) => (await import("./commands/validate.js")).validate(ctx, opts)));
 
   const rotate = program
     .command("rotate")

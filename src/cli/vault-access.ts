@@ -2,7 +2,8 @@
 import { recipientOf } from "../crypto/identities.js";
 import { findIdentities } from "../io/keys.js";
 import type { KeySearch } from "../vault/sops-file.js";
-import { openVault, updateVault, type Vault, type VaultOptions } from "../vault/vault.js";
+import { NoIdentityError, WrongKeyError } from "../errors.js";
+import { openVault, readVaultText, updateVault, Vault, type VaultOptions } from "../vault/vault.js";
 import { relative } from "node:path";
 import { mergeDriverMissing } from "../git/driver-config.js";
 import { note, vaultOptions, type CliIO, type GlobalOptions } from "./context.js";
@@ -17,10 +18,35 @@ export async function myPublicKeys(g: GlobalOptions, io: CliIO): Promise<Set<str
   return new Set(await Promise.all(findKeys(g, io).identities.map(recipientOf)));
 }
 
-export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): Promise<Vault> {
+/**
+ * Whether a read may do without a key: `never` (the default: values are needed, or the answer must be verified),
+ * `fallback` (no key, or none that opens the file: read the clear metadata instead, unverified, saying so), or
+ * `always` (`--no-decrypt`: never use a key).
+ */
+export type Keyless = "never" | "fallback" | "always";
+
+/** Opens the vault read-only; with `keyless`, perhaps as an unverified metadata view (`vault.verified` is false). */
+export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}, keyless: Keyless = "never"): Promise<Vault> {
   await warnAboutClone(g, io);
-  const vault = await openVault(g.file, vaultOptions(g, io, extra));
+  const opts = vaultOptions(g, io, extra);
+  let vault: Vault;
+  if (keyless === "always") vault = metadataOnly(g, io, opts, "--no-decrypt");
+  else {
+    try {
+      vault = await openVault(g.file, opts);
+    } catch (err) {
+      if (keyless === "never" || !(err instanceof NoIdentityError || err instanceof WrongKeyError)) throw err;
+      vault = metadataOnly(g, io, opts, err instanceof WrongKeyError ? "none of your keys opens it" : "no key");
+    }
+  }
   warnAboutVault(g, io, vault);
+  return vault;
+}
+
+/** The clear metadata, unverified, with a warning that says so and why. */
+function metadataOnly(g: GlobalOptions, io: CliIO, opts: VaultOptions, why: string): Vault {
+  const vault = Vault.openMetadata(readVaultText(g.file), g.file, opts);
+  note(io, "warning", `${why}: ${shownFile(g, io)} read without decrypting, NOT verified (MAC not checked): names, dates and required are as the file says, and anyone could have edited them; values are not checked`);
   return vault;
 }
 

@@ -16,6 +16,8 @@ export interface TypedValue {
   readonly name: string;
   readonly type: string;
   readonly value: string;
+  /** False when the value is unknown (a vault opened without a key): its format is not checked. */
+  readonly hasValue?: boolean;
 }
 
 /** Checks every secret against its type and its companions, in the order given. */
@@ -27,7 +29,7 @@ export function typeFindings(secrets: readonly TypedValue[], catalogue: TypeCata
       found.unknownType.push({ name: s.name, type: s.type, message: `${s.name} has type ${s.type}, which is neither built in nor declared in the file, so its value is not checked` });
       continue;
     }
-    const bad = catalogue.check(s.name, s.type, s.value);
+    const bad = s.hasValue === false ? null : catalogue.check(s.name, s.type, s.value);
     if (bad) found.invalidFormat.push(bad);
     found.companionsMissing.push(...catalogue.missingCompanions(s.name, s.type, present));
   }

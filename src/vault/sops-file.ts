@@ -57,7 +57,38 @@ export class SopsFile {
     private dataKey: Uint8Array,
     readonly indentSeq: boolean,
     public sealState: SealState,
+    /** False for a file opened without a key ({@link openUnverified}): nothing decrypted, MAC and seal not checked. */
+    readonly verified = true,
   ) {}
+
+  /**
+   * The file's clear text only, without a key: parsed and its `sops` block read, nothing decrypted, the MAC and the
+   * seal NOT checked (anyone could have edited what it shows). Read-only: changing or printing it throws.
+   */
+  static openUnverified(text: string, file: string): SopsFile {
+    const doc = parseYaml(text, file);
+    const meta = readMetadata(doc, file, text);
+    return new SopsFile(doc, file, meta, new Uint8Array(0), detectIndentSeq(text), "valid", false);
+  }
+
+  /** Refuses to change, write or derive keys from a file opened without its key. */
+  private needsKey(): void {
+    if (!this.verified) throw new NoIdentityError(`${this.file} was opened without a key, read-only`, { hint: "changing it needs a key: set VAULTFILE_AGE_KEY or pass --identity" });
+  }
+
+  /**
+   * The sops type of an encrypted value node: from its plaintext once decrypted, else (opened without a key) the
+   * `type:` its `ENC[…]` text declares. `undefined` when the node is not an encrypted value.
+   */
+  valueTypeOf(node: Scalar): SopsValueType | undefined {
+    if (this.verified) return this.plain.get(node)?.type;
+    if (!looksEncrypted(node.value)) return undefined;
+    try {
+      return parseEncryptedValue(node.value, "").type;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** Parses, unwraps the data key, decrypts every value and checks the MAC and seal. */
   static async open(text: string, file: string, keys: KeySearch): Promise<SopsFile> {
@@ -207,6 +238,7 @@ export class SopsFile {
    * a fresh random IV. An empty string is stored as `''`, as sops does.
    */
   setEncryptedString(node: Scalar, path: readonly string[], value: string): void {
+    this.needsKey();
     const old = this.plain.get(node);
     if (old && old.type === "str" && old.value === value) return;
     const bytes = utf8Bytes(value);
@@ -236,6 +268,7 @@ export class SopsFile {
 
   /** Wraps the current data key for one more recipient (only the `sops.age` list changes). */
   async addRecipient(recipient: string): Promise<void> {
+    this.needsKey();
     checkRecipient(recipient, recipient);
     if (this.meta.age.some((a) => a.recipient === recipient)) return;
     const entry: AgeStanzaEntry = { recipient, enc: await wrapDataKey(this.dataKey, recipient) };
@@ -249,6 +282,7 @@ export class SopsFile {
    * for each remaining recipient. The removed holder knew the old key, so nothing encrypted under it may stay.
    */
   async removeRecipient(recipient: string): Promise<void> {
+    this.needsKey();
     const remaining = this.meta.age.filter((a) => a.recipient !== recipient).map((a) => a.recipient);
     if (remaining.length === this.meta.age.length) return;
     this.dataKey = generateDataKey();
@@ -286,6 +320,7 @@ export class SopsFile {
    * give the same sub-key exactly when they share the data key; the data key itself never leaves this class.
    */
   deriveKey(purpose: string): Uint8Array {
+    this.needsKey();
     return deriveKey(this.dataKey, purpose);
   }
 
@@ -319,6 +354,7 @@ export class SopsFile {
    * changed keep their text. New string leaves on encrypted paths must have gone through {@link setEncryptedString}.
    */
   serialize(now: Date): string {
+    this.needsKey();
     const lastModified = formatTimestamp(now);
     const mac = new MacBuilder(this.meta.macOnlyEncrypted);
     const sealer = this.newSealer();

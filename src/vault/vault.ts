@@ -80,9 +80,12 @@ const DEFAULT_TYPE = "generic";
 
 /** One secret, read from the vault. Holds its plaintext value: do not log it. */
 export class Secret {
+  readonly #value: string | undefined;
+
   constructor(
     readonly name: string,
-    readonly value: string,
+    /** `undefined` for a vault opened without a key ({@link Vault.openMetadata}). */
+    value: string | undefined,
     readonly type: string,
     readonly description: string | null,
     readonly createdAt: Date | null,
@@ -90,7 +93,20 @@ export class Secret {
     readonly expiresAt: Date | null,
     readonly rotateEvery: Duration | null,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.#value = value;
+  }
+
+  /** The plaintext. Throws {@link NoIdentityError} when the vault was opened without a key. */
+  get value(): string {
+    if (this.#value === undefined) throw new NoIdentityError(`the value of ${this.name} is not available: the vault was opened without a key`, { hint: "set VAULTFILE_AGE_KEY or pass --identity to read values" });
+    return this.#value;
+  }
+
+  /** False when the vault was opened without a key: only the metadata is known. */
+  get hasValue(): boolean {
+    return this.#value !== undefined;
+  }
 
   /** True once the expiry time has passed. */
   isExpired(now: Date = this.clock()): boolean {
@@ -157,6 +173,23 @@ export class Vault {
       });
     }
     return v;
+  }
+
+  /**
+   * A read-only view of a vault's clear metadata (names, types, dates, `required`, recipients) without a key, checked
+   * by the same structure rules as {@link fromText}. NOT verified: the MAC and seal are not checked, so anyone could
+   * have edited what it shows (`verified` is false). Values are not available (`secret.value` throws), and changing
+   * or saving it throws.
+   */
+  static openMetadata(text: string, path: string, opts: Pick<VaultOptions, "now" | "warnDays"> = {}): Vault {
+    const v = new Vault(path, SopsFile.openUnverified(text, path), text, opts.now ?? (() => new Date()), opts.warnDays ?? DEFAULT_WARN_DAYS);
+    v.checkStructure(text);
+    return v;
+  }
+
+  /** True when the vault was opened with a key: every value decrypted, the MAC and seal verified. */
+  get verified(): boolean {
+    return this.sf.verified;
   }
 
   /** A new, empty vault encrypted to the named recipients. Not written until {@link save}. */
@@ -231,7 +264,7 @@ export class Vault {
     if (!e) throw new SecretNotFoundError(name, closestNames(name, this.list()));
     const valueNode = getNode(e, "value") as Scalar | undefined;
     const plain = valueNode ? this.sf.plaintextOf(valueNode) : undefined;
-    const value = plain ? (plain.value as string) : "";
+    const value = !this.sf.verified ? undefined : plain ? (plain.value as string) : "";
     const str = (k: string): string | null => {
       const v = e.get(k);
       return v === undefined || v === null ? null : String(v);
@@ -635,10 +668,10 @@ export class Vault {
         if (!isMap(p.value)) throw new FormatError(`secret ${name} in ${file} must be a mapping with a value`, where());
         const valueNode = (p.value as YAMLMap).get("value", true);
         if (!isScalar(valueNode)) throw new FormatError(`secret ${name} in ${file} has no value`, where());
-        const plain = this.sf.plaintextOf(valueNode);
+        const type = this.sf.valueTypeOf(valueNode);
         const isEmpty = valueNode.value === "";
-        if (!isEmpty && (!plain || plain.type !== "str")) {
-          throw new FormatError(`the value of ${name} in ${file} is ${plain ? `of type ${plain.type}` : "not a string"}; vault values must be strings`, lineOf(valueNode, text));
+        if (!isEmpty && type !== "str") {
+          throw new FormatError(`the value of ${name} in ${file} is ${type ? `of type ${type}` : "not a string"}; vault values must be strings`, lineOf(valueNode, text));
         }
         for (const f of ["created_at", "rotated_at", "expires_at"]) {
           const v = (p.value as YAMLMap).get(f);

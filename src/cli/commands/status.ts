@@ -50,13 +50,13 @@ export function statusLabel(row: StatusRow, p: Painter): string {
   return row.status === "missing" || row.status === "expired" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
 }
 
-export async function status(ctx: CommandContext, opts: { warnDays: string }): Promise<ExitCodeValue> {
+export async function status(ctx: CommandContext, opts: { warnDays: string; decrypt?: boolean }): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const warnDays = parseWarnDays(opts.warnDays);
-  const vault = await readVault(g, io, { warnDays });
+  const vault = await readVault(g, io, { warnDays }, opts.decrypt === false ? "always" : "fallback");
   const rows = statusRows(vault, warnDays);
   if (g.json) {
-    out(io, JSON.stringify(rows, null, 2));
+    out(io, JSON.stringify(rows.map((r) => ({ ...r, verified: vault.verified })), null, 2));
     return ExitCode.ok;
   }
   const p = painter(g.color);

@@ -54,6 +54,8 @@ const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", exp
 export interface ValidateOptions {
   warnDays: string;
   strict?: boolean;
+  /** `--no-decrypt` (false): check the clear metadata without a key, unverified. */
+  decrypt?: boolean;
 }
 
 /** Exit 1 (validationFailed) when a problem is an error. */
@@ -61,13 +63,13 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
   const { io, globals: g } = ctx;
   const warnDays = parseWarnDays(opts.warnDays);
   const strict = opts.strict === true;
-  const vault = await readVault(g, io, { warnDays });
+  const vault = await readVault(g, io, { warnDays }, opts.decrypt === false ? "always" : "never");
   audit(io, g, "validate", []);
   const problems = problemsOf(vault, warnDays, strict);
   const failed = problems.some((p) => p.level === "error");
   if (g.json) {
     const r = vault.validate({ warnDays });
-    out(io, JSON.stringify({ valid: !failed, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
+    out(io, JSON.stringify({ valid: !failed, verified: vault.verified, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
   } else {
     const p = painter(g.color);
     for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
