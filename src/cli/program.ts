@@ -9,7 +9,6 @@ import { EXPORT_FORMATS } from "../export/formats.js";
 import { globalsOf, type CliIO, type CommandContext, DEFAULT_FILE } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
-import type { SelectionOptions } from "./secret-selection.js";
 import type { ExecOptions } from "./commands/exec.js";
 import type { ExportOptions } from "./commands/export.js";
 import type { ImportOptions } from "./commands/import.js";

@@ -99,7 +99,7 @@ async function commitRecords(cwd: string, path: string): Promise<CommitRecord[]>
     });
     records.push(...segment);
     const oldest = segment[segment.length - 1];
-    if (!oldest || oldest.parents.length !== 1) break;
+    if (oldest?.parents.length !== 1) break;
     const from = await renamedFrom(cwd, oldest.parents[0]!, oldest.commit, path);
     if (from === null) break;
     oldest.parentPath = from;
