@@ -19,6 +19,13 @@ import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as Sca
 import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
 
+/** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
+function requireAge(meta: SopsMetadata, file: string): void {
+  if (meta.age.length > 0) return;
+  const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
+  throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
+}
+
 /** The sops version vaultfile writes into new files: one whose format it matches. */
 export const SOPS_VERSION = "3.9.4";
 
@@ -68,6 +75,7 @@ export class SopsFile {
   static openUnverified(text: string, file: string): SopsFile {
     const doc = parseYaml(text, file);
     const meta = readMetadata(doc, file, text);
+    requireAge(meta, file);
     return new SopsFile(doc, file, meta, new Uint8Array(0), detectIndentSeq(text), "valid", false);
   }
 
@@ -94,10 +102,7 @@ export class SopsFile {
   static async open(text: string, file: string, keys: KeySearch): Promise<SopsFile> {
     const doc = parseYaml(text, file);
     const meta = readMetadata(doc, file, text);
-    if (meta.age.length === 0) {
-      const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
-      throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
-    }
+    requireAge(meta, file);
     if (keys.identities.length === 0) {
       throw new NoIdentityError(`no age identity found to open ${file}`, {
         hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => a.recipient).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
