@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { InterruptedError, InvalidInputError, UsageError } from "../errors.js";
+import { checkSecretValue } from "../vault/policy.js";
 import { note, type CliIO } from "./context.js";
 import { isPromptAbort, prompter } from "./prompts.js";
 
@@ -135,7 +136,7 @@ export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name:
     await beforePrompt?.();
     value = await promptTwice(io, ask, question);
   }
-  if (value === "") throw new InvalidInputError("E_VALUE", `the value for ${name} is empty`, { hint: "an empty secret is almost always a mistake (an unset variable?); remove a secret with `vaultfile rm`" });
+  checkSecretValue(name, value); // the one rule for values: set, rotate, import, edit and the library
   return value;
 }
 

@@ -79,7 +79,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("--type <type>", "what it is: pypi, docker, npm, github, url, generic, …")
     .option("--description <text>", "a note for the team (stored in clear text)");
   addExpiryOptions(set)
-    .option("--rotate-every <duration>", "rotation policy (90d): `rotate` renews the expiry from it; `status` shows it as DUE")
+    .option("--rotate-every <duration>", "rotation policy (90d, or never for none): `rotate` renews the expiry from it; `status` shows it as DUE")
     .option("--required", "add the name to the required list (validate fails while it is missing)")
     .option("--force", FORCE_HELP);
   hintStdinOnExtraArgument(set);
@@ -480,7 +480,7 @@ function programShell(io: CliIO): Command {
 /** `--expires-at` / `--expires-in` (set, rotate, import). */
 function addExpiryOptions(cmd: Command): Command {
   return cmd
-    .option("--expires-at <date>", "expiry date (2027-06-01 or RFC 3339)")
+    .option("--expires-at <date>", "expiry date (2027-06-01 or RFC 3339), or never for none")
     .option("--expires-in <duration>", "expiry as a duration from now (90d, 12w, 6mo, 1y)");
 }
 

@@ -22,8 +22,15 @@ const RESERVED = new Set(["value"]);
 /** The largest value a secret may hold (1 MiB): a vault lives in git and is read and decrypted whole on every open. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
 
-/** Refuses values over {@link MAX_VALUE_BYTES}; the message gives the size, never the value. */
+/**
+ * The one rule for a new value, for `set`, `rotate`, `import`, the editor and the library: not empty (an empty
+ * secret is almost always a mistake, an unset variable or a blank line; `rm` removes a secret), and not over
+ * {@link MAX_VALUE_BYTES}. The message names the secret and gives the size, never the value.
+ */
 export function checkSecretValue(name: string, value: string): void {
+  if (value === "") {
+    throw new InvalidInputError("E_VALUE", `the value of ${name} is empty`, { hint: "a secret needs a value: an empty one is almost always a mistake (an unset variable?); remove a secret with `vaultfile rm`" });
+  }
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes > MAX_VALUE_BYTES) {
     throw new InvalidInputError("E_VALUE", `the value of ${name} is ${bytes} bytes, more than the limit of ${MAX_VALUE_BYTES} (1 MiB)`, {
@@ -110,6 +117,14 @@ export interface Duration {
 
 const DURATION_RE = /^(\d{1,6})\s*(h|d|w|mo|y)$/;
 
+/** The word that removes an expiry or a rotation period, wherever one is given (CLI, menu, editor, library). */
+export const NEVER = "never";
+
+/** True for `never` (any case, spaces around): no expiry, no rotation period. */
+export function isNever(text: string): boolean {
+  return text.trim().toLowerCase() === NEVER;
+}
+
 /** Parses `36h`, `90d`, `12w`, `6mo`, `1y`. */
 export function parseDuration(text: string, what = "duration"): Duration {
   const m = DURATION_RE.exec(text.trim());
@@ -118,7 +133,7 @@ export function parseDuration(text: string, what = "duration"): Duration {
     throw new InvalidInputError("E_DURATION", `invalid ${what} ${JSON.stringify(text)}`, {
       hint: minutesOrMonths
         ? `"m" is ambiguous: for months write ${minutesOrMonths[1]}mo`
-        : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d",
+        : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d; never for none",
     });
   }
   return { amount: Number(m[1]), unit: m[2] as Duration["unit"], text: `${Number(m[1])}${m[2]}` };

@@ -25,6 +25,7 @@ import {
   DEFAULT_WARN_DAYS,
   formatTimestamp,
   isDue,
+  isNever,
   MIXED_KINDS_MESSAGE,
   parseDate,
   parseDuration,
@@ -48,11 +49,11 @@ export interface VaultOptions extends KeySourceOptions {
 export interface SetOptions {
   type?: string | undefined;
   description?: string | null | undefined;
-  /** A date, or text as `parseDate` reads it; `null` removes the expiry. */
+  /** A date, or text as `parseDate` reads it; `null` or `"never"` removes the expiry. */
   expiresAt?: Date | string | null | undefined;
   /** A duration from now (`90d`); alternative to `expiresAt`. */
   expiresIn?: string | undefined;
-  /** Rotation policy (`90d`); `null` removes it. */
+  /** Rotation policy (`90d`); `null` or `"never"` removes it. */
   rotateEvery?: string | null | undefined;
   /** Add the name to the required list. */
   required?: boolean | undefined;
@@ -502,7 +503,7 @@ export class Vault {
     if (opts.expiresAt !== undefined && opts.expiresIn !== undefined) throw new InvalidInputError("E_DATE", "give either an expiry date or a duration, not both");
     let expires: Date | null | undefined;
     if (opts.expiresIn !== undefined) expires = addDuration(now, parseDuration(opts.expiresIn, "expiry duration"));
-    else if (opts.expiresAt === null) expires = null;
+    else if (opts.expiresAt === null || (typeof opts.expiresAt === "string" && isNever(opts.expiresAt))) expires = null;
     else if (opts.expiresAt !== undefined) expires = opts.expiresAt instanceof Date ? opts.expiresAt : parseDate(opts.expiresAt, "expiry date");
     if (expires) {
       if (Number.isNaN(expires.getTime())) throw new InvalidInputError("E_DATE", `invalid expiry date for ${name}`);
@@ -511,7 +512,7 @@ export class Vault {
       }
     }
     if (expires !== undefined) plan.expiresAt = expires;
-    if (opts.rotateEvery !== undefined) plan.rotateEvery = opts.rotateEvery === null ? null : parseDuration(opts.rotateEvery, "rotation period").text;
+    if (opts.rotateEvery !== undefined) plan.rotateEvery = opts.rotateEvery === null || isNever(opts.rotateEvery) ? null : parseDuration(opts.rotateEvery, "rotation period").text;
     if (opts.required) {
       checkSecretName(name);
       plan.required = true;

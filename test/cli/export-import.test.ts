@@ -45,6 +45,31 @@ describe("vaultfile import", () => {
     expect(w.text()).not.toContain("plain-token-123");
   });
 
+  it("refuses an empty value naming the variable, as set and edit do, and writes nothing (issue 15, item 2)", async () => {
+    const w = await emptyVault();
+    const before = w.text();
+    writeFileSync(join(w.dir, ".env"), "A=1\nB=\nC=''\n");
+    const r = w.run(["import", ".env"]);
+    expect(r).toEqual({ code: 6, stdout: "", stderr: "vaultfile: error: B, C in .env are empty; vaultfile stores no empty secrets, so nothing was imported\nvaultfile: hint: give each a value, or remove those lines from the file\n" });
+    expect(w.text()).toBe(before);
+    expect(w.run(["set", "B", "--stdin"], { input: "\n" })).toMatchObject({ code: 6, stderr: expect.stringContaining("vaultfile: error: the value of B is empty\n") });
+  });
+
+  it("warns, per variable and never with the value, where dotenv reads a line differently than it looks", async () => {
+    const w = await emptyVault();
+    writeFileSync(join(w.dir, ".env"), 'HASH=abc#def\nX="say \\"hi\\""\nFOO bar\nX=later-value\n');
+    const r = w.run(["import", ".env"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("vaultfile: warning:"))).toEqual([
+      'vaultfile: warning: HASH (.env line 1): dotenv reads an unquoted value only up to "#", the rest is a comment; quote the value to keep it whole',
+      "vaultfile: warning: X (.env line 2): dotenv keeps backslashes inside quotes as written (only \\n and \\r are expanded, in double quotes); check the imported value",
+      "vaultfile: warning: .env line 3 is not NAME=value and was skipped",
+      "vaultfile: warning: X (.env line 4): set again; the last value is the one imported",
+    ]);
+    for (const value of ["abc#def", "#def", 'say \\"hi', "later-value", "FOO bar"]) expect(r.stderr).not.toContain(value);
+    expect((await values(w)).HASH).toBe("abc");
+  });
+
   it("refuses names the vault has unless --overwrite, leaving the file unchanged", async () => {
     const w = await emptyVault();
     const before = w.text();
@@ -76,7 +101,7 @@ describe("vaultfile import", () => {
 
   it("export --format dotenv then import gives back the same secrets", async () => {
     const w = workspace();
-    const tricky = { A: "it's #1", A2: "$HOME \\n", B: "line 1\nline 2\r\n", C: "  spaced  ", D: '"double" `tick`', E: "" };
+    const tricky = { A: "it's #1", A2: "$HOME \\n", B: "line 1\nline 2\r\n", C: "  spaced  ", D: '"double" `tick`' };
     await writeVault(w.file, (v) => {
       for (const [n, value] of Object.entries(tricky)) v.set(n, value);
     });

@@ -31,6 +31,17 @@ describe("vaultfile set", () => {
     expect(again.stderr).toBe("set PYPI_TOKEN (value unchanged, expires 2027-11-24)\n");
   });
 
+  it("--expires-at never and --rotate-every never clear either field (issue 15, item 1)", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => v.set("PYPI_TOKEN", "pypi-x", { expiresIn: "30d", rotateEvery: "90d" }));
+    const r = w.run(["set", "PYPI_TOKEN", "--expires-at", "never", "--rotate-every", "never"]);
+    expect(r, r.stderr).toMatchObject({ code: 0, stderr: "updated PYPI_TOKEN (value unchanged, no expiry)\n" });
+    const entry = parse(w.text()).secrets.PYPI_TOKEN;
+    expect([entry.expires_at, entry.rotate_every]).toEqual([undefined, undefined]);
+    expect(w.run(["set", "NEW", "--value", "x", "--type", "docker", "--rotate-every", "never"]).code).toBe(0);
+    expect(parse(w.text()).secrets.NEW.rotate_every).toBeUndefined();
+  });
+
   it("--generate stores a crypto-random value of the requested shape (shapes: test/cli/input.test.ts)", async () => {
     const w = await vaultWith();
     expect(w.run(["set", "S", "--generate=hex:63"]).code).toBe(0);
@@ -59,7 +70,7 @@ describe("vaultfile set", () => {
     [["--generate=rot13:5"], /invalid --generate spec "rot13:5"/, 2],
     [["--value", "v", "--expires-at", "2027-01-01", "--expires-in", "9d"], /--expires-at and --expires-in cannot be combined/, 2],
     [["--value", "v", "--expires-in", "soon"], /invalid expiry duration "soon"/, 6],
-    [["--stdin"], /the value for X is empty/, 6],
+    [["--stdin"], /the value of X is empty/, 6],
   ])("rejects %j with a clear error", async (flags, message, code) => {
     const w = await vaultWith();
     const before = w.text();

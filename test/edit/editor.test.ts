@@ -53,6 +53,13 @@ describe("edit --editor", () => {
     expect(existsSync(join(path!, ".."))).toBe(false);
   });
 
+  test("never in expires_at or rotate_every removes the field (issue 15, item 1)", async () => {
+    const r = await editWith(`sed -i -e 's/^    expires_at: .*/    expires_at: never/' -e 's/^    rotate_every: .*/    rotate_every: never/' "$1"`);
+    expect(r.code, r.stderr).toBe(0);
+    const v = await openAsAlice(r.file, now);
+    for (const s of v.secrets()) expect([s.name, s.expiresAt, s.rotateEvery], s.name).toEqual([s.name, null, null]);
+  });
+
   test("nothing changed: exit 9, a note, the file untouched, no temp left", async () => {
     const r = await editWith(":");
     expect(r.code).toBe(9);

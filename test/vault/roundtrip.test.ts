@@ -14,14 +14,14 @@ import { aliceOpts } from "./make.js";
 const RUNS = process.env.SLOW ? 500 : 40;
 
 describe("value round trips", () => {
-  it("any string survives set → save → open (unicode, newlines, empty, large)", async () => {
+  it("any non-empty string survives set → save → open (unicode, newlines, large); an empty one is refused", async () => {
     const dir = tempDir();
     const path = join(dir, "v.yaml");
     const v = await Vault.create(path, { alice: testKey("alice").recipient }, aliceOpts());
     await v.save();
     const big = "x".repeat(200_000) + "\n" + "é".repeat(1000);
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ unit: "grapheme", maxLength: 200 }), fc.string({ unit: "binary", maxLength: 100 }), fc.constantFrom("", "\n", " lead", "trail ", "a\r\nb", "'\"`$\\", big, "ENC[AES256_GCM,data:,iv:,tag:,type:str]")), async (value) => {
+      fc.asyncProperty(fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), fc.string({ unit: "binary", minLength: 1, maxLength: 100 }), fc.constantFrom("\n", " lead", "trail ", "a\r\nb", "'\"`$\\", big, "ENC[AES256_GCM,data:,iv:,tag:,type:str]")), async (value) => {
         const vault = await Vault.open(path, aliceOpts());
         vault.set("S", value);
         await vault.save();
@@ -30,6 +30,18 @@ describe("value round trips", () => {
       }),
       { numRuns: RUNS },
     );
+    // One rule for empty values, in the library as in set, import and edit (issue 15, item 2).
+    const vault = await Vault.open(path, aliceOpts());
+    expect(() => vault.set("EMPTY", "")).toThrow(/^the value of EMPTY is empty$/);
+    expect(() => vault.rotate("S", "")).toThrow(/^the value of S is empty$/);
+  });
+
+  it("never clears an expiry or a rotation period in the library, as on the command line (issue 15, item 1)", async () => {
+    const v = await Vault.create(join(tempDir(), "v.yaml"), { alice: testKey("alice").recipient }, aliceOpts());
+    v.set("T", "x", { expiresIn: "30d", rotateEvery: "90d" });
+    v.update("T", { expiresAt: "never", rotateEvery: "Never" });
+    expect([v.get("T").expiresAt, v.get("T").rotateEvery]).toEqual([null, null]);
+    expect(() => v.update("T", { rotateEvery: "0d" })).toThrow(expect.objectContaining({ message: 'invalid rotation period "0d"', hint: expect.stringContaining("never for none") }));
   });
 
   it("reads every sops value type from encrypted leaves (str, int, float, bool, time)", async () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConflictError, ExitCode, InvalidInputError, ioErrorFrom, type ExitCodeValue } from "../../errors.js";
-import { parseDotenv } from "../../export/dotenv-parse.js";
+import { readDotenv, type DotenvNote } from "../../export/dotenv-parse.js";
 import { checkSecretName } from "../../vault/policy.js";
 import { audit } from "../audit.js";
 import { note, out, type CliIO, type CommandContext } from "../context.js";
@@ -24,7 +24,9 @@ export interface ImportOptions extends ExpiryOptions {
 export async function importDotenv(ctx: CommandContext, file: string, opts: ImportOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const source = file === "-" ? "stdin" : file;
-  const entries = checkEntries(parseDotenv(await readInput(file, io)), source);
+  const { entries: read, notes } = readDotenv(await readInput(file, io));
+  const entries = checkEntries(read, source);
+  for (const n of notes) note(io, "warning", dotenvNoteText(n, source));
   const expiry = expiryFrom(opts);
   const counts = await changeVault(g, io, (vault) => {
     const existing = entries.map(([n]) => n).filter((n) => vault.has(n));
@@ -44,6 +46,21 @@ export async function importDotenv(ctx: CommandContext, file: string, opts: Impo
   if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
   if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
   return ExitCode.ok;
+}
+
+/** What a dotenv note means for the imported value, by name and line, never the value. */
+function dotenvNoteText(n: DotenvNote, source: string): string {
+  const where = `${n.name ?? "line"} (${source} line ${n.line})`;
+  switch (n.kind) {
+    case "comment":
+      return `${where}: dotenv reads an unquoted value only up to "#", the rest is a comment; quote the value to keep it whole`;
+    case "backslash":
+      return `${where}: dotenv keeps backslashes inside quotes as written (only \\n and \\r are expanded, in double quotes); check the imported value`;
+    case "repeated":
+      return `${where}: set again; the last value is the one imported`;
+    case "skipped":
+      return `${source} line ${n.line} is not NAME=value and was skipped`;
+  }
 }
 
 /** The whole file (or stdin) as UTF-8; invalid bytes are refused rather than imported as U+FFFD. */
@@ -72,6 +89,13 @@ function checkEntries(entries: [string, string][], source: string): [string, str
   if (badNames.length > 0) {
     throw new InvalidInputError("E_NAME", `cannot import ${badNames.map((n) => JSON.stringify(n)).join(", ")}: secret names must be environment variable names`, {
       hint: "names match [A-Za-z_][A-Za-z0-9_]* (and \"value\" is reserved); rename them in the file",
+    });
+  }
+  // The one rule for values (checkSecretValue): an empty one is refused, here before anything is written.
+  const empty = entries.filter(([, v]) => v === "").map(([n]) => n);
+  if (empty.length > 0) {
+    throw new InvalidInputError("E_VALUE", `${empty.join(", ")} in ${source} ${empty.length === 1 ? "is" : "are"} empty; vaultfile stores no empty secrets, so nothing was imported`, {
+      hint: "give each a value, or remove those lines from the file",
     });
   }
   const encrypted = entries.filter(([, v]) => v.startsWith("encrypted:")).map(([n]) => n);

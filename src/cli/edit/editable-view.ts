@@ -7,7 +7,7 @@ import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, Y
 import { FormatError, VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
 import { lineOf, printYaml } from "../../format/yaml.js";
-import { checkRecipientName, checkSecretName, formatTimestamp, MIXED_KINDS_MESSAGE, parseDate, parseDuration } from "../../vault/policy.js";
+import { checkRecipientName, checkSecretName, formatTimestamp, isNever, MIXED_KINDS_MESSAGE, parseDate, parseDuration } from "../../vault/policy.js";
 import type { Vault } from "../../vault/vault.js";
 import { checkTypeAnswer } from "./answers.js";
 
@@ -158,12 +158,14 @@ function readSecrets(node: unknown, view: VaultView, fail: Fail, at: (n: unknown
       return v === undefined || isEmpty(v) ? null : String(v.value);
     };
     const valueNode = fields.get("value");
-    if (valueNode === undefined || String(valueNode.value) === "") fail(`secret ${name} has no value`, valueNode ?? pair.key, "every secret needs a value; delete the whole entry to remove the secret");
+    if (valueNode === undefined || String(valueNode.value) === "") fail(`secret ${name} has no value`, valueNode ?? pair.key, "every secret needs a value (empty ones are refused everywhere); delete the whole entry to remove the secret");
     const type = text("type") ?? "generic";
     const typeCheck = checkTypeAnswer(type);
     if (typeCheck !== true) fail(`${name}.type: ${typeCheck}`, fields.get("type"));
-    const expires = text("expires_at");
-    const every = text("rotate_every");
+    // `never` removes either field, as everywhere else.
+    const orNull = (t: string | null): string | null => (t === null || isNever(t) ? null : t);
+    const expires = orNull(text("expires_at"));
+    const every = orNull(text("rotate_every"));
     view.secrets.set(name, {
       value: String(valueNode!.value),
       type: type.trim(),
