@@ -287,6 +287,7 @@ Examples:
   hintDoubleDashOnUnknownOption(exec);
   addSelectionOptions(exec)
     .option("--override", "let the vault's values replace variables already set in the environment")
+    .option("--as-file <NAME[=VAR]>", "hand secret NAME over as a private file (0600, removed when the command ends) whose path is in $VAR (default NAME_FILE), not in the environment; repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       "after",
       `
@@ -296,9 +297,13 @@ tries something out), and a note on stderr names it; --override gives the comman
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 
+--as-file writes the secret to a file in a new 0700 directory (in /dev/shm where it exists) and removes it when the
+command exits or is killed; a SIGKILL of vaultfile itself leaves it until the next exec --as-file.
+
 Examples:
   vaultfile exec -- twine upload dist/*
-  vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run`,
+  vaultfile exec --only PYPI_TOKEN --exclude-expired -- ./release.sh --dry-run
+  vaultfile exec --as-file DB_PASSWORD -- docker compose up   # compose: secrets: db: file: \${DB_PASSWORD_FILE}`,
     )
     .action(run(async (ctx, command: string, args: string[], opts: ExecOptions) => (await import("./commands/exec.js")).exec(ctx, command, args, opts)));
 

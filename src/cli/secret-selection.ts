@@ -26,10 +26,12 @@ const PURPOSE = { export: "exporting", exec: "passing" } as const;
 
 /**
  * Opens the vault and returns `{ NAME: value }` in file order (or `--only` order), after recording the names read
- * in the audit log (when it is on). Expired secrets handed out get a warning.
+ * in the audit log (when it is on). Expired secrets handed out get a warning. Each of `mustExist` must be a secret of
+ * the vault (else SecretNotFoundError), whether selected or not.
  */
-export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE): Promise<Record<string, string>> {
+export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE, mustExist: readonly string[] = []): Promise<Record<string, string>> {
   const vault = await readVault(g, io);
+  for (const name of mustExist) vault.get(name); // an unknown name: SecretNotFoundError, with the closest names
   const only = onlyNames(opts.only);
   const env = vault.exportSecrets({ excludeExpired: opts.excludeExpired === true, ...(only ? { only } : {}) });
   const now = vault.now;
