@@ -5,7 +5,7 @@
  * commander a few objects. Completion scripts and help are generated from this declaration.
  */
 import { Command, Option } from "commander";
-import { EXPORT_FORMATS } from "../export/formats.js";
+import { EXPORT_FORMATS, STATUS_FORMATS } from "../export/formats.js";
 import { globalsOf, type CliIO, type CommandContext, DEFAULT_FILE } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
@@ -14,6 +14,7 @@ import type { ExportOptions } from "./commands/export.js";
 import type { ImportOptions } from "./commands/import.js";
 import type { InitOptions } from "./commands/init.js";
 import type { SetOptions } from "./commands/set.js";
+import type { StatusOptions } from "./commands/status.js";
 import type { AddTypeOptions } from "./commands/type.js";
 
 export const VERSION = "0.1.0";
@@ -143,14 +144,18 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("show each secret's type, expiry, days left and status, most urgent first")
     .addOption(warnDaysOption())
     .option("--no-decrypt", "read only the clear metadata, without a key (not verified: the MAC is not checked)")
+    .addOption(new Option("--format <format>", "table, json (as --json), markdown (a GitHub-flavoured table) or ics (an iCalendar feed of expiry and rotation dates)").choices(STATUS_FORMATS))
     .addHelpText(
       "after",
       "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\n" +
         "once expired the count is negative.\nWithout a key (or with --no-decrypt) the names and dates are read as the file has them, NOT verified: a\n" +
-        "warning on stderr says so, and --json marks each row \"verified\": false. With a key nothing changes.\n\n" +
-        "Examples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json\n  vaultfile ls --no-decrypt",
+        "warning on stderr says so, and --json marks each row \"verified\": false. With a key nothing changes.\n" +
+        "Under GitHub Actions (GITHUB_ACTIONS=true), the table is also appended to $GITHUB_STEP_SUMMARY (not with\n" +
+        "--format markdown or ics).\n\n" +
+        "Examples:\n  vaultfile status\n  vaultfile status --warn-days 60 --json\n  vaultfile ls --no-decrypt\n" +
+        "  vaultfile status --format markdown >> report.md\n  vaultfile status --format ics > secrets.ics      # import or subscribe in a calendar",
     )
-    .action(run(async (ctx, opts: { warnDays: string; decrypt?: boolean }) => (await import("./commands/status.js")).status(ctx, opts)));
+    .action(run(async (ctx, opts: StatusOptions) => (await import("./commands/status.js")).status(ctx, opts)));
 
   program
     .command("validate")
@@ -163,7 +168,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
       "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
         "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
         "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
-        "also printed as ::error / ::warning annotations.\n" +
+        "also printed as ::error / ::warning annotations, and the expiry table is appended to $GITHUB_STEP_SUMMARY.\n" +
         "--no-decrypt needs no key (a scheduled expiry check that should not hold it): the metadata is NOT verified (the MAC\n" +
         "is not checked), a warning on stderr says so, and --json has \"verified\": false. Without it a key is needed.\n\n" +
         "Examples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json\n  vaultfile validate --no-decrypt --json",

@@ -82,7 +82,7 @@ export function toIcs(secrets: readonly CalendarSecret[], opts: IcsOptions): str
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
-    `PRODID:-//vaultfile//vaultfile ${icsText(opts.version ?? "0")}//EN`,
+    `PRODID:-//vaultfile//vaultfile${opts.version ? ` ${icsText(opts.version)}` : ""}//EN`,
     "CALSCALE:GREGORIAN",
     "METHOD:PUBLISH",
     `X-WR-CALNAME:${icsText(opts.calendarName ?? `vaultfile: ${opts.scope}`)}`,

@@ -68,6 +68,10 @@ describe("GitHub Action (action.yml)", () => {
     expect(leftBehind(r)).not.toContain(KEY);
     // Every line of every value, and the key, are masked.
     for (const line of [...Object.values(VALUES).flatMap((v) => v.split("\n")), KEY]) expect(r.masks).toContain(line);
+    // The job summary: validate's expiry table, names and metadata only.
+    expect(r.summary).toMatch(/^### vaultfile: \.secrets\.yaml\n\n\| Name \| Type \| Expires \| Days left \| Status \| Where to rotate \|\n/);
+    expect(r.summary).toContain("| OLD\\_TOKEN | generic | 2027-01-01 | 17 | EXPIRING in 17 days |  |");
+    for (const v of Object.values(VALUES)) expect(r.summary).not.toContain(v.split("\n")[0]);
     // validate's annotations for the run's summary page.
     expect(r.steps[1]!.stdout).toContain("::warning file=.secrets.yaml,title=Secret expiring soon::OLD_TOKEN expires on 2027-01-01 (in 17 days)");
   });

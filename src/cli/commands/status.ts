@@ -1,12 +1,29 @@
-/** `vaultfile status`: the expiry report, most urgent first. */
+/**
+ * `vaultfile status`: the expiry report, most urgent first, as a table, JSON, a Markdown table (`--format markdown`)
+ * or an iCalendar feed of the expiry and rotation dates (`--format ics`). Under GitHub Actions the table is also
+ * appended to the job summary.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname, relative } from "node:path";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
+import type { StatusFormat } from "../../export/formats.js";
+import { toIcs, type CalendarSecret } from "../../export/ics.js";
+import { toMarkdownTable } from "../../export/markdown.js";
+import { expiresText, statusText } from "../../export/report.js";
+import { addDuration, formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { out, type CommandContext } from "../context.js";
+import { appendJobSummary } from "../job-summary.js";
 import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
-import { statusText } from "../../export/report.js";
+
+export interface StatusOptions {
+  warnDays: string;
+  /** `--no-decrypt`: read the metadata without trying a key. */
+  decrypt?: boolean | undefined;
+  format?: StatusFormat | undefined;
+}
 
 export interface StatusRow {
   name: string;
@@ -50,14 +67,29 @@ export function statusLabel(row: StatusRow, p: Painter): string {
   return row.status === "missing" || row.status === "expired" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
 }
 
-export async function status(ctx: CommandContext, opts: { warnDays: string; decrypt?: boolean }): Promise<ExitCodeValue> {
+export async function status(ctx: CommandContext, opts: StatusOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const warnDays = parseWarnDays(opts.warnDays);
+  if (g.json && opts.format !== undefined && opts.format !== "json" && opts.format !== "table") {
+    throw new UsageError(`--json and --format ${opts.format} ask for different outputs`, { hint: "use one of them" });
+  }
+  const format: StatusFormat = g.json ? "json" : (opts.format ?? "table");
   const vault = await readVault(g, io, { warnDays }, opts.decrypt === false ? "always" : "fallback");
   const rows = statusRows(vault, warnDays);
-  if (g.json) {
-    out(io, JSON.stringify(rows.map((r) => ({ ...r, verified: vault.verified })), null, 2));
-    return ExitCode.ok;
+  // The job summary gets the table, unless stdout already is that table (markdown) or a calendar.
+  if (format === "table" || format === "json") appendJobSummary(io, g, rows);
+  switch (format) {
+    case "json":
+      out(io, JSON.stringify(rows.map((r) => ({ ...r, verified: vault.verified })), null, 2));
+      return ExitCode.ok;
+    case "markdown":
+      io.stdout.write(toMarkdownTable(rows));
+      return ExitCode.ok;
+    case "ics":
+      io.stdout.write(toIcs(calendarOf(vault), { now: vault.now, scope: calendarScope(g.file) }));
+      return ExitCode.ok;
+    case "table":
+      break;
   }
   const p = painter(g.color);
   if (rows.length === 0) {
@@ -65,7 +97,7 @@ export async function status(ctx: CommandContext, opts: { warnDays: string; decr
     return ExitCode.ok;
   }
   const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-  const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  const body = rows.map((r) => [r.name, r.type ?? "-", expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
   for (const line of table([header, ...body])) out(io, line);
   const guidance = rows.filter((r) => r.rotateAt !== undefined);
   if (guidance.length > 0) {
@@ -74,6 +106,29 @@ export async function status(ctx: CommandContext, opts: { warnDays: string; decr
     for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
   }
   return ExitCode.ok;
+}
+
+/** Each secret's expiry and rotation due date (`rotated_at` + `rotate_every`), and where to rotate it. */
+export function calendarOf(vault: Vault): CalendarSecret[] {
+  const catalogue = catalogueOf(vault);
+  return vault.secrets().map((s) => ({
+    name: s.name,
+    type: s.type ?? null,
+    expiresAt: s.expiresAt,
+    rotationDueAt: s.rotatedAt && s.rotateEvery ? addDuration(s.rotatedAt, s.rotateEvery) : null,
+    rotateAt: s.type ? (catalogue.get(s.type)?.rotateAt ?? null) : null,
+  }));
+}
+
+/**
+ * What makes the calendar's UIDs stable across clones and working folders: the vault's path inside its git
+ * repository (the nearest folder above it with a `.git`), else its file name.
+ */
+export function calendarScope(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(`${dir}/.git`)) return relative(dir, file);
+    if (dirname(dir) === dir) return basename(file);
+  }
 }
 
 /** Parses `--warn-days`. */

@@ -1,7 +1,8 @@
 /**
  * `vaultfile validate`: the CI gate. Exit 1 when a required secret is missing or a secret expired (`--strict`:
  * also when one expires within the warning window). Under GitHub Actions it also emits `::error` / `::warning`
- * annotations so problems show on the run's summary.
+ * annotations so problems show on the run's summary, and appends the expiry table to the job summary
+ * (`$GITHUB_STEP_SUMMARY`).
  */
 import { relative } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
@@ -11,8 +12,9 @@ import type { Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
 import { countOf, painter } from "../output.js";
+import { appendJobSummary } from "../job-summary.js";
 import { readVault } from "../vault-access.js";
-import { parseWarnDays } from "./status.js";
+import { parseWarnDays, statusRows } from "./status.js";
 
 interface Problem {
   level: "error" | "warning";
@@ -81,6 +83,7 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
     // The runner reads workflow commands from both streams; keep stdout pure JSON under --json.
     const write = (line: string): void => void (g.json ? io.stderr : io.stdout).write(line + "\n");
     for (const pr of problems) write(`::${pr.level} file=${ghProp(file)},title=${ghProp(TITLES[pr.kind])}::${escapeCommandData(pr.message)}`);
+    appendJobSummary(io, g, statusRows(vault, warnDays));
   }
   return failed ? ExitCode.validationFailed : ExitCode.ok;
 }
