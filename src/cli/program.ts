@@ -262,9 +262,12 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
 
   const exportCmd = program
     .command("export")
-    .description("print the secrets as dotenv, shell, JSON or GitHub Actions env, or write them to a 0600 file")
+    .description("print the secrets as dotenv, shell, JSON, GitHub Actions env or a Kubernetes Secret, or write them to a 0600 file")
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).default("dotenv"))
-    .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV");
+    .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV")
+    .option("--name <name>", "k8s-secret: the Secret's metadata.name (default: from the vault file's name, .secrets.yaml → secrets)")
+    .option("--namespace <namespace>", "k8s-secret: the Secret's metadata.namespace")
+    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux");
   addSelectionOptions(exportCmd)
     .addHelpText(
       "after",
@@ -276,11 +279,15 @@ Formats:
   json    one JSON object {"NAME": "value"}
   github  ::add-mask:: lines on stdout, and NAME<<DELIMITER blocks appended to $GITHUB_ENV (or to -o FILE), so
           later steps of the job see the secrets and the log masks them
+  k8s-secret  a Kubernetes v1 Secret manifest (data: base64 of each value, names as keys); with --encrypt, the
+          same manifest sops-encrypted to the vault's recipients (a new data key), safe to commit for Flux
 
 Examples:
   vaultfile export -o .env --exclude-expired
   eval "$(vaultfile export --format shell --only PYPI_TOKEN)"
-  vaultfile export --format github --only DOCKER_USERNAME DOCKER_PASSWORD   # in a GitHub Actions step`,
+  vaultfile export --format github --only DOCKER_USERNAME DOCKER_PASSWORD   # in a GitHub Actions step
+  vaultfile export --format k8s-secret --name app --namespace prod | kubectl apply -f -
+  vaultfile export --format k8s-secret --name app --encrypt -o deploy/app-secret.sops.yaml`,
     )
     .action(run(async (ctx, opts: ExportOptions) => (await import("./commands/export.js")).exportSecrets(ctx, opts)));
 

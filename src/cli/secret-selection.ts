@@ -5,6 +5,7 @@
 import { formatDay } from "../vault/policy.js";
 import { audit } from "./audit.js";
 import { note, type CliIO, type GlobalOptions } from "./context.js";
+import type { Vault } from "../vault/vault.js";
 import { readVault } from "./vault-access.js";
 
 export interface SelectionOptions {
@@ -30,6 +31,11 @@ const PURPOSE = { export: "exporting", exec: "passing" } as const;
  * the vault (else SecretNotFoundError), whether selected or not.
  */
 export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE, mustExist: readonly string[] = []): Promise<Record<string, string>> {
+  return (await selectSecretsFrom(g, io, opts, command, mustExist)).env;
+}
+
+/** {@link selectSecrets}, also returning the opened vault (for its recipients, clock…). */
+export async function selectSecretsFrom(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE, mustExist: readonly string[] = []): Promise<{ env: Record<string, string>; vault: Vault }> {
   const vault = await readVault(g, io);
   for (const name of mustExist) vault.get(name); // an unknown name: SecretNotFoundError, with the closest names
   const only = onlyNames(opts.only);
@@ -43,5 +49,5 @@ export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: Selection
     else if (only) note(io, "warning", `${name} expired on ${when} and was left out (--exclude-expired)`);
   }
   audit(io, g, command, Object.keys(env));
-  return env;
+  return { env, vault };
 }

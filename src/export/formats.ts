@@ -1,5 +1,5 @@
 /** The formats `vaultfile export --format` accepts (a module of its own, so the CLI can declare them cheaply). */
-export const EXPORT_FORMATS = ["dotenv", "shell", "json", "github"] as const;
+export const EXPORT_FORMATS = ["dotenv", "shell", "json", "github", "k8s-secret"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The formats `vaultfile status --format` prints: the terminal table, JSON, a Markdown table, an iCalendar feed. */

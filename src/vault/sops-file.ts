@@ -120,8 +120,11 @@ export class SopsFile {
     return sf;
   }
 
-  /** A new, empty sops document with vaultfile's rules; `init` fills it. */
-  static async create(file: string, recipients: readonly string[], build: (doc: Document) => void): Promise<SopsFile> {
+  /**
+   * A new sops document with a fresh data key, wrapped for `recipients`, filled by `build`; vaultfile's rules unless
+   * `encryptedRegex` says which keys' values to encrypt (e.g. `^(data|stringData)$` for a Kubernetes Secret).
+   */
+  static async create(file: string, recipients: readonly string[], build: (doc: Document) => void, encryptedRegex = VAULT_RULES.encryptedRegex!): Promise<SopsFile> {
     const doc = new Document(new YAMLMap());
     build(doc);
     const dataKey = generateDataKey();
@@ -129,7 +132,7 @@ export class SopsFile {
       age: [],
       lastModified: "",
       mac: undefined,
-      rules: VAULT_RULES,
+      rules: { encryptedRegex },
       macOnlyEncrypted: false,
       version: SOPS_VERSION,
       otherKeySources: [],
@@ -138,7 +141,7 @@ export class SopsFile {
     sops.set("age", new YAMLSeq());
     sops.set("lastmodified", quoted(""));
     sops.set("mac", new Scalar(""));
-    sops.set("encrypted_regex", new Scalar("^value$"));
+    sops.set("encrypted_regex", new Scalar(encryptedRegex));
     sops.set("version", new Scalar(SOPS_VERSION));
     (doc.contents as YAMLMap).set(SOPS_KEY, sops);
     const sf = new SopsFile(doc, file, meta, dataKey, false, "valid");

@@ -2,28 +2,42 @@
  * `vaultfile export`: the secrets as text for another tool: a `.env` file, shell `export` lines, JSON, or GitHub
  * Actions' `$GITHUB_ENV` (with `::add-mask::` lines on stdout). To stdout, or to a file that only its owner can
  * read (0600, also when it existed with a looser mode). `github` appends to its file, as GitHub expects.
+ * `k8s-secret` prints a Kubernetes `v1` Secret manifest; with `--encrypt`, the same manifest as a sops file encrypted
+ * to the vault's recipients (what Flux's kustomize-controller decrypts), which is safe to commit.
  */
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { toDotenv, toGithub, toJson, toShell, type ExportFormat } from "../../export/index.js";
+import { checkK8sMetadata, defaultK8sName, toDotenv, toGithub, toJson, toK8sSecret, toShell, type ExportFormat, type K8sSecretOptions } from "../../export/index.js";
 import { appendPrivateFile, PRIVATE_MODE, writePrivateFile } from "../../io/private-file.js";
 import { note, type CliIO, type CommandContext } from "../context.js";
 import { countOf } from "../output.js";
-import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
+import { selectSecrets, selectSecretsFrom, type SelectionOptions } from "../secret-selection.js";
 
 export interface ExportOptions extends SelectionOptions {
   format: ExportFormat;
   output?: string | undefined;
+  /** k8s-secret: `metadata.name` (default from the vault file's name) and `metadata.namespace`. */
+  name?: string | undefined;
+  namespace?: string | undefined;
+  /** k8s-secret: print the manifest sops-encrypted to the vault's recipients. */
+  encrypt?: boolean | undefined;
 }
 
-const WRITERS: Record<Exclude<ExportFormat, "github">, (env: Record<string, string>) => string> = { dotenv: toDotenv, shell: toShell, json: toJson };
+const WRITERS: Record<Exclude<ExportFormat, "github" | "k8s-secret">, (env: Record<string, string>) => string> = { dotenv: toDotenv, shell: toShell, json: toJson };
 
 export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const target = targetOf(opts, io);
   if (target !== undefined) refuseVaultFile(target, g.file);
+  const k8s = opts.format === "k8s-secret" ? k8sOptions(opts, g.file) : undefined;
+  if (k8s && opts.encrypt) {
+    const { env, vault } = await selectSecretsFrom(g, io, opts, "export");
+    const { toK8sSecretSops } = await import("../../export/k8s-sops.js");
+    return emit(io, opts, target, await toK8sSecretSops(env, { ...k8s, recipients: Object.values(vault.recipients()), now: vault.now }), Object.keys(env).length);
+  }
   const env = await selectSecrets(g, io, opts, "export");
+  if (k8s) return emit(io, opts, target, toK8sSecret(env, k8s), Object.keys(env).length);
   const count = countOf(Object.keys(env).length, "secret");
   if (opts.format === "github") {
     const { masks, env: block } = toGithub(env);
@@ -35,19 +49,38 @@ export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): P
     }
     return ExitCode.ok;
   }
-  const text = WRITERS[opts.format](env);
+  return emit(io, opts, target, WRITERS[opts.format as keyof typeof WRITERS](env), Object.keys(env).length);
+}
+
+/** The text to stdout, or to `-o FILE` written with mode 0600 (a note says so, and when the file was looser). */
+function emit(io: CliIO, opts: ExportOptions, target: string | undefined, text: string, n: number): ExitCodeValue {
   if (target === undefined) {
     io.stdout.write(text);
     return ExitCode.ok;
   }
   const { previousMode } = writePrivateFile(target, text);
   const tightened = previousMode !== undefined && (previousMode & 0o077) !== 0 ? ` (it was ${previousMode.toString(8).padStart(4, "0")})` : "";
-  note(io, "note", `wrote ${count} to ${opts.output} with mode 0${PRIVATE_MODE.toString(8)}${tightened}`);
+  note(io, "note", `wrote ${countOf(n, "secret")} to ${opts.output} with mode 0${PRIVATE_MODE.toString(8)}${tightened}`);
   return ExitCode.ok;
+}
+
+/** `--name`/`--namespace`/`--encrypt` belong to k8s-secret; the name defaults to the vault file's. */
+function k8sOptions(opts: ExportOptions, vaultFile: string): K8sSecretOptions {
+  const name = opts.name ?? defaultK8sName(basename(vaultFile));
+  if (name === undefined) {
+    throw new UsageError(`cannot derive a Kubernetes Secret name from ${basename(vaultFile)}`, { hint: "pass --name, e.g. --name release-secrets" });
+  }
+  const k8s = { name, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
+  checkK8sMetadata(k8s);
+  return k8s;
 }
 
 /** Where the text goes: `-o FILE`; for github `$GITHUB_ENV` when no -o; `undefined` for stdout. */
 function targetOf(opts: ExportOptions, io: CliIO): string | undefined {
+  if (opts.format !== "k8s-secret") {
+    const stray = (["name", "namespace", "encrypt"] as const).find((k) => opts[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is an option of --format k8s-secret`, { hint: "add --format k8s-secret, or drop it" });
+  }
   if (opts.output !== undefined) return resolve(io.cwd, opts.output);
   if (opts.format !== "github") return undefined;
   const githubEnv = io.env.GITHUB_ENV;
