@@ -91,11 +91,14 @@ export function toIcs(secrets: readonly CalendarSecret[], opts: IcsOptions): str
   for (const { at, kind, s } of events) {
     const next = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
     const what = kind === "expires" ? `expires at ${isoSeconds(at)}` : `is due for rotation at ${isoSeconds(at)}`;
+    // Each part's own line breaks as \n first, so a part ending in \r and the \n after it stay two breaks.
     const description = [
       `${s.name}${s.type ? ` (type ${s.type})` : ""} in ${opts.scope} ${what}.`,
       ...(s.rotateAt ? [`Where to rotate: ${s.rotateAt}`] : []),
       `Then: vaultfile rotate ${s.name}`,
-    ].join("\n");
+    ]
+      .map((part) => part.replace(/\r\n|\r/g, "\n"))
+      .join("\n");
     lines.push(
       "BEGIN:VEVENT",
       `UID:${eventUid(opts.scope, s.name, kind)}`,

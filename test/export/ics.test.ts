@@ -64,7 +64,7 @@ describe("iCalendar feed", () => {
         // DESCRIPTION is TEXT to ical.js (X-WR-CALNAME is not, so it comes back still escaped)
         expect(new ICAL.Event(comp.getFirstSubcomponent("vevent")!).description).toBe(`N (type ${clean}) in ${clean} expires at 2027-01-01T00:00:00Z.\nWhere to rotate: ${clean}\nThen: vaultfile rotate N`);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [["\r"], ["a\r"], ["\r\n\r"]] },
     );
   });
 
