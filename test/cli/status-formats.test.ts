@@ -33,22 +33,22 @@ function markdownRows(text: string): string[][] {
   return rows.slice(1);
 }
 
-describe("status --format markdown", () => {
+describe("status --format markdown", { timeout: 120_000 }, () => {
   it("prints the report as a GFM table, most urgent first, with hostile metadata as literal text", async () => {
     const w = await vault();
     const r = w.run(["status", "--format", "markdown"]);
     expect(r.code).toBe(0);
     expect(markdownRows(r.stdout)).toEqual([
       ["GITHUB_TOKEN", "-", "-", "-", "MISSING", ""],
-      ["INTERNAL_TOKEN", "internal", "2026-11-30", "5", "EXPIRING in 5 days", HOSTILE_ROTATE_AT],
-      ["PYPI_TOKEN", "pypi", "2026-12-10", "15", "EXPIRING in 15 days", "https://pypi.org/manage/account/token/"],
+      ["INTERNAL_TOKEN", "internal", "2026-11-30", "6", "EXPIRING in 6 days", HOSTILE_ROTATE_AT],
+      ["PYPI_TOKEN", "pypi", "2026-12-10", "16", "EXPIRING in 16 days", "https://pypi.org/manage/account/token/"],
       ["DOCKER_USERNAME", "docker", "never", "-", "OK", ""],
     ]);
     expect(r.stdout).not.toContain("never-shown");
   });
 });
 
-describe("status --format ics", () => {
+describe("status --format ics", { timeout: 120_000 }, () => {
   it("is an RFC 5545 feed with an event per expiry and rotation due date, stable UIDs from the vault's path in its repository", async () => {
     const w = await vault();
     mkdirSync(join(w.dir, ".git"));
@@ -79,7 +79,7 @@ describe("status --format ics", () => {
   });
 });
 
-describe("job summary under GitHub Actions", () => {
+describe("job summary under GitHub Actions", { timeout: 120_000 }, () => {
   it("status and validate append the expiry table to $GITHUB_STEP_SUMMARY; names and metadata only", async () => {
     const w = await vault();
     const summary = join(w.dir, "summary.md");

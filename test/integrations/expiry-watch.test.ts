@@ -73,14 +73,14 @@ describe("expiry watch workflow (examples/expiry-watch.yml)", { timeout: 120_000
     expect(create.args).toEqual(["issue", "create", "--title", "Secrets in .secrets.yaml expire within 30 days", "--label", "secret-expiry", "--body-file", expect.any(String)]);
     expect(create.body).toContain("2 secret(s) in `.secrets.yaml` have expired, expire within 30 days, or are required but missing.");
     expect(create.body).toContain("| GITHUB\\_TOKEN | - | - | - | MISSING |  |");
-    expect(create.body).toContain("| PYPI\\_TOKEN | pypi | 2026-12-10 | 15 | EXPIRING in 15 days | https://pypi.org/manage/account/token/ |");
+    expect(create.body).toContain("| PYPI\\_TOKEN | pypi | 2026-12-10 | 16 | EXPIRING in 16 days | https://pypi.org/manage/account/token/ |");
   });
 
   it("updates the open issue instead of opening another", async () => {
     const r = await watch({ expiring: true, openIssue: "7" });
     expect(r.code).toBe(0);
     expect(r.calls.map((c) => c.args.slice(0, 3))).toEqual([["issue", "list", "--label"], ["issue", "edit", "7"]]);
-    expect(r.calls[1]!.body).toContain("EXPIRING in 15 days");
+    expect(r.calls[1]!.body).toContain("EXPIRING in 16 days");
   });
 
   it("closes the open issue once nothing expires, and posts nothing when there is none", async () => {
