@@ -144,7 +144,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("show each secret's type, expiry, days left and status, most urgent first")
     .addOption(warnDaysOption())
     .option("--no-decrypt", "read only the clear metadata, without a key (not verified: the MAC is not checked)")
-    .addOption(new Option("--format <format>", "table, json (as --json), markdown (a GitHub-flavoured table) or ics (an iCalendar feed of expiry and rotation dates)").choices(STATUS_FORMATS))
+    .addOption(new Option("--format <f>", "table, json (as --json), markdown (a GitHub-flavoured table) or ics (an iCalendar feed of expiry and rotation dates)").choices(STATUS_FORMATS))
     .addHelpText(
       "after",
       "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\n" +
