@@ -85,7 +85,16 @@ export function vaultToOpen(g: GlobalOptions, io: CliIO): string {
 export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): VaultOptions {
   const fake = io.env.VAULTFILE_NOW; // a fixed clock for tests and demos: VAULTFILE_NOW=2026-11-24T10:00:00Z
   const now = fake ? () => new Date(fake) : undefined;
-  return { identityFiles: g.identityFiles, env: io.env, ...(now ? { now } : {}), ...extra };
+  return { identityFiles: g.identityFiles, env: io.env, passphrase: passphraseAsker(io), ...(now ? { now } : {}), ...extra };
+}
+
+/**
+ * Asks for a key's passphrase (hidden) when a person is at a terminal; `undefined` otherwise, so that a protected key
+ * fails with a clear error instead of waiting for input. The prompt module is loaded only when a key needs it.
+ */
+function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | undefined {
+  if (io.stdin.isTTY !== true || (io.stderr.isTTY !== true && io.stdout.isTTY !== true)) return undefined;
+  return async (message) => (await import("./prompts.js")).prompter(io, "").password(message);
 }
 
 /** Writes a line to stdout. */

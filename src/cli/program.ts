@@ -89,7 +89,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("init")
     .description("create a new, empty vault with you (your age key) as the first recipient")
-    .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--recipient <name=key>", "another recipient: NAME=age1… or NAME=\"ssh-ed25519 AAAA…\" (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--name <name>", "your name as a recipient (default: $USER, else your OS user name, else git's user.name, else me)")
     .option("--config <file>", "the sops config whose creation rule adds recipients (default: $SOPS_CONFIG, else the nearest .sops.yaml)")
     .addHelpText(
@@ -411,7 +411,7 @@ function declareRecipients(program: Command, run: Runner): void {
   const group = program
     .command("recipients")
     .description("list, add or remove who can decrypt the vault")
-    .addHelpText("after", "\nExamples:\n  vaultfile recipients list\n  vaultfile recipients add ci age1…\n  vaultfile recipients remove bob");
+    .addHelpText("after", "\nExamples:\n  vaultfile recipients list\n  vaultfile recipients add ci age1…\n  vaultfile recipients add carol \"$(cat carol_id_ed25519.pub)\"\n  vaultfile recipients remove bob");
   const load = () => import("./commands/recipients.js");
 
   group
@@ -424,7 +424,7 @@ function declareRecipients(program: Command, run: Runner): void {
     .command("add")
     .description("let another age key open the vault (wraps the data key for it)")
     .argument("<name>", "a name for the key holder: alice, ci, …")
-    .argument("<recipient>", "their public key, age1… (from `vaultfile keygen` or `age-keygen -y`)")
+    .argument("<recipient>", "their public key: age1… (from `vaultfile keygen` or `age-keygen -y`), or an ssh-ed25519 / ssh-rsa public key")
     .addHelpText("after", "\nOnly the recipients list and the sops.age block change; values keep their ciphertext.\n\nExamples:\n  vaultfile recipients add ci age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
     .action(run(async (ctx, name: string, recipient: string) => (await load()).addRecipient(ctx, name, recipient)));
 
@@ -539,7 +539,7 @@ function programShell(io: CliIO): Command {
     .description("Secrets with expiry metadata in one encrypted, sops-compatible YAML file in your git repository.")
     .version(VERSION, "-V, --version")
     .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE, else ${DEFAULT_FILE} here or in a parent folder up to the git root)`)
-    .option("-i, --identity <path>", "age identity file to decrypt with (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("-i, --identity <path>", "identity file to decrypt with: age keys, an OpenSSH private key, or an `age -p` key file (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
     .option("--json", "machine-readable output where a script would read it")
     .option("--debug", "show stack traces on errors")
     .option("--no-color", "no colours (also: NO_COLOR=1)")

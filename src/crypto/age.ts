@@ -2,10 +2,12 @@
  * Wrapping the data key for age recipients and unwrapping it with identities. Each `sops.age[].enc` is a whole
  * armored age file whose plaintext is the 32-byte data key.
  */
-import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError } from "../errors.js";
+import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError, VaultfileError } from "../errors.js";
 import { DATA_KEY_BYTES } from "./aead.js";
+import { unwrapForSsh, wrapForSsh } from "./age-ssh.js";
 import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
-import { nativeOf, recipientOf, type Identity } from "./identities.js";
+import { nativeOf, recipientId, recipientOf, shortKey, type Identity } from "./identities.js";
+import { looksLikeSshPublicKey, parseSshPublicKey } from "./ssh-keys.js";
 
 // `age-encryption` is loaded only when needed (writing, post-quantum keys, or a file the native reader declines):
 // its pure-JS curve code costs more to load and warm up than opening a small vault with node:crypto.
@@ -13,10 +15,15 @@ const ageLib = () => import("age-encryption");
 
 /** Encrypts the data key to one recipient, armored as sops writes it. */
 export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promise<string> {
-  const { armor, Encrypter } = await ageLib();
+  const { armor, Encrypter, Stanza } = await ageLib();
   const e = new Encrypter();
   try {
-    e.addRecipient(recipient);
+    if (looksLikeSshPublicKey(recipient)) {
+      const key = parseSshPublicKey(recipient);
+      e.addRecipient({ wrapFileKey: (fileKey) => wrapForSsh(key, fileKey).map((st) => new Stanza(st.args, st.body)) });
+    } else {
+      e.addRecipient(recipient);
+    }
   } catch {
     // Never the library's message: vaultfile's own words for everything that crosses into age-encryption.
     throw new InvalidInputError("E_RECIPIENT", `${shortKey(recipient)} is not a recipient age-encryption accepts`);
@@ -36,11 +43,28 @@ export interface Stanza {
  * damaged.
  */
 export async function unwrapDataKey(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+  // Identities that cost something to get (a passphrase-protected file, a key command) are asked for only when no
+  // other key fits, stanza by stanza with its recipient (a key command sees it as SOPS_AGE_RECIPIENT).
+  const ready = identities.filter((id) => !id.expand);
+  const deferred = identities.filter((id) => id.expand);
+  const key = await unwrapWith(stanzas, ready);
+  if (key || deferred.length === 0) return key;
+  for (const [i, s] of stanzas.entries()) {
+    const ids: Identity[] = [];
+    for (const id of deferred) ids.push(...(await id.expand!(s.recipient)));
+    const found = ids.length > 0 ? await tryUnwrap(s, ids, i) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function unwrapWith(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+  if (identities.length === 0) return undefined;
   const byRecipient = new Map<string, Identity>();
-  for (const id of identities) byRecipient.set(await recipientOf(id), id);
+  for (const id of identities) byRecipient.set(recipientId(await recipientOf(id)), id);
   const tried = new Set<number>();
   for (const [i, s] of stanzas.entries()) {
-    const id = byRecipient.get(s.recipient);
+    const id = byRecipient.get(recipientId(s.recipient));
     if (!id) continue;
     tried.add(i);
     const key = await tryUnwrap(s, [id], i);
@@ -67,6 +91,11 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
   }
   const d = new Decrypter();
   for (const id of identities) {
+    const ssh = id.ssh;
+    if (ssh) {
+      d.addIdentity({ unwrapFileKey: (stanzas) => unwrapForSsh(ssh.publicKey, stanzas, ssh.secret) });
+      continue;
+    }
     try {
       d.addIdentity(id.secret);
     } catch {
@@ -77,6 +106,8 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
   try {
     key = await d.decrypt(file);
   } catch (cause) {
+    // A key's own failure (a wrong passphrase) is already in vaultfile's words.
+    if (cause instanceof VaultfileError) throw cause;
     const msg = cause instanceof Error ? cause.message : "";
     if (/no identity matched/i.test(msg)) return undefined;
     // The library's message goes nowhere near the user (and no cause is kept for --debug): only a known,
@@ -107,6 +138,8 @@ function knownReason(msg: string): string {
     "invalid header",
     "invalid stanza",
     "invalid x25519 stanza",
+    "invalid ssh-ed25519 stanza",
+    "invalid ssh-rsa stanza",
     "invalid scrypt stanza",
     "invalid version",
     "invalid base64",
@@ -121,10 +154,4 @@ function knownReason(msg: string): string {
   ];
   const lower = msg.toLowerCase();
   return known.find((k) => lower.startsWith(k)) ?? "damaged";
-}
-
-/** A public key for messages: its start only, so a line stays readable (`age1qyqs…`, `ssh-ed25519 AAAAC3Nz…`). */
-export function shortKey(key: string): string {
-  const flat = key.replace(/[^\x20-\x7e]/g, "?");
-  return flat.length <= 24 ? `"${flat}"` : `"${flat.slice(0, 20)}…"`;
 }

@@ -2,41 +2,117 @@
  * age identities and recipients as text: parsing identity files (one key a line, `#` comments), telling
  * X25519 from post-quantum hybrid keys, and deriving a recipient from an identity. No file or env access.
  */
+import { createHash } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { InvalidIdentityError, InvalidInputError } from "../errors.js";
 import { decodeX25519Identity, type NativeX25519 } from "./age-x25519.js";
+import { looksLikeSshPublicKey, parseSshPublicKey, SshKeyError, type SshKeyType, type SshPublicKey, type SshSecret } from "./ssh-keys.js";
 
+/**
+ * A vault's key family: `pq` (post-quantum hybrid, `age1pq1…`) or `x25519`, the classic one, which takes X25519
+ * (`age1…`) and SSH (`ssh-ed25519`, `ssh-rsa`) recipients alike. A vault never mixes the two families.
+ */
 export type KeyKind = "x25519" | "pq";
 
+/** What an identity is: an age key (`x25519`, `pq`), an SSH key, or a passphrase-protected identity file. */
+export type IdentityKind = KeyKind | SshKeyType | "passphrase-file" | "command";
+
 export interface Identity {
-  /** The `AGE-SECRET-KEY-…` string. Never printed. */
+  /** The `AGE-SECRET-KEY-…` string of an age key; empty for the other kinds. Never printed. */
   secret: string;
-  kind: KeyKind;
+  kind: IdentityKind;
   /** Where it came from, for messages: `$SOPS_AGE_KEY`, a path, … */
   source: string;
+  /** An SSH key: its public half, and its secret half (which may ask for a passphrase, once). */
+  ssh?: { publicKey: SshPublicKey; secret: () => Promise<SshSecret> } | undefined;
+  /**
+   * Identities got only when needed: a passphrase-protected file (decrypted once), a key command (run with the
+   * recipient being opened, if known).
+   */
+  expand?: ((recipient?: string) => Promise<Identity[]>) | undefined;
 }
 
 const X25519_IDENTITY = /^AGE-SECRET-KEY-1[0-9A-Z]{58}$/;
 const PQ_IDENTITY = /^AGE-SECRET-KEY-PQ-1[0-9A-Z]+$/;
 const X25519_RECIPIENT = /^age1[0-9a-z]{58}$/;
 const PQ_RECIPIENT = /^age1pq1[0-9a-z]+$/;
+/** `age1<plugin name>1…`: a recipient handled by an age plugin binary. */
+const PLUGIN_RECIPIENT = /^age1[a-z0-9.+-]+1[0-9a-z]+$/;
 
-/** The kind of an `age1…` recipient, or `undefined` when it is not one vaultfile supports. */
+/** The family of a recipient (`age1…`, `age1pq1…`, `ssh-ed25519 …`, `ssh-rsa …`), or `undefined` when vaultfile cannot use it. */
 export function recipientKind(r: string): KeyKind | undefined {
   if (PQ_RECIPIENT.test(r)) return "pq";
   if (X25519_RECIPIENT.test(r)) return "x25519";
+  if (looksLikeSshPublicKey(r)) {
+    try {
+      parseSshPublicKey(r);
+      return "x25519";
+    } catch {
+      return undefined;
+    }
+  }
   return undefined;
 }
 
-/** Checks an `age1…` recipient string; throws a clear error naming `label` otherwise. */
+/**
+ * Checks a recipient string; throws a clear error naming `label` and the key (shortened) otherwise.
+ *
+ * @throws {@link InvalidInputError} `E_RECIPIENT`
+ */
 export function checkRecipient(r: string, label: string): KeyKind {
   const kind = recipientKind(r);
-  if (!kind) {
-    throw new InvalidInputError("E_RECIPIENT", `${label} is not a valid age recipient`, {
-      hint: "an age recipient starts with age1 (or age1pq1 for post-quantum keys); get one with `vaultfile keygen` or `age-keygen -y KEYFILE`",
+  if (kind) return kind;
+  const what = `${label}: ${shortKey(r)}`;
+  if (looksLikeSshPublicKey(r)) {
+    let why = "is not a usable SSH key";
+    try {
+      parseSshPublicKey(r);
+    } catch (err) {
+      if (err instanceof SshKeyError) why = `is an SSH key vaultfile cannot use: ${err.message}`;
+    }
+    throw new InvalidInputError("E_RECIPIENT", `${what} ${why}`, { hint: "age takes ssh-ed25519 and ssh-rsa (2048 bits or more) public keys, as one line of a .pub file" });
+  }
+  if (PLUGIN_RECIPIENT.test(r) && !r.startsWith("age1pq1")) {
+    throw new InvalidInputError("E_RECIPIENT", `${what} is an age plugin recipient: age plugins are not supported yet`, {
+      hint: "use an X25519 (age1…) or SSH public key for this recipient",
     });
   }
-  return kind;
+  throw new InvalidInputError("E_RECIPIENT", `${what} is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)`, {
+    hint: "get one with `vaultfile keygen` or `age-keygen -y KEYFILE`, or use an SSH public key (`cat ~/.ssh/id_ed25519.pub`)",
+  });
+}
+
+/**
+ * The form in which two recipient strings are compared: an SSH key without its comment, anything else trimmed.
+ * (A vault keeps the text as it was given, comment included, as sops does.)
+ */
+export function recipientId(r: string): string {
+  const t = r.trim();
+  if (!looksLikeSshPublicKey(t)) return t;
+  const [type, b64] = t.split(/\s+/);
+  return `${type} ${b64}`;
+}
+
+/**
+ * A recipient as hints list it: an age key whole (people compare them by eye), an SSH key as OpenSSH shows its
+ * fingerprint (`ssh-ed25519 SHA256:…`, what `ssh-keygen -lf KEY.pub` prints), anything else shortened.
+ */
+export function describeRecipient(r: string): string {
+  if (looksLikeSshPublicKey(r)) {
+    try {
+      const key = parseSshPublicKey(r);
+      return `${key.type} SHA256:${createHash("sha256").update(key.blob).digest("base64").replace(/=+$/, "")}`;
+    } catch {
+      return shortKey(r);
+    }
+  }
+  return /^age1[0-9a-z]+$/.test(r) ? r : shortKey(r);
+}
+
+/** A public key for messages: its start only (`"age1qyqszqgp…"`, `"ssh-ed25519 AAAAC3Nz…"`), never control characters. */
+export function shortKey(key: string): string {
+  const flat = key.trim().replace(/[^\x20-\x7e]/g, "?");
+  return flat.length <= 24 ? `"${flat}"` : `"${flat.slice(0, 20)}…"`;
 }
 
 /** Why a word of identity text is not a usable age identity; never says anything about the key itself. */
@@ -106,21 +182,25 @@ export function nativeOf(identity: Identity): NativeX25519 | undefined {
  */
 export function recipientOf(identity: Identity): Promise<string> {
   let p = recipientCache.get(identity);
-  if (!p) {
+  if (p) return p;
+  if (identity.ssh) {
+    p = Promise.resolve(identity.ssh.publicKey.text);
+  } else if (identity.expand) {
+    p = identity.expand().then((ids) => {
+      if (ids.length === 0) throw new InvalidIdentityError(`${identity.source} holds no identity`);
+      return recipientOf(ids[0]!);
+    });
+  } else {
     const native = nativeOf(identity);
     p = native
       ? Promise.resolve(native.recipient)
-      : import("age-encryption").then(
-          (age) => age.identityToRecipient(identity.secret),
-          () => {
-            throw new InvalidIdentityError(`invalid age identity in ${identity.source}`);
-          },
-        );
-    p = p.catch((err: unknown) => {
-      if (err instanceof InvalidIdentityError) throw err;
-      throw new InvalidIdentityError(`invalid age identity in ${identity.source}: its public key cannot be derived`);
-    });
-    recipientCache.set(identity, p);
+      : import("age-encryption")
+          .then((age) => age.identityToRecipient(identity.secret))
+          .catch(() => {
+            // Never the library's message: it may quote the key.
+            throw new InvalidIdentityError(`invalid age identity in ${identity.source}: its public key cannot be derived`);
+          });
   }
+  recipientCache.set(identity, p);
   return p;
 }

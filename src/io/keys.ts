@@ -1,14 +1,19 @@
 /**
- * Where identities come from, in the order sops uses plus vaultfile's own names: explicit `--identity` files,
- * `VAULTFILE_AGE_KEY`, `SOPS_AGE_KEY`, `VAULTFILE_AGE_KEY_FILE`, `SOPS_AGE_KEY_FILE`, then the default key files
- * (`$XDG_CONFIG_HOME/sops/age/keys.txt`, then vaultfile's own). Every place looked at is recorded so that a
- * "no key" error can list them.
+ * Where identities come from, in sops's order (3.10+, `age/keysource.go`) with vaultfile's own names first in each
+ * pair: explicit `--identity` files, `VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE` / `SOPS_AGE_SSH_PRIVATE_KEY_FILE`, the
+ * `…_SSH_PRIVATE_KEY_CMD` pair, `VAULTFILE_AGE_KEY` / `SOPS_AGE_KEY`, the `…_AGE_KEY_FILE` pair, the `…_AGE_KEY_CMD`
+ * pair, the default key files (`$XDG_CONFIG_HOME/sops/age/keys.txt`, then vaultfile's own), then `~/.ssh/id_ed25519`
+ * and `~/.ssh/id_rsa`. Every place looked at is recorded so that a "no key" error can list them. A key file may hold
+ * age keys, an OpenSSH private key, or be an `age -p` file of keys; passphrases are asked through
+ * {@link KeySourceOptions.passphrase}.
  */
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
+import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
+import { commandIdentity } from "./key-command.js";
 import type { KeySearch } from "../vault/sops-file.js";
 
 export interface KeySourceOptions {
@@ -17,6 +22,8 @@ export interface KeySourceOptions {
   /** Identities given as text (e.g. by a library caller). */
   identities?: readonly string[] | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Asks a person for a key's passphrase; without it a passphrase-protected key is an error (exit 4). */
+  passphrase?: AskPassphrase | undefined;
 }
 
 function configHome(env: NodeJS.ProcessEnv): string {
@@ -35,46 +42,69 @@ export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(configHome(env), "vaultfile", "keys.txt");
 }
 
-/** Reads an identity file; `undefined` when it does not exist and `optional` is set. */
-export function readIdentityFile(path: string, optional: boolean): Identity[] | undefined {
-  let text: string;
+/**
+ * Reads an identity file (age keys, an OpenSSH private key, or an `age -p` file of keys); `undefined` when it does
+ * not exist and `optional` is set.
+ */
+export function readIdentityFile(path: string, optional: boolean, ask?: AskPassphrase): Identity[] | undefined {
+  let bytes: Uint8Array;
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (err) {
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw ioErrorFrom(err, "read identity file", path);
   }
-  return parseIdentities(text, path);
+  return parseKeyFile(bytes, path, ask);
 }
+
 
 /** Collects identities from every source, remembering what was searched. */
 export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
   const env = opts.env ?? process.env;
+  const ask = opts.passphrase;
   const identities: Identity[] = [];
   const searched: string[] = [];
   for (const [i, text] of (opts.identities ?? []).entries()) identities.push(...parseIdentities(text, `identity #${i + 1} given by the caller`));
   for (const file of opts.identityFiles ?? []) {
     searched.push(`--identity ${file}`);
-    identities.push(...readIdentityFile(file, false)!);
+    identities.push(...readIdentityFile(file, false, ask)!);
   }
-  for (const name of ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"]) {
-    const v = env[name];
-    searched.push(v ? `$${name}` : `$${name} (not set)`);
-    if (v) identities.push(...parseIdentities(v, `$${name}`));
+  // Each variable of a pair is read when set (both may be); the pairs in sops's order.
+  const file = (name: string, v: string): void => void identities.push(...readIdentityFile(v, false, ask)!);
+  const cmd = (name: string, v: string): void => void identities.push(commandIdentity(v, `$${name}`, env, ask));
+  const text = (name: string, v: string): void => void identities.push(...parseKeyFile(Buffer.from(v), `$${name}`, ask));
+  const sources: [readonly string[], (name: string, v: string) => void, (name: string, v: string) => string][] = [
+    [["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"], file, (n, v) => `$${n}=${v}`],
+    [["VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"], cmd, (n) => `$${n} (a command)`],
+    [["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"], text, (n) => `$${n}`],
+    [["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"], file, (n, v) => `$${n}=${v}`],
+    [["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"], cmd, (n) => `$${n} (a command)`],
+  ];
+  for (const [names, use, show] of sources) {
+    for (const name of names) {
+      const v = env[name];
+      searched.push(v ? show(name, v) : `$${name} (not set)`);
+      if (v) use(name, v);
+    }
   }
-  for (const name of ["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"]) {
-    const v = env[name];
-    if (!v) {
-      searched.push(`$${name} (not set)`);
+  for (const f of [sopsKeyFile(env), defaultKeyFile(env)]) {
+    const found = readIdentityFile(f, true, ask);
+    searched.push(found ? f : `${f} (absent)`);
+    if (found) identities.push(...found);
+  }
+  // The SSH keys people already have. Only their public half is read now; a passphrase is asked only for a vault
+  // that names the key. A default file vaultfile cannot use (another key type) is listed, not an error.
+  const home = env.HOME ?? homedir();
+  for (const f of [join(home, ".ssh", "id_ed25519"), join(home, ".ssh", "id_rsa")]) {
+    let found: Identity[] | undefined;
+    try {
+      found = readIdentityFile(f, true, ask);
+    } catch (err) {
+      searched.push(`${f} (not usable: ${err instanceof Error ? err.message.replace(/^invalid SSH identity in \S+: /, "") : "unreadable"})`);
       continue;
     }
-    searched.push(`$${name}=${v}`);
-    identities.push(...readIdentityFile(v, false)!);
-  }
-  for (const file of [sopsKeyFile(env), defaultKeyFile(env)]) {
-    const found = readIdentityFile(file, true);
-    searched.push(found ? file : `${file} (absent)`);
+    searched.push(found ? f : `${f} (absent)`);
     if (found) identities.push(...found);
   }
   return { identities, searched };

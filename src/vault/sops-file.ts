@@ -9,7 +9,7 @@ import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { deriveKey, generateDataKey, hmac, open, seal } from "../crypto/aead.js";
 import { unwrapDataKey, wrapDataKey } from "../crypto/age.js";
-import { checkRecipient, type Identity } from "../crypto/identities.js";
+import { checkRecipient, describeRecipient, type Identity } from "../crypto/identities.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
@@ -105,13 +105,13 @@ export class SopsFile {
     requireAge(meta, file);
     if (keys.identities.length === 0) {
       throw new NoIdentityError(`no age identity found to open ${file}`, {
-        hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => a.recipient).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
+        hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => describeRecipient(a.recipient)).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
       });
     }
     const dataKey = await unwrapDataKey(meta.age, keys.identities);
     if (!dataKey) {
       throw new WrongKeyError(`none of your age identities can open ${file}`, {
-        hint: `tried ${keys.identities.length} key(s) from: ${[...new Set(keys.identities.map((i) => i.source))].join(", ")}. The file is encrypted to: ${meta.age.map((a) => a.recipient).join(", ")}. Ask a recipient to run \`vaultfile recipients add\` for your public key`,
+        hint: `tried ${keys.identities.length} key(s) from: ${[...new Set(keys.identities.map((i) => i.source))].join(", ")}. The file is encrypted to: ${meta.age.map((a) => describeRecipient(a.recipient)).join(", ")}. Ask a recipient to run \`vaultfile recipients add\` for your public key`,
       });
     }
     const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
@@ -277,7 +277,7 @@ export class SopsFile {
   /** Wraps the current data key for one more recipient (only the `sops.age` list changes). */
   async addRecipient(recipient: string): Promise<void> {
     this.needsKey();
-    checkRecipient(recipient, recipient);
+    checkRecipient(recipient, "recipient");
     if (this.meta.age.some((a) => a.recipient === recipient)) return;
     const entry: AgeStanzaEntry = { recipient, enc: await wrapDataKey(this.dataKey, recipient) };
     this.meta.age.push(entry);

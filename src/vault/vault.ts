@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { ConflictError, FormatError, IntegrityError, InvalidInputError, ioErrorFrom, NoIdentityError, NotFoundError, SecretNotFoundError, StaleSealError, WrongKeyError } from "../errors.js";
-import { checkRecipient, recipientKind, recipientOf, type Identity } from "../crypto/identities.js";
+import { checkRecipient, describeRecipient, recipientId, recipientKind, recipientOf, type Identity } from "../crypto/identities.js";
 import { hasConflictReport } from "../format/conflict-markers.js";
 import { getNode, lineOf, parseYaml, scalarText } from "../format/yaml.js";
 import { findIdentities, type KeySourceOptions } from "../io/keys.js";
@@ -759,22 +759,25 @@ async function explainKeyError(err: NoIdentityError | WrongKeyError, text: strin
   try {
     const rec = getNode(parseYaml(text, path).contents, "recipients");
     if (isMap(rec)) {
-      named = (rec as YAMLMap).items.map((p) => `${scalarText(p.key)} (${scalarText(p.value)})`).join(", ");
+      named = (rec as YAMLMap).items.map((p) => `${scalarText(p.key)} (${describeRecipient(scalarText(p.value))})`).join(", ");
     }
   } catch {
     return err;
   }
   if (!named) return err;
   const mine: string[] = [];
+  let first: string | undefined;
   for (const id of identities) {
     try {
-      mine.push(`${await recipientOf(id)} from ${id.source}`);
+      const r = await recipientOf(id);
+      first ??= r;
+      mine.push(`${describeRecipient(r)} from ${id.source}`);
     } catch {
       // An identity that cannot be read was reported when it was parsed.
     }
   }
   const yours = mine.length > 0 ? ` Your keys: ${[...new Set(mine)].join(", ")}.` : "";
-  const ask = mine.length > 0 ? ` Ask one of them to run \`vaultfile recipients add NAME ${mine[0]!.split(" ")[0]}\`` : "";
+  const ask = first === undefined ? "" : ` Ask one of them to run \`vaultfile recipients add NAME ${recipientId(first).startsWith("ssh-") ? '"$(cat YOUR_KEY.pub)"' : first}\``;
   const hint = `${err.hint ?? ""}`.replace(/(Recipients of the file|The file is encrypted to): [^.]*\./, `$1: ${named}.`).replace(/ Ask a recipient to run `vaultfile recipients add` for your public key$/, "") + yours + ask;
   const Cls = err instanceof WrongKeyError ? WrongKeyError : NoIdentityError;
   return new Cls(err.message, { hint, cause: err });

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { userInfo } from "node:os";
 import { ConflictError, ExitCode, InterruptedError, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
-import { recipientOf } from "../../crypto/identities.js";
+import { recipientOf, shortKey } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor, findSopsConfig } from "../../io/sops-config.js";
 import { RECIPIENT_NAME_RE } from "../../vault/policy.js";
@@ -27,7 +27,7 @@ export interface InitOptions {
 export function parseRecipientFlags(flags: readonly string[]): [string, string][] {
   return flags.map((f) => {
     const i = f.indexOf("=");
-    if (i <= 0 || i === f.length - 1) throw new UsageError(`--recipient expects NAME=age1…, not ${JSON.stringify(f)}`, { hint: "e.g. --recipient ci=age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq" });
+    if (i <= 0 || i === f.length - 1) throw new UsageError(`--recipient expects NAME=KEY (age1…, ssh-ed25519 …), not ${shortKey(f)}`, { hint: "e.g. --recipient ci=age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq" });
     return [f.slice(0, i).trim(), f.slice(i + 1).trim()];
   });
 }

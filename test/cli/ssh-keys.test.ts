@@ -1,0 +1,196 @@
+/**
+ * Issue 14, keys where people keep them, through the CLI: SSH recipients and identities (plain and passphrase-
+ * protected, the passphrase typed in a pseudo-terminal), keys from a command, `age -p` identity files, and the
+ * list of every place searched. Keys are made by the real `ssh-keygen`; the `age` CLI checks the stanzas.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { Encrypter, armor } from "age-encryption";
+import { makeVault } from "../edit/vaults.js";
+import { runCli } from "../edit/cli-io.js";
+import { PtyRun } from "../e2e/pty.js";
+import { cleanEnv, testKey } from "../helpers.js";
+import { hasAge, hasSshKeygen, sshKeygen } from "../crypto/ssh-support.js";
+
+const alice = testKey("alice");
+
+function stanzas(file: string): { recipient: string; enc: string }[] {
+  return (parse(readFileSync(file, "utf8")) as { sops: { age: { recipient: string; enc: string }[] } }).sops.age;
+}
+
+/** The data key as the age CLI unwraps it from a stanza with `identity`. */
+function ageUnwrap(enc: string, identity: string, dir: string): Buffer {
+  const f = join(dir, `stanza-${Math.random().toString(36).slice(2)}.age`);
+  writeFileSync(f, enc);
+  return execFileSync("age", ["-d", "-i", identity, f]);
+}
+
+describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
+  it.skipIf(!hasAge)("ssh-ed25519 and ssh-rsa recipients: added, unwrapped by the age CLI, and opening the vault as identities", async () => {
+    const { dir, file } = await makeVault();
+    const ed = sshKeygen("ed25519", { dir, name: "carol" });
+    const rsa = sshKeygen("rsa", { dir, name: "dave" });
+    for (const [name, key] of [["carol", ed], ["dave", rsa]] as const) {
+      const add = await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", name, key.pub], { cwd: dir, tty: false });
+      expect(add.stderr).toContain(`added recipient ${name}`);
+      expect(add.code).toBe(0);
+    }
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain(`carol: ${ed.pub}`);
+    const all = stanzas(file);
+    const dataKey = ageUnwrap(all.find((s) => s.recipient === alice.recipient)!.enc, alice.identityFile, dir);
+    expect(dataKey).toHaveLength(32);
+    expect(ageUnwrap(all.find((s) => s.recipient === ed.pub)!.enc, ed.path, dir).equals(dataKey)).toBe(true);
+    expect(ageUnwrap(all.find((s) => s.recipient === rsa.pub)!.enc, rsa.path, dir).equals(dataKey)).toBe(true);
+
+    // Every way an SSH key is found: --identity, SOPS_AGE_SSH_PRIVATE_KEY_FILE, VAULTFILE_…, ~/.ssh/id_ed25519, ~/.ssh/id_rsa.
+    const home = join(dir, "home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    const ways: [string, string[], Record<string, string>][] = [
+      ["--identity", ["-i", ed.path], {}],
+      ["$SOPS_AGE_SSH_PRIVATE_KEY_FILE", [], { SOPS_AGE_SSH_PRIVATE_KEY_FILE: rsa.path }],
+      ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE: ed.path }],
+    ];
+    for (const [way, args, env] of ways) {
+      const got = await runCli([...args, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env });
+      expect(`${way}: ${got.stderr}${got.stdout}`).toBe(`${way}: pypi-old-value\n`);
+    }
+    copyFileSync(ed.path, join(home, ".ssh", "id_ed25519"));
+    const byDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
+    expect(byDefault.stdout).toBe("pypi-old-value\n");
+    writeFileSync(join(home, ".ssh", "id_ed25519"), "not a key\n");
+    copyFileSync(rsa.path, join(home, ".ssh", "id_rsa"));
+    const rsaDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
+    expect(rsaDefault.stdout).toBe("pypi-old-value\n");
+  });
+
+  it("errors name the key, shortened; a post-quantum vault takes no SSH key; SSH and X25519 recipients mix", async () => {
+    const { dir, file } = await makeVault();
+    const ed = sshKeygen("ed25519", { dir });
+    const run = (args: string[]) => runCli(["-i", alice.identityFile, "-f", file, ...args], { cwd: dir, tty: false });
+    const ecdsa = sshKeygen("ecdsa", { dir });
+    const bad = await run(["recipients", "add", "carol", ecdsa.pub]);
+    expect(bad.stderr.split("\n")[0]).toBe(
+      'vaultfile: error: recipient carol: "ecdsa-sha2-nistp256 …" is an SSH key vaultfile cannot use: ecdsa-sha2-nistp256 keys are not supported (only ssh-ed25519 and ssh-rsa)',
+    );
+    expect(bad.code).toBe(6);
+    const notKey = await run(["recipients", "add", "carol", "carol@example.com"]);
+    expect(notKey.stderr.split("\n")[0]).toBe('vaultfile: error: recipient carol: "carol@example.com" is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)');
+    const plugin = await run(["recipients", "add", "carol", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t"]);
+    expect(plugin.stderr.split("\n")[0]).toMatch(/is an age plugin recipient: age plugins are not supported yet$/);
+    expect((await run(["recipients", "add", "carol", ed.pub])).code).toBe(0);
+
+    const pqDir = join(dir, "pq");
+    mkdirSync(pqDir);
+    const dana = testKey("pq-dana");
+    const init = await runCli(["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "init", "--name", "dana"], { cwd: pqDir, tty: false });
+    expect(init.code).toBe(0);
+    const mixed = await runCli(["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "recipients", "add", "carol", ed.pub], { cwd: pqDir, tty: false });
+    expect(mixed.stderr).toMatch(/cannot mix post-quantum/);
+    expect(mixed.code).toBe(6);
+  });
+
+  it("init --recipient NAME=<ssh key>, with your SSH key as the first recipient", async () => {
+    const { dir } = await makeVault();
+    const home = join(dir, "home");
+    const me = sshKeygen("ed25519", { dir: (mkdirSync(join(home, ".ssh"), { recursive: true }), join(home, ".ssh")), name: "id_ed25519" });
+    const carol = sshKeygen("rsa", { dir });
+    const file = join(dir, "new.yaml");
+    const init = await runCli(["-f", file, "init", "--name", "me", "--recipient", `carol=${carol.pub}`], { cwd: dir, tty: false, env: { HOME: home } });
+    expect(init.code, init.stderr).toBe(0);
+    expect(stanzas(file).map((s) => s.recipient)).toEqual([me.pub.split(" ").slice(0, 2).join(" "), carol.pub]);
+    const got = await runCli(["-f", file, "-i", carol.path, "status"], { cwd: dir, tty: false, env: { HOME: join(dir, "nobody") } });
+    expect(got.code, got.stderr).toBe(0);
+  });
+
+  it("a passphrase-protected SSH key: without a terminal a clear error (exit 4); on a terminal asked, never echoed", async () => {
+    const { dir, file } = await makeVault();
+    const key = sshKeygen("ed25519", { dir, passphrase: "s3cret-phrase" });
+    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
+    const noTty = await runCli(["-i", key.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
+    expect(noTty.stderr.split("\n")[0]).toBe(`vaultfile: error: ${key.path} is protected by a passphrase, and there is no terminal to ask for it`);
+    expect(noTty.code).toBe(4);
+
+    const p = new PtyRun(["-i", key.path, "-f", file, "export", "--format", "dotenv"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    await p.waitFor(`Passphrase for ${key.path}:`);
+    p.type("s3cret-phrase");
+    const { exitCode } = await p.exit;
+    expect(p.screen).toContain("PYPI_TOKEN=");
+    expect(p.screen).not.toContain("s3cret-phrase");
+    expect(exitCode).toBe(0);
+  });
+
+  it("an age -p identity file (scrypt): asked on a terminal, a clear error without one", async () => {
+    const { dir, file } = await makeVault();
+    const e = new Encrypter();
+    e.setPassphrase("file-phrase");
+    e.setScryptWorkFactor(12);
+    const keys = join(dir, "keys.age");
+    writeFileSync(keys, armor.encode(await e.encrypt(readFileSync(alice.identityFile))));
+    const noTty = await runCli(["-i", keys, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
+    expect(noTty.stderr.split("\n")[0]).toBe(`vaultfile: error: ${keys} is protected by a passphrase, and there is no terminal to ask for it`);
+    expect(noTty.code).toBe(4);
+    const p = new PtyRun(["-i", keys, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    await p.waitFor(`Passphrase for ${keys}:`);
+    p.type("file-phrase");
+    expect((await p.exit).exitCode).toBe(0);
+    expect(p.screen).toContain("pypi-old-value");
+    expect(p.screen).not.toContain("file-phrase");
+  });
+});
+
+describe("keys from a command", () => {
+  it("SOPS_AGE_KEY_CMD / VAULTFILE_AGE_KEY_CMD: run without a shell, SOPS_AGE_RECIPIENT set, output read as keys", async () => {
+    const { dir, file } = await makeVault();
+    const seen = join(dir, "recipient-seen");
+    // A command line split shell-style: the quoted script is one argument; no shell parses the line itself.
+    const cmd = `sh -c 'printf "%s" "$SOPS_AGE_RECIPIENT" > "$0"; cat "$1"' ${seen} ${alice.identityFile}`;
+    for (const name of ["SOPS_AGE_KEY_CMD", "VAULTFILE_AGE_KEY_CMD"]) {
+      const got = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { [name]: cmd } });
+      expect(`${name}: ${got.stderr}${got.stdout}`).toBe(`${name}: pypi-old-value\n`);
+      expect(readFileSync(seen, "utf8")).toBe(alice.recipient);
+    }
+  });
+
+  it("a failing command: its exit code, never its output; shell syntax is refused, not run", async () => {
+    const { dir, file } = await makeVault();
+    const leaky = `sh -c 'cat "$0"; cat "$0" >&2; exit 3' ${alice.identityFile}`;
+    const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: leaky } });
+    expect(got.stderr.split("\n")[0]).toBe("vaultfile: error: $SOPS_AGE_KEY_CMD: sh failed with exit code 3");
+    expect(got.stderr + got.stdout).not.toContain(alice.secret.slice(16, 30));
+    expect(got.code).toBe(4);
+    const marker = join(dir, "ran");
+    const piped = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: `touch ${marker} | cat` } });
+    expect(piped.stderr.split("\n")[0]).toBe("vaultfile: error: $SOPS_AGE_KEY_CMD uses shell syntax, but key commands run without a shell");
+    expect(() => readFileSync(marker)).toThrow();
+    const missing = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { VAULTFILE_AGE_KEY_CMD: "no-such-program-vf --x" } });
+    expect(missing.stderr.split("\n")[0]).toBe("vaultfile: error: $VAULTFILE_AGE_KEY_CMD: command not found: no-such-program-vf");
+  });
+
+  it("with no key anywhere, the hint lists every place searched, in order", async () => {
+    const { dir, file } = await makeVault();
+    const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false });
+    expect(got.code).toBe(4);
+    const hint = got.stderr.split("\n").find((l) => l.startsWith("vaultfile: hint: looked in: "))!;
+    const places = hint.replace(/^vaultfile: hint: looked in: /, "").split(". ")[0]!.split("; ");
+    expect(places.map((p) => p.replace(/ \(.*\)$/, "").replace(/^.*\/(\.ssh\/|\.config\/)/, "$1"))).toEqual([
+      "$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE",
+      "$SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+      "$VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD",
+      "$SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+      "$VAULTFILE_AGE_KEY",
+      "$SOPS_AGE_KEY",
+      "$VAULTFILE_AGE_KEY_FILE",
+      "$SOPS_AGE_KEY_FILE",
+      "$VAULTFILE_AGE_KEY_CMD",
+      "$SOPS_AGE_KEY_CMD",
+      ".config/sops/age/keys.txt",
+      ".config/vaultfile/keys.txt",
+      ".ssh/id_ed25519",
+      ".ssh/id_rsa",
+    ]);
+  });
+});
