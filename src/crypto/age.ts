@@ -4,7 +4,6 @@
  */
 import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError, VaultfileError } from "../errors.js";
 import { DATA_KEY_BYTES } from "./aead.js";
-import { unwrapForSsh, wrapForSsh } from "./age-ssh.js";
 import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
 import { nativeOf, recipientId, recipientOf, shortKey, type Identity } from "./identities.js";
 import { looksLikeSshPublicKey, parseSshPublicKey } from "./ssh-keys.js";
@@ -12,6 +11,8 @@ import { looksLikeSshPublicKey, parseSshPublicKey } from "./ssh-keys.js";
 // `age-encryption` is loaded only when needed (writing, post-quantum keys, or a file the native reader declines):
 // its pure-JS curve code costs more to load and warm up than opening a small vault with node:crypto.
 const ageLib = () => import("age-encryption");
+// SSH stanzas need @noble/curves (Edwards to Montgomery): loaded only for a vault with SSH keys.
+const sshLib = () => import("./age-ssh.js");
 
 let nativeReader = true;
 
@@ -32,6 +33,7 @@ export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promi
   try {
     if (looksLikeSshPublicKey(recipient)) {
       const key = parseSshPublicKey(recipient);
+      const { wrapForSsh } = await sshLib();
       e.addRecipient({ wrapFileKey: (fileKey) => wrapForSsh(key, fileKey).map((st) => new Stanza(st.args, st.body)) });
     } else {
       e.addRecipient(recipient);
@@ -105,6 +107,7 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
   for (const id of identities) {
     const ssh = id.ssh;
     if (ssh) {
+      const { unwrapForSsh } = await sshLib();
       d.addIdentity({ unwrapFileKey: (stanzas) => unwrapForSsh(ssh.publicKey, stanzas, ssh.secret) });
       continue;
     }

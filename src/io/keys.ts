@@ -59,6 +59,18 @@ export function readIdentityFile(path: string, optional: boolean, ask?: AskPassp
 }
 
 
+/** The key variables in sops's order, each pair vaultfile's name first: a key file, a key command, or key text. */
+const KEY_SOURCES = [
+  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"], kind: "file" },
+  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"], kind: "command" },
+  { names: ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"], kind: "text" },
+  { names: ["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"], kind: "file" },
+  { names: ["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"], kind: "command" },
+] as const;
+
+/** Every variable vaultfile reads a key from (or runs a key command from): what a child process must not inherit. */
+export const KEY_VARIABLES: readonly string[] = KEY_SOURCES.flatMap((s) => s.names);
+
 /** Collects identities from every source, remembering what was searched. */
 export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
   const env = opts.env ?? process.env;
@@ -70,22 +82,22 @@ export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
     searched.push(`--identity ${file}`);
     identities.push(...readIdentityFile(file, false, ask)!);
   }
-  // Each variable of a pair is read when set (both may be); the pairs in sops's order.
-  const file = (name: string, v: string): void => void identities.push(...readIdentityFile(v, false, ask)!);
-  const cmd = (name: string, v: string): void => void identities.push(commandIdentity(v, `$${name}`, env, ask));
-  const text = (name: string, v: string): void => void identities.push(...parseKeyFile(Buffer.from(v), `$${name}`, ask));
-  const sources: [readonly string[], (name: string, v: string) => void, (name: string, v: string) => string][] = [
-    [["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"], file, (n, v) => `$${n}=${v}`],
-    [["VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"], cmd, (n) => `$${n} (a command)`],
-    [["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"], text, (n) => `$${n}`],
-    [["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"], file, (n, v) => `$${n}=${v}`],
-    [["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"], cmd, (n) => `$${n} (a command)`],
-  ];
-  for (const [names, use, show] of sources) {
+  // Each variable of a pair is read when set (both may be).
+  for (const { names, kind } of KEY_SOURCES) {
     for (const name of names) {
       const v = env[name];
-      searched.push(v ? show(name, v) : `$${name} (not set)`);
-      if (v) use(name, v);
+      if (!v) {
+        searched.push(`$${name} (not set)`);
+      } else if (kind === "file") {
+        searched.push(`$${name}=${v}`);
+        identities.push(...readIdentityFile(v, false, ask)!);
+      } else if (kind === "command") {
+        searched.push(`$${name} (a command)`);
+        identities.push(commandIdentity(v, `$${name}`, env, ask));
+      } else {
+        searched.push(`$${name}`);
+        identities.push(...parseKeyFile(Buffer.from(v), `$${name}`, ask));
+      }
     }
   }
   for (const f of [sopsKeyFile(env), defaultKeyFile(env)]) {

@@ -125,7 +125,7 @@ describe("vaultfile init", () => {
     const w = workspace();
     const r = vf(["init", "--recipient", "bob"], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--recipient expects NAME=age1");
+    expect(r.stderr).toContain(`--recipient expects NAME=KEY (age1…, ssh-ed25519 …), not "bob"`);
     expect(existsSync(w.file)).toBe(false);
   });
 });

@@ -93,15 +93,19 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect(mixed.code).toBe(6);
   });
 
-  it("init --recipient NAME=<ssh key>, with your SSH key as the first recipient", async () => {
+  it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
     const { dir } = await makeVault();
     const home = join(dir, "home");
     const me = sshKeygen("ed25519", { dir: (mkdirSync(join(home, ".ssh"), { recursive: true }), join(home, ".ssh")), name: "id_ed25519" });
     const carol = sshKeygen("rsa", { dir });
     const file = join(dir, "new.yaml");
+    // .sops.yaml names an SSH key too (sops takes them in `age:`, comma-separated).
+    const erin = sshKeygen("ed25519", { dir, name: "erin" });
+    writeFileSync(join(dir, ".sops.yaml"), `creation_rules:\n  - age: "${erin.pub}, ${alice.recipient}"\n`);
     const init = await runCli(["-f", file, "init", "--name", "me", "--recipient", `carol=${carol.pub}`], { cwd: dir, tty: false, env: { HOME: home } });
     expect(init.code, init.stderr).toBe(0);
-    expect(stanzas(file).map((s) => s.recipient)).toEqual([me.pub.split(" ").slice(0, 2).join(" "), carol.pub]);
+    expect(stanzas(file).map((s) => s.recipient)).toEqual([me.pub.split(" ").slice(0, 2).join(" "), carol.pub, erin.pub, alice.recipient]);
+    expect((await runCli(["-f", file, "-i", erin.path, "status"], { cwd: dir, tty: false })).code).toBe(0);
     const got = await runCli(["-f", file, "-i", carol.path, "status"], { cwd: dir, tty: false, env: { HOME: join(dir, "nobody") } });
     expect(got.code, got.stderr).toBe(0);
   });
