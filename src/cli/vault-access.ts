@@ -1,5 +1,5 @@
 /** How commands open the vault (read-only, or read-modify-write under the lock) and find the caller's keys. */
-import { recipientOf } from "../crypto/identities.js";
+import { isUnattended, recipientOf } from "../crypto/identities.js";
 import { findIdentities } from "../io/keys.js";
 import type { KeySearch } from "../vault/sops-file.js";
 import { NoIdentityError, WrongKeyError } from "../errors.js";
@@ -11,6 +11,15 @@ import { note, vaultOptions, vaultToOpen, type CliIO, type GlobalOptions } from 
 /** The caller's age identities from every source (`--identity`, the environment, the default key files). */
 export function findKeys(g: GlobalOptions, io: CliIO): KeySearch {
   return findIdentities(vaultOptions(g, io));
+}
+
+/**
+ * The identities git's drivers may use: git runs textconv and the merge driver unasked (once per file version), so
+ * they never ask for a passphrase or run a key command; without such a key they do what they do without a key.
+ */
+export function findUnattendedKeys(g: GlobalOptions, io: CliIO): KeySearch {
+  const found = findIdentities({ ...vaultOptions(g, io), passphrase: undefined });
+  return { identities: found.identities.filter(isUnattended), searched: found.searched };
 }
 
 /** The public keys of the caller's identities: to mark them `(you)`, and to refuse an edit that locks them out. */

@@ -24,7 +24,7 @@ export interface Identity {
   /** Where it came from, for messages: `$SOPS_AGE_KEY`, a path, … */
   source: string;
   /** An SSH key: its public half, and its secret half (which may ask for a passphrase, once). */
-  ssh?: { publicKey: SshPublicKey; secret: () => Promise<SshSecret> } | undefined;
+  ssh?: { publicKey: SshPublicKey; secret: () => Promise<SshSecret>; encrypted: boolean } | undefined;
   /**
    * Identities got only when needed: a passphrase-protected file (decrypted once), a key command (run with the
    * recipient being opened, if known).
@@ -165,6 +165,14 @@ export function parseIdentities(text: string, source: string): Identity[] {
 // Keyed by the identity object, not its text: what is derived from a key lives only as long as the key itself.
 const nativeCache = new WeakMap<Identity, NativeX25519 | undefined>();
 const recipientCache = new WeakMap<Identity, Promise<string>>();
+
+/**
+ * True for an identity that can be used without a person or a program to ask: not a key command, not a
+ * passphrase-protected file or SSH key. Git's drivers (textconv, merge), which git runs unasked, use only these.
+ */
+export function isUnattended(identity: Identity): boolean {
+  return !identity.expand && identity.ssh?.encrypted !== true;
+}
 
 /** An X25519 identity as node:crypto key objects (memoised per identity object), else `undefined`. */
 export function nativeOf(identity: Identity): NativeX25519 | undefined {

@@ -62,7 +62,7 @@ export function sshIdentity(text: string, source: string, ask: AskPassphrase | u
       secret = undefined;
       throw sshError(err, source);
     }));
-  return { secret: "", kind: file.publicKey.type, source, ssh: { publicKey: file.publicKey, secret: load } };
+  return { secret: "", kind: file.publicKey.type, source, ssh: { publicKey: file.publicKey, secret: load, encrypted: file.encrypted } };
 }
 
 function sshError(err: unknown, source: string): unknown {

@@ -174,6 +174,19 @@ describe("keys from a command", () => {
     expect(missing.stderr.split("\n")[0]).toBe("vaultfile: error: $VAULTFILE_AGE_KEY_CMD: command not found: no-such-program-vf");
   });
 
+  it("git's drivers, which git runs unasked, never run a key command (nor ask for a passphrase)", async () => {
+    const { dir, file } = await makeVault();
+    const marker = join(dir, "ran");
+    const cmd = `sh -c 'touch "$0"; cat "$1"' ${marker} ${alice.identityFile}`;
+    const diff = await runCli(["git", "textconv", file], { cwd: dir, tty: true, env: { SOPS_AGE_KEY_CMD: cmd } });
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain("PYPI_TOKEN");
+    expect(() => readFileSync(marker)).toThrow();
+    // The same command is run by a command a person starts.
+    expect((await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: cmd } })).stdout).toBe("pypi-old-value\n");
+    expect(readFileSync(marker, "utf8")).toBe("");
+  });
+
   it("with no key anywhere, the hint lists every place searched, in order", async () => {
     const { dir, file } = await makeVault();
     const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false });

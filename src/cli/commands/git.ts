@@ -9,7 +9,7 @@ import { readTextFile } from "../../io/text-file.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
 import { note, vaultFileOf, vaultOptions, type CliIO, type CommandContext, type GlobalOptions } from "../context.js";
 import { audit } from "../audit.js";
-import { findKeys } from "../vault-access.js";
+import { findKeys, findUnattendedKeys } from "../vault-access.js";
 
 export async function gitSetup(ctx: CommandContext, opts: { global?: boolean; command?: string }): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
@@ -26,7 +26,7 @@ export async function gitTextconv(ctx: CommandContext, file: string, opts: { sho
   const { textconv } = await import("../../git/textconv.js");
   let keys: ReturnType<typeof findKeys>;
   try {
-    keys = findKeys(g, io);
+    keys = findUnattendedKeys(g, io);
   } catch {
     keys = { identities: [], searched: [] }; // an unreadable key file must not break `git diff`
   }
@@ -48,7 +48,7 @@ export async function gitMerge(ctx: CommandContext, base: string, oursFile: stri
     ours: readTextFile(oursPath),
     theirs: readTextFile(resolve(io.cwd, theirs)),
     path: name,
-    keys: findKeys(g, io),
+    keys: findUnattendedKeys(g, io),
     now: nowOf(g, io),
   });
   writeFileAtomic(oursPath, outcome.text);
