@@ -5,7 +5,7 @@
  */
 import { InvalidIdentityError } from "../errors.js";
 import { parseIdentities, type Identity } from "./identities.js";
-import { looksLikeSshPrivateKey, parseSshPrivateKey, SshKeyError, type SshSecret } from "./ssh-keys.js";
+import { looksLikeSshPrivateKey, parseSshPrivateKey, SshKeyError, type SshPrivateKeyFile, type SshSecret } from "./ssh-keys.js";
 
 /** Asks a person for a passphrase; `prompt` names the key's source. */
 export type AskPassphrase = (prompt: string) => Promise<string>;
@@ -49,7 +49,7 @@ function askOnce(source: string, ask: AskPassphrase | undefined): () => Promise<
 
 /** An SSH private key: its public half now, the secret half when a stanza names the key (asking once if encrypted). */
 export function sshIdentity(text: string, source: string, ask: AskPassphrase | undefined): Identity {
-  let file;
+  let file: SshPrivateKeyFile;
   try {
     file = parseSshPrivateKey(text);
   } catch (err) {

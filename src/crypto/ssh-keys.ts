@@ -225,7 +225,8 @@ const CIPHERS: Record<string, { keyLength: number; ivLength: number; gcm: boolea
 /** The decrypted private section: two equal check words (unequal: a wrong passphrase), then the key. */
 function opensshSecret(section: Uint8Array, publicKey: SshPublicKey): SshSecret {
   const r = new Reader(section);
-  if (r.uint32() !== r.uint32()) throw new SshKeyError("wrong passphrase");
+  const check = r.uint32();
+  if (r.uint32() !== check) throw new SshKeyError("wrong passphrase");
   const type = r.text();
   if (type !== publicKey.type) throw new SshKeyError("the private key does not match its public key");
   if (type === "ssh-ed25519") {

@@ -96,7 +96,8 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
   it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
     const { dir } = await makeVault();
     const home = join(dir, "home");
-    const me = sshKeygen("ed25519", { dir: (mkdirSync(join(home, ".ssh"), { recursive: true }), join(home, ".ssh")), name: "id_ed25519" });
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    const me = sshKeygen("ed25519", { dir: join(home, ".ssh"), name: "id_ed25519" });
     const carol = sshKeygen("rsa", { dir });
     const file = join(dir, "new.yaml");
     // .sops.yaml names an SSH key too (sops takes them in `age:`, comma-separated).

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { unwrapDataKey, wrapDataKey } from "../../src/crypto/age.js";
 import { checkRecipient, parseIdentities, recipientId, recipientKind, recipientOf } from "../../src/crypto/identities.js";
 import { parseKeyFile } from "../../src/crypto/key-files.js";
-import { InvalidIdentityError, InvalidInputError } from "../../src/errors.js";
+import { InvalidIdentityError, type InvalidInputError } from "../../src/errors.js";
 import { tempDir, testKey } from "../helpers.js";
 import { hasAge, hasSshKeygen, sshKeygen, type SshKey } from "./ssh-support.js";
 
