@@ -190,7 +190,7 @@ describe("keys from a command", () => {
 
   it("with no key anywhere, the hint lists every place searched, in order", async () => {
     const { dir, file } = await makeVault();
-    const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false });
+    const got = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
     expect(got.code).toBe(4);
     const hint = got.stderr.split("\n").find((l) => l.startsWith("vaultfile: hint: looked in: "))!;
     const places = hint.replace(/^vaultfile: hint: looked in: /, "").split(". ")[0]!.split("; ");
