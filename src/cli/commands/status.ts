@@ -1,6 +1,7 @@
 /** `vaultfile status`: the expiry report, most urgent first. */
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
+import { formatTimestamp } from "../../rules/time.js";
+import type { ExpiryStatus } from "../../vault/lifecycle.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { out, type CommandContext } from "../context.js";
 import { painter, table, type Painter } from "../output.js";
