@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import type { VaultOptions } from "../vault/vault.js";
+import type { VaultOptions } from "../io/vault-file.js";
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

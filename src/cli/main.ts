@@ -6,6 +6,7 @@ import { CommanderError } from "commander";
 import { ExitCode, ioErrorFrom, VaultfileError } from "../errors.js";
 import type { CliIO } from "./context.js";
 import { buildProgram } from "./program.js";
+import { hintFor } from "./key-error.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
@@ -28,7 +29,8 @@ export function report(err: unknown, io: CliIO, debug: boolean): number {
   }
   if (err instanceof VaultfileError) {
     io.stderr.write(`vaultfile: error: ${err.message}\n`);
-    if (err.hint) io.stderr.write(`vaultfile: hint: ${err.hint}\n`);
+    const hint = hintFor(err);
+    if (hint) io.stderr.write(`vaultfile: hint: ${hint}\n`);
     if (debug) io.stderr.write(`${err.stack ?? ""}\n${err.cause instanceof Error ? `caused by: ${err.cause.stack}\n` : ""}`);
     return err.exitCode;
   }

@@ -6,6 +6,7 @@ import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError }
 import { DATA_KEY_BYTES } from "./aead.js";
 import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
 import { nativeOf, recipientOf, type Identity } from "./identities.js";
+import type { SopsAgeEntry } from "../format/yaml.js";
 
 // `age-encryption` is loaded only when needed (writing, post-quantum keys, or a file the native reader declines):
 // its pure-JS curve code costs more to load and warm up than opening a small vault with node:crypto.
@@ -24,18 +25,13 @@ export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promi
   return armor.encode(await e.encrypt(dataKey));
 }
 
-export interface Stanza {
-  recipient: string;
-  enc: string;
-}
-
 /**
  * Finds the data key: tries first the stanzas whose `recipient` matches one of the identities (one unwrap in the
  * usual case, whatever the number of recipients), then every stanza with every identity, as age does, in case a
  * recipient line was edited. Returns `undefined` when no identity fits; throws when one fits but the stanza is
  * damaged.
  */
-export async function unwrapDataKey(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
   const byRecipient = new Map<string, Identity>();
   for (const id of identities) byRecipient.set(await recipientOf(id), id);
   const tried = new Set<number>();
@@ -54,7 +50,7 @@ export async function unwrapDataKey(stanzas: readonly Stanza[], identities: read
   return undefined;
 }
 
-async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
+async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
   const native = nativeIdentities(identities);
   const fast = native && decryptArmoredX25519(s.enc, native);
   if (fast && fast.length === DATA_KEY_BYTES) return fast;
@@ -73,12 +69,22 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
       throw new InvalidIdentityError(`invalid age identity in ${id.source}`);
     }
   }
+  // age-encryption tries identities in order until one returns a file key, and throws a plain Error (no class to
+  // test) when none does. An identity of our own added last tells the two apart by control flow, not by message
+  // text: it is asked only when every real identity declined the file.
+  let noneMatched = false;
+  d.addIdentity({
+    unwrapFileKey: () => {
+      noneMatched = true;
+      return null;
+    },
+  });
   let key: Uint8Array;
   try {
     key = await d.decrypt(file);
   } catch (cause) {
+    if (noneMatched) return undefined;
     const msg = cause instanceof Error ? cause.message : "";
-    if (/no identity matched/i.test(msg)) return undefined;
     // The library's message goes nowhere near the user (and no cause is kept for --debug): only a known,
     // key-free reason is named.
     throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${knownReason(msg)}`, {

@@ -3,21 +3,21 @@
  * metadata block, walk the data tree leaf by leaf in document order, and print the document back the way sops and
  * vaultfile write it. No cryptography here.
  */
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
 import { FormatError } from "../errors.js";
 import { refuseGitConflictMarkers } from "./conflict-markers.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { parseSopsYamlFast } from "./yaml-fast.js";
 import { checkNodes, checkTextLimits, positionAt, tooDeep } from "./yaml-guard.js";
 
-export interface AgeStanzaEntry {
+export interface SopsAgeEntry {
   recipient: string;
   enc: string;
 }
 
 /** The parts of the `sops` block vaultfile reads. Unknown keys are preserved untouched in the document. */
 export interface SopsMetadata {
-  age: AgeStanzaEntry[];
+  age: SopsAgeEntry[];
   lastModified: string;
   mac: string | undefined;
   rules: EncryptionRules;
@@ -135,7 +135,7 @@ export function readMetadata(doc: Document.Parsed, file: string, text: string): 
   }
   const ageList = meta.age ?? [];
   if (!Array.isArray(ageList)) throw new FormatError(`sops.age in ${file} is not a list`, lineOf(getNode(node, "age") as YamlNode, text));
-  const age: AgeStanzaEntry[] = ageList.map((e: unknown, i: number) => {
+  const age: SopsAgeEntry[] = ageList.map((e: unknown, i: number) => {
     const o = e as Record<string, unknown> | null;
     if (!o || typeof o.recipient !== "string" || typeof o.enc !== "string") {
       throw new FormatError(`sops.age item ${i + 1} in ${file} needs a recipient and an enc`, lineOf(getNode(node, "age") as YamlNode, text));
@@ -290,7 +290,8 @@ function isBlankLines(v: unknown): v is string {
   return typeof v === "string" && v.includes("\n") && /^[ \t\n]*$/.test(v);
 }
 
-function doubleQuoted(v: string): Scalar {
+/** A string scalar written in double quotes (timestamps, strings YAML would otherwise read differently). */
+export function doubleQuoted(v: string): Scalar {
   const s = new Scalar(v);
   s.type = Scalar.QUOTE_DOUBLE;
   return s;
@@ -308,4 +309,3 @@ export function detectIndentSeq(text: string): boolean {
   return m[2]!.length > m[1]!.length;
 }
 
-export { Document, Scalar, YAMLMap, YAMLSeq, isMap, isSeq, isScalar };

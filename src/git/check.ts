@@ -3,9 +3,10 @@
  * sops block, every value is encrypted (no plaintext), the named recipients match the wrapped keys, and no merge
  * conflict is left in it. With a key that opens it: also the MAC, the name seal and the vault's structure.
  */
-import { ConflictError, IntegrityError, InvalidInputError, WrongKeyError } from "../errors.js";
+import { ConflictError, InvalidInputError, WrongKeyError } from "../errors.js";
 import { findIdentities } from "../io/keys.js";
-import { readVaultText, Vault, type VaultOptions } from "../vault/vault.js";
+import { openVaultText, readVaultText, type VaultOptions } from "../io/vault-file.js";
+import { checkRecipientsMatch } from "../vault/schema.js";
 import { hasConflictReport } from "../format/conflict-markers.js";
 import { plaintextLeaves, readVaultView } from "./vault-view.js";
 
@@ -31,18 +32,10 @@ export async function checkVaultFile(file: string, opts: VaultOptions): Promise<
       hint: `do not commit this. Store it with \`vaultfile set ${names[0]}\`, and rotate it at its source: it was written in clear`,
     });
   }
-  const named = new Set(Object.values(view.recipients));
-  const wrapped = new Set(view.meta.age.map((a) => a.recipient));
-  const unnamed = [...wrapped].filter((r) => !named.has(r));
-  const unwrapped = Object.entries(view.recipients).filter(([, r]) => !wrapped.has(r)).map(([n]) => n);
-  if (unnamed.length > 0 || unwrapped.length > 0) {
-    throw new IntegrityError("E_RECIPIENTS", `the recipients of ${file} do not match its sops.age block`, {
-      hint: unnamed.length > 0 ? `sops.age wraps the data key for ${unnamed.join(", ")}, which is not a named recipient` : `recipient ${unwrapped.join(", ")} has no sops.age entry`,
-    });
-  }
+  checkRecipientsMatch(file, view.recipients, view.meta.age.map((a) => a.recipient));
   if (findIdentities(opts).identities.length === 0) return { file, macVerified: false };
   try {
-    await Vault.fromText(text, file, opts);
+    await openVaultText(text, file, opts);
   } catch (err) {
     // A key that belongs to another vault is not a failure of this one: the keyless checks passed.
     if (err instanceof WrongKeyError) return { file, macVerified: false };

@@ -5,7 +5,7 @@
  */
 import { dirname, basename } from "node:path";
 import { runGit, runGitBytes } from "./run.js";
-import { readVaultView, type EntryView, type VaultView } from "./vault-view.js";
+import { readVaultView, type EntryView, type CiphertextView } from "./vault-view.js";
 
 export type HistoryEventKind = "added" | "rotated" | "re-encrypted" | "updated" | "removed" | "merged";
 
@@ -118,7 +118,7 @@ async function renamedFrom(cwd: string, parent: string, commit: string, path: st
 }
 
 /** Whether the secret is the same in both versions (both absent, or the same ciphertext and metadata). */
-function sameEntry(a: VaultView | null, b: VaultView | null, name: string): boolean {
+function sameEntry(a: CiphertextView | null, b: CiphertextView | null, name: string): boolean {
   const x = a?.entries.get(name);
   const y = b?.entries.get(name);
   if (!x || !y) return !x && !y;
@@ -127,7 +127,7 @@ function sameEntry(a: VaultView | null, b: VaultView | null, name: string): bool
 }
 
 /** `undefined` when the text is not a readable vault; an empty view when the file did not exist. */
-function parse(text: string | null): VaultView | null | undefined {
+function parse(text: string | null): CiphertextView | null | undefined {
   if (text === null) return null;
   try {
     return readVaultView(text, "history");
@@ -139,7 +139,7 @@ function parse(text: string | null): VaultView | null | undefined {
 type Change = Pick<HistoryEvent, "name" | "event" | "expiresAt" | "fields">;
 
 /** What happened to each secret between two versions (`null`: the file did not exist). */
-export function diffVersions(before: VaultView | null, after: VaultView | null): Change[] {
+export function diffVersions(before: CiphertextView | null, after: CiphertextView | null): Change[] {
   const b = before?.entries ?? new Map<string, EntryView>();
   const a = after?.entries ?? new Map<string, EntryView>();
   const lostRecipient = (before?.meta.age ?? []).some((s) => !(after?.meta.age ?? []).some((t) => t.recipient === s.recipient));

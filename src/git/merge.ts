@@ -8,7 +8,9 @@
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { scalarText, SOPS_KEY } from "../format/yaml.js";
-import { SopsFile, type KeySearch } from "../vault/sops-file.js";
+import { SopsFile } from "../sops/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
+import { readRequired, SECTION } from "../vault/schema.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
 
 export type Side = "ours" | "theirs";
@@ -76,9 +78,9 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   };
 
   // Secrets, entry by entry.
-  const oSecrets = mapAt(ours, "secrets", true)!;
-  const tSecrets = mapAt(theirs, "secrets");
-  const bSecrets = base ? mapAt(base, "secrets") : undefined;
+  const oSecrets = mapAt(ours, SECTION.secrets, true)!;
+  const tSecrets = mapAt(theirs, SECTION.secrets);
+  const bSecrets = base ? mapAt(base, SECTION.secrets) : undefined;
   for (const name of union(keysOf(oSecrets), keysOf(tSecrets))) {
     const [b, o, t] = [canonical(base, bSecrets?.get(name, true)), canonical(ours, oSecrets.get(name, true)), canonical(theirs, tSecrets?.get(name, true))];
     const side = settle("secret", name, decide(b, o, t), () => [
@@ -95,9 +97,9 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   mergeRequired(base, ours, theirs);
 
   // Recipients by name; the sops.age stanzas follow once the tree is settled.
-  const oRec = mapAt(ours, "recipients", true)!;
-  const tRec = mapAt(theirs, "recipients");
-  const bRec = base ? mapAt(base, "recipients") : undefined;
+  const oRec = mapAt(ours, SECTION.recipients, true)!;
+  const tRec = mapAt(theirs, SECTION.recipients);
+  const bRec = base ? mapAt(base, SECTION.recipients) : undefined;
   for (const name of union(keysOf(oRec), keysOf(tRec))) {
     const [b, o, t] = [optionalText(bRec?.get(name, true)), optionalText(oRec.get(name, true)), optionalText(tRec?.get(name, true))];
     const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
@@ -111,7 +113,7 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const oRoot = ours.doc.contents as YAMLMap;
   const tRoot = theirs.doc.contents as YAMLMap;
   const bRoot = base?.doc.contents as YAMLMap | undefined;
-  const handled = new Set(["secrets", "required", "recipients", SOPS_KEY]);
+  const handled = new Set<string>([SECTION.secrets, SECTION.required, SECTION.recipients, SOPS_KEY]);
   for (const key of union(keysOf(oRoot), keysOf(tRoot)).filter((k) => !handled.has(k))) {
     const [b, o, t] = [canonical(base, bRoot?.get(key, true)), canonical(ours, oRoot.get(key, true)), canonical(theirs, tRoot.get(key, true))];
     const side = settle("key", key, decide(b, o, t), () => ["changed", "changed"]);
@@ -217,23 +219,20 @@ function putOrDelete(map: YAMLMap, key: string, node: unknown): void {
 }
 
 function mergeRequired(base: SopsFile | undefined, ours: SopsFile, theirs: SopsFile): void {
-  const list = (sf: SopsFile | undefined): string[] => {
-    const seq = (sf?.doc.contents as YAMLMap | undefined)?.get("required", true);
-    return isSeq(seq) ? seq.items.map((i) => scalarText(i)) : [];
-  };
+  const list = (sf: SopsFile | undefined): string[] => (sf ? readRequired(sf.doc.contents) : []);
   const [b, o, t] = [new Set(list(base)), list(ours), list(theirs)];
   const oSet = new Set(o);
   const tSet = new Set(t);
   const merged = [...o.filter((n) => !(b.has(n) && !tSet.has(n))), ...t.filter((n) => !oSet.has(n) && !b.has(n))];
   if (merged.length === o.length && merged.every((n, i) => n === o[i])) return;
   const root = ours.doc.contents as YAMLMap;
-  const existing: unknown = root.get("required", true);
+  const existing: unknown = root.get(SECTION.required, true);
   let seq: YAMLSeq;
   if (isSeq(existing)) seq = existing as YAMLSeq;
   else {
     seq = new YAMLSeq();
     seq.flow = true;
-    root.set("required", seq);
+    root.set(SECTION.required, seq);
   }
   seq.items = merged.map((n) => new Scalar(n));
 }
@@ -262,7 +261,7 @@ function describeRecipient(b: string | undefined, x: string | undefined): string
 
 /** Recipients a side added or removed relative to the base, for the data key conflict. */
 function recipientChanges(base: SopsFile | undefined, sf: SopsFile): string {
-  const names = (s: SopsFile | undefined): Set<string> => new Set(keysOf(s ? mapAt(s, "recipients") : undefined));
+  const names = (s: SopsFile | undefined): Set<string> => new Set(keysOf(s ? mapAt(s, SECTION.recipients) : undefined));
   const [b, x] = [names(base), names(sf)];
   const added = [...x].filter((n) => !b.has(n));
   const removed = [...b].filter((n) => !x.has(n));

@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
-import type { KeySearch } from "../vault/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
 
 export interface KeySourceOptions {
   /** Identity files given explicitly (`--identity`); they are read first and must exist. */

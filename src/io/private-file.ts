@@ -4,9 +4,10 @@
  * folder, then renamed over it: crash-safe), so a `.env` that was 0644 comes out 0600. A symlink is followed: the
  * file it points to is replaced and the link stays.
  */
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, realpathSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { ioErrorFrom } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
+import { writeAll } from "./atomic.js";
 
 export const PRIVATE_MODE = 0o600;
 
@@ -46,7 +47,7 @@ export function appendPrivateFile(target: string, data: string): { mode: number 
       readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = "\n";
     }
-    writeAll(fd, prefix + data);
+    writeAll(fd, Buffer.from(prefix + data, "utf8"));
     fsyncSync(fd);
     return { mode: st.mode & 0o7777 };
   } catch (err) {
@@ -56,8 +57,3 @@ export function appendPrivateFile(target: string, data: string): { mode: number 
   }
 }
 
-function writeAll(fd: number, data: string): void {
-  const buf = Buffer.from(data, "utf8");
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-}

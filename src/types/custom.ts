@@ -14,7 +14,8 @@
  */
 import { FormatError, InvalidInputError } from "../errors.js";
 import { compileRe2, Re2SyntaxError, type Re2Pattern } from "../rules/re2.js";
-import { checkSecretName, parseDuration } from "../vault/policy.js";
+import { checkSecretName, checkTypeName } from "../rules/names.js";
+import { parseDuration } from "../rules/time.js";
 import type { SecretType } from "./definition.js";
 
 /** A custom type as stored in the file. */
@@ -33,16 +34,6 @@ export interface CustomTypeOptions {
   rotateAt?: string | undefined;
   description?: string | undefined;
   companions?: readonly string[] | undefined;
-}
-
-/** The names a type may have (the same rule `set --type` applies). */
-export const TYPE_NAME_RE = /^[a-z0-9][a-z0-9_.-]*$/;
-
-/** Throws unless `name` can name a type. `value` is reserved: sops would encrypt a `types.value` entry. */
-export function checkTypeName(name: string): void {
-  if (!TYPE_NAME_RE.test(name) || name === "value") {
-    throw new InvalidInputError("E_NAME", `invalid type name ${JSON.stringify(name)}`, { hint: "a type is a lower-case word: letters, digits, _, . or - (e.g. internal-api); \"value\" is reserved" });
-  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { open, seal } from "../../src/crypto/aead.js";
+import { decryptAead, encryptAead } from "../../src/crypto/aead.js";
 import { unwrapDataKey } from "../../src/crypto/age.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { formatEncryptedValue, parseEncryptedValue } from "../../src/format/enc.js";
@@ -92,8 +92,8 @@ async function asSavedBySops(text: string): Promise<string> {
   const doc = parse(text);
   const key = await unwrapDataKey(doc.sops.age, parseIdentities(readFileSync(testKey("alice").identityFile, "utf8"), "alice"));
   const aad = macAdditionalData(doc.sops.lastmodified);
-  const mac = open(key!, parseEncryptedValue(doc.sops.mac, "mac"), aad)!;
-  return text.replace(doc.sops.mac, formatEncryptedValue(seal(key!, mac, aad, "str")));
+  const mac = decryptAead(key!, parseEncryptedValue(doc.sops.mac, "mac"), aad)!;
+  return text.replace(doc.sops.mac, formatEncryptedValue(encryptAead(key!, mac, aad, "str")));
 }
 
 describe("vaultfile recipients add with a secret key pasted by mistake", () => {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SopsFile } from "../../src/vault/sops-file.js";
+import { SopsFile } from "../../src/sops/sops-file.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { IntegrityError } from "../../src/errors.js";
 import { hasShared, SHARED_SOPS, sharedSkipMessage } from "../helpers.js";

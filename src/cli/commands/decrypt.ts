@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { readTextFile } from "../../io/text-file.js";
-import { SopsFile } from "../../vault/sops-file.js";
+import { SopsFile } from "../../sops/sops-file.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
 import { findKeys } from "../vault-access.js";

@@ -14,7 +14,7 @@ export async function history(ctx: CommandContext, name: string | undefined): Pr
   });
   if (all.length === 0 && !existsSync(g.file)) {
     // Neither in the work tree nor in git's history (e.g. run in a subfolder): fail as `status` does (exit 3).
-    const { readVaultText } = await import("../../vault/vault.js");
+    const { readVaultText } = await import("../../io/vault-file.js");
     readVaultText(g.file);
   }
   const events = name === undefined ? all : all.filter((e) => e.name === name);

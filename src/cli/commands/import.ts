@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConflictError, ExitCode, InvalidInputError, ioErrorFrom, type ExitCodeValue } from "../../errors.js";
 import { readDotenv, type DotenvNote } from "../../export/dotenv-parse.js";
-import { checkSecretName } from "../../vault/policy.js";
+import { checkSecretName } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, type CliIO, type CommandContext } from "../context.js";
 import { countOf } from "../output.js";

@@ -1,6 +1,6 @@
 /** `vaultfile set NAME`: adds or updates a secret; the value never comes from argv unless `--value` says so. */
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { checkSecretName } from "../../vault/policy.js";
+import { checkSecretName } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";

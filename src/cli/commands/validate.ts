@@ -7,8 +7,8 @@
 import { relative } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { escapeCommandData } from "../../export/github.js";
-import { daysUntil, formatDay } from "../../vault/policy.js";
-import type { Vault } from "../../vault/vault.js";
+import { daysUntil, formatDay } from "../../rules/time.js";
+import type { ValidationResult, Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
 import { countOf, painter } from "../output.js";
@@ -32,8 +32,8 @@ function sinceText(expiresAt: Date, now: Date): string {
 }
 
 /** Every problem, most serious first; `strict` makes expiring secrets errors. */
-export function problemsOf(vault: Vault, warnDays: number, strict: boolean): Problem[] {
-  const r = vault.validate({ warnDays });
+export function problemsOf(vault: Vault, r: ValidationResult): Problem[] {
+  const strict = r.strict;
   const s = (name: string) => vault.get(name);
   // An expired or expiring secret is already reported; "due for rotation" on top would say the same thing twice.
   const dated = new Set([...r.expired, ...r.expiringSoon]);
@@ -67,10 +67,11 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
   const strict = opts.strict === true;
   const vault = await readVault(g, io, { warnDays }, opts.decrypt === false ? "always" : "never");
   audit(io, g, "validate", []);
-  const problems = problemsOf(vault, warnDays, strict);
-  const failed = problems.some((p) => p.level === "error");
+  // The verdict is the library's (computed once); the problems only word it.
+  const r = vault.validate({ warnDays, strict });
+  const problems = problemsOf(vault, r);
+  const failed = !r.allValid;
   if (g.json) {
-    const r = vault.validate({ warnDays });
     out(io, JSON.stringify({ valid: !failed, verified: vault.verified, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
   } else {
     const p = painter(g.color);

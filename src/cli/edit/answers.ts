@@ -3,8 +3,8 @@
  * values. Pure checks that return a message (for the prompt's inline validation) or the parsed answer.
  */
 import { VaultfileError } from "../../errors.js";
-import { TYPE_NAME_RE } from "../../types/custom.js";
-import { addDuration, checkSecretName, parseDate, parseDuration } from "../../vault/policy.js";
+import { addDuration, parseDate, parseDuration } from "../../rules/time.js";
+import { checkSecretName, checkTypeName } from "../../rules/names.js";
 import type { Prompter } from "../prompts.js";
 
 /** Words that mean "no expiry" / "no rotation policy". */
@@ -69,9 +69,15 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
   };
 }
 
-/** A secret type as the vault stores it: a lower-case word. */
+/** A secret type as the vault stores it: the library's type-name rule, its hint as the prompt's message. */
 export function checkTypeAnswer(text: string): true | string {
-  return TYPE_NAME_RE.test(text.trim()) ? true : "a type is a lower-case word such as pypi, docker or generic";
+  try {
+    checkTypeName(text.trim());
+    return true;
+  } catch (err) {
+    if (err instanceof VaultfileError) return err.hint ?? err.message;
+    throw err;
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { changeVault, myPublicKeys } from "../vault-access.js";
-import { parseView, renderView, viewOf, type VaultView } from "./editable-view.js";
+import { parseView, renderView, viewOf, type EditView } from "./editable-view.js";
 import { EditInterrupted, SignalGuard } from "./launch-editor.js";
 import { applyChanges, describeChange, planChanges, typeMismatches, type TypeMismatch } from "./plan.js";
 import { notWritten, saved } from "./outcome.js";
@@ -96,7 +96,7 @@ function mismatchError(first: TypeMismatch, count: number): FormatError {
  * Refuses an edit that removes every key the caller has (they could not open the vault again), as
  * `recipients remove` does without --force. Skipped when the caller's keys were not among the recipients anyway.
  */
-function keepsMyKey(before: VaultView, after: VaultView, mine: ReadonlySet<string>): void {
+function keepsMyKey(before: EditView, after: EditView, mine: ReadonlySet<string>): void {
   const had = [...before.recipients.values()].some((k) => mine.has(k));
   const keeps = [...after.recipients.values()].some((k) => mine.has(k));
   if (had && !keeps) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Scalar, YAMLMap } from "yaml";
-import { SopsFile } from "../../src/vault/sops-file.js";
+import { SopsFile } from "../../src/sops/sops-file.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
-import { seal } from "../../src/crypto/aead.js";
+import { encryptAead } from "../../src/crypto/aead.js";
 import { formatEncryptedValue } from "../../src/format/enc.js";
 import { testKey } from "../helpers.js";
 
@@ -10,7 +10,7 @@ describe("comments", () => {
   it("sops-encrypted comments (#ENC[…,type:comment]) are shown decrypted; clear ones as they are; neither is in the MAC", async () => {
     const key = testKey("alice");
     let db: YAMLMap | undefined;
-    const sf = await SopsFile.create("c.yaml", [key.recipient], (doc) => {
+    const sf = await SopsFile.create("c.yaml", [key.recipient], { encryptedRegex: "^value$" }, (doc) => {
       db = new YAMLMap();
       db.set("value", new Scalar(""));
       (doc.contents as YAMLMap).set("db", db);
@@ -18,7 +18,7 @@ describe("comments", () => {
     const valueNode = db!.get("value", true) as unknown as Scalar;
     sf.setEncryptedString(valueNode, ["db", "value"], "s3cret");
     const dataKey = (sf as unknown as { dataKey: Uint8Array }).dataKey;
-    const encComment = formatEncryptedValue(seal(dataKey, Buffer.from(" rotate me monthly"), "db:", "comment"));
+    const encComment = formatEncryptedValue(encryptAead(dataKey, Buffer.from(" rotate me monthly"), "db:", "comment"));
     db!.items[0]!.key = Object.assign(new Scalar("value"), { commentBefore: encComment });
     (sf.doc.contents as YAMLMap).commentBefore = " a clear comment";
     const text = sf.serialize(new Date("2026-11-24T10:00:00Z"));

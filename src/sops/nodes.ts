@@ -1,0 +1,32 @@
+/** Small node helpers of the sops engine: clear leaves as sops hashes them, and the nodes of the `sops` block. */
+import { Scalar, YAMLMap } from "yaml";
+import { doubleQuoted, getNode, type SopsAgeEntry } from "../format/yaml.js";
+import { scalarToBytes, sopsTypeOf, type Scalar as ScalarValue } from "../format/values.js";
+import type { PlainLeaf } from "./sops-file.js";
+
+/** A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. */
+export function clearLeaf(v: ScalarValue): PlainLeaf {
+  const type = typeof v === "object" || v === null ? "str" : sopsTypeOf(v, false);
+  return { value: v, type, bytes: scalarToBytes(v, type) };
+}
+
+export function setScalar(map: YAMLMap, key: string, value: string, quote: boolean): void {
+  const existing = getNode(map, key) as Scalar | undefined;
+  if (existing instanceof Scalar) {
+    existing.value = value;
+    // Keep the file's own quoting of lastmodified (sops writes it bare in older versions).
+    if (quote && existing.type === undefined) existing.type = Scalar.QUOTE_DOUBLE;
+  } else {
+    map.set(key, quote ? doubleQuoted(value) : new Scalar(value));
+  }
+}
+
+
+export function stanzaNode(entry: SopsAgeEntry): YAMLMap {
+  const m = new YAMLMap();
+  m.set("recipient", new Scalar(entry.recipient));
+  const enc = new Scalar(entry.enc);
+  enc.type = Scalar.BLOCK_LITERAL;
+  m.set("enc", enc);
+  return m;
+}
