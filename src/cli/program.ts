@@ -226,14 +226,17 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("decrypt")
     .description("print a sops YAML file (any, not only a vault) decrypted, after checking its MAC")
     .argument("<file>", "a sops-encrypted YAML file with age recipients")
-    .option("--output-type <type>", "yaml (comments and order kept, no sops block) or json", undefined)
+    .option("--output-type <type>", "yaml (as sops -d: every document, comments kept, no sops block) or json (the first document, as sops -d)", undefined)
+    .option("--accept-stale-seal", "print a vault whose name seal is stale (names or metadata changed outside vaultfile) anyway, with a warning")
     .addHelpText(
       "after",
       "\nThe output holds every secret in clear: print it to a terminal or a pipe, not to a file you might commit.\n" +
-        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n\n" +
+        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n" +
+        "A vault (a file vaultfile sealed) whose seal is stale is refused with exit 5 unless --accept-stale-seal;\n" +
+        "any other sops file decrypts as `sops -d` decrypts it (key groups and Shamir thresholds included).\n\n" +
         "Examples:\n  vaultfile decrypt secrets.enc.yaml\n  vaultfile decrypt .secrets.yaml --output-type json | jq .secrets",
     )
-    .action(run(async (ctx, file: string, opts: { outputType?: string }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
+    .action(run(async (ctx, file: string, opts: { outputType?: string; acceptStaleSeal?: boolean }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
 
   program
     .command("reseal")

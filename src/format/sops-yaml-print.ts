@@ -60,6 +60,23 @@ function emitMap(map: PlainMap, indent: number, lines: string[], firstPrefix?: s
     }
     const key = scalarText({ kind: "str", value: item.key }, true, 0);
     const v = item.value;
+    // go-yaml writes a key of more than 128 characters or with a line break as a complex key (`? key`).
+    if ([...item.key].length > 128 || /[\n\r\u0085\u2028\u2029]/.test(item.key)) {
+      push(`${pad}? ${key}`);
+      if (v.kind === "map" || v.kind === "list") {
+        if (!v.items.some((i) => i.kind !== "comment")) push(`${pad}: ${v.kind === "map" ? "{}" : "[]"}`);
+        else {
+          push(`${pad}:`);
+          if (v.kind === "map") emitMap(v, deeper(indent), lines);
+          else emitList(v, deeper(indent), lines);
+        }
+      } else {
+        const [head, ...rest] = scalarText(v, false, deeper(indent)).split("\n");
+        push(`${pad}: ${head}`);
+        lines.push(...rest);
+      }
+      continue;
+    }
     if (v.kind === "map" || v.kind === "list") {
       if (!v.items.some((i) => i.kind !== "comment")) {
         for (const c of v.items) if (c.kind === "comment") push(pad + "#" + c.text);

@@ -11,11 +11,12 @@ import { open } from "../crypto/aead.js";
 import { looksEncrypted, parseEncryptedValue } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import type { PlainComment, PlainList, PlainMap, PlainNode, PlainScalar } from "../format/plain-tree.js";
-import { additionalData, DEFAULT_UNENCRYPTED_SUFFIX, type EncryptionRules } from "../format/rules.js";
+import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { resolveGoYaml } from "../format/sops-yaml-print.js";
 import { formatGoFloat, utf8Bytes } from "../format/values.js";
 import { lineOf, macAdditionalData, parseYamlDocuments, readMetadata, SOPS_KEY, type SopsMetadata } from "../format/yaml.js";
 import { unlockDataKey, type KeySearch } from "./data-key.js";
+import { selector } from "./select.js";
 
 export interface DecryptedSops {
   /** Every document of the file, decrypted, without its `sops` block. */
@@ -52,48 +53,6 @@ function verifyMac(meta: SopsMetadata, dataKey: Uint8Array, digest: string, file
       hint: "a value, a metadata field or their order was edited by hand; restore the file from git",
     });
   }
-}
-
-/** sops's `shouldBeEncrypted`: the path rules, then the comment rules over the comments seen on the way. */
-function selector(rules: EncryptionRules): (path: readonly string[], comments: readonly (readonly string[])[], isComment: boolean) => boolean {
-  const re = (s: string | undefined): RegExp | undefined => {
-    if (s === undefined || s === "") return undefined;
-    try {
-      return new RegExp(s, "u");
-    } catch (cause) {
-      throw new FormatError("a sops encryption rule is not a valid regular expression", { cause });
-    }
-  };
-  const unencRe = re(rules.unencryptedRegex);
-  const encRe = re(rules.encryptedRegex);
-  const unencComment = re(rules.unencryptedCommentRegex);
-  const encComment = re(rules.encryptedCommentRegex);
-  const anySet = [rules.unencryptedSuffix, rules.encryptedSuffix, rules.unencryptedRegex, rules.encryptedRegex, rules.unencryptedCommentRegex, rules.encryptedCommentRegex].some((v) => v !== undefined && v !== "");
-  const unencSuffix = rules.unencryptedSuffix || (anySet ? undefined : DEFAULT_UNENCRYPTED_SUFFIX);
-  const encSuffix = rules.encryptedSuffix || undefined;
-  return (path, comments, isComment) => {
-    let encrypted = true;
-    if (unencSuffix !== undefined && path.some((k) => k.endsWith(unencSuffix))) encrypted = false;
-    if (encSuffix !== undefined) encrypted = path.some((k) => k.endsWith(encSuffix));
-    if (unencRe && path.some((k) => unencRe.test(k))) encrypted = false;
-    if (encRe) encrypted = path.some((k) => encRe.test(k));
-    if (unencComment && comments.some((cs) => cs.some((c) => unencComment.test(c)))) encrypted = false;
-    if (encComment) {
-      encrypted = false;
-      const lastSet = comments.length - 1;
-      outer: for (const [i, cs] of comments.entries()) {
-        for (const [j, c] of cs.entries()) {
-          // The matching comment itself stays readable.
-          if (isComment && i === lastSet && j === cs.length - 1) continue;
-          if (encComment.test(c)) {
-            encrypted = true;
-            break outer;
-          }
-        }
-      }
-    }
-    return encrypted;
-  };
 }
 
 /** The comment lines of a `yaml` comment string (blank lines dropped, as sops drops them). */
