@@ -4,7 +4,14 @@
 export { openVault, updateVault, Vault, Secret, readVaultText } from "./vault/vault.js";
 export type { VaultOptions, SetOptions, ExpiryEntry, ValidationResult } from "./vault/vault.js";
 export { SopsFile, SOPS_VERSION } from "./vault/sops-file.js";
-export type { KeySearch, SealState } from "./vault/sops-file.js";
+export type { SealState } from "./vault/sops-file.js";
+export type { KeySearch } from "./sops/data-key.js";
+export { decryptSops } from "./sops/decrypt.js";
+export type { DecryptedSops } from "./sops/decrypt.js";
+export { printSopsYaml } from "./format/sops-yaml-print.js";
+export { printSopsJson } from "./format/sops-json-print.js";
+export { plainToJs } from "./format/plain-tree.js";
+export type { PlainComment, PlainList, PlainMap, PlainNode, PlainScalar } from "./format/plain-tree.js";
 export { parseDate, parseDuration, addDuration, daysUntil, statusOf, formatTimestamp, checkSecretName, DEFAULT_WARN_DAYS } from "./vault/policy.js";
 export type { Duration, ExpiryStatus } from "./vault/policy.js";
 export { findIdentities, defaultKeyFile, sopsKeyFile } from "./io/keys.js";

@@ -19,19 +19,21 @@ export interface EncryptionRules {
 export const DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted";
 
 /**
- * Compiles the rules once into a predicate over key paths (list items add nothing to a path). The regular
- * expressions are RE2, as in sops, and run in linear time (`src/rules/re2.ts`): they come from the file, and no MAC
- * covers them.
+ * One regular expression of the rules (`name`: its field in the `sops` block, for the error). RE2, as in sops, run in
+ * linear time (`src/rules/re2.ts`): they come from the file, and no MAC covers them.
  */
+export function compileRuleRegex(re: string, name: string): Re2Pattern {
+  try {
+    return compileRe2(re);
+  } catch (cause) {
+    const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
+    throw new FormatError(`sops.${name} is not a valid RE2 regular expression${why}`, { cause, hint: "sops reads these patterns with Go's RE2 syntax (no lookarounds or backreferences)" });
+  }
+}
+
+/** Compiles the rules once into a predicate over key paths (list items add nothing to a path). */
 export function compileRules(rules: EncryptionRules): (path: readonly string[]) => boolean {
-  const compile = (re: string, name: string): Re2Pattern => {
-    try {
-      return compileRe2(re);
-    } catch (cause) {
-      const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
-      throw new FormatError(`sops.${name} is not a valid RE2 regular expression${why}`, { cause, hint: "sops reads these patterns with Go's RE2 syntax (no lookarounds or backreferences)" });
-    }
-  };
+  const compile = compileRuleRegex;
   for (const [value, name] of [
     [rules.encryptedCommentRegex, "encrypted_comment_regex"],
     [rules.unencryptedCommentRegex, "unencrypted_comment_regex"],

@@ -177,7 +177,8 @@ function stringText(s: string, key: boolean, blockIndent: number): string {
     case "plain":
       return s;
     case "single":
-      return "'" + s.replace(/'/g, "''") + "'";
+      // go-yaml breaks the line at U+2028/U+2029 as at any break and indents what follows.
+      return "'" + s.replace(/'/g, "''").replace(/([\u2028\u2029])(?=[^\u2028\u2029])/g, "$1" + " ".repeat(blockIndent)) + "'";
     case "double":
       return doubleQuoted(s);
     case "literal":
@@ -196,10 +197,10 @@ function canBePlain(s: string): boolean {
 
 const OLD_BOOL = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-const RESOLVE_MAP = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<"]);
+const RESOLVE_MAP = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
-/** go-yaml v3's `resolve("", s)` gives `!!str`. */
+/** go-yaml v3's `resolve("", s)` gives `!!str` (for a value, `<<` does). */
 export function resolvesToString(s: string): boolean {
   if (RESOLVE_MAP.has(s)) return false;
   const c = s[0]!;
@@ -299,7 +300,7 @@ const isBreakChar = (c: string): boolean => c === "\n" || c === "\r" || c === "\
 
 /** go-yaml's `is_printable`: which characters it writes as they are (4-byte UTF-8, i.e. beyond U+FFFF, is not). */
 function isPrintable(cp: number): boolean {
-  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
 }
 
 /** go-yaml's `yaml_emitter_analyze_scalar`, for block context. */
@@ -363,8 +364,6 @@ function analyze(s: string): Analysis {
   if (spaceBreak || special) blockAllowed = false;
   if (lineBreaks) blockPlainAllowed = false;
   if (blockIndicators) blockPlainAllowed = false;
-  // A line break other than \n inside quotes or a block would be rewritten by the reader: quote it with escapes.
-  if (/[\r\u0085\u2028\u2029]/.test(s)) singleQuotedAllowed = blockAllowed = false;
   return { multiline: lineBreaks, blockPlainAllowed, singleQuotedAllowed, blockAllowed };
 }
 

@@ -2,26 +2,19 @@
  * Which leaves and comments of a sops tree are encrypted: sops's `Tree.shouldBeEncrypted`, the path rules
  * (suffixes, regexes) and then the comment rules over the comments seen on the way to the leaf.
  */
-import { FormatError } from "../errors.js";
-import { DEFAULT_UNENCRYPTED_SUFFIX, type EncryptionRules } from "../format/rules.js";
+import { compileRuleRegex, DEFAULT_UNENCRYPTED_SUFFIX, type EncryptionRules } from "../format/rules.js";
+import type { Re2Pattern } from "../rules/re2.js";
 
 /** `comments`: one list per enclosing mapping or list, of the comments seen since its last item. */
 export type ShouldEncrypt = (path: readonly string[], comments: readonly (readonly string[])[], isComment: boolean) => boolean;
 
 /** sops's `shouldBeEncrypted`: the path rules, then the comment rules over the comments seen on the way. */
 export function selector(rules: EncryptionRules): ShouldEncrypt {
-  const re = (s: string | undefined): RegExp | undefined => {
-    if (s === undefined || s === "") return undefined;
-    try {
-      return new RegExp(s, "u");
-    } catch (cause) {
-      throw new FormatError("a sops encryption rule is not a valid regular expression", { cause });
-    }
-  };
-  const unencRe = re(rules.unencryptedRegex);
-  const encRe = re(rules.encryptedRegex);
-  const unencComment = re(rules.unencryptedCommentRegex);
-  const encComment = re(rules.encryptedCommentRegex);
+  const re = (s: string | undefined, name: string): Re2Pattern | undefined => (s === undefined || s === "" ? undefined : compileRuleRegex(s, name));
+  const unencRe = re(rules.unencryptedRegex, "unencrypted_regex");
+  const encRe = re(rules.encryptedRegex, "encrypted_regex");
+  const unencComment = re(rules.unencryptedCommentRegex, "unencrypted_comment_regex");
+  const encComment = re(rules.encryptedCommentRegex, "encrypted_comment_regex");
   const anySet = [rules.unencryptedSuffix, rules.encryptedSuffix, rules.unencryptedRegex, rules.encryptedRegex, rules.unencryptedCommentRegex, rules.encryptedCommentRegex].some((v) => v !== undefined && v !== "");
   const unencSuffix = rules.unencryptedSuffix || (anySet ? undefined : DEFAULT_UNENCRYPTED_SUFFIX);
   const encSuffix = rules.encryptedSuffix || undefined;

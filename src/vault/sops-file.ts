@@ -6,10 +6,10 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
+import { DecryptionError, FormatError, IntegrityError, NoIdentityError } from "../errors.js";
 import { deriveKey, generateDataKey, hmac, open, seal } from "../crypto/aead.js";
-import { unwrapDataKey, wrapDataKey } from "../crypto/age.js";
-import { checkRecipient, type Identity } from "../crypto/identities.js";
+import { wrapDataKey } from "../crypto/age.js";
+import { checkRecipient } from "../crypto/identities.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
@@ -18,6 +18,7 @@ import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
+import { unlockDataKey, type KeySearch } from "../sops/data-key.js";
 
 /** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
 function requireAge(meta: SopsMetadata, file: string): void {
@@ -38,11 +39,7 @@ export interface PlainLeaf {
   bytes: Uint8Array;
 }
 
-/** Where the identities were looked for, for the "no key fits" message. */
-export interface KeySearch {
-  identities: Identity[];
-  searched: string[];
-}
+export type { KeySearch };
 
 export type SealState = "valid" | "stale";
 
@@ -102,18 +99,10 @@ export class SopsFile {
   static async open(text: string, file: string, keys: KeySearch): Promise<SopsFile> {
     const doc = parseYaml(text, file);
     const meta = readMetadata(doc, file, text);
-    requireAge(meta, file);
-    if (keys.identities.length === 0) {
-      throw new NoIdentityError(`no age identity found to open ${file}`, {
-        hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => a.recipient).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
-      });
+    if (meta.keyGroups) {
+      throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, { hint: "read it with `vaultfile decrypt`" });
     }
-    const dataKey = await unwrapDataKey(meta.age, keys.identities);
-    if (!dataKey) {
-      throw new WrongKeyError(`none of your age identities can open ${file}`, {
-        hint: `tried ${keys.identities.length} key(s) from: ${[...new Set(keys.identities.map((i) => i.source))].join(", ")}. The file is encrypted to: ${meta.age.map((a) => a.recipient).join(", ")}. Ask a recipient to run \`vaultfile recipients add\` for your public key`,
-      });
-    }
+    const dataKey = await unlockDataKey(meta, file, keys);
     const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
     sf.decryptAll(text);
     sf.parsedFrom = { text, shape: shapeOf(doc) };
@@ -402,83 +391,6 @@ export class SopsFile {
     const from = this.parsedFrom;
     const spliced = from && spliceChangedScalars(this.doc, from.text, from.shape, printOptions(this.indentSeq));
     return spliced ?? printYaml(this.doc, this.indentSeq);
-  }
-
-  /**
-   * The decrypted document as YAML (what `sops -d` prints): comments and order kept, no `sops` block. Encrypted
-   * nodes are swapped for their plaintext while printing and restored afterwards.
-   */
-  decryptedYaml(): string {
-    const root = this.doc.contents as YAMLMap;
-    const sopsIndex = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === SOPS_KEY);
-    const sopsPair = sopsIndex >= 0 ? root.items.splice(sopsIndex, 1)[0] : undefined;
-    const saved: [Scalar, unknown, Scalar["type"]][] = [];
-    try {
-      for (const [node, p] of this.plain) {
-        saved.push([node, node.value, node.type]);
-        node.value = p.value;
-        node.type = undefined;
-      }
-      return this.withDecryptedComments(() => printYaml(this.doc, this.indentSeq));
-    } finally {
-      for (const [node, value, type] of saved) {
-        node.value = value;
-        node.type = type;
-      }
-      if (sopsPair) root.items.splice(sopsIndex, 0, sopsPair);
-    }
-  }
-
-  /**
-   * Runs `fn` with comments that sops encrypted (`#ENC[…,type:comment]`, under encrypted paths) shown in clear.
-   * sops uses the path of the collection holding the comment as associated data; a comment that does not decrypt
-   * is shown as it is, as sops does.
-   */
-  private withDecryptedComments<T>(fn: () => T): T {
-    const restore: (() => void)[] = [];
-    const decryptLines = (text: string, path: readonly string[]): string =>
-      text
-        .split("\n")
-        .map((line) => {
-          const t = line.trim();
-          if (!looksEncrypted(t)) return line;
-          try {
-            const enc = parseEncryptedValue(t, "a comment");
-            const bytes = enc.type === "comment" ? open(this.dataKey, enc, additionalData(path)) : null;
-            return bytes ? " " + Buffer.from(bytes).toString("utf8").replace(/^ /, "") : line;
-          } catch {
-            return line;
-          }
-        })
-        .join("\n");
-    const visit = (node: unknown, path: readonly string[]): void => {
-      if (!node || typeof node !== "object") return;
-      const n = node as { commentBefore?: string | null; comment?: string | null };
-      for (const field of ["commentBefore", "comment"] as const) {
-        const c = n[field];
-        if (typeof c === "string" && c.includes("ENC[")) {
-          restore.push(() => (n[field] = c));
-          n[field] = decryptLines(c, path);
-        }
-      }
-      if (node instanceof YAMLMap) {
-        for (const pair of node.items) {
-          const key = pair.key instanceof Scalar ? String(pair.key.value) : String(pair.key);
-          if (path.length === 0 && key === SOPS_KEY) continue;
-          visit(pair.key, path);
-          visit(pair.value, [...path, key]);
-        }
-      } else if (node instanceof YAMLSeq) {
-        for (const item of node.items) visit(item, path);
-      }
-    };
-    visit(this.doc, []);
-    visit(this.doc.contents, []);
-    try {
-      return fn();
-    } finally {
-      for (const r of restore.reverse()) r();
-    }
   }
 
   /** The decrypted data tree as plain JavaScript values (no `sops` block). */

@@ -34,6 +34,14 @@ describe.skipIf(!has392)("vaultfile decrypt: sops v3.9.2 files", () => {
     expect(r.stderr).toMatch(/hint: add an identity for 1 more of: group 2 \(age1vqdtl0/);
   });
 
+  it("vault commands refuse a key-group file (they do not edit Shamir splits), pointing at decrypt", () => {
+    const w = workspace();
+    const r = w.run(["status", "-f", join(SOPS392, "enc-09a-shamir-2of2.enc.yaml"), "-i", join(SOPS392, "key-alice+bob.agekey")]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/splits its data key over key_groups \(Shamir\), which vault commands do not edit/);
+    expect(r.stderr).toMatch(/hint: read it with `vaultfile decrypt`/);
+  });
+
   it("multi-document: YAML prints every document; JSON the first, with a note on stderr", () => {
     const y = run("enc-05-multidoc.enc.yaml", "key-alice.agekey");
     expect(y.code).toBe(0);
