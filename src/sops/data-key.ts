@@ -27,6 +27,13 @@ const KEY_KIND_NAMES: Record<string, string> = {
 };
 const kindNames = (kinds: readonly string[]): string => kinds.map((k) => KEY_KIND_NAMES[k] ?? k).join(", ");
 
+/** The error for a file that no age key opens, naming the kinds of keys that do (exit 4). */
+export function noAgeKeys(others: readonly string[], file: string): NoIdentityError {
+  return new NoIdentityError(others.length > 0 ? `${file} can only be opened with ${kindNames(others)} keys, which vaultfile does not support` : `${file} has no age recipients`, {
+    hint: others.length > 0 ? "vaultfile opens sops files encrypted with age keys only; decrypt this one with sops" : "vaultfile opens sops files encrypted with age keys only",
+  });
+}
+
 /**
  * The 32-byte data key of a sops file.
  * @throws NoIdentityError (exit 4) when the file has no age keys at all, or no identity was found.
@@ -35,13 +42,7 @@ const kindNames = (kinds: readonly string[]): string => kinds.map((k) => KEY_KIN
 export async function unlockDataKey(meta: SopsMetadata, file: string, keys: KeySearch): Promise<Uint8Array> {
   const groups: KeyGroup[] = meta.keyGroups ?? [{ age: meta.age, otherKeySources: meta.otherKeySources }];
   const allAge = groups.flatMap((g) => g.age);
-  if (allAge.length === 0) {
-    const others = [...new Set(groups.flatMap((g) => g.otherKeySources))];
-    throw new NoIdentityError(
-      others.length > 0 ? `${file} can only be opened with ${kindNames(others)} keys, which vaultfile does not support` : `${file} has no age recipients`,
-      { hint: others.length > 0 ? "vaultfile opens sops files encrypted with age keys only; decrypt this one with sops" : "vaultfile opens sops files encrypted with age keys only" },
-    );
-  }
+  if (allAge.length === 0) throw noAgeKeys([...new Set(groups.flatMap((g) => g.otherKeySources))], file);
   if (keys.identities.length === 0) {
     throw new NoIdentityError(`no age identity found to open ${file}`, {
       hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${allAge.map((a) => a.recipient).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,

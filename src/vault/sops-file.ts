@@ -18,13 +18,11 @@ import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
-import { unlockDataKey, type KeySearch } from "../sops/data-key.js";
+import { noAgeKeys, unlockDataKey, type KeySearch } from "../sops/data-key.js";
 
 /** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
 function requireAge(meta: SopsMetadata, file: string): void {
-  if (meta.age.length > 0) return;
-  const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
-  throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
+  if (meta.age.length === 0) throw noAgeKeys(meta.otherKeySources, file);
 }
 
 /** The sops version vaultfile writes into new files: one whose format it matches. */
