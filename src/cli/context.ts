@@ -4,6 +4,9 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { NotFoundError } from "../errors.js";
+import { DEFAULT_FILE, locateVault, type VaultLocation } from "../io/vault-discovery.js";
 import type { VaultOptions } from "../io/vault-file.js";
 
 export interface CliIO {
@@ -15,8 +18,12 @@ export interface CliIO {
 }
 
 export interface GlobalOptions {
-  /** The vault file, resolved against cwd (`-f`, `VAULTFILE_FILE`, default `.secrets.yaml`). */
+  /** The vault file, absolute: `-f`, `VAULTFILE_FILE`, `.secrets.yaml` here, or the nearest one up to the git root. */
   file: string;
+  /** How {@link file} was found (`parent`: in a folder above the working folder). */
+  fileSource: VaultLocation["source"];
+  /** The folders looked in for `.secrets.yaml`, nearest first, for the "does not exist" hint. */
+  searched: string[];
   identityFiles: string[];
   json: boolean;
   debug: boolean;
@@ -29,19 +36,49 @@ export interface CommandContext {
   readonly globals: GlobalOptions;
 }
 
-export const DEFAULT_FILE = ".secrets.yaml";
-
-/** The shared options of the program, read from any (sub)command. */
-export function globalsOf(cmd: Command, io: CliIO): GlobalOptions {
+/**
+ * The shared options of the program, read from any (sub)command. `search: false` (init) looks for the vault only
+ * in the working folder, where a new one is created.
+ */
+export function globalsOf(cmd: Command, io: CliIO, opts: { search?: boolean } = {}): GlobalOptions {
   const o = cmd.optsWithGlobals() as { file?: string; identity?: string[]; json?: boolean; debug?: boolean; color?: boolean };
-  const file = o.file ?? io.env.VAULTFILE_FILE ?? DEFAULT_FILE;
+  const where = locateVault(io.cwd, io.env, o.file, opts.search !== false);
   return {
-    file: resolve(io.cwd, file),
+    file: where.file,
+    fileSource: where.source,
+    searched: where.searched,
     identityFiles: (o.identity ?? []).map((p) => resolve(io.cwd, p)),
     json: o.json === true,
     debug: o.debug === true,
     color: o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true,
   };
+}
+
+const announced = new WeakSet<GlobalOptions>();
+
+/**
+ * The vault file, for a command about to use it. One found in a parent folder is named on stderr, once, so nobody
+ * changes a vault other than the one they meant without being told.
+ */
+export function vaultFileOf(g: GlobalOptions, io: CliIO): string {
+  if (g.fileSource === "parent" && !announced.has(g)) {
+    announced.add(g);
+    note(io, "note", `using ${g.file}`);
+  }
+  return g.file;
+}
+
+/**
+ * The vault file, for a command about to read it. When no `.secrets.yaml` was found in the working folder nor in a
+ * parent up to the git root, the error says every folder looked in (with only the working folder searched, the path
+ * in the message says it).
+ */
+export function vaultToOpen(g: GlobalOptions, io: CliIO): string {
+  const file = vaultFileOf(g, io);
+  if (g.searched.length < 2 || existsSync(file)) return file;
+  throw new NotFoundError(`${file} does not exist`, {
+    hint: `looked for ${DEFAULT_FILE} in ${g.searched.join(", ")} (up to the git root); create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE`,
+  });
 }
 
 /** Library options (key sources, clock) for the globals. */

@@ -4,9 +4,10 @@
  * command runs, so `vaultfile export` loads neither the prompts nor any other command; declaring them all costs
  * commander a few objects. Completion scripts and help are generated from this declaration.
  */
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import { EXPORT_FORMATS, STATUS_FORMATS } from "../export/formats.js";
-import { globalsOf, type CliIO, type CommandContext, DEFAULT_FILE } from "./context.js";
+import { DEFAULT_FILE } from "../io/vault-discovery.js";
+import { globalsOf, type CliIO, type CommandContext } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
 import type { ExecOptions } from "./commands/exec.js";
@@ -19,6 +20,10 @@ import type { AddTypeOptions } from "./commands/type.js";
 
 export const VERSION = "0.1.0";
 
+/** The shells `vaultfile completion` writes scripts for. */
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+export type Shell = (typeof SHELLS)[number];
+
 const EXAMPLES = `
 Examples:
   vaultfile init                                   # a new vault, encrypted to your key
@@ -28,6 +33,27 @@ Examples:
   vaultfile COMMAND --help                         # each command's options and examples`;
 
 const FORCE_HELP = "store a value that does not match its type (a warning instead of an error)";
+
+/** Which names complete an argument or an option's value (read from the vault's clear text by `completion`). */
+export type ValueKind = "secret" | "recipient" | "type";
+const valueKinds = new WeakMap<Argument | Option, ValueKind>();
+
+/** The kind of names `arg` takes, for completion. */
+export const valueKindOf = (arg: Argument | Option): ValueKind | undefined => valueKinds.get(arg);
+
+/** An argument (`<name>`, `[names...]`) whose values are names of `kind`. */
+function names(kind: ValueKind, spec: string, description: string): Argument {
+  const a = new Argument(spec, description);
+  valueKinds.set(a, kind);
+  return a;
+}
+
+/** An option whose value is a name of `kind`. */
+function nameOption(kind: ValueKind, flags: string, description: string): Option {
+  const o = new Option(flags, description);
+  valueKinds.set(o, kind);
+  return o;
+}
 
 /** A command's typed function: the parsed arguments in, the exit status out. */
 type Run<A extends unknown[]> = (ctx: CommandContext, ...args: A) => Promise<number>;
@@ -41,7 +67,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     <A extends unknown[]>(fn: Run<A>) =>
     async (...args: unknown[]): Promise<void> => {
       const cmd = args[args.length - 1] as Command;
-      onStatus(await fn({ io, globals: globalsOf(cmd, io) }, ...(args.slice(0, -1) as A)));
+      onStatus(await fn({ io, globals: globalsOf(cmd, io, { search: cmd.name() !== "init" }) }, ...(args.slice(0, -1) as A)));
     };
   const program = programShell(io);
 
@@ -65,10 +91,12 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("create a new, empty vault with you (your age key) as the first recipient")
     .option("--recipient <name=age1…>", "another recipient (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--name <name>", "your name as a recipient (default: $USER, else your OS user name, else git's user.name, else me)")
+    .option("--config <file>", "the sops config whose creation rule adds recipients (default: $SOPS_CONFIG, else the nearest .sops.yaml)")
     .addHelpText(
       "after",
       "\nYour key is the first identity found (see README \"Keys\"); without one, init offers to create it on a terminal.\n" +
-        "A .sops.yaml beside the vault adds the age keys of its first matching creation rule (named sops-1, sops-2, …).\n" +
+        "The nearest .sops.yaml (this folder or a parent, as sops finds it; or --config / $SOPS_CONFIG) adds the age keys\n" +
+        "of its first creation rule whose path_regex matches the vault's path (named sops-1, sops-2, …).\n" +
         "An existing file is never overwritten.\n\nExamples:\n  vaultfile init\n  vaultfile init --name alice --recipient ci=age1…\n  vaultfile -f .secrets.prod.yaml init",
     )
     .action(run(async (ctx, opts: InitOptions) => (await import("./commands/init.js")).init(ctx, opts)));
@@ -76,8 +104,8 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   const set = program
     .command("set")
     .description("add a secret or change its value and metadata")
-    .argument("<name>", "the secret's name (an environment variable name: [A-Za-z_][A-Za-z0-9_]*)")
-    .option("--type <type>", "what it is: pypi, docker, npm, github, url, generic, …")
+    .addArgument(names("secret", "<name>", "the secret's name (an environment variable name: [A-Za-z_][A-Za-z0-9_]*)"))
+    .addOption(nameOption("type", "--type <type>", "what it is: pypi, docker, npm, github, url, generic, …"))
     .option("--description <text>", "a note for the team (stored in clear text)");
   addExpiryOptions(set)
     .option("--rotate-every <duration>", "rotation policy (90d, or never for none): `rotate` renews the expiry from it; `status` shows it as DUE")
@@ -103,7 +131,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("get")
     .description("print a secret's value on stdout")
-    .argument("<name>", "the secret's name")
+    .addArgument(names("secret", "<name>", "the secret's name"))
     .option("--allow-expired", "print the value even when the secret has expired")
     .addHelpText(
       "after",
@@ -116,7 +144,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("rm")
     .description("delete secrets from the vault")
-    .argument("<names...>", "the secrets to delete")
+    .addArgument(names("secret", "<names...>", "the secrets to delete"))
     .addHelpText(
       "after",
       "\nA deleted secret that is in the required list stays there and shows as MISSING; drop it with `unrequire`.\n" +
@@ -127,14 +155,14 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("require")
     .description("add names to the required list: validate fails while one of them is missing")
-    .argument("<names...>", "secret names (they need not exist yet)")
+    .addArgument(names("secret", "<names...>", "secret names (they need not exist yet)"))
     .addHelpText("after", "\nExamples:\n  vaultfile require PYPI_TOKEN DOCKER_USERNAME DOCKER_PASSWORD")
     .action(run(async (ctx, names: string[]) => (await import("./commands/require.js")).require(ctx, names)));
 
   program
     .command("unrequire")
     .description("remove names from the required list (the secrets themselves stay)")
-    .argument("<names...>", "secret names")
+    .addArgument(names("secret", "<names...>", "secret names"))
     .addHelpText("after", "\nExamples:\n  vaultfile unrequire OLD_TOKEN")
     .action(run(async (ctx, names: string[]) => (await import("./commands/require.js")).unrequire(ctx, names)));
 
@@ -178,7 +206,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   const rotate = program
     .command("rotate")
     .description("replace a secret's value: rotated_at = now, expiry renewed from its rotate_every policy")
-    .argument("<name>", "an existing secret");
+    .addArgument(names("secret", "<name>", "an existing secret"));
   hintStdinOnExtraArgument(rotate);
   addValueOptions(addExpiryOptions(rotate))
     .option("--force", FORCE_HELP)
@@ -198,14 +226,17 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("decrypt")
     .description("print a sops YAML file (any, not only a vault) decrypted, after checking its MAC")
     .argument("<file>", "a sops-encrypted YAML file with age recipients")
-    .option("--output-type <type>", "yaml (comments and order kept, no sops block) or json", undefined)
+    .option("--output-type <type>", "yaml (as sops -d: every document, comments kept, no sops block) or json (the first document, as sops -d)", undefined)
+    .option("--accept-stale-seal", "print a vault whose name seal is stale (names or metadata changed outside vaultfile) anyway, with a warning")
     .addHelpText(
       "after",
       "\nThe output holds every secret in clear: print it to a terminal or a pipe, not to a file you might commit.\n" +
-        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n\n" +
+        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n" +
+        "A vault (a file vaultfile sealed) whose seal is stale is refused with exit 5 unless --accept-stale-seal;\n" +
+        "any other sops file decrypts as `sops -d` decrypts it (key groups and Shamir thresholds included).\n\n" +
         "Examples:\n  vaultfile decrypt secrets.enc.yaml\n  vaultfile decrypt .secrets.yaml --output-type json | jq .secrets",
     )
-    .action(run(async (ctx, file: string, opts: { outputType?: string }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
+    .action(run(async (ctx, file: string, opts: { outputType?: string; acceptStaleSeal?: boolean }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
 
   program
     .command("reseal")
@@ -256,7 +287,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("history")
     .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
-    .argument("[name]", "only this secret")
+    .addArgument(names("secret", "[name]", "only this secret"))
     .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).")
     .action(run(async (ctx, name: string | undefined) => (await import("./commands/history.js")).history(ctx, name)));
 
@@ -323,7 +354,7 @@ Examples:
     .command("import")
     .description("add every variable of a dotenv file to the vault, one secret each")
     .argument("<file>", "the .env file, or - for stdin")
-    .option("--type <type>", "type of every imported secret (pypi, docker, npm, …)");
+    .addOption(nameOption("type", "--type <type>", "type of every imported secret (pypi, docker, npm, …)"));
   addExpiryOptions(importCmd)
     .option("--required", "add every imported name to the required list")
     .option("--overwrite", "replace the values of names the vault already has")
@@ -340,6 +371,37 @@ Examples:
     .action(run(async (ctx, file: string, opts: ImportOptions) => (await import("./commands/import.js")).importDotenv(ctx, file, opts)));
 
   declareTypes(program, run);
+
+  program
+    .command("completion")
+    .description("print a shell completion script (commands, options, secret, recipient and type names)")
+    .addArgument(new Argument("<shell>", "the shell").choices(SHELLS))
+    .addHelpText(
+      "after",
+      "\nOn TAB the script runs `vaultfile __complete`, which reads names from the vault file's clear text: no key is\n" +
+        "needed and nothing is decrypted. The vault is found as for other commands (-f, $VAULTFILE_FILE, parent folders).\n\n" +
+        'Examples:\n  eval "$(vaultfile completion bash)"      # in ~/.bashrc\n  eval "$(vaultfile completion zsh)"       # in ~/.zshrc, after compinit\n' +
+        "  vaultfile completion fish > ~/.config/fish/completions/vaultfile.fish",
+    )
+    .action(async (shell: Shell) => {
+      const { completionScript } = await import("./completion.js");
+      io.stdout.write(completionScript(shell));
+    });
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("[words...]")
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[]) => {
+      const { candidates } = await import("./completion.js");
+      for (const c of await candidates(program, words, io)) io.stdout.write(`${c}\n`);
+    });
+
+  program
+    .command("version")
+    .description("print vaultfile's version (the same as --version)")
+    .action(() => void io.stdout.write(`${VERSION}\n`));
 
   for (const c of program.commands) c.exitOverride();
   return program;
@@ -372,7 +434,7 @@ function declareRecipients(program: Command, run: Runner): void {
   group
     .command("remove")
     .description("stop a key from opening future versions: new data key, every value re-encrypted")
-    .argument("<name>", "the recipient's name (see `recipients list`)")
+    .addArgument(names("recipient", "<name>", "the recipient's name (see `recipients list`)"))
     .option("--force", "remove even your own key, although you can then no longer open the vault")
     .addHelpText(
       "after",
@@ -423,8 +485,8 @@ function declareGit(program: Command, run: Runner): void {
     .command("resolve")
     .description("finish a merge of FILE that stopped on conflicts: merge again from git's index, taking our or their side of the named entries")
     .argument("[file]", "the conflicted vault file (default: -f or .secrets.yaml)")
-    .option("--ours <names...>", "keep our side of these secrets/recipients")
-    .option("--theirs <names...>", "take their side of these secrets/recipients")
+    .addOption(nameOption("secret", "--ours <names...>", "keep our side of these secrets/recipients"))
+    .addOption(nameOption("secret", "--theirs <names...>", "take their side of these secrets/recipients"))
     .addHelpText("after", "\nExamples:\n  vaultfile git resolve .secrets.yaml --theirs PYPI_TOKEN\n  vaultfile git resolve --ours PYPI_TOKEN --theirs NPM_TOKEN && git add .secrets.yaml")
     .action(run(async (ctx, file: string | undefined, opts: { ours?: string[]; theirs?: string[] }) => (await load()).gitResolve(ctx, file, opts)))
     .exitOverride();
@@ -469,7 +531,7 @@ function declareTypes(program: Command, run: Runner): void {
   group
     .command("rm")
     .description("remove a custom type from the vault file (secrets keep their type label, unchecked)")
-    .argument("<name>", "a custom type (see `vaultfile type list`)")
+    .addArgument(names("type", "<name>", "a custom type (see `vaultfile type list`)"))
     .addHelpText("after", "\nExamples:\n  vaultfile type rm internal-api")
     .action(run(async (ctx, name: string) => (await load()).removeType(ctx, name)));
 }
@@ -479,7 +541,7 @@ function programShell(io: CliIO): Command {
   return new Command("vaultfile")
     .description("Secrets with expiry metadata in one encrypted, sops-compatible YAML file in your git repository.")
     .version(VERSION, "-V, --version")
-    .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE or ${DEFAULT_FILE})`)
+    .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE, else ${DEFAULT_FILE} here or in a parent folder up to the git root)`)
     .option("-i, --identity <path>", "age identity file to decrypt with (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
     .option("--json", "machine-readable output where a script would read it")
     .option("--debug", "show stack traces on errors")
@@ -513,7 +575,7 @@ function addValueOptions(cmd: Command): Command {
 function addSelectionOptions(cmd: Command): Command {
   return cmd
     .option("--exclude-expired", "leave out secrets whose expiry date has passed")
-    .option("--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)");
+    .addOption(nameOption("secret", "--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)"));
 }
 
 /** `--warn-days N` of status and validate; its default shows as `30`, not `"30"`. */

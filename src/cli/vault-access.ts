@@ -7,7 +7,7 @@ import { openVault, readVaultText, updateVault, type VaultOptions } from "../io/
 import { Vault } from "../vault/vault.js";
 import { relative } from "node:path";
 import { mergeDriverMissing } from "../git/driver-config.js";
-import { note, vaultOptions, type CliIO, type GlobalOptions } from "./context.js";
+import { note, vaultOptions, vaultToOpen, type CliIO, type GlobalOptions } from "./context.js";
 
 /** The caller's age identities from every source (`--identity`, the environment, the default key files). */
 export function findKeys(g: GlobalOptions, io: CliIO): KeySearch {
@@ -28,6 +28,7 @@ export type Keyless = "never" | "fallback" | "always";
 
 /** Opens the vault read-only; with `keyless`, perhaps as an unverified metadata view (`vault.verified` is false). */
 export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}, keyless: Keyless = "never"): Promise<Vault> {
+  vaultToOpen(g, io);
   await warnAboutClone(g, io);
   const opts = vaultOptions(g, io, extra);
   let vault: Vault;
@@ -53,6 +54,7 @@ function metadataOnly(g: GlobalOptions, io: CliIO, opts: VaultOptions, why: stri
 
 /** Opens under the lock, runs `fn`, saves if anything changed. The file is untouched when `fn` throws. */
 export async function changeVault<T>(g: GlobalOptions, io: CliIO, fn: (v: Vault) => T | Promise<T>, extra: Partial<VaultOptions> = {}): Promise<T> {
+  vaultToOpen(g, io);
   await warnAboutClone(g, io);
   return updateVault(g.file, vaultOptions(g, io, extra), (vault) => {
     warnAboutVault(g, io, vault);

@@ -29,9 +29,9 @@ export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promi
  * Finds the data key: tries first the stanzas whose `recipient` matches one of the identities (one unwrap in the
  * usual case, whatever the number of recipients), then every stanza with every identity, as age does, in case a
  * recipient line was edited. Returns `undefined` when no identity fits; throws when one fits but the stanza is
- * damaged.
+ * damaged. `length`: the plaintext size expected (32, or 33 for a Shamir share of a key group).
  */
-export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[], length: number = DATA_KEY_BYTES): Promise<Uint8Array | undefined> {
   const byRecipient = new Map<string, Identity>();
   for (const id of identities) byRecipient.set(await recipientOf(id), id);
   const tried = new Set<number>();
@@ -39,21 +39,21 @@ export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities
     const id = byRecipient.get(s.recipient);
     if (!id) continue;
     tried.add(i);
-    const key = await tryUnwrap(s, [id], i);
+    const key = await tryUnwrap(s, [id], i, length);
     if (key) return key;
   }
   for (const [i, s] of stanzas.entries()) {
     if (tried.has(i)) continue;
-    const key = await tryUnwrap(s, identities, i);
+    const key = await tryUnwrap(s, identities, i, length);
     if (key) return key;
   }
   return undefined;
 }
 
-async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
+async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number, length: number): Promise<Uint8Array | undefined> {
   const native = nativeIdentities(identities);
   const fast = native && decryptArmoredX25519(s.enc, native);
-  if (fast && fast.length === DATA_KEY_BYTES) return fast;
+  if (fast && fast.length === length) return fast;
   const { armor, Decrypter } = await ageLib();
   let file: Uint8Array;
   try {
@@ -91,7 +91,7 @@ async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index
       hint: "the file was altered or damaged; restore it from git",
     });
   }
-  if (key.length !== DATA_KEY_BYTES) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${DATA_KEY_BYTES}`);
+  if (key.length !== length) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${length}`);
   return key;
 }
 

@@ -19,14 +19,13 @@ import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { detectIndentSeq, doubleQuoted, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
-import { decryptedYaml, toPlain } from "./plain-view.js";
+import { noAgeKeys } from "./data-key.js";
+import { toPlain } from "./plain-view.js";
 import { clearLeaf, setScalar, stanzaNode } from "./nodes.js";
 
 /** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
 function requireAge(meta: SopsMetadata, file: string): void {
-  if (meta.age.length > 0) return;
-  const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
-  throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
+  if (meta.age.length === 0) throw noAgeKeys(meta.otherKeySources, file);
 }
 
 /** The sops version vaultfile writes into new files: one whose format it matches. */
@@ -99,6 +98,9 @@ export class SopsFile {
   static async open(text: string, file: string, keys: KeySearch, opts: { named?: (doc: Document) => Record<string, string> } = {}): Promise<SopsFile> {
     const doc = parseYaml(text, file);
     const meta = readMetadata(doc, file, text);
+    if (meta.keyGroups) {
+      throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, { hint: "read it with `vaultfile decrypt`" });
+    }
     requireAge(meta, file);
     if (keys.identities.length === 0) {
       throw new NoIdentityError(`no age identity found to open ${file}`, { hint: "set VAULTFILE_AGE_KEY or pass an identity (--identity FILE)", keys: await keyErrorDetails(file, meta, keys, doc, opts.named) });
@@ -395,11 +397,6 @@ export class SopsFile {
     const from = this.parsedFrom;
     const spliced = from && spliceChangedScalars(this.doc, from.text, from.shape, printOptions(this.indentSeq));
     return spliced ?? printYaml(this.doc, this.indentSeq);
-  }
-
-  /** The decrypted document as YAML (what `sops -d` prints): comments and order kept, no `sops` block. */
-  decryptedYaml(): string {
-    return decryptedYaml(this.doc, this.plain, this.indentSeq, (enc, path) => (enc.type === "comment" ? decryptAead(this.dataKey, enc, additionalData(path)) : null));
   }
 
   /** The decrypted data tree as plain JavaScript values (no `sops` block). */

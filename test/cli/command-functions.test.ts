@@ -13,7 +13,7 @@ function context(dir: string, file: string): { ctx: CommandContext; stdout: () =
   const stdout = new PassThrough();
   stdout.on("data", (d: Buffer) => (text += d.toString()));
   const io: CliIO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: cleanEnv({ VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile, VAULTFILE_NOW: NOW.toISOString() }), cwd: dir };
-  return { ctx: { io, globals: { file, identityFiles: [], json: false, debug: false, color: false } }, stdout: () => text };
+  return { ctx: { io, globals: { file, fileSource: "flag", searched: [], identityFiles: [], json: false, debug: false, color: false } }, stdout: () => text };
 }
 
 describe("command functions", () => {

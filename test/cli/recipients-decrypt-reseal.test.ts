@@ -63,13 +63,18 @@ if (!hasShared) console.warn(sharedSkipMessage("vaultfile decrypt of sops-produc
 describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
   const keyEnv = { VAULTFILE_AGE_KEY_FILE: join(SHARED_SOPS, "keys.txt") };
 
-  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])("%s prints exactly what sops -d prints, as YAML and JSON", (name) => {
+  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])("%s prints the plaintext's data in sops -d's layout (indent 4, go-yaml quoting), as YAML and JSON", (name) => {
     const w = workspace(keyEnv);
     const plain = readFileSync(join(SHARED_SOPS, `${name}.plain.yaml`), "utf8");
     const yaml = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`)]);
-    expect(yaml).toEqual({ code: 0, stdout: plain, stderr: "" });
+    expect(yaml.code).toBe(0);
+    expect(yaml.stderr).toBe("");
+    expect(parse(yaml.stdout)).toEqual(parse(plain));
+    // The fixtures' plaintexts are indented by 2 and quote with ''; sops -d writes go-yaml's indent 4 and "".
+    expect(yaml.stdout).toBe(reindentAsSops(plain));
     const json = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`), "--output-type", "json"]);
     expect(JSON.parse(json.stdout)).toEqual(parse(plain));
+    expect(json.stdout).toMatch(/^\{\n\t"/);
   });
 
   it("fails without the key (exit 4) and on a damaged file (exit 5), printing nothing on stdout", () => {
@@ -86,6 +91,18 @@ describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
     expect(k.run(["decrypt", "missing.yaml"]).code).toBe(7);
   });
 });
+
+/** A plaintext fixture (indent 2, sequences not indented, '' for empty) in go-yaml's sops -d layout. */
+function reindentAsSops(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => {
+      const m = /^( *)(- )?(.*)$/.exec(l)!;
+      const depth = m[1]!.length / 2;
+      return (m[2] ? " ".repeat(depth * 4 + 4) + "- " : " ".repeat(depth * 4)) + m[3]!.replace(/''/g, '""');
+    })
+    .join("\n");
+}
 
 /** The file as plain sops would save it: same MAC, encrypted with a random IV, so vaultfile's seal is gone. */
 async function asSavedBySops(text: string): Promise<string> {

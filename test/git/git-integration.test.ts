@@ -340,9 +340,11 @@ describe("vaultfile history", () => {
     expect((JSON.parse(r.stdout) as HistoryRow[]).map((e) => `${e.subject}: ${e.event}`)).toEqual(["add vault: added", "rotate pypi: rotated"]);
   });
 
-  it("fails like status (exit 3) where the vault file neither exists nor has a git history, e.g. in a subfolder", () => {
+  it("fails like status (exit 3) where the vault file neither exists nor has a git history, e.g. in a nested repository", () => {
+    // A folder of its own git work tree: the search for .secrets.yaml stops at its root, below the outer vault.
     const sub = join(repo, "sub");
     mkdirSync(sub);
+    spawnSync("git", ["init", "-q", sub]);
     const r = cli(["history"], cleanEnv(), sub);
     expect(r.status).toBe(3);
     expect(r.stdout).toBe("");

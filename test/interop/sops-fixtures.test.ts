@@ -26,8 +26,7 @@ describe.skipIf(!hasShared)("sops-produced fixtures", () => {
     const plain = parse(readFileSync(join(SHARED_SOPS, name.replace(".enc.", ".plain.")), "utf8"));
     const sf = await SopsFile.open(text, name, keys());
     expect(sf.toPlain()).toEqual(plain);
-    // The printed decryption is the plaintext file, byte for byte.
-    expect(sf.decryptedYaml()).toBe(readFileSync(join(SHARED_SOPS, name.replace(".enc.", ".plain.")), "utf8"));
+    // The printed decryption (`vaultfile decrypt`) is checked in test/sops/decrypt-fixtures.test.ts.
     // sops does not seal names, so its files are reported as unsealed, never as sealed.
     expect(sf.sealState).toBe("stale");
   });

@@ -1,13 +1,13 @@
 /** `vaultfile check [FILE…]`: the pre-commit / CI check that vault files hold no plaintext and are intact. */
 import { relative, resolve } from "node:path";
 import { ExitCode, VaultfileError, type ExitCodeValue } from "../../errors.js";
-import { out, vaultOptions, type CommandContext } from "../context.js";
+import { out, vaultFileOf, vaultOptions, type CommandContext } from "../context.js";
 
 /** Checks each file; with several, every one is checked before the first failure decides the exit code. */
 export async function check(ctx: CommandContext, files: string[]): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const { checkVaultFile } = await import("../../git/check.js");
-  const paths = files.length > 0 ? files.map((f) => resolve(io.cwd, f)) : [g.file];
+  const paths = files.length > 0 ? files.map((f) => resolve(io.cwd, f)) : [vaultFileOf(g, io)];
   const failures: [string, VaultfileError][] = [];
   for (const [i, path] of paths.entries()) {
     const shown = files[i] ?? (relative(io.cwd, path) || path);

@@ -7,14 +7,14 @@ import { relative, resolve } from "node:path";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { readTextFile } from "../../io/text-file.js";
 import type { MergeConflict, MergeOutcome } from "../../git/merge.js";
-import { note, vaultOptions, type CliIO, type CommandContext, type GlobalOptions } from "../context.js";
+import { note, vaultFileOf, vaultOptions, type CliIO, type CommandContext, type GlobalOptions } from "../context.js";
 import { audit } from "../audit.js";
 import { findKeys } from "../vault-access.js";
 
 export async function gitSetup(ctx: CommandContext, opts: { global?: boolean; command?: string }): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const { setupGit, currentCommand } = await import("../../git/setup.js");
-  const lines = await setupGit({ cwd: io.cwd, file: g.file, global: opts.global === true, command: opts.command ?? currentCommand() });
+  const lines = await setupGit({ cwd: io.cwd, file: vaultFileOf(g, io), global: opts.global === true, command: opts.command ?? currentCommand() });
   for (const line of lines) io.stderr.write(line + "\n"); // progress for a person: stdout stays empty
   return ExitCode.ok;
 }
@@ -58,7 +58,7 @@ export async function gitMerge(ctx: CommandContext, base: string, oursFile: stri
 /** Exit 1 while conflicts remain. */
 export async function gitResolve(ctx: CommandContext, file: string | undefined, opts: { ours?: string[]; theirs?: string[] }): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
-  const path = file ? resolve(io.cwd, file) : g.file;
+  const path = file ? resolve(io.cwd, file) : vaultFileOf(g, io);
   const prefer = new Map<string, "ours" | "theirs">();
   for (const n of opts.ours ?? []) prefer.set(n, "ours");
   for (const n of opts.theirs ?? []) {

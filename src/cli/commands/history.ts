@@ -2,11 +2,12 @@
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { ExitCode, NotFoundError, type ExitCodeValue } from "../../errors.js";
-import { out, type CommandContext } from "../context.js";
+import { out, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
 import { painter, table } from "../output.js";
 
 export async function history(ctx: CommandContext, name: string | undefined): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
+  vaultFileOf(g, io);
   const { eventLabel, secretHistory } = await import("../../git/history.js");
   const all = await secretHistory(g.file).catch((err: unknown) => {
     if (existsSync(g.file)) throw err;
@@ -14,6 +15,7 @@ export async function history(ctx: CommandContext, name: string | undefined): Pr
   });
   if (all.length === 0 && !existsSync(g.file)) {
     // Neither in the work tree nor in git's history (e.g. run in a subfolder): fail as `status` does (exit 3).
+    vaultToOpen(g, io);
     const { readVaultText } = await import("../../io/vault-file.js");
     readVaultText(g.file);
   }

@@ -8,7 +8,7 @@ import { userInfo } from "node:os";
 import { ConflictError, ExitCode, InterruptedError, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
 import { recipientOf } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
-import { creationRuleFor } from "../../io/sops-config.js";
+import { creationRuleFor, findSopsConfig } from "../../io/sops-config.js";
 import { RECIPIENT_NAME_RE } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, vaultOptions, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
@@ -20,6 +20,7 @@ import { createVault } from "../../io/vault-file.js";
 export interface InitOptions {
   recipient: string[];
   name?: string;
+  config?: string;
 }
 
 /** Parses repeated `--recipient NAME=age1…` into name → key, in order. */
@@ -105,7 +106,9 @@ async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions):
     recipients[name] = key;
   };
   for (const [name, key] of given) add(name, key);
-  const rule = creationRuleFor(dirname(g.file), g.file);
+  const config = findSopsConfig(io.cwd, io.env, opts.config);
+  if (config.warning) note(io, "warning", config.warning);
+  const rule = config.path === undefined ? undefined : creationRuleFor(config.path, g.file);
   if (rule && rule.recipients.length === 0) note(io, "warning", `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only the recipients above`);
   let n = 0;
   for (const key of rule?.recipients ?? []) {
