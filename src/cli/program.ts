@@ -189,13 +189,14 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
     .addOption(warnDaysOption())
-    .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
+    .option("--strict", "fail on secrets expiring soon or exposed to a removed recipient, values that do not match their type and missing companions too")
     .option("--no-decrypt", "check only the clear metadata, without a key (not verified; value formats not checked)")
     .addHelpText(
       "after",
       "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
-        "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
-        "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
+        "--warn-days, a removed recipient could read it (EXPOSED until rotated), a value does not match its type, or a\n" +
+        "companion such as a docker password's username is missing).\n" +
+        "Secrets expiring soon, exposed or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
         "also printed as ::error / ::warning annotations, and the expiry table is appended to $GITHUB_STEP_SUMMARY.\n" +
         "--no-decrypt needs no key (a scheduled expiry check that should not hold it): the metadata is NOT verified (the MAC\n" +
         "is not checked), a warning on stderr says so, and --json has \"verified\": false. Without it a key is needed.\n\n" +

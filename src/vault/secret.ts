@@ -4,6 +4,7 @@ import { FormatError, NoIdentityError } from "../errors.js";
 import { getNode, lineOf } from "../format/yaml.js";
 import { daysUntil, parseDate, parseDuration, type Duration } from "../rules/time.js";
 import { DEFAULT_WARN_DAYS, isDue, statusOf, type ExpiryStatus } from "./lifecycle.js";
+import { readExposure, type Exposure } from "./exposure.js";
 import { fieldText } from "./metadata.js";
 import { DEFAULT_TYPE } from "./schema.js";
 
@@ -27,6 +28,8 @@ export class Secret {
     /** The rotation policy, e.g. `{ amount: 90, unit: "d", text: "90d" }`. */
     readonly rotateEvery: Duration | null,
     private readonly clock: () => Date,
+    /** Removed recipients who could read the current value (cleared when the value changes). */
+    readonly exposedTo: readonly Exposure[] = [],
   ) {
     this.#value = value;
   }
@@ -43,6 +46,11 @@ export class Secret {
   /** False when the vault was opened without a key: only the metadata is known. */
   get hasValue(): boolean {
     return this.#value !== undefined;
+  }
+
+  /** True while a removed recipient could still read the current value. */
+  isExposed(): boolean {
+    return this.exposedTo.length > 0;
   }
 
   /** True once the expiry time has passed. */
@@ -67,7 +75,7 @@ export class Secret {
 
   /** Never reveal the value by accident (console.log, JSON.stringify, template strings). */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, type: this.type, description: this.description, createdAt: this.createdAt, rotatedAt: this.rotatedAt, expiresAt: this.expiresAt, rotateEvery: this.rotateEvery?.text ?? null };
+    return { name: this.name, type: this.type, description: this.description, createdAt: this.createdAt, rotatedAt: this.rotatedAt, expiresAt: this.expiresAt, rotateEvery: this.rotateEvery?.text ?? null, exposedTo: this.exposedTo };
   }
   toString(): string {
     return `Secret(${this.name})`;
@@ -100,5 +108,5 @@ export function readSecret(e: YAMLMap, name: string, value: string | undefined, 
       throw new FormatError(`secrets.${name}.rotate_every in ${file} is not a valid duration`, { cause: err });
     }
   }
-  return new Secret(name, value, fieldText(e, "type") ?? DEFAULT_TYPE, fieldText(e, "description"), date("created_at"), date("rotated_at") ?? date("created_at"), date("expires_at"), rotateEvery, clock);
+  return new Secret(name, value, fieldText(e, "type") ?? DEFAULT_TYPE, fieldText(e, "description"), date("created_at"), date("rotated_at") ?? date("created_at"), date("expires_at"), rotateEvery, clock, readExposure(e, name, file));
 }

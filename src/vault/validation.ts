@@ -4,7 +4,7 @@
  */
 import type { TypeCatalogue } from "../types/catalogue.js";
 import { typeFindings, type TypeFindings } from "../types/findings.js";
-import type { ExpiryStatus } from "./lifecycle.js";
+import { expiryState, type ExpiryStatus } from "./lifecycle.js";
 import type { Secret } from "./secret.js";
 
 /** The expiry of one name in {@link Vault.expiryReport}. */
@@ -43,6 +43,8 @@ export interface ValidationResult extends TypeFindings {
   expiringSoon: string[];
   /** Past their `rotate_every`: reported, never a failure. */
   due: string[];
+  /** Readable by a removed recipient until rotated (whatever their expiry): a warning, a failure with `strict`. */
+  exposed: string[];
 }
 
 /** The verdict over secrets already read (each read once). */
@@ -53,8 +55,10 @@ export function validateSecrets(secrets: readonly Secret[], required: readonly s
   const expired: string[] = [];
   const expiringSoon: string[] = [];
   const due: string[] = [];
+  const exposed: string[] = [];
   for (const s of secrets) {
-    const st = s.status(now, warnDays);
+    if (s.isExposed()) exposed.push(s.name);
+    const st = expiryState(s, now, warnDays);
     if (st === "expired") expired.push(s.name);
     else if (st === "expiring") expiringSoon.push(s.name);
     if (s.isDue(now)) due.push(s.name);
@@ -62,8 +66,8 @@ export function validateSecrets(secrets: readonly Secret[], required: readonly s
   const types = typeFindings(secrets, catalogue);
   // An unknown type is only a label nobody declared: reported, never a failure.
   const typesOk = !(strict || opts.strictTypes) || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0);
-  const expiryOk = !strict || expiringSoon.length === 0;
-  return { allValid: missing.length === 0 && expired.length === 0 && typesOk && expiryOk, strict, missing, expired, expiringSoon, due, ...types };
+  const expiryOk = !strict || (expiringSoon.length === 0 && exposed.length === 0);
+  return { allValid: missing.length === 0 && expired.length === 0 && typesOk && expiryOk, strict, missing, expired, expiringSoon, due, exposed, ...types };
 }
 
 /** Per secret: days until expiry, the expiry date and a status; required-but-absent names appear as `missing`. */

@@ -19,6 +19,7 @@ import { DEFAULT_WARN_DAYS } from "./lifecycle.js";
 import { applyMeta, fieldText, newEntry, planMeta, setField, type MetaPlan, type SetOptions } from "./metadata.js";
 import { buildLayout, checkRecipientList, checkStructure, type StructureInput, DEFAULT_TYPE, readRecipients, readRequired, readTypeEntries, SECTION, typeEntryNode, VALUE_FIELD, valuePath, VAULT_RULES } from "./schema.js";
 import type { VaultModelOptions, VaultSettings, VaultStore } from "./options.js";
+import { clearExposure, markExposed } from "./exposure.js";
 import { addRecipient, removeRecipient } from "./recipients.js";
 import { readSecret, type Secret } from "./secret.js";
 import { expiryReport, validateSecrets, type ExpiryEntry, type ValidateOptions, type ValidationResult } from "./validation.js";
@@ -287,7 +288,10 @@ export class Vault {
     const valueNode = getNode(e, VALUE_FIELD) as Scalar;
     const before = this.sf.plaintextOf(valueNode)?.value;
     this.sf.setEncryptedString(valueNode, valuePath(name), value);
-    if (!isNew && before !== value) setField(e, "rotated_at", stamp, true);
+    if (!isNew && before !== value) {
+      setField(e, "rotated_at", stamp, true);
+      clearExposure(e); // a removed recipient knew the old value only
+    }
     this.applyPlan(e, name, plan);
     return this.get(name);
   }
@@ -324,6 +328,7 @@ export class Vault {
     const plan = planMeta(name, meta, now, fieldText(e, "created_at"));
     this.sf.setEncryptedString(valueNode, valuePath(name), value);
     setField(e, "rotated_at", formatTimestamp(now), true);
+    clearExposure(e);
     this.applyPlan(e, name, plan);
     return this.get(name);
   }
@@ -378,13 +383,17 @@ export class Vault {
   }
 
   /**
-   * Removes a named recipient, rolls the data key and re-encrypts every value. Returns the names of the secrets
-   * the removed holder could read: rotate them at their source.
+   * Removes a named recipient, rolls the data key and re-encrypts every value. Every secret present is marked as
+   * exposed to that name (`exposed_to`) until its value changes. Returns the names of the secrets the removed holder
+   * could read: rotate them at their source.
    * @throws NotFoundError for an unknown name; InvalidInputError for the only recipient.
    */
   async removeRecipient(name: string): Promise<string[]> {
     await removeRecipient(this.root(), this.sf, name);
-    return this.list();
+    const now = this.clock();
+    const names = this.list();
+    for (const n of names) markExposed(this.existing(n), name, now);
+    return names;
   }
 
   /** Marks the file as changed so that {@link Vault.save} writes it (used to re-seal). */

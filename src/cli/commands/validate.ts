@@ -7,7 +7,8 @@
 import { relative } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { escapeCommandData } from "../../export/github.js";
-import { daysUntil, formatDay } from "../../rules/time.js";
+import { exposedText } from "../../export/report.js";
+import { daysUntil, formatDay, formatTimestamp } from "../../rules/time.js";
 import type { ValidationResult, Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
@@ -18,7 +19,7 @@ import { parseWarnDays, statusRows } from "./status.js";
 
 interface Problem {
   level: "error" | "warning";
-  kind: "missing" | "expired" | "expiring" | "due" | "format" | "companion" | "type";
+  kind: "missing" | "expired" | "exposed" | "expiring" | "due" | "format" | "companion" | "type";
   name: string;
   message: string;
 }
@@ -40,6 +41,7 @@ export function problemsOf(vault: Vault, r: ValidationResult): Problem[] {
   return [
     ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
     ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${sinceText(s(name).expiresAt!, vault.now)})` })),
+    ...r.exposed.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "exposed", name, message: `${name} could be read by ${exposedText(s(name).exposedTo.map((x) => ({ recipient: x.recipient, removedAt: formatTimestamp(x.removedAt) })))}; rotate it at its source` })),
     ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (${s(name).daysUntilExpiry() === 0 ? "today" : `in ${countOf(s(name).daysUntilExpiry()!, "day")}`})` })),
     ...r.due.filter((name) => !dated.has(name)).map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
     // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
@@ -51,7 +53,7 @@ export function problemsOf(vault: Vault, r: ValidationResult): Problem[] {
 
 /** GitHub's workflow-command escaping of a property value: the data escapes, plus `:` and `,`. */
 const ghProp = (s: string): string => escapeCommandData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", expiring: "Secret expiring soon", due: "Secret due for rotation", format: "Value does not match its type", companion: "Companion secret missing", type: "Unknown secret type" };
+const TITLES: Record<Problem["kind"], string> = { missing: "Missing secret", expired: "Expired secret", exposed: "Secret readable by a removed recipient", expiring: "Secret expiring soon", due: "Secret due for rotation", format: "Value does not match its type", companion: "Companion secret missing", type: "Unknown secret type" };
 
 export interface ValidateOptions {
   warnDays: string;
@@ -72,7 +74,7 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
   const problems = problemsOf(vault, r);
   const failed = !r.allValid;
   if (g.json) {
-    out(io, JSON.stringify({ valid: !failed, verified: vault.verified, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
+    out(io, JSON.stringify({ valid: !failed, verified: vault.verified, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, exposed: r.exposed, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
   } else {
     const p = painter(g.color);
     for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
