@@ -10,7 +10,8 @@ import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { scalarText, SOPS_KEY } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
-import { readRequired, SECTION } from "../vault/schema.js";
+import { clearExposure, EXPOSED_FIELD, markExposed, readExposure } from "../vault/exposure.js";
+import { readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
 
 export type Side = "ours" | "theirs";
@@ -61,7 +62,13 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const theirs = sealed(await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys));
   const base = await openBase(input);
 
-  if (!sameBytes(ours.deriveKey(SAME_KEY_PURPOSE), theirs.deriveKey(SAME_KEY_PURPOSE))) {
+  if (!sameKey(ours, theirs)) {
+    // One side rolled the data key (it removed a recipient) and the other kept the base's: the kept side moves onto
+    // the rolled key, so nothing stays readable with the key the removed holder knew, and the merge goes on as usual.
+    if (base && sameKey(ours, base)) ours.adoptDataKeyOf(theirs);
+    else if (base && sameKey(theirs, base)) theirs.adoptDataKeyOf(ours);
+  }
+  if (!sameKey(ours, theirs)) {
     const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
     return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
   }
@@ -82,15 +89,19 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const tSecrets = mapAt(theirs, SECTION.secrets);
   const bSecrets = base ? mapAt(base, SECTION.secrets) : undefined;
   for (const name of union(keysOf(oSecrets), keysOf(tSecrets))) {
-    const [b, o, t] = [canonical(base, bSecrets?.get(name, true)), canonical(ours, oSecrets.get(name, true)), canonical(theirs, tSecrets?.get(name, true))];
+    // Exposure marks are merged apart (below), so a removal on one side and a rotation on the other do not conflict.
+    const [b, o, t] = [canonical(base, withoutExposure(bSecrets?.get(name, true))), canonical(ours, withoutExposure(oSecrets.get(name, true))), canonical(theirs, withoutExposure(tSecrets?.get(name, true)))];
+    const [oEntry, tEntry] = [oSecrets.get(name, true), tSecrets?.get(name, true)];
     const side = settle("secret", name, decide(b, o, t), () => [
       describeEntry(base, bSecrets?.get(name, true), ours, oSecrets.get(name, true)),
       describeEntry(base, bSecrets?.get(name, true), theirs, tSecrets?.get(name, true)),
     ]);
     if (side === "theirs" && o !== t) {
-      putOrDelete(oSecrets, name, tSecrets?.get(name, true));
+      putOrDelete(oSecrets, name, tEntry);
       fromTheirs.push(`secret ${name}`);
     }
+    const result = oSecrets.get(name, true);
+    if (isMap(result)) mergeExposure(result, [ours, oEntry], [theirs, tEntry]);
   }
 
   // The required list: a set; additions on either side stay, a removal on either side wins.
@@ -160,8 +171,43 @@ async function openBase(input: MergeInput): Promise<SopsFile | undefined> {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+function sameKey(a: SopsFile, b: SopsFile): boolean {
+  const [x, y] = [a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** An entry without its exposure marks (a fresh map; the document is not touched). */
+function withoutExposure(node: unknown): unknown {
+  if (!isMap(node) || !node.has(EXPOSED_FIELD)) return node;
+  const copy = new YAMLMap();
+  copy.items = node.items.filter((p) => scalarText(p.key) !== EXPOSED_FIELD);
+  return copy;
+}
+
+/**
+ * The merged entry's exposure: the union of both sides' marks that are about the value the result holds. A side
+ * that rotated the secret knew a new value nobody removed could read, so the other side's marks on the old value
+ * do not carry over.
+ */
+function mergeExposure(result: YAMLMap, ...sides: [SopsFile, unknown][]): void {
+  const valueOf = (sf: SopsFile, entry: unknown): string | undefined => {
+    const v = isMap(entry) ? entry.get(VALUE_FIELD, true) : undefined;
+    return isScalar(v) ? String(sf.plaintextOf(v)?.value ?? v.value) : undefined;
+  };
+  const resultSide = sides.find(([, e]) => e === result);
+  const current = resultSide ? valueOf(...resultSide) : undefined;
+  const marks = new Map<string, Date>();
+  for (const [sf, entry] of sides) {
+    if (!isMap(entry) || valueOf(sf, entry) !== current) continue;
+    for (const x of readExposure(entry, "", sf.file)) {
+      const had = marks.get(x.recipient);
+      if (!had || x.removedAt < had) marks.set(x.recipient, x.removedAt);
+    }
+  }
+  const have = readExposure(result, "", "");
+  if (have.length === marks.size && have.every((x) => marks.get(x.recipient)?.getTime() === x.removedAt.getTime())) return; // keep its lines as they are
+  clearExposure(result);
+  for (const [recipient, at] of marks) markExposed(result, recipient, at);
 }
 
 function mapAt(sf: SopsFile, key: string, create = false): YAMLMap | undefined {

@@ -67,9 +67,15 @@ describe("mergeVaults", () => {
     expect(v.has("A")).toBe(false);
   });
 
-  it("refuses to merge values across data keys (a recipient removed on one side)", async () => {
+  // A removal on one side only now merges onto the rolled key (test/git/merge-exposure.test.ts).
+  it("refuses to merge values across data keys (each side rolled its own)", async () => {
     const f = await fixture();
-    const ours = await f.edit((v) => void v.rotate("A", "a-1"));
+    const ours = await f.edit(async (v) => {
+      v.rotate("A", "a-1");
+      v.touch();
+      await v.addRecipient("carol", testKey("carol").recipient);
+      await v.removeRecipient("carol");
+    });
     const theirs = await f.edit(async (v) => void (await v.removeRecipient("bob")));
     const r = await merge(f.base, ours, theirs);
     expect(r.conflicts).toEqual([{ kind: "data key", name: "(all values)", ours: "kept the recipients but has another data key", theirs: "removed bob (new data key)" }]);
