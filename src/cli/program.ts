@@ -289,8 +289,15 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("history")
     .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
     .addArgument(names("secret", "[name]", "only this secret"))
-    .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).")
-    .action(run(async (ctx, name: string | undefined) => (await import("./commands/history.js")).history(ctx, name)));
+    .option("--exposure", "for each removed recipient: the secrets they could read and whether each was rotated since")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n  vaultfile history --exposure\n\n" +
+        "Oldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n" +
+        "`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).\n" +
+        "--exposure works from git history alone, so it also covers removals made before vaults carried exposed_to.",
+    )
+    .action(run(async (ctx, name: string | undefined, opts: { exposure?: boolean }) => (await import("./commands/history.js")).history(ctx, name, opts)));
 
   const exportCmd = program
     .command("export")

@@ -165,7 +165,7 @@ export function diffVersions(before: CiphertextView | null, after: CiphertextVie
 }
 
 /** Reads many `rev:path` blobs with one `git cat-file --batch`; `null` for each that does not exist. */
-async function catFiles(specs: readonly string[], cwd: string): Promise<(string | null)[]> {
+export async function catFiles(specs: readonly string[], cwd: string): Promise<(string | null)[]> {
   const out = await runGitBytes(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join("") });
   const result: (string | null)[] = [];
   let pos = 0;

@@ -32,7 +32,7 @@ describe("merging a rotation with a recipient removal", () => {
   for (const removalSide of ["theirs", "ours"] as const) {
     it(`takes the rolled key (removal on ${removalSide}); the rotated secret is OK, the others stay EXPOSED`, async () => {
       const f = await fixture();
-      const rotation = await f.edit((v) => v.rotate("B", "B-1"));
+      const rotation = await f.edit((v) => void v.rotate("B", "B-1"));
       const removal = await f.edit((v) => v.removeRecipient("bob"));
       const [ours, theirs] = removalSide === "theirs" ? [rotation, removal] : [removal, rotation];
       const m = await merge(f.base, ours, theirs);
@@ -50,7 +50,7 @@ describe("merging a rotation with a recipient removal", () => {
 
   it("unions exposures from two removals made on the same key", async () => {
     const f = await fixture();
-    const ours = await f.edit((v) => v.update("A", { description: "x" }));
+    const ours = await f.edit((v) => void v.update("A", { description: "x" }));
     const theirs = await f.edit((v) => v.removeRecipient("bob"));
     const m = await merge(f.base, ours, theirs);
     const v = await open(m.text);
