@@ -189,6 +189,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
     .addOption(warnDaysOption())
+    .option("--since <rev>", "also verify the chain of custody of the commits after REV (as history --verify; exit 5 on a break)")
     .option("--strict", "fail on secrets expiring soon or exposed to a removed recipient, values that do not match their type and missing companions too")
     .option("--no-decrypt", "check only the clear metadata, without a key (not verified; value formats not checked)")
     .addHelpText(
@@ -202,7 +203,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "is not checked), a warning on stderr says so, and --json has \"verified\": false. Without it a key is needed.\n\n" +
         "Examples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json\n  vaultfile validate --no-decrypt --json",
     )
-    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean; decrypt?: boolean }) => (await import("./commands/validate.js")).validate(ctx, opts)));
+    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean; decrypt?: boolean; since?: string }) => (await import("./commands/validate.js")).validate(ctx, opts)));
 
   const rotate = program
     .command("rotate")
@@ -290,14 +291,20 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
     .addArgument(names("secret", "[name]", "only this secret"))
     .option("--exposure", "for each removed recipient: the secrets they could read and whether each was rotated since")
+    .option("--verify", "check the chain of custody: every version written by a holder of the data key before it (exit 5 on a break)")
+    .option("--since <rev>", "with --verify: only the commits after REV (e.g. the pull request's base)")
     .addHelpText(
       "after",
       "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n  vaultfile history --exposure\n\n" +
         "Oldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n" +
         "`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).\n" +
-        "--exposure works from git history alone, so it also covers removals made before vaults carried exposed_to.",
+        "--exposure works from git history alone, so it also covers removals made before vaults carried exposed_to.\n" +
+        "--verify needs your key: a version with its parent's data key must verify (MAC, seal); a new data key must\n" +
+        "carry a proof signed with the previous one. Versions your key cannot open are reported as not verifiable.\n" +
+        "  vaultfile history --verify --since origin/main      # in CI for a pull request (fetch-depth: 0)",
     )
     .action(run(async (ctx, name: string | undefined, opts: { exposure?: boolean }) => (await import("./commands/history.js")).history(ctx, name, opts)));
+
 
   const exportCmd = program
     .command("export")

@@ -10,6 +10,7 @@ import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { scalarText, SOPS_KEY } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
+import { appendCustodyLink } from "../vault/custody.js";
 import { clearExposure, EXPOSED_FIELD, markExposed, readExposure } from "../vault/exposure.js";
 import { readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
@@ -141,7 +142,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const wrapped = new Set(ours.ageRecipients);
   for (const r of named) if (!wrapped.has(r)) await ours.addRecipient(r);
   // Removing a recipient rolls the data key (re-encrypting every value): the removed holder knew the old one.
-  for (const r of wrapped) if (!named.has(r)) await ours.removeRecipient(r);
+  for (const r of wrapped) {
+    if (named.has(r)) continue;
+    const link = await ours.removeRecipient(r);
+    if (link) appendCustodyLink(ours.doc.contents as YAMLMap, link);
+  }
   ours.keepMetadataLast();
   const merged = ours.serialize(input.now);
   return { text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged, conflicts, fromTheirs };

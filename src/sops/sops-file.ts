@@ -4,6 +4,7 @@
  * recomputes `lastmodified`, the MAC and the seal. Works for any sops YAML file with age recipients, not only
  * vaults (the `decrypt` command uses it directly).
  */
+import { custodyHolds, custodyLink, keyId, type CustodyLink } from "../crypto/custody.js";
 import { timingSafeEqual } from "node:crypto";
 import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
@@ -284,16 +285,29 @@ export class SopsFile {
    * Drops a recipient, then rolls the data key: a new key, every encrypted value re-encrypted, the key wrapped anew
    * for each remaining recipient. The removed holder knew the old key, so nothing encrypted under it may stay.
    */
-  async removeRecipient(recipient: string): Promise<void> {
+  async removeRecipient(recipient: string): Promise<CustodyLink | undefined> {
     this.needsKey();
     const remaining = this.meta.age.filter((a) => a.recipient !== recipient).map((a) => a.recipient);
-    if (remaining.length === this.meta.age.length) return;
+    if (remaining.length === this.meta.age.length) return undefined;
+    const oldKey = this.dataKey;
     this.reencryptAll(generateDataKey());
+    const link = custodyLink(oldKey, this.dataKey);
     this.meta.age = [];
     const list = this.ageList();
     list.items = [];
     for (const r of remaining) await this.addRecipient(r);
     this.dirty = true;
+    return link;
+  }
+
+  /** The public id of this file's data key (the same for two files exactly when they share the key). */
+  get keyId(): string {
+    return keyId(this.dataKey);
+  }
+
+  /** Whether `links` (this version's custody links) prove that whoever replaced `parent`'s data key held it. */
+  custodyFrom(parent: SopsFile, links: readonly CustodyLink[]): boolean {
+    return custodyHolds(parent.dataKey, this.dataKey, links);
   }
 
   /**

@@ -8,6 +8,7 @@ import { checkRecipient } from "../crypto/identities.js";
 import { getNode } from "../format/yaml.js";
 import { checkRecipientName } from "../rules/names.js";
 import type { SopsFile } from "../sops/sops-file.js";
+import { appendCustodyLink } from "./custody.js";
 import { checkOneKind, readRecipients, SECTION } from "./schema.js";
 
 /** Adds a named recipient and wraps the data key for it. */
@@ -30,5 +31,6 @@ export async function removeRecipient(root: YAMLMap, sf: SopsFile, name: string)
   if (key === undefined) throw new NotFoundError(`no recipient named ${name}`, { hint: `recipients: ${Object.keys(rec).join(", ")}` });
   if (Object.keys(rec).length === 1) throw new InvalidInputError("E_RECIPIENT", `${name} is the only recipient`, { hint: "add another recipient first, or nobody could open the vault" });
   (getNode(root, SECTION.recipients) as YAMLMap).delete(name);
-  await sf.removeRecipient(key);
+  const link = await sf.removeRecipient(key);
+  if (link) appendCustodyLink(root, link);
 }
