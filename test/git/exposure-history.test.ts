@@ -35,7 +35,7 @@ async function repository(legacy: boolean) {
   await r.save();
   if (legacy) {
     const sf = await SopsFile.open((await import("node:fs")).readFileSync(file, "utf8"), file, { identities: parseIdentities(alice.secret, "alice"), searched: [] });
-    const secrets = (sf.doc.contents as YAMLMap).get("secrets", true) as YAMLMap;
+    const secrets = (sf.doc.contents as YAMLMap).get("secrets", true) as unknown as YAMLMap;
     for (const p of secrets.items) if (isMap(p.value)) p.value.delete("exposed_to");
     sf.markDirty();
     writeFileAtomic(file, sf.serialize(new Date(NOW.getTime() + 86_400_000)));
