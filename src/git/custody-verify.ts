@@ -4,6 +4,7 @@
  * seal; a version with a new data key must carry custody links signed by the parent's key (`crypto/custody.ts`).
  * Versions the caller's key cannot open are reported, never passed silently.
  */
+import { timingSafeEqual } from "node:crypto";
 import { basename, dirname } from "node:path";
 import { shown } from "../rules/text-safety.js";
 import type { KeySearch } from "../crypto/key-search.js";
@@ -30,6 +31,7 @@ export interface CustodyReport {
 }
 
 const US = "\x1f";
+const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
 
 type Opened = { sf: SopsFile } | { error: string };
 
@@ -45,7 +47,8 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   });
   const specs = [...new Set(commits.flatMap((c) => [c.commit, ...c.parents]))];
   const blobs = new Map<string, string | null>();
-  (await catFiles(specs.map((s) => `${s}:${path}`), cwd)).forEach((b, i) => blobs.set(specs[i]!, b));
+  const texts = await catFiles(specs.map((s) => `${s}:${path}`), cwd);
+  for (const [i, rev] of specs.entries()) blobs.set(rev, texts[i] ?? null);
   const opened = new Map<string, Opened>();
   const open = async (rev: string): Promise<Opened | null> => {
     const text = blobs.get(rev) ?? null;
@@ -97,7 +100,7 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       verdict("unverifiable", "the parent version is not verifiable with your key");
       continue;
     }
-    if (readable.some((p) => p.sf.keyId === self.sf.keyId)) {
+    if (readable.some((p) => sameKey(p.sf, self.sf))) {
       verdict("ok", "same data key: MAC and seal verified");
       continue;
     }
@@ -106,4 +109,9 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     else verdict("break", "data key replaced without proof");
   }
   return { holds: !versions.some((v) => v.kind === "break"), versions };
+}
+
+/** Whether two files share a data key (compared through a derived sub-key; the keys never leave the engine). */
+function sameKey(a: SopsFile, b: SopsFile): boolean {
+  return timingSafeEqual(a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE));
 }

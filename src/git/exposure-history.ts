@@ -8,7 +8,7 @@
 import { basename, dirname } from "node:path";
 import { catFiles, diffVersions } from "./history.js";
 import { runGit } from "./run.js";
-import { readVaultView, type VaultView as CiphertextView } from "./vault-view.js";
+import { readVaultView, type CiphertextView } from "./vault-view.js";
 
 export interface ExposedSecret {
   name: string;

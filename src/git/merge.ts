@@ -195,15 +195,15 @@ function withoutExposure(node: unknown): unknown {
  * do not carry over.
  */
 function mergeExposure(result: YAMLMap, ...sides: [SopsFile, unknown][]): void {
-  const valueOf = (sf: SopsFile, entry: unknown): string | undefined => {
+  const plainValue = (sf: SopsFile, entry: unknown): string | undefined => {
     const v = isMap(entry) ? entry.get(VALUE_FIELD, true) : undefined;
     return isScalar(v) ? String(sf.plaintextOf(v)?.value ?? v.value) : undefined;
   };
   const resultSide = sides.find(([, e]) => e === result);
-  const current = resultSide ? valueOf(...resultSide) : undefined;
+  const current = resultSide ? plainValue(...resultSide) : undefined;
   const marks = new Map<string, Date>();
   for (const [sf, entry] of sides) {
-    if (!isMap(entry) || valueOf(sf, entry) !== current) continue;
+    if (!isMap(entry) || plainValue(sf, entry) !== current) continue;
     for (const x of readExposure(entry, "", sf.file)) {
       const had = marks.get(x.recipient);
       if (!had || x.removedAt < had) marks.set(x.recipient, x.removedAt);

@@ -4,7 +4,7 @@
  * recomputes `lastmodified`, the MAC and the seal. Works for any sops YAML file with age recipients, not only
  * vaults (the `decrypt` command uses it directly).
  */
-import { custodyHolds, custodyLink, keyId, type CustodyLink } from "../crypto/custody.js";
+import { custodyHolds, custodyLink, type CustodyLink } from "../crypto/custody.js";
 import { timingSafeEqual } from "node:crypto";
 import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
@@ -22,7 +22,7 @@ import { detectIndentSeq, doubleQuoted, getNode, lineOf, macAdditionalData, pars
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
 import { noAgeKeys } from "./data-key.js";
 import { toPlain } from "./plain-view.js";
-import { clearLeaf, setScalar, stanzaNode } from "./nodes.js";
+import { clearLeaf, reencryptLeaves, setScalar, stanzaNode } from "./nodes.js";
 
 /** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
 function requireAge(meta: SopsMetadata, file: string): void {
@@ -300,21 +300,12 @@ export class SopsFile {
     return link;
   }
 
-  /** The public id of this file's data key (the same for two files exactly when they share the key). */
-  get keyId(): string {
-    return keyId(this.dataKey);
-  }
-
   /** Whether `links` (this version's custody links) prove that whoever replaced `parent`'s data key held it. */
   custodyFrom(parent: SopsFile, links: readonly CustodyLink[]): boolean {
     return custodyHolds(parent.dataKey, this.dataKey, links);
   }
 
-  /**
-   * Moves this file onto another file's data key (the git merge driver, when the other side rolled the key by
-   * removing a recipient): every encrypted value re-encrypted under that key, and its `sops.age` wrappings copied.
-   * Nothing encrypted under this file's old key stays.
-   */
+  /** Moves this file onto another's data key and `sops.age` (merging a side that rolled it): every value re-encrypted. */
   adoptDataKeyOf(other: SopsFile): void {
     this.reencryptAll(other.dataKey);
     this.meta.age = other.meta.age.map((a) => ({ ...a }));
@@ -325,18 +316,7 @@ export class SopsFile {
   /** Re-encrypts every encrypted value of the document under `key`, which becomes the data key. */
   private reencryptAll(key: Uint8Array): void {
     this.dataKey = key;
-    // One walk for every path (looking each node up separately made this quadratic: 77 s for 4,000 secrets).
-    const paths = new Map<Scalar, readonly string[]>();
-    walkTree(this.doc, this.meta.rules, { leaf: (leaf) => void (leaf.encrypted && paths.set(leaf.node, leaf.path)) });
-    for (const [node, p] of this.plain) {
-      const path = paths.get(node);
-      if (!path) {
-        this.plain.delete(node); // no longer in the document
-        continue;
-      }
-      if (p.value === null || node.value === "") continue;
-      node.value = formatEncryptedValue(encryptAead(this.dataKey, p.bytes, additionalData(path), p.type));
-    }
+    reencryptLeaves(this.doc, this.meta.rules, this.plain, key);
   }
 
   private ageList(): YAMLSeq {

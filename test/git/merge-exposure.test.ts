@@ -17,7 +17,7 @@ async function fixture() {
   const v = await createVault(path, { alice: alice.recipient, bob: bob.recipient }, opts);
   for (const n of ["A", "B", "C"]) v.set(n, `${n}-0`, {});
   const base = v.toText();
-  const edit = async (fn: (v: Vault) => void | Promise<unknown>) => {
+  const edit = async (fn: (v: Vault) => unknown) => {
     const e = await openVaultText(base, path, opts);
     await fn(e);
     return e.toText();
