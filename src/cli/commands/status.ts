@@ -12,7 +12,6 @@ import { toMarkdownTable } from "../../export/markdown.js";
 import { expiresText, statusText } from "../../export/report.js";
 import { addDuration, formatTimestamp } from "../../rules/time.js";
 import type { ExpiryStatus } from "../../vault/lifecycle.js";
-import { exposedText } from "../../export/report.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
 import { out, type CommandContext } from "../context.js";
 import { appendJobSummary } from "../job-summary.js";
