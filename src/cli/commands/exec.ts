@@ -1,6 +1,9 @@
 /**
  * `vaultfile exec -- CMD ARGS…`: runs CMD with the secrets added to a copy of the environment, so they reach only
- * the child (never vaultfile's own `process.env`, never a file). stdio is inherited; SIGINT, SIGTERM and SIGHUP are
+ * the child (never vaultfile's own `process.env`, never a file). The age key variables are removed from that copy
+ * (the child gets the secrets it was given, not the key to all of them) unless `--pass-keys`; CMD is looked up
+ * with vaultfile's own PATH before any secret is added; secrets whose names change which code a program loads
+ * (PATH, NODE_OPTIONS, LD_PRELOAD, … `src/rules/env-danger.ts`) are refused unless `--allow-name`. stdio is inherited; SIGINT, SIGTERM and SIGHUP are
  * passed on to the child; vaultfile exits with the child's exit code, or 128 + the signal number when a signal
  * ended it, as a shell reports it.
  */
@@ -9,6 +12,8 @@ import { constants } from "node:os";
 import { ExitCode, VaultfileError } from "../../errors.js";
 import { checkedEntries } from "../../export/env-names.js";
 import { note, type CommandContext } from "../context.js";
+import { resolveCommand } from "../../io/command-path.js";
+import { refuseCodeLoadingNames, withoutKeyVariables } from "../../rules/env-danger.js";
 import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -29,6 +34,10 @@ export class CommandStartError extends VaultfileError {
 export interface ExecOptions extends SelectionOptions {
   /** Replace variables already set in the environment (default: keep them, as dotenv and dotenvx do). */
   override?: boolean | undefined;
+  /** Leave the age key variables in the child's environment (for a child that runs vaultfile itself). */
+  passKeys?: boolean | undefined;
+  /** Code-loading names (PATH, NODE_OPTIONS, …) the user allows as secrets. */
+  allowName?: string[] | undefined;
 }
 
 /**
@@ -38,7 +47,11 @@ export interface ExecOptions extends SelectionOptions {
 export async function exec(ctx: CommandContext, command: string, args: string[], opts: ExecOptions): Promise<number> {
   const { io, globals: g } = ctx;
   const secrets = await selectSecrets(g, io, opts, "exec");
-  const env: NodeJS.ProcessEnv = { ...io.env };
+  refuseCodeLoadingNames(Object.keys(secrets), opts.allowName ?? [], "pass to the command");
+  // Found with vaultfile's own PATH: a secret named PATH must not choose the program.
+  const program = resolveCommand(command, io.env.PATH);
+  if (program === undefined) throw new CommandStartError(command, Object.assign(new Error("not found"), { code: "ENOENT" }));
+  const { env } = withoutKeyVariables(io.env, opts.passKeys === true);
   const preset: string[] = [];
   for (const [name, value] of checkedEntries(secrets, "an environment variable")) {
     if (env[name] !== undefined) {
@@ -50,14 +63,14 @@ export async function exec(ctx: CommandContext, command: string, args: string[],
   if (preset.length > 0) {
     note(io, "note", opts.override ? `${preset.join(", ")} ${preset.length === 1 ? "was" : "were"} already set in the environment; the vault's value replaces it (--override)` : `${preset.join(", ")} ${preset.length === 1 ? "is" : "are"} already set in the environment and kept; --override passes the vault's value instead`);
   }
-  const { code, signal } = await run(command, args, env);
+  const { code, signal } = await run(command, program, args, env);
   return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
-/** Spawns the child, forwards signals while it runs, and resolves with how it ended. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** Spawns `program` (as `command` in its argv[0]), forwards signals while it runs, and resolves with how it ended. */
+function run(command: string, program: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
+    const child = spawn(program, args, { stdio: "inherit", env, argv0: command });
     const forward = (sig: NodeJS.Signals): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };

@@ -2,12 +2,16 @@
  * `vaultfile export`: the secrets as text for another tool: a `.env` file, shell `export` lines, JSON, or GitHub
  * Actions' `$GITHUB_ENV` (with `::add-mask::` lines on stdout). To stdout, or to a file that only its owner can
  * read (0600, also when it existed with a looser mode). `github` appends to its file, as GitHub expects.
+ * A `-o` target that is a symlink is refused unless `--follow-symlinks`, one that git tracks is refused, one in a
+ * work tree that `.gitignore` does not ignore gets a warning. Secrets named like variables that change which code a
+ * program loads are refused in the environment formats unless `--allow-name`.
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
+import { ConflictError, ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { toDotenv, toGithub, toJson, toShell, type ExportFormat } from "../../export/index.js";
-import { appendPrivateFile, PRIVATE_MODE, writePrivateFile } from "../../io/private-file.js";
+import { appendPrivateFile, PRIVATE_MODE, privateTarget, writePrivateFile } from "../../io/private-file.js";
+import { refuseCodeLoadingNames } from "../../rules/env-danger.js";
 import { note, type CliIO, type CommandContext } from "../context.js";
 import { countOf } from "../output.js";
 import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
@@ -15,6 +19,9 @@ import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
 export interface ExportOptions extends SelectionOptions {
   format: ExportFormat;
   output?: string | undefined;
+  /** Write through a symlink at the -o target. */
+  followSymlinks?: boolean | undefined;
+  allowName?: string[] | undefined;
 }
 
 const WRITERS: Record<Exclude<ExportFormat, "github">, (env: Record<string, string>) => string> = { dotenv: toDotenv, shell: toShell, json: toJson };
@@ -22,17 +29,28 @@ const WRITERS: Record<Exclude<ExportFormat, "github">, (env: Record<string, stri
 export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const target = targetOf(opts, io);
-  if (target !== undefined) refuseVaultFile(target, g.file);
+  const follow = { followSymlink: opts.followSymlinks === true };
+  let unignored = false;
+  if (target !== undefined) {
+    refuseVaultFile(target, g.file);
+    const real = privateTarget(target, follow);
+    if (opts.output !== undefined) unignored = (await refuseTrackedTarget(real, target, opts.output)) === "untracked";
+  }
   const env = await selectSecrets(g, io, opts, "export");
+  if (opts.format !== "json") refuseCodeLoadingNames(Object.keys(env), opts.allowName ?? [], "export");
   const count = countOf(Object.keys(env).length, "secret");
+  const warnUnignored = (): void => {
+    if (unignored) note(io, "warning", `${opts.output} is inside a git work tree and not ignored: add it to .gitignore so that the secrets are never committed`);
+  };
   if (opts.format === "github") {
     const { masks, env: block } = toGithub(env);
     io.stdout.write(masks);
-    const { mode } = appendPrivateFile(target!, block);
+    const { mode } = appendPrivateFile(target!, block, follow);
     note(io, "note", `appended ${count} to ${opts.output ?? "$GITHUB_ENV"}`);
     if (opts.output !== undefined && (mode & 0o077) !== 0) {
       note(io, "warning", `${opts.output} is readable by others (mode ${mode.toString(8).padStart(4, "0")}) and now holds secrets; \`chmod 600 ${opts.output}\``);
     }
+    warnUnignored();
     return ExitCode.ok;
   }
   const text = WRITERS[opts.format](env);
@@ -40,10 +58,26 @@ export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): P
     io.stdout.write(text);
     return ExitCode.ok;
   }
-  const { previousMode } = writePrivateFile(target, text);
+  const { previousMode } = writePrivateFile(target, text, follow);
   const tightened = previousMode !== undefined && (previousMode & 0o077) !== 0 ? ` (it was ${previousMode.toString(8).padStart(4, "0")})` : "";
   note(io, "note", `wrote ${count} to ${opts.output} with mode 0${PRIVATE_MODE.toString(8)}${tightened}`);
+  warnUnignored();
   return ExitCode.ok;
+}
+
+/**
+ * Refuses (exit 8) a target that git tracks (`real`: the target, or the file its symlink points to): the secrets
+ * would be in the next commit. `shown` is the path as the user wrote it. Returns the target's git state; git is only asked when there is a target.
+ */
+async function refuseTrackedTarget(real: string, target: string, shown: string): Promise<string> {
+  const { gitFileState } = await import("../../git/tracked.js");
+  const state = await gitFileState(real);
+  if (state === "tracked") {
+    throw new ConflictError("E_EXISTS", `refusing to write secrets into ${shown}: git tracks ${real === target ? "it" : `the file it links to, ${real}`}`, {
+      hint: "the secrets would be in the next commit; choose an ignored file (e.g. -o .env with .env in .gitignore)",
+    });
+  }
+  return state;
 }
 
 /** Where the text goes: `-o FILE`; for github `$GITHUB_ENV` when no -o; `undefined` for stdout. */

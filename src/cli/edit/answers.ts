@@ -4,6 +4,7 @@
  */
 import { VaultfileError } from "../../errors.js";
 import { TYPE_NAME_RE } from "../../types/custom.js";
+import { codeLoadingReason } from "../../rules/env-danger.js";
 import { addDuration, checkSecretName, parseDate, parseDuration } from "../../vault/policy.js";
 import type { Prompter } from "../prompts.js";
 
@@ -65,6 +66,8 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
     } catch (err) {
       return `${messageOf(err)}: letters, digits and _, not starting with a digit`;
     }
+    const reason = codeLoadingReason(name);
+    if (reason !== undefined) return `${name} changes which code a program runs (${reason}); to store it anyway: vaultfile set ${name} --allow-name ${name}`;
     return existing.includes(name) ? `${name} already exists; pick it in the list to change it` : true;
   };
 }
