@@ -1,8 +1,9 @@
 /** `vaultfile status`: the expiry report, most urgent first. */
+import { shown } from "../../rules/text-safety.js";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
-import { out, type CommandContext } from "../context.js";
+import { out, say, type CommandContext } from "../context.js";
 import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
@@ -61,17 +62,17 @@ export async function status(ctx: CommandContext, opts: { warnDays: string; decr
   }
   const p = painter(g.color);
   if (rows.length === 0) {
-    out(io, "no secrets yet; add one with `vaultfile set NAME`");
+    say(io, "no secrets yet; add one with `vaultfile set NAME`");
     return ExitCode.ok;
   }
   const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-  const body = rows.map((r) => [r.name, r.type ?? "-", r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
-  for (const line of table([header, ...body])) out(io, line);
+  const body = rows.map((r) => [shown(r.name), shown(r.type ?? "-"), r.expiresAt?.slice(0, 10) ?? (r.status === "missing" ? "-" : "never"), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  for (const line of table([header, ...body])) say(io, line);
   const guidance = rows.filter((r) => r.rotateAt !== undefined);
   if (guidance.length > 0) {
-    out(io);
-    out(io, "where to rotate:");
-    for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
+    say(io);
+    say(io, "where to rotate:");
+    for (const line of table(guidance.map((r) => [shown(r.name), shown(r.rotateAt!)]))) say(io, `  ${line}`);
   }
   return ExitCode.ok;
 }
