@@ -2,6 +2,7 @@
  * Lifecycle rules, pure: dates, durations, expiry status, names. The clock is always passed in.
  */
 import { InvalidInputError } from "../errors.js";
+import { MAX_DURATION_DAYS, MAX_NAME_LENGTH, MAX_VALUE_BYTES } from "../rules/limits.js";
 
 export const DAY_MS = 86_400_000;
 /** "Expiring soon" means fewer than this many days left, unless configured. */
@@ -19,8 +20,8 @@ export const RECIPIENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
  */
 const RESERVED = new Set(["value"]);
 
-/** The largest value a secret may hold (1 MiB): a vault lives in git and is read and decrypted whole on every open. */
-export const MAX_VALUE_BYTES = 1024 * 1024;
+/** The largest value a secret may hold (1 MiB), from `rules/limits.ts`. */
+export { MAX_VALUE_BYTES };
 
 /** Refuses values over {@link MAX_VALUE_BYTES}; the message gives the size, never the value. */
 export function checkSecretValue(name: string, value: string): void {
@@ -35,7 +36,15 @@ export function checkSecretValue(name: string, value: string): void {
 /** Why a vault holds recipients of one kind only (age refuses to mix them in one file for the same reason). */
 export const MIXED_KINDS_MESSAGE = "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients";
 
+/** A name over {@link MAX_NAME_LENGTH}: refused by its length, without echoing it. */
+function checkNameLength(name: string, what: string): void {
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InvalidInputError("E_NAME", `invalid ${what}: ${name.length} characters, more than the limit of ${MAX_NAME_LENGTH}`, { hint: "names are short identifiers (e.g. PYPI_TOKEN)" });
+  }
+}
+
 export function checkSecretName(name: string): void {
+  checkNameLength(name, "secret name");
   if (!NAME_RE.test(name)) {
     throw new InvalidInputError("E_NAME", `invalid secret name ${JSON.stringify(name)}`, {
       hint: "names become environment variables: letters, digits and _, not starting with a digit (e.g. PYPI_TOKEN)",
@@ -45,6 +54,7 @@ export function checkSecretName(name: string): void {
 }
 
 export function checkRecipientName(name: string): void {
+  checkNameLength(name, "recipient name");
   if (!RECIPIENT_NAME_RE.test(name) || RESERVED.has(name)) {
     throw new InvalidInputError("E_NAME", `invalid recipient name ${JSON.stringify(name)}`, {
       hint: "use letters, digits, _, ., @ or - (e.g. alice, ci, bob@example.com); \"value\" is reserved",
@@ -121,7 +131,13 @@ export function parseDuration(text: string, what = "duration"): Duration {
         : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d",
     });
   }
-  return { amount: Number(m[1]), unit: m[2] as Duration["unit"], text: `${Number(m[1])}${m[2]}` };
+  const unit = m[2] as Duration["unit"];
+  // Refused here rather than stored: a 99999y expiry is a typo, and a date past year 9999 breaks every reader.
+  const days = Number(m[1]) * { h: 1 / 24, d: 1, w: 7, mo: 30.4375, y: 365.25 }[unit];
+  if (days > MAX_DURATION_DAYS) {
+    throw new InvalidInputError("E_DURATION", `the ${what} ${Number(m[1])}${unit} is longer than the limit of 100 years`, { hint: "for a secret that does not expire or rotate, leave the option out" });
+  }
+  return { amount: Number(m[1]), unit, text: `${Number(m[1])}${unit}` };
 }
 
 /** `from` plus a duration; months and years follow the calendar (clamped to the month's last day). */

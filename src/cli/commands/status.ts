@@ -1,4 +1,5 @@
 /** `vaultfile status`: the expiry report, most urgent first. */
+import { MAX_WARN_DAYS } from "../../rules/limits.js";
 import { shown } from "../../rules/text-safety.js";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import { formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
@@ -79,9 +80,10 @@ export async function status(ctx: CommandContext, opts: { warnDays: string; decr
 
 /** Parses `--warn-days`. */
 export function parseWarnDays(text: string): number {
-  const n = Number(text);
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 0) {
-    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text)}`);
+    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text.slice(0, 40))}`);
   }
+  if (n > MAX_WARN_DAYS) throw new UsageError(`--warn-days ${n} is more than the limit of ${MAX_WARN_DAYS} (100 years)`);
   return n;
 }
