@@ -10,6 +10,7 @@ import { DEFAULT_FILE } from "../io/vault-discovery.js";
 import { globalsOf, type CliIO, type CommandContext } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
+import type { EditOptions } from "./commands/edit.js";
 import type { ExecOptions } from "./commands/exec.js";
 import type { ExportOptions } from "./commands/export.js";
 import type { ImportOptions } from "./commands/import.js";
@@ -112,7 +113,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("--required", "add the name to the required list (validate fails while it is missing)")
     .option("--force", FORCE_HELP);
   hintStdinOnExtraArgument(set);
-  addValueOptions(set)
+  addAllowNameOption(addValueOptions(set))
     .addHelpText(
       "after",
       "\nThe value comes from a hidden prompt (typed twice) on a terminal, or from --stdin or --generate; --value is\n" +
@@ -121,7 +122,8 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
         "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
         "--value change only the metadata: the value is kept, and nothing is asked (data piped in without --stdin is\n" +
-        "refused, not ignored).\n\n" +
+        "refused, not ignored). A name that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …,\n" +
+        "see SECURITY.md) is refused (exit 6) unless --allow-name NAME.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
         "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
@@ -257,6 +259,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("edit secrets interactively: a menu on a terminal, or the decrypted YAML in $EDITOR (--editor)")
     .option("--editor", "open the decrypted vault (values in clear) in $VISUAL / $EDITOR (default vi) instead of the menu")
     .option("--force", "with --editor: store values that do not match their type (a warning instead of an error)")
+    .option("--allow-name <name>", "with --editor: allow a new secret named like a variable that changes which code a program runs (PATH, NODE_OPTIONS, …); repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       "after",
       [
@@ -272,7 +275,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "  EDITOR=nano vaultfile edit --editor",
       ].join("\n"),
     )
-    .action(run(async (ctx, opts: { editor?: boolean; force?: boolean }) => (await import("./commands/edit.js")).edit(ctx, opts)));
+    .action(run(async (ctx, opts: EditOptions) => (await import("./commands/edit.js")).edit(ctx, opts)));
 
   declareGit(program, run);
 
@@ -313,8 +316,9 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV")
     .option("--name <name>", "k8s-secret: the Secret's metadata.name (default: from the vault file's name, .secrets.yaml → secrets)")
     .option("--namespace <namespace>", "k8s-secret: the Secret's metadata.namespace")
-    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux");
-  addSelectionOptions(exportCmd)
+    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux")
+    .option("--follow-symlinks", "when FILE is a symlink, write to the file it points to (refused otherwise)");
+  addAllowNameOption(addSelectionOptions(exportCmd))
     .addHelpText(
       "after",
       `
@@ -327,6 +331,11 @@ Formats:
           later steps of the job see the secrets and the log masks them
   k8s-secret  a Kubernetes v1 Secret manifest (data: base64 of each value, names as keys); with --encrypt, the
           same manifest sops-encrypted to the vault's recipients (a new data key), safe to commit for Flux
+
+-o FILE is refused when it is a symlink (unless --follow-symlinks) or a file git tracks, and written with a
+warning when it lies in a git work tree and .gitignore does not ignore it. Secrets named like variables that
+change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, … see SECURITY.md) are refused in the dotenv,
+shell and github formats unless --allow-name NAME.
 
 Examples:
   vaultfile export -o .env --exclude-expired
@@ -343,15 +352,20 @@ Examples:
     .argument("<command>", "the command to run (put it after --)")
     .argument("[args...]", "its arguments");
   hintDoubleDashOnUnknownOption(exec);
-  addSelectionOptions(exec)
+  addAllowNameOption(addSelectionOptions(exec))
     .option("--override", "let the vault's values replace variables already set in the environment")
     .option("--as-file <NAME[=VAR]>", "hand secret NAME over as a private file (0600, removed when the command ends) whose path is in $VAR (default NAME_FILE), not in the environment; repeatable", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--pass-keys", "leave VAULTFILE_AGE_KEY*, SOPS_AGE_KEY* and SOPS_AGE_SSH_PRIVATE_KEY* in the command's environment (only for a command that runs vaultfile itself)")
     .addHelpText(
       "after",
       `
 Put the command after -- so that its own options are not read as vaultfile's.
 A variable already set in the environment is kept, as dotenv and dotenvx do (so PYPI_TOKEN=test vaultfile exec …
 tries something out), and a note on stderr names it; --override gives the command the vault's value instead.
+The command is looked up with vaultfile's own PATH, and gets the secrets but not the age key: the key variables
+(VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, SOPS_AGE_SSH_PRIVATE_KEY*) are removed unless --pass-keys. Secrets named like
+variables that change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, BASH_ENV, … see SECURITY.md) are
+refused (exit 6) unless --allow-name NAME.
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 
@@ -370,7 +384,7 @@ Examples:
     .description("add every variable of a dotenv file to the vault, one secret each")
     .argument("<file>", "the .env file, or - for stdin")
     .addOption(nameOption("type", "--type <type>", "type of every imported secret (pypi, docker, npm, …)"));
-  addExpiryOptions(importCmd)
+  addAllowNameOption(addExpiryOptions(importCmd))
     .option("--required", "add every imported name to the required list")
     .option("--overwrite", "replace the values of names the vault already has")
     .addHelpText(
@@ -584,6 +598,14 @@ function addValueOptions(cmd: Command): Command {
     .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
     .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48, base64url:48 (bytes)")
     .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
+}
+
+/**
+ * `--allow-name NAME` (repeatable): a secret name that changes which code a program runs (PATH, NODE_OPTIONS, …)
+ * that the user means to store or export anyway.
+ */
+function addAllowNameOption(cmd: Command): Command {
+  return cmd.option("--allow-name <name>", "allow a secret named like a variable that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …); repeatable", (v: string, prev: string[] = []) => [...prev, v]);
 }
 
 /** Which secrets leave the vault (export, exec). */

@@ -91,13 +91,16 @@ function macStatusAfter(err: unknown): string {
   return "not checked";
 }
 
-/** The first 4 bytes of HMAC-SHA-256(key, path ‖ 0 ‖ plaintext), as 8 hex digits. */
+/**
+ * The first 8 bytes of HMAC-SHA-256(key, path ‖ 0 ‖ plaintext), as 16 hex digits. 64 bits: a recipient grinding a
+ * different value with the same fingerprint (to hide a change in review) needs ~2^64 HMACs; 32 bits took hours.
+ */
 export function fingerprint(key: Uint8Array, path: readonly string[], plaintext: Uint8Array): string {
   const h = hmac(key);
   h.update(utf8Bytes(path.map((p) => `${p}:`).join("")));
   h.update(new Uint8Array([0]));
   h.update(plaintext);
-  return Buffer.from(h.digest().subarray(0, 4)).toString("hex");
+  return Buffer.from(h.digest().subarray(0, 8)).toString("hex");
 }
 
 function replace(node: Scalar, shown: string): void {

@@ -2,6 +2,7 @@
  * Names: what may name a secret or a recipient, and the size limit of a value. Pure rules.
  */
 import { InvalidInputError } from "../errors.js";
+import { MAX_NAME_LENGTH, MAX_VALUE_BYTES } from "./limits.js";
 
 /** Names that become environment variables. */
 export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -13,8 +14,15 @@ export const RECIPIENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
  */
 const RESERVED = new Set(["value"]);
 
-/** The largest value a secret may hold (1 MiB): a vault lives in git and is read and decrypted whole on every open. */
-export const MAX_VALUE_BYTES = 1024 * 1024;
+/** The largest value a secret may hold (1 MiB), from `limits.ts`. */
+export { MAX_VALUE_BYTES };
+
+/** A name over {@link MAX_NAME_LENGTH}: refused by its length, without echoing it. */
+function checkNameLength(name: string, what: string): void {
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InvalidInputError("E_NAME", `invalid ${what}: ${name.length} characters, more than the limit of ${MAX_NAME_LENGTH}`, { hint: "names are short identifiers (e.g. PYPI_TOKEN)" });
+  }
+}
 
 /**
  * The one rule for a new value, for `set`, `rotate`, `import`, the editor and the library: not empty (an empty
@@ -34,6 +42,7 @@ export function checkSecretValue(name: string, value: string): void {
 }
 
 export function checkSecretName(name: string): void {
+  checkNameLength(name, "secret name");
   if (!NAME_RE.test(name)) {
     throw new InvalidInputError("E_NAME", `invalid secret name ${JSON.stringify(name)}`, {
       hint: "names become environment variables: letters, digits and _, not starting with a digit (e.g. PYPI_TOKEN)",
@@ -43,6 +52,7 @@ export function checkSecretName(name: string): void {
 }
 
 export function checkRecipientName(name: string): void {
+  checkNameLength(name, "recipient name");
   if (!RECIPIENT_NAME_RE.test(name) || RESERVED.has(name)) {
     throw new InvalidInputError("E_NAME", `invalid recipient name ${JSON.stringify(name)}`, {
       hint: "use letters, digits, _, ., @ or - (e.g. alice, ci, bob@example.com); \"value\" is reserved",

@@ -2,6 +2,7 @@
  * Time rules, pure: dates, durations and the timestamps stored in the file. The clock is always passed in.
  */
 import { InvalidInputError } from "../errors.js";
+import { MAX_DURATION_DAYS } from "./limits.js";
 
 export const DAY_MS = 86_400_000;
 
@@ -82,7 +83,13 @@ export function parseDuration(text: string, what = "duration"): Duration {
         : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d; never for none",
     });
   }
-  return { amount: Number(m[1]), unit: m[2] as Duration["unit"], text: `${Number(m[1])}${m[2]}` };
+  const unit = m[2] as Duration["unit"];
+  // Refused here rather than stored: a 99999y expiry is a typo, and a date past year 9999 breaks every reader.
+  const days = Number(m[1]) * { h: 1 / 24, d: 1, w: 7, mo: 30.4375, y: 365.25 }[unit];
+  if (days > MAX_DURATION_DAYS) {
+    throw new InvalidInputError("E_DURATION", `the ${what} ${Number(m[1])}${unit} is longer than the limit of 100 years`, { hint: "for a secret that does not expire or rotate, leave the option out" });
+  }
+  return { amount: Number(m[1]), unit, text: `${Number(m[1])}${unit}` };
 }
 
 /** `from` plus a duration; months and years follow the calendar (clamped to the month's last day). */

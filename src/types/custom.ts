@@ -14,6 +14,7 @@
  */
 import { FormatError, InvalidInputError } from "../errors.js";
 import { compileRe2, Re2SyntaxError, type Re2Pattern } from "../rules/re2.js";
+import { checkPrintable } from "../rules/text-safety.js";
 import { checkSecretName, checkTypeName } from "../rules/names.js";
 import { parseDuration } from "../rules/time.js";
 import type { SecretType } from "./definition.js";
@@ -53,6 +54,8 @@ export function compilePattern(pattern: string): Re2Pattern {
 export function customTypeEntry(name: string, opts: CustomTypeOptions): CustomTypeEntry {
   checkTypeName(name);
   if (opts.pattern === "") throw new InvalidInputError("E_INPUT", "the pattern is empty", { hint: 'e.g. --pattern "^ia_[a-z0-9]{32}$"' });
+  // Stored in clear and shown by `type list` and `validate` (a pattern with line breaks injected workflow commands).
+  checkPrintable(opts.pattern, "pattern");
   compilePattern(opts.pattern);
   const entry: CustomTypeEntry = { pattern: opts.pattern };
   if (opts.rotateEvery !== undefined) entry.rotate_every = parseDuration(opts.rotateEvery, "rotation period").text;
@@ -68,6 +71,7 @@ export function customTypeEntry(name: string, opts: CustomTypeOptions): CustomTy
 function oneLine(text: string, what: string): string {
   const t = text.trim();
   if (t === "" || /[\r\n]/.test(t)) throw new InvalidInputError("E_INPUT", `the ${what} must be one non-empty line`);
+  checkPrintable(t, what);
   return t;
 }
 

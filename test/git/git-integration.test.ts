@@ -219,7 +219,7 @@ describe("git diff through the textconv", () => {
     const changed = changedLines(diff);
     expect(changed.filter((l) => l.includes("value: <fp:"))).toHaveLength(2);
     expect(changed.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l)), changed.join("\n")).toBe(true);
-    expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{8}>\n\+\s+value: <fp:[0-9a-f]{8}>/);
+    expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{16}>\n\+\s+value: <fp:[0-9a-f]{16}>/);
     // Unchanged values show the same fingerprint as context lines.
     expect(git("show", `HEAD:${FILE}`)).not.toContain("<fp:");
     expect(diff).not.toContain("ENC[");

@@ -111,7 +111,7 @@ describe("textconv fingerprints", () => {
     const view = async (text: string) => textconv(text, "v.yaml", { keys: k });
     const before = await view(f.base);
     const after = await view(await f.edit((v) => void v.rotate("B", "b-1")));
-    const fp = (text: string, name: string) => new RegExp(`${name}:\\n\\s+value: <fp:([0-9a-f]{8})>`).exec(text)![1];
+    const fp = (text: string, name: string) => new RegExp(`${name}:\\n\\s+value: <fp:([0-9a-f]{16})>`).exec(text)![1];
     expect(fp(after, "A")).toBe(fp(before, "A"));
     expect(fp(after, "B")).not.toBe(fp(before, "B"));
     const same = await view(await f.edit((v) => void v.rotate("B", "a-0"))); // B now holds A's value

@@ -1,8 +1,9 @@
 /** `vaultfile history [NAME]`: additions, rotations and removals of secrets, from the vault file's git log. */
+import { shown as escaped } from "../../rules/text-safety.js";
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { ExitCode, NotFoundError, UsageError, type ExitCodeValue } from "../../errors.js";
-import { out, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
+import { out, say, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
 import { painter, table } from "../output.js";
 
 export async function history(ctx: CommandContext, name: string | undefined, opts: { exposure?: boolean; verify?: boolean; since?: string } = {}): Promise<ExitCodeValue> {
@@ -34,8 +35,8 @@ export async function history(ctx: CommandContext, name: string | undefined, opt
     return ExitCode.ok;
   }
   const p = painter(g.color);
-  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, eventLabel(e), e.expiresAt?.slice(0, 10) ?? "-"]);
-  for (const line of table([["DATE", "COMMIT", "AUTHOR", "SECRET", "EVENT", "EXPIRES"].map(p.bold), ...rows])) out(io, line);
+  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, eventLabel(e), e.expiresAt?.slice(0, 10) ?? "-"].map((c) => escaped(c)));
+  for (const line of table([["DATE", "COMMIT", "AUTHOR", "SECRET", "EVENT", "EXPIRES"].map(p.bold), ...rows])) say(io, line);
   return ExitCode.ok;
 }
 

@@ -5,6 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
+import { MAX_WARN_DAYS } from "../../rules/limits.js";
+import { shown } from "../../rules/text-safety.js";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import type { StatusFormat } from "../../export/formats.js";
 import { toIcs, type CalendarSecret } from "../../export/ics.js";
@@ -13,7 +15,7 @@ import { expiresText, statusText } from "../../export/report.js";
 import { addDuration, formatTimestamp } from "../../rules/time.js";
 import type { ExpiryStatus } from "../../vault/lifecycle.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
-import { out, type CommandContext } from "../context.js";
+import { out, say, type CommandContext } from "../context.js";
 import { appendJobSummary } from "../job-summary.js";
 import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
@@ -101,17 +103,17 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
   }
   const p = painter(g.color);
   if (rows.length === 0) {
-    out(io, "no secrets yet; add one with `vaultfile set NAME`");
+    say(io, "no secrets yet; add one with `vaultfile set NAME`");
     return ExitCode.ok;
   }
   const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-  const body = rows.map((r) => [r.name, r.type ?? "-", expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
-  for (const line of table([header, ...body])) out(io, line);
+  const body = rows.map((r) => [shown(r.name), shown(r.type ?? "-"), expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  for (const line of table([header, ...body])) say(io, line);
   const guidance = rows.filter((r) => r.rotateAt !== undefined);
   if (guidance.length > 0) {
-    out(io);
-    out(io, "where to rotate:");
-    for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
+    say(io);
+    say(io, "where to rotate:");
+    for (const line of table(guidance.map((r) => [shown(r.name), shown(r.rotateAt!)]))) say(io, `  ${line}`);
   }
   return ExitCode.ok;
 }
@@ -141,9 +143,10 @@ export function calendarScope(file: string): string {
 
 /** Parses `--warn-days`. */
 export function parseWarnDays(text: string): number {
-  const n = Number(text);
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 0) {
-    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text)}`);
+    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text.slice(0, 40))}`);
   }
+  if (n > MAX_WARN_DAYS) throw new UsageError(`--warn-days ${n} is more than the limit of ${MAX_WARN_DAYS} (100 years)`);
   return n;
 }

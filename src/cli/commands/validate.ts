@@ -11,7 +11,7 @@ import { exposedText } from "../../export/report.js";
 import { daysUntil, formatDay, formatTimestamp } from "../../rules/time.js";
 import type { ValidationResult, Vault } from "../../vault/vault.js";
 import { audit } from "../audit.js";
-import { out, type CommandContext } from "../context.js";
+import { out, say, type CommandContext } from "../context.js";
 import { countOf, painter } from "../output.js";
 import { appendJobSummary } from "../job-summary.js";
 import { readVault } from "../vault-access.js";
@@ -85,9 +85,9 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
     out(io, JSON.stringify({ valid: !failed, verified: vault.verified, strict, warnDays, missing: r.missing, expired: r.expired, expiringSoon: r.expiringSoon, exposed: r.exposed, due: r.due, invalidFormat: r.invalidFormat, companionsMissing: r.companionsMissing, unknownType: r.unknownType, problems }, null, 2));
   } else {
     const p = painter(g.color);
-    for (const pr of problems) out(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
+    for (const pr of problems) say(io, `${pr.level === "error" ? p.red("error") : p.yellow("warning")}: ${pr.message}`);
     const count = vault.list().length;
-    out(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${countOf(count, "secret")}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
+    say(io, failed ? p.red(`invalid: ${problems.filter((x) => x.level === "error").length} problem(s) in ${relative(io.cwd, g.file) || g.file}`) : p.green(`valid: ${countOf(count, "secret")}, ${vault.required.length} required${problems.length > 0 ? `, ${problems.length} warning(s)` : ""}`));
   }
   if (io.env.GITHUB_ACTIONS === "true") {
     const file = relative(io.cwd, g.file) || g.file;
