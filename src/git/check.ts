@@ -3,7 +3,7 @@
  * sops block, every value is encrypted (no plaintext), the named recipients match the wrapped keys, and no merge
  * conflict is left in it. With a key that opens it: also the MAC, the name seal and the vault's structure.
  */
-import { ConflictError, FormatError, IntegrityError, InvalidInputError, WrongKeyError } from "../errors.js";
+import { ConflictError, FormatError, InvalidInputError, WrongKeyError } from "../errors.js";
 import { parseEncryptedValue } from "../format/enc.js";
 import type { SopsMetadata } from "../format/yaml.js";
 import { findIdentities } from "../io/keys.js";

@@ -5,7 +5,7 @@
  * committed `.env -> docs/CHANGELOG.md` would receive every secret) unless the caller asks to follow it: then the
  * file it points to is replaced and the link stays.
  */
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import { ConflictError, ioErrorFrom } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { writeAll } from "./atomic.js";

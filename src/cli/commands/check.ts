@@ -1,7 +1,7 @@
 /** `vaultfile check [FILE…]`: the pre-commit / CI check that vault files hold no plaintext and are intact. */
 import { relative, resolve } from "node:path";
 import { ExitCode, VaultfileError, type ExitCodeValue } from "../../errors.js";
-import { out, say, vaultFileOf, vaultOptions, type CommandContext } from "../context.js";
+import { say, vaultFileOf, vaultOptions, type CommandContext } from "../context.js";
 
 /** Checks each file; with several, every one is checked before the first failure decides the exit code. */
 export async function check(ctx: CommandContext, files: string[]): Promise<ExitCodeValue> {
