@@ -11,6 +11,7 @@ export type { KeySourceOptions } from "./io/keys.js";
 export { Vault, Secret } from "./vault/vault.js";
 export type { SetOptions, ExpiryEntry, ValidateOptions, ValidationResult, VaultModelOptions, VaultSettings, VaultStore } from "./vault/vault.js";
 export type { ExpiryStatus } from "./vault/lifecycle.js";
+export type { Exposure } from "./vault/exposure.js";
 export type { Duration } from "./rules/time.js";
 export { decryptSops } from "./sops/library.js";
 export type { DecryptedSops } from "./sops/library.js";
