@@ -39,7 +39,7 @@ describe("expiry with an injected clock", () => {
 
   it("validate() gives allValid / missing / expired / expiringSoon", async () => {
     const v = await vaultAt(now);
-    expect(v.validate()).toEqual({ allValid: false, strict: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"], invalidFormat: [], companionsMissing: [], unknownType: [] });
+    expect(v.validate()).toEqual({ allValid: false, strict: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"], exposed: [], invalidFormat: [], companionsMissing: [], unknownType: [] });
     expect(v.validate({ warnDays: 5 }).expiringSoon).toEqual([]);
     v.remove("EXPIRED_YESTERDAY");
     v.unrequire(["ABSENT"]);
