@@ -11,7 +11,7 @@ import * as testkit from "cctv-age";
 import { armor, Decrypter } from "age-encryption";
 import { unwrapDataKey, useNativeReader } from "../../src/crypto/age.js";
 import { decodeX25519Identity } from "../../src/crypto/age-x25519.js";
-import { parseIdentities } from "../../src/crypto/identities.js";
+import { parseIdentities, type Identity } from "../../src/crypto/identities.js";
 
 interface Vector {
   name: string;
@@ -117,7 +117,7 @@ describe("CCTV age test vectors", { timeout: 120_000 }, () => {
 
   it("unwrapDataKey gives the same outcome with the native reader on and forced off", async () => {
     for (const v of all.filter(X25519_ONLY)) {
-      let identities;
+      let identities: Identity[];
       try {
         identities = v.identities.flatMap((i, n) => parseIdentities(i, `vector identity ${n + 1}`));
       } catch {
