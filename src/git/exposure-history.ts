@@ -6,9 +6,9 @@
  * a removal rolled the data key is not a rotation (the same rule as `history`'s `re-encrypted`).
  */
 import { basename, dirname } from "node:path";
-import { catFiles, diffVersions } from "./history.js";
+import { catFiles, diffVersions, parseVersion } from "./history.js";
 import { runGit } from "./run.js";
-import { readVaultView, type CiphertextView } from "./vault-view.js";
+import type { CiphertextView } from "./vault-view.js";
 
 export interface ExposedSecret {
   name: string;
@@ -43,7 +43,7 @@ export async function exposureHistory(file: string, name?: string): Promise<Remo
   const removals: RemovalExposure[] = [];
   let before: CiphertextView | null = null;
   commits.forEach((c, i) => {
-    const after = view(blobs[i] ?? null);
+    const after = parseVersion(blobs[i] ?? null);
     if (after === undefined) return; // an unreadable version (e.g. a committed conflict): compare across it
     if (before && after) {
       // Rotations and deletions first: they settle what earlier removals exposed.
@@ -65,14 +65,4 @@ export async function exposureHistory(file: string, name?: string): Promise<Remo
   });
   if (name === undefined) return removals;
   return removals.map((r) => ({ ...r, secrets: r.secrets.filter((s) => s.name === name) })).filter((r) => r.secrets.length > 0);
-}
-
-/** `null` for a version without the file, `undefined` for one that does not read as a vault. */
-function view(text: string | null): CiphertextView | null | undefined {
-  if (text === null) return null;
-  try {
-    return readVaultView(text, "history");
-  } catch {
-    return undefined;
-  }
 }

@@ -62,8 +62,8 @@ export async function secretHistory(file: string, name?: string): Promise<Histor
   const blob = (spec: string) => texts[blobs.get(spec) ?? -1] ?? null;
   const events: HistoryEvent[] = [];
   for (const r of records) {
-    const after = parse(blob(`${r.commit}:${r.path}`));
-    const before = parse(blob(`${r.commit}^1:${r.parentPath}`));
+    const after = parseVersion(blob(`${r.commit}:${r.path}`));
+    const before = parseVersion(blob(`${r.commit}^1:${r.parentPath}`));
     if (after === undefined || before === undefined) continue; // an unreadable version (e.g. a committed conflict)
     const common = { commit: r.commit, author: r.author, date: r.date, subject: r.subject };
     const changes = diffVersions(before, after);
@@ -71,7 +71,7 @@ export async function secretHistory(file: string, name?: string): Promise<Histor
       events.unshift(...changes.map((c) => ({ ...common, ...c })));
       continue;
     }
-    const theirs = parse(blob(`${r.commit}^2:${r.parentPath}`));
+    const theirs = parseVersion(blob(`${r.commit}^2:${r.parentPath}`));
     events.unshift(...changes.map((c): HistoryEvent => ({ ...common, ...c, event: "merged", change: c.event as Exclude<HistoryEventKind, "merged">, took: theirs !== undefined && sameEntry(theirs, after, c.name) ? "theirs" : null })));
   }
   return name === undefined ? events : events.filter((e) => e.name === name);
@@ -126,8 +126,8 @@ function sameEntry(a: CiphertextView | null, b: CiphertextView | null, name: str
   return x.valueText === y.valueText && [...keys].every((k) => x.fields[k] === y.fields[k]);
 }
 
-/** `undefined` when the text is not a readable vault; an empty view when the file did not exist. */
-function parse(text: string | null): CiphertextView | null | undefined {
+/** `undefined` when the text is not a readable vault; `null` when the file did not exist. */
+export function parseVersion(text: string | null): CiphertextView | null | undefined {
   if (text === null) return null;
   try {
     return readVaultView(text, "history");
