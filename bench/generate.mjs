@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
-import { Vault } from "../dist/index.js";
+import { createVault } from "../dist/index.js";
 
 /** Bump when the generated content changes, so cached inputs are rebuilt. */
 const GENERATION = 1;
@@ -62,7 +62,7 @@ export async function makeVault(dir, n, r) {
   const recipients = Object.fromEntries(keys.map((k, i) => [`holder${String(i).padStart(2, "0")}`, k.recipient]));
   const now = new Date(NOW);
   const tmp = `${path}.tmp`;
-  const v = await Vault.create(tmp, recipients, { now: () => now, env: {} });
+  const v = await createVault(tmp, recipients, { now: () => now, env: {} });
   for (const s of secretsFor(n)) {
     v.set(s.name, s.value, { type: "generic", ...(s.expires ? { expiresIn: "365d", rotateEvery: "365d" } : {}) });
   }

@@ -30,7 +30,7 @@ if (process.argv[2] === "--child") {
   const { PARSE_OPTIONS, readMetadata } = await import("../dist/format/yaml.js");
   const { unwrapDataKey } = await import("../dist/crypto/age.js");
   const { parseIdentities } = await import("../dist/crypto/identities.js");
-  const { SopsFile } = await import("../dist/vault/sops-file.js");
+  const { SopsFile } = await import("../dist/sops/sops-file.js");
   const { Vault } = await import("../dist/vault/vault.js");
   lap("import vaultfile modules");
   const text = readFileSync(file, "utf8");
@@ -52,7 +52,7 @@ if (process.argv[2] === "--child") {
   lap("unwrap data key: age-encryption, first call (not used)");
   await SopsFile.open(text, file, { identities, searched: [] });
   lap("SopsFile.open: parse + unwrap + decrypt every value + MAC + seal");
-  const v = await Vault.fromText(text, file, { identities: [readFileSync(identityFile, "utf8")], env: {}, now: () => new Date("2026-11-24T10:00:00Z") });
+  const v = await Vault.fromText(text, identities, { file, now: () => new Date("2026-11-24T10:00:00Z") });
   lap("Vault.fromText: the above + vault structure checks");
   v.exportSecrets();
   lap("exportSecrets");

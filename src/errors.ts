@@ -39,8 +39,10 @@ export const ExitCode = {
    */
   interrupted: 130,
 } as const;
+/** One of the {@link ExitCode} values. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Optional parts of an error: how to fix it, and the error that caused it (kept for `--debug`). */
 export interface ErrorDetails {
   hint?: string | undefined;
   cause?: unknown;
@@ -61,6 +63,7 @@ export class VaultfileError extends Error {
   }
 }
 
+/** A bad command line: unknown option, missing argument, conflicting flags (exit 2). */
 export class UsageError extends VaultfileError {
   constructor(message: string, details?: ErrorDetails) {
     super("E_USAGE", ExitCode.usage, message, details);
@@ -87,16 +90,41 @@ export class SecretNotFoundError extends VaultfileError {
   }
 }
 
+/** A recipient, type or file that does not exist (exit 3). */
 export class NotFoundError extends VaultfileError {
   constructor(message: string, details?: ErrorDetails) {
     super("E_NOT_FOUND", ExitCode.notFound, message, details);
   }
 }
 
-/** No identity was found at all. */
+/**
+ * What a "no key opens this file" error knows, as data (public keys and places only, never a secret), so that one
+ * formatter at the CLI edge words it, as age's `NoIdentityMatchError` carries its stanzas.
+ */
+export interface KeyErrorDetails {
+  /** The file, as named in messages. */
+  file: string;
+  /** The age recipients the file's data key is wrapped for (`sops.age`). */
+  recipients: readonly string[];
+  /** The vault's named recipients (name → age recipient), when the file has a clear-text `recipients` section. */
+  named?: Readonly<Record<string, string>> | undefined;
+  /** The places looked at for identities, in order (`--identity ./k.txt`, `$VAULTFILE_AGE_KEY (not set)`, …). */
+  searched: readonly string[];
+  /** The identities tried: where each came from and its public key (`undefined` when it cannot be derived). */
+  tried: readonly { source: string; recipient: string | undefined }[];
+}
+
+/** Details of the key errors: the usual ones, plus the structured {@link KeyErrorDetails}. */
+export interface KeyErrorOptions extends ErrorDetails {
+  keys?: KeyErrorDetails | undefined;
+}
+
+/** No identity was found at all. `keys` (when set) says where vaultfile looked and whom the file is for. */
 export class NoIdentityError extends VaultfileError {
-  constructor(message: string, details?: ErrorDetails) {
+  readonly keys: KeyErrorDetails | undefined;
+  constructor(message: string, details: KeyErrorOptions = {}) {
     super("E_NO_KEY", ExitCode.decryption, message, details);
+    this.keys = details.keys;
   }
 }
 
@@ -110,10 +138,12 @@ export class InvalidIdentityError extends VaultfileError {
   }
 }
 
-/** Identities were found, but none of them is a recipient of the file. */
+/** Identities were found, but none of them is a recipient of the file. `keys` lists the keys tried and the recipients. */
 export class WrongKeyError extends VaultfileError {
-  constructor(message: string, details?: ErrorDetails) {
+  readonly keys: KeyErrorDetails | undefined;
+  constructor(message: string, details: KeyErrorOptions = {}) {
     super("E_WRONG_KEY", ExitCode.decryption, message, details);
+    this.keys = details.keys;
   }
 }
 
@@ -169,12 +199,14 @@ export class InvalidInputError extends VaultfileError {
   }
 }
 
+/** Reading or writing a file failed: permissions, disk full, not a file (exit 7). */
 export class IoError extends VaultfileError {
   constructor(message: string, details?: ErrorDetails) {
     super("E_IO", ExitCode.io, message, details);
   }
 }
 
+/** The target exists, the lock is held, or the file changed since it was read (exit 8). */
 export class ConflictError extends VaultfileError {
   constructor(code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT", message: string, details?: ErrorDetails) {
     super(code, ExitCode.conflict, message, details);

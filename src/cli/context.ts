@@ -2,12 +2,13 @@
  * What a command may touch of the outside world, passed in so that commands can be run and tested without a
  * process: streams, environment, working folder, and the options every command shares.
  */
+import { safeLine } from "../rules/text-safety.js";
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { NotFoundError } from "../errors.js";
 import { DEFAULT_FILE, locateVault, type VaultLocation } from "../io/vault-discovery.js";
-import type { VaultOptions } from "../vault/vault.js";
+import type { VaultOptions } from "../io/vault-file.js";
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -102,7 +103,15 @@ export function out(io: CliIO, line = ""): void {
   io.stdout.write(line + "\n");
 }
 
-/** Writes a line to stderr with the `vaultfile:` prefix. */
+/**
+ * Writes a line of human-readable output (tables, reports) to stdout: text from the file in it cannot steer the
+ * terminal or, under GitHub Actions, the runner (`safeLine`). Data (values, exports, JSON) goes through {@link out}.
+ */
+export function say(io: CliIO, line = ""): void {
+  io.stdout.write(`${safeLine(line, io.env.GITHUB_ACTIONS === "true")}\n`);
+}
+
+/** Writes a line to stderr with the `vaultfile:` prefix, made safe like {@link say}. */
 export function note(io: CliIO, kind: "warning" | "hint" | "note", line: string): void {
-  io.stderr.write(`vaultfile: ${kind}: ${line}\n`);
+  io.stderr.write(`${safeLine(`vaultfile: ${kind}: ${line}`, io.env.GITHUB_ACTIONS === "true")}\n`);
 }

@@ -1,6 +1,6 @@
 /** The expiry options shared by `set` and `rotate`, and how their outcome is described. */
 import { UsageError } from "../errors.js";
-import { formatDay } from "../vault/policy.js";
+import { formatDay } from "../rules/time.js";
 import type { Secret } from "../vault/vault.js";
 
 export interface ExpiryOptions {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { InterruptedError, InvalidInputError, UsageError } from "../errors.js";
-import { checkSecretValue } from "../vault/policy.js";
+import { checkSecretValue } from "../rules/names.js";
 import { note, type CliIO } from "./context.js";
 import { isPromptAbort, prompter } from "./prompts.js";
 

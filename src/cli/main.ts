@@ -2,10 +2,12 @@
  * The command-line program: parses argv with the declaration in `program.ts`, runs the command's function
  * (`commands/<name>.ts`) and maps its status or error to the exit code. The only place that decides the exit code.
  */
+import { safeLine } from "../rules/text-safety.js";
 import { CommanderError } from "commander";
 import { ExitCode, ioErrorFrom, VaultfileError } from "../errors.js";
 import type { CliIO } from "./context.js";
 import { buildProgram } from "./program.js";
+import { hintFor } from "./key-error.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
@@ -27,13 +29,16 @@ export function report(err: unknown, io: CliIO, debug: boolean): number {
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (err instanceof VaultfileError) {
-    io.stderr.write(`vaultfile: error: ${err.message}\n`);
-    if (err.hint) io.stderr.write(`vaultfile: hint: ${err.hint}\n`);
+    // Messages quote text from the file (names, patterns, paths): shown escaped, like every human-readable line.
+    const gh = io.env.GITHUB_ACTIONS === "true";
+    io.stderr.write(`${safeLine(`vaultfile: error: ${err.message}`, gh)}\n`);
+    const hint = hintFor(err);
+    if (hint) io.stderr.write(`${safeLine(`vaultfile: hint: ${hint}`, gh)}\n`);
     if (debug) io.stderr.write(`${err.stack ?? ""}\n${err.cause instanceof Error ? `caused by: ${err.cause.stack}\n` : ""}`);
     return err.exitCode;
   }
   const msg = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`vaultfile: error: internal error: ${msg}\n`);
+  io.stderr.write(`${safeLine(`vaultfile: error: internal error: ${msg}`, io.env.GITHUB_ACTIONS === "true")}\n`);
   if (debug) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
   else io.stderr.write("vaultfile: hint: run again with --debug for details, and report it\n");
   return ExitCode.internal;

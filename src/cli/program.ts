@@ -10,6 +10,7 @@ import { DEFAULT_FILE } from "../io/vault-discovery.js";
 import { globalsOf, type CliIO, type CommandContext } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
+import type { EditOptions } from "./commands/edit.js";
 import type { ExecOptions } from "./commands/exec.js";
 import type { ExportOptions } from "./commands/export.js";
 import type { ImportOptions } from "./commands/import.js";
@@ -112,7 +113,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("--required", "add the name to the required list (validate fails while it is missing)")
     .option("--force", FORCE_HELP);
   hintStdinOnExtraArgument(set);
-  addValueOptions(set)
+  addAllowNameOption(addValueOptions(set))
     .addHelpText(
       "after",
       "\nThe value comes from a hidden prompt (typed twice) on a terminal, or from --stdin or --generate; --value is\n" +
@@ -121,7 +122,8 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "uses the type's generator (password: 32 letters and digits; a custom type needs a SPEC, e.g. --generate=hex:40).\n" +
         "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
         "--value change only the metadata: the value is kept, and nothing is asked (data piped in without --stdin is\n" +
-        "refused, not ignored).\n\n" +
+        "refused, not ignored). A name that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …,\n" +
+        "see SECURITY.md) is refused (exit 6) unless --allow-name NAME.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
         "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
@@ -189,19 +191,21 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
     .addOption(warnDaysOption())
-    .option("--strict", "fail on secrets expiring soon, values that do not match their type and missing companions too")
+    .option("--since <rev>", "also verify the chain of custody of the commits after REV (as history --verify; exit 5 on a break)")
+    .option("--strict", "fail on secrets expiring soon or exposed to a removed recipient, values that do not match their type and missing companions too")
     .option("--no-decrypt", "check only the clear metadata, without a key (not verified; value formats not checked)")
     .addHelpText(
       "after",
       "\nExit 0 when valid, 1 when a required secret is missing or a secret expired (--strict: or expires within\n" +
-        "--warn-days, a value does not match its type, or a companion such as a docker password's username is missing).\n" +
-        "Secrets expiring soon or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
+        "--warn-days, a removed recipient could read it (EXPOSED until rotated), a value does not match its type, or a\n" +
+        "companion such as a docker password's username is missing).\n" +
+        "Secrets expiring soon, exposed or due for rotation are warnings. With GITHUB_ACTIONS=true, problems are\n" +
         "also printed as ::error / ::warning annotations, and the expiry table is appended to $GITHUB_STEP_SUMMARY.\n" +
         "--no-decrypt needs no key (a scheduled expiry check that should not hold it): the metadata is NOT verified (the MAC\n" +
         "is not checked), a warning on stderr says so, and --json has \"verified\": false. Without it a key is needed.\n\n" +
         "Examples:\n  vaultfile validate\n  vaultfile validate --strict --warn-days 14 --json\n  vaultfile validate --no-decrypt --json",
     )
-    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean; decrypt?: boolean }) => (await import("./commands/validate.js")).validate(ctx, opts)));
+    .action(run(async (ctx, opts: { warnDays: string; strict?: boolean; decrypt?: boolean; since?: string }) => (await import("./commands/validate.js")).validate(ctx, opts)));
 
   const rotate = program
     .command("rotate")
@@ -226,14 +230,17 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("decrypt")
     .description("print a sops YAML file (any, not only a vault) decrypted, after checking its MAC")
     .argument("<file>", "a sops-encrypted YAML file with age recipients")
-    .option("--output-type <type>", "yaml (comments and order kept, no sops block) or json", undefined)
+    .option("--output-type <type>", "yaml (as sops -d: every document, comments kept, no sops block) or json (the first document, as sops -d)", undefined)
+    .option("--accept-stale-seal", "print a vault whose name seal is stale (names or metadata changed outside vaultfile) anyway, with a warning")
     .addHelpText(
       "after",
       "\nThe output holds every secret in clear: print it to a terminal or a pipe, not to a file you might commit.\n" +
-        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n\n" +
+        "Exit non-zero on any failure (no key, MAC mismatch, damaged value). --json implies --output-type json.\n" +
+        "A vault (a file vaultfile sealed) whose seal is stale is refused with exit 5 unless --accept-stale-seal;\n" +
+        "any other sops file decrypts as `sops -d` decrypts it (key groups and Shamir thresholds included).\n\n" +
         "Examples:\n  vaultfile decrypt secrets.enc.yaml\n  vaultfile decrypt .secrets.yaml --output-type json | jq .secrets",
     )
-    .action(run(async (ctx, file: string, opts: { outputType?: string }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
+    .action(run(async (ctx, file: string, opts: { outputType?: string; acceptStaleSeal?: boolean }) => (await import("./commands/decrypt.js")).decrypt(ctx, file, opts)));
 
   program
     .command("reseal")
@@ -252,6 +259,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .description("edit secrets interactively: a menu on a terminal, or the decrypted YAML in $EDITOR (--editor)")
     .option("--editor", "open the decrypted vault (values in clear) in $VISUAL / $EDITOR (default vi) instead of the menu")
     .option("--force", "with --editor: store values that do not match their type (a warning instead of an error)")
+    .option("--allow-name <name>", "with --editor: allow a new secret named like a variable that changes which code a program runs (PATH, NODE_OPTIONS, …); repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       "after",
       [
@@ -267,7 +275,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "  EDITOR=nano vaultfile edit --editor",
       ].join("\n"),
     )
-    .action(run(async (ctx, opts: { editor?: boolean; force?: boolean }) => (await import("./commands/edit.js")).edit(ctx, opts)));
+    .action(run(async (ctx, opts: EditOptions) => (await import("./commands/edit.js")).edit(ctx, opts)));
 
   declareGit(program, run);
 
@@ -285,8 +293,21 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("history")
     .description("when each secret was added, rotated, updated or removed, by which commit and author, with its new expiry (from git log; no key needed)")
     .addArgument(names("secret", "[name]", "only this secret"))
-    .addHelpText("after", "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n\nOldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).")
-    .action(run(async (ctx, name: string | undefined) => (await import("./commands/history.js")).history(ctx, name)));
+    .option("--exposure", "for each removed recipient: the secrets they could read and whether each was rotated since")
+    .option("--verify", "check the chain of custody: every version written by a holder of the data key before it (exit 5 on a break)")
+    .option("--since <rev>", "with --verify: only the commits after REV (e.g. the pull request's base)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  vaultfile history\n  vaultfile history PYPI_TOKEN --json\n  vaultfile history --exposure\n\n" +
+        "Oldest first. `re-encrypted` marks values that only changed because a removed recipient rolled the data key;\n" +
+        "`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).\n" +
+        "--exposure works from git history alone, so it also covers removals made before vaults carried exposed_to.\n" +
+        "--verify needs your key: a version with its parent's data key must verify (MAC, seal); a new data key must\n" +
+        "carry a proof signed with the previous one. Versions your key cannot open are reported as not verifiable.\n" +
+        "  vaultfile history --verify --since origin/main      # in CI for a pull request (fetch-depth: 0)",
+    )
+    .action(run(async (ctx, name: string | undefined, opts: { exposure?: boolean }) => (await import("./commands/history.js")).history(ctx, name, opts)));
+
 
   const exportCmd = program
     .command("export")
@@ -295,8 +316,9 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV")
     .option("--name <name>", "k8s-secret: the Secret's metadata.name (default: from the vault file's name, .secrets.yaml → secrets)")
     .option("--namespace <namespace>", "k8s-secret: the Secret's metadata.namespace")
-    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux");
-  addSelectionOptions(exportCmd)
+    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux")
+    .option("--follow-symlinks", "when FILE is a symlink, write to the file it points to (refused otherwise)");
+  addAllowNameOption(addSelectionOptions(exportCmd))
     .addHelpText(
       "after",
       `
@@ -309,6 +331,11 @@ Formats:
           later steps of the job see the secrets and the log masks them
   k8s-secret  a Kubernetes v1 Secret manifest (data: base64 of each value, names as keys); with --encrypt, the
           same manifest sops-encrypted to the vault's recipients (a new data key), safe to commit for Flux
+
+-o FILE is refused when it is a symlink (unless --follow-symlinks) or a file git tracks, and written with a
+warning when it lies in a git work tree and .gitignore does not ignore it. Secrets named like variables that
+change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, … see SECURITY.md) are refused in the dotenv,
+shell and github formats unless --allow-name NAME.
 
 Examples:
   vaultfile export -o .env --exclude-expired
@@ -325,15 +352,20 @@ Examples:
     .argument("<command>", "the command to run (put it after --)")
     .argument("[args...]", "its arguments");
   hintDoubleDashOnUnknownOption(exec);
-  addSelectionOptions(exec)
+  addAllowNameOption(addSelectionOptions(exec))
     .option("--override", "let the vault's values replace variables already set in the environment")
     .option("--as-file <NAME[=VAR]>", "hand secret NAME over as a private file (0600, removed when the command ends) whose path is in $VAR (default NAME_FILE), not in the environment; repeatable", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--pass-keys", "leave the key variables (VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, *_AGE_SSH_PRIVATE_KEY*) in the command's environment (only for a command that runs vaultfile itself)")
     .addHelpText(
       "after",
       `
 Put the command after -- so that its own options are not read as vaultfile's.
 A variable already set in the environment is kept, as dotenv and dotenvx do (so PYPI_TOKEN=test vaultfile exec …
 tries something out), and a note on stderr names it; --override gives the command the vault's value instead.
+The command is looked up with vaultfile's own PATH, and gets the secrets but not the age key: the key variables
+(VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, *_AGE_SSH_PRIVATE_KEY*, key commands included) are removed unless --pass-keys.
+Secrets named like variables that change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, BASH_ENV, …
+see SECURITY.md) are refused (exit 6) unless --allow-name NAME.
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 
@@ -352,7 +384,7 @@ Examples:
     .description("add every variable of a dotenv file to the vault, one secret each")
     .argument("<file>", "the .env file, or - for stdin")
     .addOption(nameOption("type", "--type <type>", "type of every imported secret (pypi, docker, npm, …)"));
-  addExpiryOptions(importCmd)
+  addAllowNameOption(addExpiryOptions(importCmd))
     .option("--required", "add every imported name to the required list")
     .option("--overwrite", "replace the values of names the vault already has")
     .addHelpText(
@@ -566,6 +598,14 @@ function addValueOptions(cmd: Command): Command {
     .option("--stdin", "read the value from stdin (all of it; exactly one trailing newline is stripped)")
     .option("--generate [spec]", "generate a crypto-random value: 32 (length, letters and digits), alnum:40, hex:64 (characters), base64:48, base64url:48 (bytes)")
     .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
+}
+
+/**
+ * `--allow-name NAME` (repeatable): a secret name that changes which code a program runs (PATH, NODE_OPTIONS, …)
+ * that the user means to store or export anyway.
+ */
+function addAllowNameOption(cmd: Command): Command {
+  return cmd.option("--allow-name <name>", "allow a secret named like a variable that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …); repeatable", (v: string, prev: string[] = []) => [...prev, v]);
 }
 
 /** Which secrets leave the vault (export, exec). */

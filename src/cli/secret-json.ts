@@ -1,5 +1,5 @@
 /** The `--json` form of a secret's metadata in `get`, `set` and `rotate`. */
-import { formatTimestamp } from "../vault/policy.js";
+import { formatTimestamp } from "../rules/time.js";
 import type { Secret } from "../vault/vault.js";
 
 /**

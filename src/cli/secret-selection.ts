@@ -2,7 +2,7 @@
  * Which secrets `export` and `exec` hand out: all of them, or `--only` some, optionally without the expired ones.
  * Expired secrets that are handed out anyway are named in a warning (names only, never values).
  */
-import { formatDay } from "../vault/policy.js";
+import { formatDay } from "../rules/time.js";
 import { audit } from "./audit.js";
 import { note, type CliIO, type GlobalOptions } from "./context.js";
 import type { Vault } from "../vault/vault.js";

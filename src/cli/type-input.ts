@@ -5,7 +5,7 @@
  */
 import { InvalidInputError, UsageError } from "../errors.js";
 import type { SecretType } from "../types/definition.js";
-import { closestNames } from "../vault/policy.js";
+import { closestNames } from "../rules/suggest.js";
 import type { Vault } from "../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "./context.js";
 import type { ValueSourceOptions } from "./input.js";

@@ -1,9 +1,10 @@
 /** How commands open the vault (read-only, or read-modify-write under the lock) and find the caller's keys. */
 import { isUnattended, recipientOf } from "../crypto/identities.js";
 import { findIdentities } from "../io/keys.js";
-import type { KeySearch } from "../vault/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
 import { NoIdentityError, WrongKeyError } from "../errors.js";
-import { openVault, readVaultText, updateVault, Vault, type VaultOptions } from "../vault/vault.js";
+import { openVault, readVaultText, updateVault, type VaultOptions } from "../io/vault-file.js";
+import { Vault } from "../vault/vault.js";
 import { relative } from "node:path";
 import { mergeDriverMissing } from "../git/driver-config.js";
 import { note, vaultOptions, vaultToOpen, type CliIO, type GlobalOptions } from "./context.js";

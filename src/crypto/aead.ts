@@ -14,7 +14,7 @@ export function generateDataKey(): Uint8Array {
 }
 
 /** Encrypts `plaintext` with a fresh random IV unless one is given (only the MAC seal passes its own). */
-export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string, type: SopsValueType, iv: Uint8Array = randomBytes(IV_BYTES)): EncryptedValue {
+export function encryptAead(key: Uint8Array, plaintext: Uint8Array, aad: string, type: SopsValueType, iv: Uint8Array = randomBytes(IV_BYTES)): EncryptedValue {
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -22,7 +22,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string, type: 
 }
 
 /** Decrypts and authenticates; returns `null` when the tag does not verify (wrong key, altered data or path). */
-export function open(key: Uint8Array, v: EncryptedValue, aad: string): Uint8Array | null {
+export function decryptAead(key: Uint8Array, v: EncryptedValue, aad: string): Uint8Array | null {
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, v.iv, { authTagLength: 16 });
     decipher.setAAD(Buffer.from(aad, "utf8"));

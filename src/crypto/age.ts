@@ -5,6 +5,7 @@
 import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError, VaultfileError } from "../errors.js";
 import { DATA_KEY_BYTES } from "./aead.js";
 import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
+import type { SopsAgeEntry } from "../format/yaml.js";
 import { nativeOf, recipientId, recipientOf, shortKey, type Identity } from "./identities.js";
 import { looksLikeSshPublicKey, parseSshPublicKey } from "./ssh-keys.js";
 
@@ -45,34 +46,29 @@ export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promi
   return armor.encode(await e.encrypt(dataKey));
 }
 
-export interface Stanza {
-  recipient: string;
-  enc: string;
-}
-
 /**
  * Finds the data key: tries first the stanzas whose `recipient` matches one of the identities (one unwrap in the
  * usual case, whatever the number of recipients), then every stanza with every identity, as age does, in case a
  * recipient line was edited. Returns `undefined` when no identity fits; throws when one fits but the stanza is
- * damaged.
+ * damaged. `length`: the plaintext size expected (32, or 33 for a Shamir share of a key group).
  */
-export async function unwrapDataKey(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[], length: number = DATA_KEY_BYTES): Promise<Uint8Array | undefined> {
   // Identities that cost something to get (a passphrase-protected file, a key command) are asked for only when no
   // other key fits, stanza by stanza with its recipient (a key command sees it as SOPS_AGE_RECIPIENT).
   const ready = identities.filter((id) => !id.expand);
   const deferred = identities.filter((id) => id.expand);
-  const key = await unwrapWith(stanzas, ready);
+  const key = await unwrapWith(stanzas, ready, length);
   if (key || deferred.length === 0) return key;
   for (const [i, s] of stanzas.entries()) {
     const ids: Identity[] = [];
     for (const id of deferred) ids.push(...(await id.expand!(s.recipient)));
-    const found = ids.length > 0 ? await tryUnwrap(s, ids, i) : undefined;
+    const found = ids.length > 0 ? await tryUnwrap(s, ids, i, length) : undefined;
     if (found) return found;
   }
   return undefined;
 }
 
-async function unwrapWith(stanzas: readonly Stanza[], identities: readonly Identity[]): Promise<Uint8Array | undefined> {
+async function unwrapWith(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[], length: number): Promise<Uint8Array | undefined> {
   if (identities.length === 0) return undefined;
   const byRecipient = new Map<string, Identity>();
   for (const id of identities) byRecipient.set(recipientId(await recipientOf(id)), id);
@@ -81,21 +77,21 @@ async function unwrapWith(stanzas: readonly Stanza[], identities: readonly Ident
     const id = byRecipient.get(recipientId(s.recipient));
     if (!id) continue;
     tried.add(i);
-    const key = await tryUnwrap(s, [id], i);
+    const key = await tryUnwrap(s, [id], i, length);
     if (key) return key;
   }
   for (const [i, s] of stanzas.entries()) {
     if (tried.has(i)) continue;
-    const key = await tryUnwrap(s, identities, i);
+    const key = await tryUnwrap(s, identities, i, length);
     if (key) return key;
   }
   return undefined;
 }
 
-async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: number): Promise<Uint8Array | undefined> {
+async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number, length: number): Promise<Uint8Array | undefined> {
   const native = nativeReader ? nativeIdentities(identities) : undefined;
   const fast = native && decryptArmoredX25519(s.enc, native);
-  if (fast && fast.length === DATA_KEY_BYTES) return fast;
+  if (fast && fast.length === length) return fast;
   const { armor, Decrypter } = await ageLib();
   let file: Uint8Array;
   try {
@@ -117,21 +113,31 @@ async function tryUnwrap(s: Stanza, identities: readonly Identity[], index: numb
       throw new InvalidIdentityError(`invalid age identity in ${id.source}`);
     }
   }
+  // age-encryption tries identities in order until one returns a file key, and throws a plain Error (no class to
+  // test) when none does. An identity of our own added last tells the two apart by control flow, not by message
+  // text: it is asked only when every real identity declined the file.
+  let noneMatched = false;
+  d.addIdentity({
+    unwrapFileKey: () => {
+      noneMatched = true;
+      return null;
+    },
+  });
   let key: Uint8Array;
   try {
     key = await d.decrypt(file);
   } catch (cause) {
+    if (noneMatched) return undefined;
     // A key's own failure (a wrong passphrase) is already in vaultfile's words.
     if (cause instanceof VaultfileError) throw cause;
     const msg = cause instanceof Error ? cause.message : "";
-    if (/no identity matched/i.test(msg)) return undefined;
     // The library's message goes nowhere near the user (and no cause is kept for --debug): only a known,
     // key-free reason is named.
     throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${knownReason(msg)}`, {
       hint: "the file was altered or damaged; restore it from git",
     });
   }
-  if (key.length !== DATA_KEY_BYTES) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${DATA_KEY_BYTES}`);
+  if (key.length !== length) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${length}`);
   return key;
 }
 

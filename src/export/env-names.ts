@@ -3,7 +3,7 @@
  * environment can hold. Names are never renamed: a name that cannot be exported is an error.
  */
 import { InvalidInputError } from "../errors.js";
-import { NAME_RE } from "../vault/policy.js";
+import { NAME_RE } from "../rules/names.js";
 
 /** Names an environment variable may have (design.md §5): the same rule secret names follow. */
 export const ENV_NAME_RE = NAME_RE;

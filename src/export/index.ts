@@ -12,9 +12,4 @@ export { markdownCell, toMarkdownTable, type MarkdownOptions } from "./markdown.
 export { eventUid, foldLine, icsText, toIcs, type CalendarEventKind, type CalendarSecret, type IcsOptions } from "./ics.js";
 export { checkK8sKey, checkK8sMetadata, defaultK8sName, K8S_KEY_RE, k8sData, toK8sSecret, type K8sSecretOptions } from "./k8s.js";
 
-import { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
 export { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
-
-export function isExportFormat(s: string): s is ExportFormat {
-  return (EXPORT_FORMATS as readonly string[]).includes(s);
-}

@@ -6,7 +6,7 @@
  * printing, so the file is the same format as a vault; its `mac: ENC[` line is what Flux looks for.
  */
 import { Scalar, YAMLMap } from "yaml";
-import { SopsFile } from "../vault/sops-file.js";
+import { SopsFile } from "../sops/sops-file.js";
 import { checkK8sMetadata, k8sData, type K8sSecretOptions } from "./k8s.js";
 
 /** sops's rule for Kubernetes Secrets, as Flux's documentation writes it. */
@@ -30,6 +30,7 @@ export async function toK8sSecretSops(env: Readonly<Record<string, string>>, opt
   const sf = await SopsFile.create(
     "<kubernetes secret>",
     opts.recipients,
+    { encryptedRegex: K8S_ENCRYPTED_REGEX },
     (doc) => {
       const root = doc.contents as YAMLMap;
       root.set("apiVersion", "v1");
@@ -47,7 +48,6 @@ export async function toK8sSecretSops(env: Readonly<Record<string, string>>, opt
       }
       root.set("data", map);
     },
-    K8S_ENCRYPTED_REGEX,
   );
   const values = new Map(data);
   for (const [k, node] of nodes) sf.setEncryptedString(node, ["data", k], values.get(k)!);

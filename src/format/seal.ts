@@ -4,7 +4,7 @@
  * clear values passes it. The seal is an HMAC-SHA-256, under a key derived from the data key, over a canonical,
  * length-prefixed encoding of the whole tree: every key name, the shape, every leaf's type and plaintext.
  *
- * It is carried as the IV of the encrypted sops MAC (see `vault/sops-file.ts`), so sealing adds no line to the
+ * It is carried as the IV of the encrypted sops MAC (see `sops/sops-file.ts`), so sealing adds no line to the
  * file and a rotation still changes only the entry's lines, `lastmodified` and `mac`. This encoder only produces
  * the bytes; keying and hashing happen in the crypto layer.
  */

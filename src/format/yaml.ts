@@ -3,21 +3,33 @@
  * metadata block, walk the data tree leaf by leaf in document order, and print the document back the way sops and
  * vaultfile write it. No cryptography here.
  */
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar, type YAMLMap, type YAMLSeq, type Node as YamlNode, type ToStringOptions } from "yaml";
 import { FormatError } from "../errors.js";
 import { refuseGitConflictMarkers } from "./conflict-markers.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { parseSopsYamlFast } from "./yaml-fast.js";
 import { checkNodes, checkTextLimits, positionAt, tooDeep } from "./yaml-guard.js";
 
-export interface AgeStanzaEntry {
+export interface SopsAgeEntry {
   recipient: string;
   enc: string;
 }
 
+/** One of sops's `key_groups`: its age stanzas, and the other kinds of keys it holds (which vaultfile cannot use). */
+export interface KeyGroup {
+  age: SopsAgeEntry[];
+  otherKeySources: string[];
+}
+
 /** The parts of the `sops` block vaultfile reads. Unknown keys are preserved untouched in the document. */
 export interface SopsMetadata {
-  age: AgeStanzaEntry[];
+  age: SopsAgeEntry[];
+  /**
+   * `key_groups`, when the file has them (then `age` is empty): the data key is split with Shamir's secret sharing,
+   * one share per group, and `shamirThreshold` shares give it back.
+   */
+  keyGroups?: KeyGroup[] | undefined;
+  shamirThreshold?: number | undefined;
   lastModified: string;
   mac: string | undefined;
   rules: EncryptionRules;
@@ -76,6 +88,30 @@ export function parseYaml(text: string, file: string): Document.Parsed {
     if (err instanceof RangeError) throw tooDeep(file);
     throw err;
   }
+  checkParsed(doc, text, file);
+  return doc;
+}
+
+/**
+ * Parses every document of a YAML stream (`---` between them; sops writes one `sops` block into each), with the
+ * checks of {@link parseYaml} on each. An empty document is an empty mapping, as sops reads it.
+ */
+export function parseYamlDocuments(text: string, file: string): Document.Parsed[] {
+  checkTextLimits(text, file);
+  refuseGitConflictMarkers(text, file);
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, PARSE_OPTIONS);
+    docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep(file);
+    throw err;
+  }
+  for (const doc of docs) checkParsed(doc, text, file);
+  return docs;
+}
+
+function checkParsed(doc: Document.Parsed, text: string, file: string): void {
   const first = doc.errors[0];
   if (first) {
     // `linePos` is only filled in with prettyErrors; the offset always is.
@@ -93,7 +129,6 @@ export function parseYaml(text: string, file: string): Document.Parsed {
   if (doc.contents !== null && !isMap(doc.contents)) {
     throw new FormatError(`${file} is not a YAML mapping`, { hint: "a sops file is a mapping with a `sops` key at the top level", ...lineOf(doc.contents, text) });
   }
-  return doc;
 }
 
 /** The text of a key or scalar item, whether it is a `Scalar` node or a plain value set without a node. */
@@ -133,36 +168,60 @@ export function readMetadata(doc: Document.Parsed, file: string, text: string): 
   if (version !== undefined && !/^3\.\d+(\.\d+)?([-+].*)?$/.test(version)) {
     throw new FormatError(`unsupported sops version ${version} in ${file}`, { hint: "vaultfile reads files written by sops 3.x", ...lineOf(getNode(node, "version") as YamlNode, text) });
   }
-  const ageList = meta.age ?? [];
-  if (!Array.isArray(ageList)) throw new FormatError(`sops.age in ${file} is not a list`, lineOf(getNode(node, "age") as YamlNode, text));
-  const age: AgeStanzaEntry[] = ageList.map((e: unknown, i: number) => {
-    const o = e as Record<string, unknown> | null;
-    if (!o || typeof o.recipient !== "string" || typeof o.enc !== "string") {
-      throw new FormatError(`sops.age item ${i + 1} in ${file} needs a recipient and an enc`, lineOf(getNode(node, "age") as YamlNode, text));
-    }
-    return { recipient: o.recipient.trim(), enc: o.enc };
-  });
-  for (const k of ["encrypted_comment_regex", "unencrypted_comment_regex"]) {
-    if (meta[k] !== undefined && meta[k] !== null && meta[k] !== "") {
-      throw new FormatError(`${file} uses sops.${k}, which vaultfile does not support`, { hint: "decrypt it with sops, or re-create it without comment-based encryption rules" });
-    }
-  }
+  const where = lineOf(getNode(node, "age") as YamlNode, text);
+  const age = readAgeList(meta.age, "sops.age", file, where);
   const lastModified = str(meta.lastmodified);
   if (lastModified === undefined) throw new FormatError(`sops.lastmodified is missing in ${file}`, lineOf(node, text));
-  const otherKeySources = ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp", "key_groups"].filter((k) => {
-    const v = meta[k];
-    return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== "";
-  });
+  let keyGroups: KeyGroup[] | undefined;
+  let shamirThreshold: number | undefined;
+  if (Array.isArray(meta.key_groups) && meta.key_groups.length > 0) {
+    const groupsWhere = lineOf(getNode(node, "key_groups") as YamlNode, text);
+    keyGroups = meta.key_groups.map((g: unknown, i: number) => {
+      if (!g || typeof g !== "object" || Array.isArray(g)) throw new FormatError(`sops.key_groups item ${i + 1} in ${file} is not a mapping`, groupsWhere);
+      const group = g as Record<string, unknown>;
+      return { age: readAgeList(group.age, `sops.key_groups item ${i + 1}: age`, file, groupsWhere), otherKeySources: otherSources(group) };
+    });
+    const t = meta.shamir_threshold;
+    if (t !== undefined && t !== null) {
+      const n = Number(t);
+      if (!Number.isInteger(n) || n < 1 || n > 255) throw new FormatError(`sops.shamir_threshold in ${file} is not a number of key groups`, lineOf(getNode(node, "shamir_threshold") as YamlNode, text));
+      shamirThreshold = n;
+    }
+  } else if (meta.key_groups !== undefined && meta.key_groups !== null && !Array.isArray(meta.key_groups)) {
+    throw new FormatError(`sops.key_groups in ${file} is not a list`, lineOf(getNode(node, "key_groups") as YamlNode, text));
+  }
   const rules: EncryptionRules = {
     unencryptedSuffix: str(meta.unencrypted_suffix),
     encryptedSuffix: str(meta.encrypted_suffix),
     unencryptedRegex: str(meta.unencrypted_regex),
     encryptedRegex: str(meta.encrypted_regex),
+    unencryptedCommentRegex: str(meta.unencrypted_comment_regex),
+    encryptedCommentRegex: str(meta.encrypted_comment_regex),
   };
-  if (Object.values(rules).filter((v) => v !== undefined).length > 1) {
-    throw new FormatError(`${file} sets more than one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex`);
+  if (Object.values(rules).filter((v) => v !== undefined && v !== "").length > 1) {
+    throw new FormatError(`${file} sets more than one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex`);
   }
-  return { age, lastModified, mac: str(meta.mac), rules, macOnlyEncrypted: meta.mac_only_encrypted === true, version, otherKeySources };
+  return { age, keyGroups, shamirThreshold, lastModified, mac: str(meta.mac), rules, macOnlyEncrypted: meta.mac_only_encrypted === true, version, otherKeySources: otherSources(meta) };
+}
+
+/** The key kinds other than age that hold entries, in a `sops` block or a key group. */
+function otherSources(m: Record<string, unknown>): string[] {
+  return ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp", "huaweicloud_kms"].filter((k) => {
+    const v = m[k];
+    return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== "";
+  });
+}
+
+function readAgeList(list: unknown, label: string, file: string, where: { line?: number; column?: number }): SopsAgeEntry[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new FormatError(`${label} in ${file} is not a list`, where);
+  return list.map((e: unknown, i: number) => {
+    const o = e as Record<string, unknown> | null;
+    if (!o || typeof o.recipient !== "string" || typeof o.enc !== "string") {
+      throw new FormatError(`${label} item ${i + 1} in ${file} needs a recipient and an enc`, where);
+    }
+    return { recipient: o.recipient.trim(), enc: o.enc };
+  });
 }
 
 /** Go's `time.Format(time.RFC3339)` of a parsed RFC 3339 time: sops's MAC associated data. */
@@ -221,7 +280,11 @@ export function walkTree(doc: Document, rules: EncryptionRules, visitor: TreeVis
     }
     if (isSeq(node)) {
       visitor.seq?.(node.items.length);
-      for (const item of node.items) visit(item as YamlNode | null, path);
+      for (const item of node.items) {
+        // sops writes a comment between list items as an item `ENC[…,type:comment]`: not data, not in the MAC.
+        if (isListComment(item)) continue;
+        visit(item as YamlNode | null, path);
+      }
       return;
     }
     if (isScalar(node)) {
@@ -236,6 +299,12 @@ export function walkTree(doc: Document, rules: EncryptionRules, visitor: TreeVis
     }
     throw new FormatError(`unsupported YAML node at ${path.join(".")}`, lineOf(node, text));
   }
+}
+
+/** A list item that is an encrypted comment (`- ENC[…,type:comment]`), as sops writes comments between list items. */
+export function isListComment(item: unknown): boolean {
+  const v = isScalar(item) ? item.value : item;
+  return typeof v === "string" && v.startsWith("ENC[AES256_GCM,") && v.endsWith(",type:comment]");
 }
 
 function keyName(key: unknown, text: string): string {
@@ -290,7 +359,8 @@ function isBlankLines(v: unknown): v is string {
   return typeof v === "string" && v.includes("\n") && /^[ \t\n]*$/.test(v);
 }
 
-function doubleQuoted(v: string): Scalar {
+/** A string scalar written in double quotes (timestamps, strings YAML would otherwise read differently). */
+export function doubleQuoted(v: string): Scalar {
   const s = new Scalar(v);
   s.type = Scalar.QUOTE_DOUBLE;
   return s;
@@ -308,4 +378,3 @@ export function detectIndentSeq(text: string): boolean {
   return m[2]!.length > m[1]!.length;
 }
 
-export { Document, Scalar, YAMLMap, YAMLSeq, isMap, isSeq, isScalar };

@@ -5,7 +5,7 @@
  */
 import { dirname, basename } from "node:path";
 import { runGit, runGitBytes } from "./run.js";
-import { readVaultView, type EntryView, type VaultView } from "./vault-view.js";
+import { readVaultView, type EntryView, type CiphertextView } from "./vault-view.js";
 
 export type HistoryEventKind = "added" | "rotated" | "re-encrypted" | "updated" | "removed" | "merged";
 
@@ -62,8 +62,8 @@ export async function secretHistory(file: string, name?: string): Promise<Histor
   const blob = (spec: string) => texts[blobs.get(spec) ?? -1] ?? null;
   const events: HistoryEvent[] = [];
   for (const r of records) {
-    const after = parse(blob(`${r.commit}:${r.path}`));
-    const before = parse(blob(`${r.commit}^1:${r.parentPath}`));
+    const after = parseVersion(blob(`${r.commit}:${r.path}`));
+    const before = parseVersion(blob(`${r.commit}^1:${r.parentPath}`));
     if (after === undefined || before === undefined) continue; // an unreadable version (e.g. a committed conflict)
     const common = { commit: r.commit, author: r.author, date: r.date, subject: r.subject };
     const changes = diffVersions(before, after);
@@ -71,7 +71,7 @@ export async function secretHistory(file: string, name?: string): Promise<Histor
       events.unshift(...changes.map((c) => ({ ...common, ...c })));
       continue;
     }
-    const theirs = parse(blob(`${r.commit}^2:${r.parentPath}`));
+    const theirs = parseVersion(blob(`${r.commit}^2:${r.parentPath}`));
     events.unshift(...changes.map((c): HistoryEvent => ({ ...common, ...c, event: "merged", change: c.event as Exclude<HistoryEventKind, "merged">, took: theirs !== undefined && sameEntry(theirs, after, c.name) ? "theirs" : null })));
   }
   return name === undefined ? events : events.filter((e) => e.name === name);
@@ -118,7 +118,7 @@ async function renamedFrom(cwd: string, parent: string, commit: string, path: st
 }
 
 /** Whether the secret is the same in both versions (both absent, or the same ciphertext and metadata). */
-function sameEntry(a: VaultView | null, b: VaultView | null, name: string): boolean {
+function sameEntry(a: CiphertextView | null, b: CiphertextView | null, name: string): boolean {
   const x = a?.entries.get(name);
   const y = b?.entries.get(name);
   if (!x || !y) return !x && !y;
@@ -126,8 +126,8 @@ function sameEntry(a: VaultView | null, b: VaultView | null, name: string): bool
   return x.valueText === y.valueText && [...keys].every((k) => x.fields[k] === y.fields[k]);
 }
 
-/** `undefined` when the text is not a readable vault; an empty view when the file did not exist. */
-function parse(text: string | null): VaultView | null | undefined {
+/** `undefined` when the text is not a readable vault; `null` when the file did not exist. */
+export function parseVersion(text: string | null): CiphertextView | null | undefined {
   if (text === null) return null;
   try {
     return readVaultView(text, "history");
@@ -139,7 +139,7 @@ function parse(text: string | null): VaultView | null | undefined {
 type Change = Pick<HistoryEvent, "name" | "event" | "expiresAt" | "fields">;
 
 /** What happened to each secret between two versions (`null`: the file did not exist). */
-export function diffVersions(before: VaultView | null, after: VaultView | null): Change[] {
+export function diffVersions(before: CiphertextView | null, after: CiphertextView | null): Change[] {
   const b = before?.entries ?? new Map<string, EntryView>();
   const a = after?.entries ?? new Map<string, EntryView>();
   const lostRecipient = (before?.meta.age ?? []).some((s) => !(after?.meta.age ?? []).some((t) => t.recipient === s.recipient));
@@ -165,7 +165,7 @@ export function diffVersions(before: VaultView | null, after: VaultView | null):
 }
 
 /** Reads many `rev:path` blobs with one `git cat-file --batch`; `null` for each that does not exist. */
-async function catFiles(specs: readonly string[], cwd: string): Promise<(string | null)[]> {
+export async function catFiles(specs: readonly string[], cwd: string): Promise<(string | null)[]> {
   const out = await runGitBytes(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join("") });
   const result: (string | null)[] = [];
   let pos = 0;

@@ -8,7 +8,11 @@
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { scalarText, SOPS_KEY } from "../format/yaml.js";
-import { SopsFile, type KeySearch } from "../vault/sops-file.js";
+import { SopsFile } from "../sops/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
+import { appendCustodyLink } from "../vault/custody.js";
+import { clearExposure, EXPOSED_FIELD, markExposed, readExposure } from "../vault/exposure.js";
+import { readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
 
 export type Side = "ours" | "theirs";
@@ -59,7 +63,13 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const theirs = sealed(await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys));
   const base = await openBase(input);
 
-  if (!sameBytes(ours.deriveKey(SAME_KEY_PURPOSE), theirs.deriveKey(SAME_KEY_PURPOSE))) {
+  if (!sameKey(ours, theirs)) {
+    // One side rolled the data key (it removed a recipient) and the other kept the base's: the kept side moves onto
+    // the rolled key, so nothing stays readable with the key the removed holder knew, and the merge goes on as usual.
+    if (base && sameKey(ours, base)) ours.adoptDataKeyOf(theirs);
+    else if (base && sameKey(theirs, base)) theirs.adoptDataKeyOf(ours);
+  }
+  if (!sameKey(ours, theirs)) {
     const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
     return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
   }
@@ -76,28 +86,32 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   };
 
   // Secrets, entry by entry.
-  const oSecrets = mapAt(ours, "secrets", true)!;
-  const tSecrets = mapAt(theirs, "secrets");
-  const bSecrets = base ? mapAt(base, "secrets") : undefined;
+  const oSecrets = mapAt(ours, SECTION.secrets, true)!;
+  const tSecrets = mapAt(theirs, SECTION.secrets);
+  const bSecrets = base ? mapAt(base, SECTION.secrets) : undefined;
   for (const name of union(keysOf(oSecrets), keysOf(tSecrets))) {
-    const [b, o, t] = [canonical(base, bSecrets?.get(name, true)), canonical(ours, oSecrets.get(name, true)), canonical(theirs, tSecrets?.get(name, true))];
+    // Exposure marks are merged apart (below), so a removal on one side and a rotation on the other do not conflict.
+    const [b, o, t] = [canonical(base, withoutExposure(bSecrets?.get(name, true))), canonical(ours, withoutExposure(oSecrets.get(name, true))), canonical(theirs, withoutExposure(tSecrets?.get(name, true)))];
+    const [oEntry, tEntry] = [oSecrets.get(name, true), tSecrets?.get(name, true)];
     const side = settle("secret", name, decide(b, o, t), () => [
       describeEntry(base, bSecrets?.get(name, true), ours, oSecrets.get(name, true)),
       describeEntry(base, bSecrets?.get(name, true), theirs, tSecrets?.get(name, true)),
     ]);
     if (side === "theirs" && o !== t) {
-      putOrDelete(oSecrets, name, tSecrets?.get(name, true));
+      putOrDelete(oSecrets, name, tEntry);
       fromTheirs.push(`secret ${name}`);
     }
+    const result = oSecrets.get(name, true);
+    if (isMap(result)) mergeExposure(result, [ours, oEntry], [theirs, tEntry]);
   }
 
   // The required list: a set; additions on either side stay, a removal on either side wins.
   mergeRequired(base, ours, theirs);
 
   // Recipients by name; the sops.age stanzas follow once the tree is settled.
-  const oRec = mapAt(ours, "recipients", true)!;
-  const tRec = mapAt(theirs, "recipients");
-  const bRec = base ? mapAt(base, "recipients") : undefined;
+  const oRec = mapAt(ours, SECTION.recipients, true)!;
+  const tRec = mapAt(theirs, SECTION.recipients);
+  const bRec = base ? mapAt(base, SECTION.recipients) : undefined;
   for (const name of union(keysOf(oRec), keysOf(tRec))) {
     const [b, o, t] = [optionalText(bRec?.get(name, true)), optionalText(oRec.get(name, true)), optionalText(tRec?.get(name, true))];
     const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
@@ -111,7 +125,7 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const oRoot = ours.doc.contents as YAMLMap;
   const tRoot = theirs.doc.contents as YAMLMap;
   const bRoot = base?.doc.contents as YAMLMap | undefined;
-  const handled = new Set(["secrets", "required", "recipients", SOPS_KEY]);
+  const handled = new Set<string>([SECTION.secrets, SECTION.required, SECTION.recipients, SOPS_KEY]);
   for (const key of union(keysOf(oRoot), keysOf(tRoot)).filter((k) => !handled.has(k))) {
     const [b, o, t] = [canonical(base, bRoot?.get(key, true)), canonical(ours, oRoot.get(key, true)), canonical(theirs, tRoot.get(key, true))];
     const side = settle("key", key, decide(b, o, t), () => ["changed", "changed"]);
@@ -128,7 +142,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const wrapped = new Set(ours.ageRecipients);
   for (const r of named) if (!wrapped.has(r)) await ours.addRecipient(r);
   // Removing a recipient rolls the data key (re-encrypting every value): the removed holder knew the old one.
-  for (const r of wrapped) if (!named.has(r)) await ours.removeRecipient(r);
+  for (const r of wrapped) {
+    if (named.has(r)) continue;
+    const link = await ours.removeRecipient(r);
+    if (link) appendCustodyLink(ours.doc.contents as YAMLMap, link);
+  }
   ours.keepMetadataLast();
   const merged = ours.serialize(input.now);
   return { text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged, conflicts, fromTheirs };
@@ -158,8 +176,43 @@ async function openBase(input: MergeInput): Promise<SopsFile | undefined> {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+function sameKey(a: SopsFile, b: SopsFile): boolean {
+  const [x, y] = [a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** An entry without its exposure marks (a fresh map; the document is not touched). */
+function withoutExposure(node: unknown): unknown {
+  if (!isMap(node) || !node.has(EXPOSED_FIELD)) return node;
+  const copy = new YAMLMap();
+  copy.items = node.items.filter((p) => scalarText(p.key) !== EXPOSED_FIELD);
+  return copy;
+}
+
+/**
+ * The merged entry's exposure: the union of both sides' marks that are about the value the result holds. A side
+ * that rotated the secret knew a new value nobody removed could read, so the other side's marks on the old value
+ * do not carry over.
+ */
+function mergeExposure(result: YAMLMap, ...sides: [SopsFile, unknown][]): void {
+  const plainValue = (sf: SopsFile, entry: unknown): string | undefined => {
+    const v = isMap(entry) ? entry.get(VALUE_FIELD, true) : undefined;
+    return isScalar(v) ? String(sf.plaintextOf(v)?.value ?? v.value) : undefined;
+  };
+  const resultSide = sides.find(([, e]) => e === result);
+  const current = resultSide ? plainValue(...resultSide) : undefined;
+  const marks = new Map<string, Date>();
+  for (const [sf, entry] of sides) {
+    if (!isMap(entry) || plainValue(sf, entry) !== current) continue;
+    for (const x of readExposure(entry, "", sf.file)) {
+      const had = marks.get(x.recipient);
+      if (!had || x.removedAt < had) marks.set(x.recipient, x.removedAt);
+    }
+  }
+  const have = readExposure(result, "", "");
+  if (have.length === marks.size && have.every((x) => marks.get(x.recipient)?.getTime() === x.removedAt.getTime())) return; // keep its lines as they are
+  clearExposure(result);
+  for (const [recipient, at] of marks) markExposed(result, recipient, at);
 }
 
 function mapAt(sf: SopsFile, key: string, create = false): YAMLMap | undefined {
@@ -217,23 +270,20 @@ function putOrDelete(map: YAMLMap, key: string, node: unknown): void {
 }
 
 function mergeRequired(base: SopsFile | undefined, ours: SopsFile, theirs: SopsFile): void {
-  const list = (sf: SopsFile | undefined): string[] => {
-    const seq = (sf?.doc.contents as YAMLMap | undefined)?.get("required", true);
-    return isSeq(seq) ? seq.items.map((i) => scalarText(i)) : [];
-  };
+  const list = (sf: SopsFile | undefined): string[] => (sf ? readRequired(sf.doc.contents) : []);
   const [b, o, t] = [new Set(list(base)), list(ours), list(theirs)];
   const oSet = new Set(o);
   const tSet = new Set(t);
   const merged = [...o.filter((n) => !(b.has(n) && !tSet.has(n))), ...t.filter((n) => !oSet.has(n) && !b.has(n))];
   if (merged.length === o.length && merged.every((n, i) => n === o[i])) return;
   const root = ours.doc.contents as YAMLMap;
-  const existing: unknown = root.get("required", true);
+  const existing: unknown = root.get(SECTION.required, true);
   let seq: YAMLSeq;
   if (isSeq(existing)) seq = existing as YAMLSeq;
   else {
     seq = new YAMLSeq();
     seq.flow = true;
-    root.set("required", seq);
+    root.set(SECTION.required, seq);
   }
   seq.items = merged.map((n) => new Scalar(n));
 }
@@ -262,7 +312,7 @@ function describeRecipient(b: string | undefined, x: string | undefined): string
 
 /** Recipients a side added or removed relative to the base, for the data key conflict. */
 function recipientChanges(base: SopsFile | undefined, sf: SopsFile): string {
-  const names = (s: SopsFile | undefined): Set<string> => new Set(keysOf(s ? mapAt(s, "recipients") : undefined));
+  const names = (s: SopsFile | undefined): Set<string> => new Set(keysOf(s ? mapAt(s, SECTION.recipients) : undefined));
   const [b, x] = [names(base), names(sf)];
   const added = [...x].filter((n) => !b.has(n));
   const removed = [...b].filter((n) => !x.has(n));

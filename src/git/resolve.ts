@@ -6,7 +6,7 @@
 import { basename, dirname } from "node:path";
 import { NotFoundError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import type { KeySearch } from "../vault/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
 import { mergeVaults, type MergeOutcome, type Side } from "./merge.js";
 import { tryGit } from "./run.js";
 

@@ -8,9 +8,11 @@ import { isMap, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { DecryptionError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { hmac } from "../crypto/aead.js";
 import { utf8Bytes } from "../format/values.js";
-import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata } from "../format/yaml.js";
-import { SopsFile, type KeySearch } from "../vault/sops-file.js";
+import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata, doubleQuoted } from "../format/yaml.js";
+import { SopsFile } from "../sops/sops-file.js";
+import type { KeySearch } from "../crypto/key-search.js";
 import { ciphertextTag, readVaultView } from "./vault-view.js";
+import { SECTION } from "../vault/schema.js";
 
 /** HKDF purpose of the fingerprint key: changing it changes every fingerprint. */
 export const FINGERPRINT_PURPOSE = "vaultfile fingerprint v1";
@@ -58,7 +60,7 @@ async function keyedView(source: string, file: string, opts: TextconvOptions): P
       if (opts.showValues) {
         leaf.node.value = p.value;
         leaf.node.type = undefined;
-        shown.add(leaf.path[0] === "secrets" && leaf.path.length > 1 ? leaf.path[1]! : leaf.path.join(":"));
+        shown.add(leaf.path[0] === SECTION.secrets && leaf.path.length > 1 ? leaf.path[1]! : leaf.path.join(":"));
       } else {
         replace(leaf.node, `<fp:${fingerprint(key, leaf.path, p.bytes)}>`);
       }
@@ -89,13 +91,16 @@ function macStatusAfter(err: unknown): string {
   return "not checked";
 }
 
-/** The first 4 bytes of HMAC-SHA-256(key, path ‖ 0 ‖ plaintext), as 8 hex digits. */
+/**
+ * The first 8 bytes of HMAC-SHA-256(key, path ‖ 0 ‖ plaintext), as 16 hex digits. 64 bits: a recipient grinding a
+ * different value with the same fingerprint (to hide a change in review) needs ~2^64 HMACs; 32 bits took hours.
+ */
 export function fingerprint(key: Uint8Array, path: readonly string[], plaintext: Uint8Array): string {
   const h = hmac(key);
   h.update(utf8Bytes(path.map((p) => `${p}:`).join("")));
   h.update(new Uint8Array([0]));
   h.update(plaintext);
-  return Buffer.from(h.digest().subarray(0, 4)).toString("hex");
+  return Buffer.from(h.digest().subarray(0, 8)).toString("hex");
 }
 
 function replace(node: Scalar, shown: string): void {
@@ -116,9 +121,7 @@ function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string): vo
   for (const a of meta.age) recipients.items.push(new Scalar(a.recipient));
   summary.set("age_recipients", recipients);
   if (meta.otherKeySources.length > 0) summary.set("other_key_sources", meta.otherKeySources.join(", "));
-  const last = new Scalar(meta.lastModified);
-  last.type = Scalar.QUOTE_DOUBLE;
-  summary.set("lastmodified", last);
+  summary.set("lastmodified", doubleQuoted(meta.lastModified));
   summary.set("mac", macStatus);
   root.set(SOPS_KEY, summary);
 }

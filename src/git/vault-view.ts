@@ -3,9 +3,10 @@
  * the value's ciphertext text. What `check`, `history` and the keyless `git textconv` work from.
  */
 import { createHash } from "node:crypto";
-import { isMap, isScalar, isSeq, type Document, type Scalar, type YAMLMap } from "yaml";
+import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from "yaml";
 import { looksEncrypted, parseEncryptedValue } from "../format/enc.js";
 import { parseYaml, readMetadata, walkTree, type SopsMetadata } from "../format/yaml.js";
+import { isValuePath, readRecipients, readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
 
 export interface EntryView {
   name: string;
@@ -16,7 +17,7 @@ export interface EntryView {
   fields: Record<string, string | null>;
 }
 
-export interface VaultView {
+export interface CiphertextView {
   doc: Document.Parsed;
   meta: SopsMetadata;
   /** Secrets in file order. */
@@ -29,12 +30,12 @@ export interface VaultView {
 const text = (v: unknown): string | null => (v === undefined || v === null ? null : String(isScalar(v) ? (v as Scalar).value : v));
 
 /** Parses a vault file without decrypting anything. Throws FormatError on bad YAML or a missing sops block. */
-export function readVaultView(source: string, file: string): VaultView {
+export function readVaultView(source: string, file: string): CiphertextView {
   const doc = parseYaml(source, file);
   const meta = readMetadata(doc, file, source);
   const root = doc.contents as YAMLMap;
   const entries = new Map<string, EntryView>();
-  const secrets = root.get("secrets", true);
+  const secrets = root.get(SECTION.secrets, true);
   if (isMap(secrets)) {
     for (const pair of secrets.items) {
       const name = String(text(pair.key));
@@ -44,29 +45,24 @@ export function readVaultView(source: string, file: string): VaultView {
       let valueText: string | null = null;
       for (const p of node.items) {
         const key = String(text(p.key));
-        if (key === "value") valueText = text(p.value);
+        if (key === VALUE_FIELD) valueText = text(p.value);
         else fields[key] = text(p.value);
       }
       entries.set(name, { name, node: node as YAMLMap, valueText, fields });
     }
   }
-  const req = root.get("required", true);
-  const required = isSeq(req) ? req.items.map((i) => String(text(i))) : [];
-  const rec = root.get("recipients", true);
-  const recipients: Record<string, string> = {};
-  if (isMap(rec)) for (const p of rec.items) recipients[String(text(p.key))] = String(text(p.value));
-  return { doc, meta, entries, required, recipients };
+  return { doc, meta, entries, required: readRequired(root), recipients: readRecipients(root) };
 }
 
 /**
  * Paths (`secrets.NAME.value`) of leaves that should be encrypted but hold clear text: on an encrypted path by the
  * file's rules, or a secret's `value` whatever the rules say. Empty strings and nulls are allowed (sops leaves them).
  */
-export function plaintextLeaves(view: VaultView): string[] {
+export function plaintextLeaves(view: CiphertextView): string[] {
   const found: string[] = [];
   walkTree(view.doc, view.meta.rules, {
     leaf: (leaf) => {
-      const isSecretValue = leaf.path.length === 3 && leaf.path[0] === "secrets" && leaf.path[2] === "value";
+      const isSecretValue = isValuePath(leaf.path);
       if (!leaf.encrypted && !isSecretValue) return;
       const v: unknown = leaf.node.value;
       if (v === null || v === undefined || v === "" || isWellFormedEncrypted(v)) return;

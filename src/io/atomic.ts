@@ -125,7 +125,7 @@ export function writeFileExclusive(target: string, data: string, mode = 0o600): 
 }
 
 /** `writeSync` may write less than asked; loops until every byte is written. */
-function writeAll(fd: number, buf: Uint8Array): void {
+export function writeAll(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }

@@ -6,7 +6,7 @@
 import { appendFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { ioErrorFrom } from "../errors.js";
-import { formatTimestamp } from "../vault/policy.js";
+import { formatTimestamp } from "../rules/time.js";
 
 /** The environment variable that turns the audit log on. */
 export const AUDIT_ENV = "VAULTFILE_AUDIT_LOG";

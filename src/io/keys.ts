@@ -13,8 +13,9 @@ import { join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
 import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
+import type { KeySearch } from "../crypto/key-search.js";
+import { KEY_SOURCES } from "../rules/env-danger.js";
 import { commandIdentity } from "./key-command.js";
-import type { KeySearch } from "../vault/sops-file.js";
 
 export interface KeySourceOptions {
   /** Identity files given explicitly (`--identity`); they are read first and must exist. */
@@ -57,19 +58,6 @@ export function readIdentityFile(path: string, optional: boolean, ask?: AskPassp
   }
   return parseKeyFile(bytes, path, ask);
 }
-
-
-/** The key variables in sops's order, each pair vaultfile's name first: a key file, a key command, or key text. */
-const KEY_SOURCES = [
-  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"], kind: "file" },
-  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"], kind: "command" },
-  { names: ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"], kind: "text" },
-  { names: ["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"], kind: "file" },
-  { names: ["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"], kind: "command" },
-] as const;
-
-/** Every variable vaultfile reads a key from (or runs a key command from): what a child process must not inherit. */
-export const KEY_VARIABLES: readonly string[] = KEY_SOURCES.flatMap((s) => s.names);
 
 /** Collects identities from every source, remembering what was searched. */
 export function findIdentities(opts: KeySourceOptions = {}): KeySearch {

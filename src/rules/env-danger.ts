@@ -55,13 +55,52 @@ export function codeLoadingNames(names: Iterable<string>, allowed: Iterable<stri
 
 /**
  * Throws {@link InvalidInputError} (exit 6) naming the first of `names` that {@link loadsCode} and that `allowed`
- * does not list. `action` says what was refused: "store", "export", "pass to the command".
+ * does not list. `action` says what was refused: "store", "export", "pass to the command"; `howToAllow` is the hint.
  */
-export function refuseCodeLoadingNames(names: Iterable<string>, allowed: Iterable<string>, action: string): void {
+export function refuseCodeLoadingNames(names: Iterable<string>, allowed: Iterable<string>, action: string, howToAllow = (name: string) => `pass --allow-name ${name} if that is what you mean`): void {
   const [first, ...rest] = codeLoadingNames(names, allowed);
   if (first === undefined) return;
   const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.join(", ")})` : "";
   throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that changes which code a program runs (${codeLoadingReason(first)})${more}`, {
-    hint: `pass --allow-name ${first} if that is what you mean (SECURITY.md lists these names)`,
+    hint: `${howToAllow(first)} (SECURITY.md lists these names)`,
   });
+}
+
+/**
+ * The variables the key lookup reads, in sops's order (3.10+, `age/keysource.go`), each pair vaultfile's name
+ * first: a key file, a key command, or key text. `io/keys.ts` reads them; `exec` removes them from its child.
+ */
+export const KEY_SOURCES = [
+  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"], kind: "file" },
+  { names: ["VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD"], kind: "command" },
+  { names: ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY"], kind: "text" },
+  { names: ["VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"], kind: "file" },
+  { names: ["VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD"], kind: "command" },
+] as const;
+
+/** Every variable vaultfile reads a key from (or runs a key command from). */
+export const KEY_VARIABLES: readonly string[] = KEY_SOURCES.flatMap((s) => s.names);
+
+/**
+ * The environment variables that hold or point to an age key: a child that inherits one can decrypt every secret
+ * of the vault, not only those it was given. `exec` removes every variable that starts with one of these (so also
+ * a future `…_KEY_…` name); each of {@link KEY_VARIABLES} starts with one.
+ */
+export const KEY_VARIABLE_PREFIXES: readonly string[] = ["VAULTFILE_AGE_KEY", "SOPS_AGE_KEY", "VAULTFILE_AGE_SSH_PRIVATE_KEY", "SOPS_AGE_SSH_PRIVATE_KEY"];
+
+/** Whether a variable of this name holds or points to an age key (compared without case, as Windows does). */
+export function isKeyVariable(name: string): boolean {
+  const upper = name.toUpperCase();
+  return KEY_VARIABLE_PREFIXES.some((p) => upper.startsWith(p));
+}
+
+/** A copy of `env` without the key variables (`passKeys`: unchanged), and the names removed. */
+export function withoutKeyVariables(env: NodeJS.ProcessEnv, passKeys = false): { env: NodeJS.ProcessEnv; removed: string[] } {
+  const copy: NodeJS.ProcessEnv = {};
+  const removed: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (!passKeys && isKeyVariable(k)) removed.push(k);
+    else copy[k] = v;
+  }
+  return { env: copy, removed };
 }

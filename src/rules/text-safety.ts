@@ -52,6 +52,36 @@ export function workflowSafe(line: string): string {
   return s;
 }
 
+/** The colour and weight codes vaultfile's own painter writes (`cli/output.ts`); no other escape sequence. */
+const OWN_STYLE = /\u001b\[(?:1|2|22|31|32|33|39)m/y;
+
+/**
+ * A line of human-readable output as it may reach a terminal or a CI log: every control character shown escaped
+ * ({@link shown}) except the colour codes vaultfile itself paints with, and under GitHub Actions (`github`) a
+ * line the runner would obey defused ({@link workflowSafe}). The one function at the output edge.
+ */
+export function safeLine(line: string, github: boolean): string {
+  let s = line;
+  if (UNSAFE.test(s)) {
+    let outText = "";
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i]!;
+      if (c === "\u001b") {
+        OWN_STYLE.lastIndex = i;
+        const m = OWN_STYLE.exec(s);
+        if (m) {
+          outText += m[0];
+          i += m[0].length - 1;
+          continue;
+        }
+      }
+      outText += UNSAFE.test(c) ? escapeOne(c) : c;
+    }
+    s = outText;
+  }
+  return github ? workflowSafe(s) : s;
+}
+
 /**
  * Throws {@link InvalidInputError} when stored text (`what`: "description", "pattern", "rotate-at") contains a
  * control character; the message names the first one as an escape and its position, never the text.

@@ -4,7 +4,7 @@
  * companions does it need.
  */
 import { FormatError, NotFoundError } from "../errors.js";
-import { closestNames } from "../vault/policy.js";
+import { closestNames } from "../rules/suggest.js";
 import { BUILTIN_TYPES } from "./builtin.js";
 import { customTypeFromEntry } from "./custom.js";
 import type { CompanionFinding, FormatFinding, SecretRole, SecretType } from "./definition.js";

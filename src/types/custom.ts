@@ -14,7 +14,9 @@
  */
 import { FormatError, InvalidInputError } from "../errors.js";
 import { compileRe2, Re2SyntaxError, type Re2Pattern } from "../rules/re2.js";
-import { checkSecretName, parseDuration } from "../vault/policy.js";
+import { checkPrintable } from "../rules/text-safety.js";
+import { checkSecretName, checkTypeName } from "../rules/names.js";
+import { parseDuration } from "../rules/time.js";
 import type { SecretType } from "./definition.js";
 
 /** A custom type as stored in the file. */
@@ -35,16 +37,6 @@ export interface CustomTypeOptions {
   companions?: readonly string[] | undefined;
 }
 
-/** The names a type may have (the same rule `set --type` applies). */
-export const TYPE_NAME_RE = /^[a-z0-9][a-z0-9_.-]*$/;
-
-/** Throws unless `name` can name a type. `value` is reserved: sops would encrypt a `types.value` entry. */
-export function checkTypeName(name: string): void {
-  if (!TYPE_NAME_RE.test(name) || name === "value") {
-    throw new InvalidInputError("E_NAME", `invalid type name ${JSON.stringify(name)}`, { hint: "a type is a lower-case word: letters, digits, _, . or - (e.g. internal-api); \"value\" is reserved" });
-  }
-}
-
 /**
  * Compiles a pattern with RE2 syntax, matching whole values (as if anchored at both ends), or explains why it does
  * not compile (the pattern is not secret). RE2 runs in linear time: a pattern from the file cannot hang `validate`.
@@ -62,6 +54,8 @@ export function compilePattern(pattern: string): Re2Pattern {
 export function customTypeEntry(name: string, opts: CustomTypeOptions): CustomTypeEntry {
   checkTypeName(name);
   if (opts.pattern === "") throw new InvalidInputError("E_INPUT", "the pattern is empty", { hint: 'e.g. --pattern "^ia_[a-z0-9]{32}$"' });
+  // Stored in clear and shown by `type list` and `validate` (a pattern with line breaks injected workflow commands).
+  checkPrintable(opts.pattern, "pattern");
   compilePattern(opts.pattern);
   const entry: CustomTypeEntry = { pattern: opts.pattern };
   if (opts.rotateEvery !== undefined) entry.rotate_every = parseDuration(opts.rotateEvery, "rotation period").text;
@@ -77,6 +71,7 @@ export function customTypeEntry(name: string, opts: CustomTypeOptions): CustomTy
 function oneLine(text: string, what: string): string {
   const t = text.trim();
   if (t === "" || /[\r\n]/.test(t)) throw new InvalidInputError("E_INPUT", `the ${what} must be one non-empty line`);
+  checkPrintable(t, what);
   return t;
 }
 

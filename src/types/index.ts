@@ -2,7 +2,8 @@
 export { BUILTIN_TYPES, MIN_PASSWORD_LENGTH } from "./builtin.js";
 export { TypeCatalogue } from "./catalogue.js";
 export type { CompanionNeed, RoleMatch } from "./catalogue.js";
-export { checkTypeName, compilePattern, customTypeEntry, customTypeFromEntry, TYPE_NAME_RE } from "./custom.js";
+export { compilePattern, customTypeEntry, customTypeFromEntry } from "./custom.js";
+export { checkTypeName, TYPE_NAME_RE } from "../rules/names.js";
 export type { CustomTypeEntry, CustomTypeOptions } from "./custom.js";
 export { typeFindings } from "./findings.js";
 export type { TypeFindings, TypedValue } from "./findings.js";

@@ -53,7 +53,7 @@ describe("vaultfile completion", () => {
     expect(bashComplete(dir, env, ["-f", ".secrets.yaml", "--json", "rm", "API_KEY", "PY"]).candidates).toEqual(["PYPI_TOKEN"]);
     expect(bashComplete(dir, env, ["export", "--only", "API_KEY", ""]).candidates).toEqual(["API_KEY", "PASSWORD", "PYPI_TOKEN"]);
     expect(bashComplete(dir, env, ["recipients", "remove", ""]).candidates).toEqual(["alice", "bob"]);
-    expect(bashComplete(dir, env, ["export", "--format", ""]).candidates).toEqual(["dotenv", "github", "json", "shell"]);
+    expect(bashComplete(dir, env, ["export", "--format", ""]).candidates).toEqual(["dotenv", "github", "json", "k8s-secret", "shell"]);
     expect(bashComplete(dir, env, ["recipients", "r"]).candidates).toEqual(["remove"]);
     expect(bashComplete(dir, env, ["set", "X", "--type", "doc"]).candidates).toEqual(["docker"]);
     expect(bashComplete(dir, env, ["status", "--w"]).candidates).toEqual(["--warn-days"]);

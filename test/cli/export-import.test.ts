@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { openVault } from "../../src/vault/vault.js";
+import { openVault } from "../../src/io/vault-file.js";
 import { testKey } from "../helpers.js";
 import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 

@@ -59,7 +59,7 @@ describe("vaultfile export", () => {
     }
   });
 
-  it("-o creates the file with mode 0600; an existing 0644 file (through a symlink) comes out 0600, the link kept", async () => {
+  it("-o creates the file with mode 0600; an existing 0644 file (through a symlink, with --follow-symlinks) comes out 0600, the link kept", async () => {
     const w = await exportVault();
     const out = join(w.dir, ".env");
     const r = w.run(["export", "-o", ".env", "--exclude-expired"]);
@@ -70,7 +70,8 @@ describe("vaultfile export", () => {
     const real = join(w.dir, "real.env");
     writeFileSync(real, "OLD=1\n", { mode: 0o644 });
     symlinkSync(real, join(w.dir, "link.env"));
-    const again = w.run(["export", "-o", "link.env", "--only", "QUOTES"]);
+    expect(w.run(["export", "-o", "link.env", "--only", "QUOTES"]).code).toBe(8); // a symlink is refused unless followed
+    const again = w.run(["export", "-o", "link.env", "--only", "QUOTES", "--follow-symlinks"]);
     expect(again.stderr).toBe("vaultfile: note: wrote 1 secret to link.env with mode 0600 (it was 0644)\n");
     expect(lstatSync(join(w.dir, "link.env")).isSymbolicLink()).toBe(true);
     expect(modeOf(real)).toBe(0o600);

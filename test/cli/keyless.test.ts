@@ -9,6 +9,7 @@ import { FormatError, NoIdentityError } from "../../src/errors.js";
 import { Vault } from "../../src/vault/vault.js";
 import { testKey } from "../helpers.js";
 import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
+import { openVault } from "../../src/io/vault-file.js";
 
 const NO_KEY = { VAULTFILE_AGE_KEY_FILE: "" };
 const warning = (why: string) =>
@@ -90,6 +91,6 @@ describe("Vault.openMetadata", () => {
     await expect(v.addRecipient("bob", testKey("bob").recipient)).rejects.toThrow(NoIdentityError);
     // The same structure rules as a keyed open: a value in clear is refused.
     expect(() => Vault.openMetadata(w.text().replace(/value: ENC\[[^\]]*\]/, "value: hunter2"), w.file)).toThrow(FormatError);
-    expect((await Vault.open(w.file, { identityFiles: [testKey("alice").identityFile], env: {} })).verified).toBe(true);
+    expect((await openVault(w.file, { identityFiles: [testKey("alice").identityFile], env: {} })).verified).toBe(true);
   });
 });

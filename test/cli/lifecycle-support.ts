@@ -2,8 +2,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Vault } from "../../src/vault/vault.js";
+import type { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, clock, NOW, ROOT, tempDir, testKey } from "../helpers.js";
+import { createVault } from "../../src/io/vault-file.js";
 
 export interface CliResult {
   code: number;
@@ -46,7 +47,7 @@ export function workspace(extraEnv: Record<string, string> = {}): Workspace {
 export async function writeVault(file: string, fill: (v: Vault) => void, withBob = false): Promise<void> {
   const recipients: Record<string, string> = { alice: testKey("alice").recipient };
   if (withBob) recipients.bob = testKey("bob").recipient;
-  const v = await Vault.create(file, recipients, { now: clock });
+  const v = await createVault(file, recipients, { now: clock });
   fill(v);
   await v.save();
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { open, seal } from "../../src/crypto/aead.js";
+import { decryptAead, encryptAead } from "../../src/crypto/aead.js";
 import { unwrapDataKey } from "../../src/crypto/age.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { formatEncryptedValue, parseEncryptedValue } from "../../src/format/enc.js";
@@ -63,13 +63,18 @@ if (!hasShared) console.warn(sharedSkipMessage("vaultfile decrypt of sops-produc
 describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
   const keyEnv = { VAULTFILE_AGE_KEY_FILE: join(SHARED_SOPS, "keys.txt") };
 
-  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])("%s prints exactly what sops -d prints, as YAML and JSON", (name) => {
+  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])("%s prints the plaintext's data in sops -d's layout (indent 4, go-yaml quoting), as YAML and JSON", (name) => {
     const w = workspace(keyEnv);
     const plain = readFileSync(join(SHARED_SOPS, `${name}.plain.yaml`), "utf8");
     const yaml = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`)]);
-    expect(yaml).toEqual({ code: 0, stdout: plain, stderr: "" });
+    expect(yaml.code).toBe(0);
+    expect(yaml.stderr).toBe("");
+    expect(parse(yaml.stdout)).toEqual(parse(plain));
+    // The fixtures' plaintexts are indented by 2 and quote with ''; sops -d writes go-yaml's indent 4 and "".
+    expect(yaml.stdout).toBe(reindentAsSops(plain));
     const json = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`), "--output-type", "json"]);
     expect(JSON.parse(json.stdout)).toEqual(parse(plain));
+    expect(json.stdout).toMatch(/^\{\n\t"/);
   });
 
   it("fails without the key (exit 4) and on a damaged file (exit 5), printing nothing on stdout", () => {
@@ -87,13 +92,25 @@ describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
   });
 });
 
+/** A plaintext fixture (indent 2, sequences not indented, '' for empty) in go-yaml's sops -d layout. */
+function reindentAsSops(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => {
+      const m = /^( *)(- )?(.*)$/.exec(l)!;
+      const depth = m[1]!.length / 2;
+      return (m[2] ? " ".repeat(depth * 4 + 4) + "- " : " ".repeat(depth * 4)) + m[3]!.replace(/''/g, '""');
+    })
+    .join("\n");
+}
+
 /** The file as plain sops would save it: same MAC, encrypted with a random IV, so vaultfile's seal is gone. */
 async function asSavedBySops(text: string): Promise<string> {
   const doc = parse(text);
   const key = await unwrapDataKey(doc.sops.age, parseIdentities(readFileSync(testKey("alice").identityFile, "utf8"), "alice"));
   const aad = macAdditionalData(doc.sops.lastmodified);
-  const mac = open(key!, parseEncryptedValue(doc.sops.mac, "mac"), aad)!;
-  return text.replace(doc.sops.mac, formatEncryptedValue(seal(key!, mac, aad, "str")));
+  const mac = decryptAead(key!, parseEncryptedValue(doc.sops.mac, "mac"), aad)!;
+  return text.replace(doc.sops.mac, formatEncryptedValue(encryptAead(key!, mac, aad, "str")));
 }
 
 describe("vaultfile recipients add with a secret key pasted by mistake", () => {

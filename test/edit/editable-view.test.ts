@@ -1,17 +1,17 @@
 /** The editable view: render → parse is lossless for any value; mistakes are reported with their line. */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { parseView, renderView, type VaultView } from "../../src/cli/edit/editable-view.js";
+import { parseView, renderView, type EditView } from "../../src/cli/edit/editable-view.js";
 import { testKey } from "../helpers.js";
 
 const ALICE = testKey("alice").recipient;
 
-function view(values: Record<string, string>): VaultView {
+function view(values: Record<string, string>): EditView {
   const secrets = new Map(Object.entries(values).map(([n, value]) => [n, { value, type: "generic", description: null, expiresAt: null, rotateEvery: null }]));
   return { secrets, required: [], recipients: new Map([["alice", ALICE]]), lines: new Map() };
 }
 
-const stripLines = (v: VaultView) => ({ secrets: [...v.secrets].map(([n, s]) => [n, { ...s, line: undefined }]), required: v.required, recipients: [...v.recipients] });
+const stripLines = (v: EditView) => ({ secrets: [...v.secrets].map(([n, s]) => [n, { ...s, line: undefined }]), required: v.required, recipients: [...v.recipients] });
 
 describe("render and parse", () => {
   test("values that YAML would read as other types or trim stay exactly as they were", () => {

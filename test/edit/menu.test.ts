@@ -7,6 +7,7 @@ import { tempDir, testKey } from "../helpers.js";
 import { CLI_NOW, runCli } from "./cli-io.js";
 import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
+import { openVault } from "../../src/io/vault-file.js";
 
 let previous: Prompter | undefined;
 afterEach(() => {
@@ -101,6 +102,20 @@ describe("the menu", () => {
     expect(s.rotatedAt?.toISOString()).toBe("2026-11-25T12:00:00.000Z");
     expect(s.expiresAt?.toISOString()).toBe("2027-11-25T12:00:00.000Z");
     expect(r.stderr).toContain("rotated PYPI_TOKEN, expires 2027-11-25");
+  });
+
+  test("rotate to the same value is refused by the library, as `vaultfile rotate` refuses it: rotated_at and the expiry stay", async () => {
+    const r = await edit([
+      main(/^PYPI_TOKEN/),
+      onSecret(/^rotate \(/),
+      { password: /New value for PYPI_TOKEN/, answer: "pypi-old-value" },
+      { password: /Repeat/, answer: "pypi-old-value" },
+      main(/^quit without saving$/),
+    ]);
+    r.done();
+    expect(r.stderr).toContain("vaultfile: error: the new value of PYPI_TOKEN is the same as the old one; nothing was changed");
+    expect(r.stderr).not.toContain("rotated PYPI_TOKEN");
+    expect(r.after).toBe(r.before);
   });
 
   test("rotate a secret without a policy to a generated value asks for the new expiry, relative input accepted", async () => {
@@ -206,8 +221,7 @@ describe("the menu", () => {
       save,
     ]);
     r.done();
-    const { Vault } = await import("../../src/vault/vault.js");
-    const v = await Vault.open(r.file, { identityFiles: [bob.identityFile], env: {}, now });
+    const v = await openVault(r.file, { identityFiles: [bob.identityFile], env: {}, now });
     expect(v.recipients()).toEqual({ alice: testKey("alice").recipient, bob: bob.recipient });
   });
 

@@ -1,7 +1,8 @@
 /** Test vaults for the edit flows, made through the library with test-only keys. */
 import { join } from "node:path";
-import { Vault } from "../../src/vault/vault.js";
+import type { Vault } from "../../src/vault/vault.js";
 import { clock, NOW, tempDir, testKey } from "../helpers.js";
+import { createVault, openVault } from "../../src/io/vault-file.js";
 
 export { NOW };
 export const NOW_TEXT = NOW.toISOString();
@@ -13,7 +14,7 @@ export const NOW_TEXT = NOW.toISOString();
 export async function makeVault(dir = tempDir()): Promise<{ dir: string; file: string; identityFile: string }> {
   const alice = testKey("alice");
   const file = join(dir, ".secrets.yaml");
-  const v = await Vault.create(file, { alice: alice.recipient }, { now: clock });
+  const v = await createVault(file, { alice: alice.recipient }, { now: clock });
   v.set("PYPI_TOKEN", "pypi-old-value", { type: "pypi", expiresIn: "365d", rotateEvery: "365d", required: true });
   v.set("NPM_TOKEN", "npm-value", { type: "npm", expiresIn: "10d" });
   v.set("OLD_KEY", "old-value", { expiresAt: new Date(NOW.getTime() + 3_600_000) });
@@ -24,5 +25,5 @@ export async function makeVault(dir = tempDir()): Promise<{ dir: string; file: s
 
 /** Opens a vault with alice's key at the fixed clock. */
 export function openAsAlice(file: string, now: () => Date = clock): Promise<Vault> {
-  return Vault.open(file, { identityFiles: [testKey("alice").identityFile], env: {}, now });
+  return openVault(file, { identityFiles: [testKey("alice").identityFile], env: {}, now });
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SealEncoder, type SealToken } from "../../src/format/seal.js";
-import { openVault } from "../../src/vault/vault.js";
+import { openVault } from "../../src/io/vault-file.js";
 import { cleanEnv, ROOT, testKey } from "../helpers.js";
 
 function reference(tokens: SealToken[]): Buffer {

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
 import { PARSE_OPTIONS, printYaml } from "../../src/format/yaml.js";
-import { Vault } from "../../src/vault/vault.js";
 import { clock, cleanEnv, hasShared, ROOT, SHARED_SOPS, sharedSkipMessage, tempDir, testKey } from "../helpers.js";
+import { createVault } from "../../src/io/vault-file.js";
 
 if (!hasShared) console.warn(sharedSkipMessage("the fast YAML reader against sops-produced files"));
 
@@ -39,7 +39,7 @@ function agrees(text: string): boolean {
 
 async function vaultText(descriptions: string[]): Promise<string> {
   const file = join(tempDir(), "v.yaml");
-  const v = await Vault.create(file, { alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: clock, env: cleanEnv() });
+  const v = await createVault(file, { alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: clock, env: cleanEnv() });
   for (const [i, d] of descriptions.entries()) v.set(`S_${i}`, `value ${i}: ${d}`, { type: "generic", description: d || undefined, expiresIn: i % 2 ? "90d" : undefined, rotateEvery: i % 3 ? "30d" : undefined, required: i % 2 === 0 });
   await v.save();
   return readFileSync(file, "utf8");

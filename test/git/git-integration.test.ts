@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readVaultView } from "../../src/git/vault-view.js";
-import { Vault } from "../../src/vault/vault.js";
+import type { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, NOW, ROOT, tempDir, testKey } from "../helpers.js";
+import { createVault, openVault } from "../../src/io/vault-file.js";
 
 const BIN = join(ROOT, "bin", "vaultfile.js");
 const alice = testKey("alice");
@@ -34,12 +35,12 @@ function cli(args: string[], extraEnv: NodeJS.ProcessEnv = env, cwd = repo) {
 /** Opens the repository's vault, applies `fn`, saves, and commits with `message`. */
 async function change(message: string, fn: (v: Vault) => void | Promise<void>): Promise<void> {
   day++;
-  const v = await Vault.open(join(repo, FILE), vaultOpts());
+  const v = await openVault(join(repo, FILE), vaultOpts());
   await fn(v);
   await v.save();
   git("commit", "-q", "-am", message);
 }
-const open = () => Vault.open(join(repo, FILE), vaultOpts());
+const open = () => openVault(join(repo, FILE), vaultOpts());
 const expectNoPlaintext = (text: string) => {
   for (const value of VALUES) expect(text).not.toContain(value);
 };
@@ -53,7 +54,7 @@ beforeAll(async () => {
   git("init", "-q", "-b", "main");
   git("config", "user.name", "Alice Example");
   git("config", "user.email", "alice@example.invalid");
-  const v = await Vault.create(join(repo, FILE), { alice: alice.recipient }, vaultOpts());
+  const v = await createVault(join(repo, FILE), { alice: alice.recipient }, vaultOpts());
   v.set("PYPI_TOKEN", "pypi-ORIGINAL-0001", { type: "pypi", expiresIn: "365d", rotateEvery: "365d", required: true });
   v.set("DOCKER_PASSWORD", "docker-ORIGINAL-0002", { type: "docker", expiresIn: "90d", rotateEvery: "90d" });
   v.set("NPM_TOKEN", "npm-ORIGINAL-0003", { type: "npm" });
@@ -138,7 +139,7 @@ describe("the merge driver", () => {
     await change("rotate npm", (v) => void v.rotate("NPM_TOKEN", "npm-ROTATED-later"));
     const merge = spawnSync("git", ["merge", "-q", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
     expect(merge.status, merge.stderr).toBe(0);
-    const asBob = await Vault.open(join(repo, FILE), { identities: [bob.secret], env: {} });
+    const asBob = await openVault(join(repo, FILE), { identities: [bob.secret], env: {} });
     expect(asBob.recipients()).toEqual({ alice: alice.recipient, bob: bob.recipient });
     expect(asBob.get("NPM_TOKEN").value).toBe("npm-ROTATED-later");
     expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ORIGINAL-0001");
@@ -218,7 +219,7 @@ describe("git diff through the textconv", () => {
     const changed = changedLines(diff);
     expect(changed.filter((l) => l.includes("value: <fp:"))).toHaveLength(2);
     expect(changed.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l)), changed.join("\n")).toBe(true);
-    expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{8}>\n\+\s+value: <fp:[0-9a-f]{8}>/);
+    expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{16}>\n\+\s+value: <fp:[0-9a-f]{16}>/);
     // Unchanged values show the same fingerprint as context lines.
     expect(git("show", `HEAD:${FILE}`)).not.toContain("<fp:");
     expect(diff).not.toContain("ENC[");

@@ -8,10 +8,10 @@ import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
 import { tempDir } from "../helpers.js";
 import { aliceOpts, cliEnv, count, expectOk, makeVault, start, tempFilesIn, type CliResult } from "./support.js";
 import { writeArgs, writerKind } from "./writers.js";
+import { openVault } from "../../src/io/vault-file.js";
 
 const HOLDER = join(import.meta.dirname, "lock-holder.mjs");
 
@@ -41,7 +41,7 @@ function setConcurrently(vault: string, names: readonly string[], env = cliEnv()
 }
 
 async function namesIn(vault: string): Promise<string[]> {
-  return (await Vault.open(vault, aliceOpts)).list();
+  return (await openVault(vault, aliceOpts)).list();
 }
 
 describe("concurrent edits", () => {
@@ -64,7 +64,7 @@ describe("concurrent edits", () => {
     const after = await namesIn(vault);
     expect(after.slice(0, before.length)).toEqual(before);
     expect([...after.slice(before.length)].sort()).toEqual([...names].sort());
-    const v = await Vault.open(vault, aliceOpts);
+    const v = await openVault(vault, aliceOpts);
     for (const n of names) expect(v.get(n).value).toBe(`value-of-${n}`);
     expect(tempFilesIn(dir)).toEqual([]);
     console.log(`concurrency: ${writers} concurrent ${writerKind("set")} all landed`);

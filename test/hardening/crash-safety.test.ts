@@ -7,14 +7,14 @@
 import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
 import { tempDir } from "../helpers.js";
 import { aliceOpts, cliEnv, count, expectOk, makeVault, Rng, seedFromEnv, start, tempFilesIn } from "./support.js";
 import { writeArgs, writerKind, type WriteOp } from "./writers.js";
+import { openVault } from "../../src/io/vault-file.js";
 
 /** Name → value of every secret, in file order. */
 async function valuesOf(path: string): Promise<[string, string][]> {
-  const v = await Vault.open(path, aliceOpts);
+  const v = await openVault(path, aliceOpts);
   return v.secrets().map((s) => [s.name, s.value]);
 }
 

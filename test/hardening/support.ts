@@ -5,8 +5,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, NOW, ROOT, testKey } from "../helpers.js";
+import { createVault } from "../../src/io/vault-file.js";
 
 /** `SLOW=1` runs the heavy counts the issue asks for; the default keeps `npm test` fast. */
 export const SLOW = process.env.SLOW === "1";
@@ -54,7 +54,7 @@ export const SECRETS: Record<string, string> = {
 /** Writes a sealed vault with alice and bob as recipients and three secrets; returns its path. */
 export async function makeVault(dir: string, name = ".secrets.yaml"): Promise<string> {
   const path = join(dir, name);
-  const v = await Vault.create(path, { alice: alice.recipient, bob: bob.recipient }, { now: () => NOW, env: {} });
+  const v = await createVault(path, { alice: alice.recipient, bob: bob.recipient }, { now: () => NOW, env: {} });
   v.set("PYPI_TOKEN", SECRETS.PYPI_TOKEN!, { type: "pypi", description: "release upload", expiresAt: "2027-06-01", rotateEvery: "365d", required: true });
   v.set("DOCKER_PASSWORD", SECRETS.DOCKER_PASSWORD!, { type: "docker", expiresIn: "90d" });
   v.set("API_KEY", SECRETS.API_KEY!, {});

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { decryptSops } from "sops-age";
-import { Vault } from "../../src/vault/vault.js";
 import { tempDir, testKey } from "../helpers.js";
 import { aliceOpts, sampleVaultText } from "../vault/make.js";
+import { openVaultText } from "../../src/io/vault-file.js";
 
 const require = createRequire(import.meta.url);
 const hasAge = (() => {
@@ -58,7 +58,7 @@ describe.skipIf(!hasAge)("the age CLI", () => {
     const indent = (s: string) => s.trimEnd().split("\n").map((l) => "      " + l).join("\n") + "\n";
     const swapped = text.replace(indent(alice.enc), indent(rewrapped));
     expect(swapped).not.toBe(text);
-    const v = await Vault.fromText(swapped, "v.yaml", aliceOpts());
+    const v = await openVaultText(swapped, "v.yaml", aliceOpts());
     expect(v.get("PYPI_TOKEN").value).toBe("pypi-secret-one");
   });
 });

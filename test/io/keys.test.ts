@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findIdentities } from "../../src/io/keys.js";
 import { parseIdentities } from "../../src/crypto/identities.js";
-import { Vault } from "../../src/vault/vault.js";
 import { InvalidIdentityError, NoIdentityError, WrongKeyError } from "../../src/errors.js";
 import { cleanEnv, clock, tempDir, testKey } from "../helpers.js";
+import { createVault, openVaultText } from "../../src/io/vault-file.js";
+import { hintFor } from "../../src/cli/key-error.js";
 
 const alice = () => testKey("alice");
 const bob = () => testKey("bob");
@@ -45,44 +46,51 @@ describe("identity lookup", () => {
   });
 
   it("no key at all: the error lists every place searched and the file's recipients", async () => {
-    const v = await Vault.create("x.yaml", { alice: alice().recipient }, { now: clock });
+    const v = await createVault("x.yaml", { alice: alice().recipient }, { now: clock });
     const text = v.toText();
-    const err = await Vault.fromText(text, "x.yaml", { env: cleanEnv() }).catch((e) => e);
+    const err = await openVaultText(text, "x.yaml", { env: cleanEnv() }).catch((e) => e);
     expect(err).toBeInstanceOf(NoIdentityError);
     expect(err.exitCode).toBe(4);
-    expect(err.hint).toContain("$SOPS_AGE_KEY_FILE (not set)");
-    expect(err.hint).toContain("sops/age/keys.txt (absent)");
-    expect(err.hint).toContain(alice().recipient);
+    // The facts, as data; the words, from the CLI's one formatter.
+    expect(err.keys).toMatchObject({ file: "x.yaml", recipients: [alice().recipient], named: { alice: alice().recipient }, tried: [] });
+    expect(err.keys.searched).toContain("$SOPS_AGE_KEY_FILE (not set)");
+    const hint = hintFor(err)!;
+    expect(hint).toContain("$SOPS_AGE_KEY_FILE (not set)");
+    expect(hint).toContain("sops/age/keys.txt (absent)");
+    expect(hint).toContain(alice().recipient);
   });
 
   it("a key that does not fit: WrongKeyError naming the recipients", async () => {
-    const v = await Vault.create("x.yaml", { alice: alice().recipient }, { now: clock });
-    const err = await Vault.fromText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch((e) => e);
+    const v = await createVault("x.yaml", { alice: alice().recipient }, { now: clock });
+    const err = await openVaultText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch((e) => e);
     expect(err).toBeInstanceOf(WrongKeyError);
-    expect(err.hint).toContain(`alice (${alice().recipient})`);
-    expect(err.hint).toContain(`Your keys: ${bob().recipient} from $VAULTFILE_AGE_KEY`);
-    expect(err.hint).toContain(`vaultfile recipients add NAME ${bob().recipient}`);
-    expect(err.hint).not.toContain(bob().secret);
+    expect(err.keys).toMatchObject({ recipients: [alice().recipient], named: { alice: alice().recipient }, tried: [{ source: "$VAULTFILE_AGE_KEY", recipient: bob().recipient }] });
+    const hint = hintFor(err)!;
+    expect(hint).toContain(`alice (${alice().recipient})`);
+    expect(hint).toContain(`Your keys: ${bob().recipient} from $VAULTFILE_AGE_KEY`);
+    expect(hint).toContain(`vaultfile recipients add NAME ${bob().recipient}`);
+    expect(hint).not.toContain(bob().secret);
+    expect(JSON.stringify(err.keys)).not.toContain(bob().secret);
   });
 });
 
 describe("post-quantum recipients", () => {
   it("a vault of PQ recipients round-trips; mixing PQ and classic is refused", async () => {
     const dana = testKey("pq-dana");
-    const v = await Vault.create("pq.yaml", { dana: dana.recipient }, { now: clock });
+    const v = await createVault("pq.yaml", { dana: dana.recipient }, { now: clock });
     v.set("PQ_SECRET", "quantum-safe");
     const text = v.toText();
     expect(text).toContain("recipient: age1pq1");
-    const back = await Vault.fromText(text, "pq.yaml", { identities: [dana.secret], env: {} });
+    const back = await openVaultText(text, "pq.yaml", { identities: [dana.secret], env: {} });
     expect(back.get("PQ_SECRET").value).toBe("quantum-safe");
     await expect(back.addRecipient("alice", alice().recipient)).rejects.toThrow(/cannot mix post-quantum/);
-    await expect(Vault.create("m.yaml", { dana: dana.recipient, alice: alice().recipient })).rejects.toThrow(/cannot mix/);
+    await expect(createVault("m.yaml", { dana: dana.recipient, alice: alice().recipient })).rejects.toThrow(/cannot mix/);
   });
 });
 
 describe("recipients", () => {
   it("add wraps the same data key (only sops.age and recipients change); remove rolls the key and re-encrypts", async () => {
-    const v = await Vault.create("r.yaml", { alice: alice().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    const v = await createVault("r.yaml", { alice: alice().recipient }, { now: clock, identities: [alice().secret], env: {} });
     v.set("A", "1");
     v.set("B", "2");
     const t1 = v.toText();
@@ -90,24 +98,24 @@ describe("recipients", () => {
     const t2 = v.toText();
     const values = (t: string) => t.match(/value: ENC\[.*\]/g);
     expect(values(t2)).toEqual(values(t1));
-    const asBob = await Vault.fromText(t2, "r.yaml", { identities: [bob().secret], env: {} });
+    const asBob = await openVaultText(t2, "r.yaml", { identities: [bob().secret], env: {} });
     expect(asBob.get("B").value).toBe("2");
     const readable = await asBob.removeRecipient("alice");
     expect(readable).toEqual(["A", "B"]);
     const t3 = asBob.toText();
     expect(values(t3)).not.toEqual(values(t2));
-    await expect(Vault.fromText(t3, "r.yaml", { identities: [alice().secret], env: {} })).rejects.toBeInstanceOf(WrongKeyError);
-    expect((await Vault.fromText(t3, "r.yaml", { identities: [bob().secret], env: {} })).get("A").value).toBe("1");
+    await expect(openVaultText(t3, "r.yaml", { identities: [alice().secret], env: {} })).rejects.toBeInstanceOf(WrongKeyError);
+    expect((await openVaultText(t3, "r.yaml", { identities: [bob().secret], env: {} })).get("A").value).toBe("1");
   });
 });
 
 describe("removing a recipient from a big vault", () => {
   it("re-encrypts every value, skipping plaintext of entries removed earlier", async () => {
-    const v = await Vault.create("big.yaml", { alice: alice().recipient, bob: bob().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    const v = await createVault("big.yaml", { alice: alice().recipient, bob: bob().recipient }, { now: clock, identities: [alice().secret], env: {} });
     for (let i = 0; i < 300; i++) v.set(`S_${i}`, `value-${i}`);
     v.remove("S_7"); // a removed entry's plaintext must not trip the re-encryption
     await v.removeRecipient("bob");
-    const back = await Vault.fromText(v.toText(), "big.yaml", { identities: [alice().secret], env: {} });
+    const back = await openVaultText(v.toText(), "big.yaml", { identities: [alice().secret], env: {} });
     expect(back.get("S_299").value).toBe("value-299");
     expect(back.has("S_7")).toBe(false);
   });

@@ -30,3 +30,28 @@ describe("code-loading variable names", () => {
     expect(() => refuseCodeLoadingNames(["PATH"], ["PATH"], "store")).not.toThrow();
   });
 });
+
+describe("key variables", () => {
+  it("removes every VAULTFILE_AGE_KEY*, SOPS_AGE_KEY* and SOPS_AGE_SSH_PRIVATE_KEY* variable, and nothing else", async () => {
+    const { withoutKeyVariables } = await import("../../src/rules/env-danger.js");
+    const env = { VAULTFILE_AGE_KEY: "k", VAULTFILE_AGE_KEY_FILE: "/f", SOPS_AGE_KEY: "k", SOPS_AGE_KEY_FILE: "/f", SOPS_AGE_KEY_CMD: "c", SOPS_AGE_SSH_PRIVATE_KEY_FILE: "/s", sops_age_key: "k", SOPS_AGE_RECIPIENTS: "age1x", HOME: "/h", VAULTFILE_FILE: "v.yaml" };
+    const { env: child, removed } = withoutKeyVariables(env);
+    expect(child).toEqual({ SOPS_AGE_RECIPIENTS: "age1x", HOME: "/h", VAULTFILE_FILE: "v.yaml" });
+    expect(removed).toHaveLength(7);
+    expect(withoutKeyVariables(env, true).env).toEqual(env);
+  });
+
+  it("counts every variable the key lookup reads as a key variable (the SSH and command ones included)", async () => {
+    const { KEY_VARIABLES, isKeyVariable } = await import("../../src/rules/env-danger.js");
+    expect(KEY_VARIABLES).toEqual(expect.arrayContaining(["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_KEY_CMD", "VAULTFILE_AGE_KEY_CMD"]));
+    for (const name of KEY_VARIABLES) expect(isKeyVariable(name), name).toBe(true);
+  });
+});
+
+describe("the edit menu's name check", () => {
+  it("refuses a new secret named like a code-loading variable, pointing at set --allow-name", async () => {
+    const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");
+    expect(checkNewSecretName([])("LD_PRELOAD")).toBe("LD_PRELOAD changes which code a program runs (LD_*); to store it anyway: vaultfile set LD_PRELOAD --allow-name LD_PRELOAD");
+    expect(checkNewSecretName([])("DB_PASSWORD")).toBe(true);
+  });
+});

@@ -3,21 +3,22 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { VaultfileError } from "../../src/errors.js";
 import { customTypeEntry, TypeCatalogue } from "../../src/types/index.js";
-import { Vault } from "../../src/vault/vault.js";
+import type { Vault } from "../../src/vault/vault.js";
 import { testKey } from "../helpers.js";
 import { aliceOpts } from "../vault/make.js";
+import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
 const INTERNAL = { pattern: "ia_[a-z0-9]{32}", rotateEvery: "30d", rotateAt: "https://internal.example/tokens", description: "Internal API token", companions: ["INTERNAL_API_URL"] };
 const good = "ia_" + "k3".repeat(16);
 
 async function vaultWithType(): Promise<Vault> {
-  const v = await Vault.create("t.yaml", { alice: testKey("alice").recipient }, aliceOpts());
+  const v = await createVault("t.yaml", { alice: testKey("alice").recipient }, aliceOpts());
   v.set("PYPI_TOKEN", "pypi-" + "x".repeat(30), { type: "pypi" });
   v.setTypeEntry("internal-api", customTypeEntry("internal-api", INTERNAL));
   return v;
 }
 
-const reopen = async (text: string): Promise<Vault> => Vault.fromText(text, "t.yaml", aliceOpts());
+const reopen = async (text: string): Promise<Vault> => openVaultText(text, "t.yaml", aliceOpts());
 
 describe("custom types in the file", () => {
   it("are stored under a top-level types: mapping before sops, and read back", async () => {

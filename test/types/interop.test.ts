@@ -4,15 +4,15 @@ import { Decrypter, armor } from "age-encryption";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { customTypeEntry } from "../../src/types/index.js";
-import { Vault } from "../../src/vault/vault.js";
 import { testKey } from "../helpers.js";
 import { aliceOpts } from "../vault/make.js";
+import { createVault } from "../../src/io/vault-file.js";
 
 const require = createRequire(import.meta.url);
 
 describe("custom types and sops", () => {
   it("sops-decoder verifies the MAC over types:, and notices a changed pattern", async () => {
-    const v = await Vault.create("t.yaml", { alice: testKey("alice").recipient }, aliceOpts());
+    const v = await createVault("t.yaml", { alice: testKey("alice").recipient }, aliceOpts());
     v.set("INTERNAL_API_TOKEN", "ia_" + "k".repeat(32), { type: "internal-api" });
     v.setTypeEntry("internal-api", customTypeEntry("internal-api", { pattern: "ia_[a-z]{32}", rotateEvery: "30d", companions: ["INTERNAL_API_URL", "OTHER"] }));
     const text = v.toText();

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
+import type { Vault } from "../../src/vault/vault.js";
 import { SecretNotFoundError, InvalidInputError } from "../../src/errors.js";
-import { addDuration, daysUntil, parseDate, parseDuration } from "../../src/vault/policy.js";
+import { addDuration, daysUntil, parseDate, parseDuration } from "../../src/rules/time.js";
 import { testKey } from "../helpers.js";
 import { aliceOpts } from "./make.js";
+import { createVault } from "../../src/io/vault-file.js";
 
 let t = new Date("2026-01-01T00:00:00Z");
 async function vaultAt(now: Date): Promise<Vault> {
   t = new Date("2026-01-01T00:00:00Z");
-  const v = await Vault.create("x.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now: () => t }));
+  const v = await createVault("x.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now: () => t }));
   v.set("NO_EXPIRY", "a");
   v.set("EXPIRES_2026_12_01", "b", { expiresAt: "2026-12-01T00:00:00Z" });
   v.set("EXPIRED_YESTERDAY", "c", { expiresAt: "2026-11-23T10:00:00Z" });
@@ -38,7 +39,7 @@ describe("expiry with an injected clock", () => {
 
   it("validate() gives allValid / missing / expired / expiringSoon", async () => {
     const v = await vaultAt(now);
-    expect(v.validate()).toEqual({ allValid: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"], invalidFormat: [], companionsMissing: [], unknownType: [] });
+    expect(v.validate()).toEqual({ allValid: false, strict: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"], exposed: [], invalidFormat: [], companionsMissing: [], unknownType: [] });
     expect(v.validate({ warnDays: 5 }).expiringSoon).toEqual([]);
     v.remove("EXPIRED_YESTERDAY");
     v.unrequire(["ABSENT"]);

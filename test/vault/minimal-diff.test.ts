@@ -1,9 +1,9 @@
 import { readFileSync, statSync, chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
 import { tempDir } from "../helpers.js";
 import { aliceOpts, sampleVaultText } from "./make.js";
+import { openVault } from "../../src/io/vault-file.js";
 
 /** Line numbers (1-based, of `a`) that differ between two texts of the same length in lines. */
 function changedLines(a: string, b: string): string[] {
@@ -25,7 +25,7 @@ describe("saving without noise", () => {
     const path = await saved(await sampleVaultText());
     const before = readFileSync(path, "utf8");
     const later = new Date("2026-11-30T08:00:00Z");
-    const v = await Vault.open(path, aliceOpts({ now: () => later }));
+    const v = await openVault(path, aliceOpts({ now: () => later }));
     v.rotate("DOCKER_USERNAME", "new-bot");
     await v.save();
     const after = readFileSync(path, "utf8");
@@ -39,7 +39,7 @@ describe("saving without noise", () => {
     const path = await saved(await sampleVaultText());
     const before = readFileSync(path, "utf8");
     const later = new Date("2026-12-01T00:00:00Z");
-    const v = await Vault.open(path, aliceOpts({ now: () => later }));
+    const v = await openVault(path, aliceOpts({ now: () => later }));
     const s = v.rotate("DOCKER_PASSWORD", "n3w");
     expect(s.expiresAt?.toISOString()).toBe("2027-03-01T00:00:00.000Z");
     await v.save();
@@ -49,7 +49,7 @@ describe("saving without noise", () => {
   it("setting the same value again changes nothing but lastmodified/mac; unchanged ciphertexts stay byte for byte", async () => {
     const path = await saved(await sampleVaultText());
     const before = readFileSync(path, "utf8");
-    const v = await Vault.open(path, aliceOpts({ now: () => new Date("2026-11-25T00:00:00Z") }));
+    const v = await openVault(path, aliceOpts({ now: () => new Date("2026-11-25T00:00:00Z") }));
     v.set("PYPI_TOKEN", "pypi-secret-one");
     await v.save();
     expect(changedLines(before, readFileSync(path, "utf8"))).toEqual(["lastmodified:", "mac:"]);
@@ -62,13 +62,13 @@ describe("saving without noise", () => {
       .replace("    type: docker\n", "    type: docker # shared bot account\n    owner: platform-team\n");
     // The comment and the unknown field are outside the MAC only for comments; owner is a leaf, so re-MAC via a save.
     const path = await saved(withComments);
-    const v0 = await Vault.open(path, aliceOpts({ acceptStaleSeal: true })).catch((e) => e);
+    const v0 = await openVault(path, aliceOpts({ acceptStaleSeal: true })).catch((e) => e);
     // Adding a leaf by hand breaks the MAC: vaultfile refuses the file (that is the point of the MAC).
     expect(String(v0)).toMatch(/MAC mismatch/);
     // So add the field through a save cycle instead: comments alone do not affect the MAC.
     const onlyComments = base.replace("secrets:\n", "# team secrets, see RUNBOOK.md\nsecrets:\n  # the release upload token\n").replace("    type: docker\n", "    type: docker # shared bot account\n");
     writeFileSync(path, onlyComments);
-    const v = await Vault.open(path, aliceOpts({ now: () => new Date("2026-11-26T00:00:00Z") }));
+    const v = await openVault(path, aliceOpts({ now: () => new Date("2026-11-26T00:00:00Z") }));
     v.rotate("PYPI_TOKEN", "pypi-two");
     await v.save();
     const after = readFileSync(path, "utf8");
@@ -81,12 +81,12 @@ describe("saving without noise", () => {
     const path = await saved(await sampleVaultText());
     const iv = (t: string) => /PYPI_TOKEN:\n {4}value: ENC\[[^\]]*iv:([^,]+)/.exec(t)![1];
     const before = readFileSync(path, "utf8");
-    const v = await Vault.open(path, aliceOpts());
+    const v = await openVault(path, aliceOpts());
     v.set("PYPI_TOKEN", "pypi-secret-two");
     await v.save();
     const mid = readFileSync(path, "utf8");
     expect(iv(mid)).not.toBe(iv(before));
-    const v2 = await Vault.open(path, aliceOpts());
+    const v2 = await openVault(path, aliceOpts());
     v2.set("PYPI_TOKEN", "pypi-secret-one"); // back to the first value: still a new IV
     await v2.save();
     expect(new Set([iv(before), iv(mid), iv(readFileSync(path, "utf8"))]).size).toBe(3);
@@ -95,7 +95,7 @@ describe("saving without noise", () => {
   it("keeps the file mode and writes atomically (no temp file left)", async () => {
     const path = await saved(await sampleVaultText());
     chmodSync(path, 0o640);
-    const v = await Vault.open(path, aliceOpts());
+    const v = await openVault(path, aliceOpts());
     v.set("NEW_ONE", "x");
     await v.save();
     expect(statSync(path).mode & 0o777).toBe(0o640);
@@ -106,8 +106,8 @@ describe("saving without noise", () => {
 
   it("refuses to overwrite a file changed on disk since it was opened", async () => {
     const path = await saved(await sampleVaultText());
-    const a = await Vault.open(path, aliceOpts());
-    const b = await Vault.open(path, aliceOpts());
+    const a = await openVault(path, aliceOpts());
+    const b = await openVault(path, aliceOpts());
     a.set("A", "1");
     await a.save();
     b.set("B", "2");

@@ -4,12 +4,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
-import type { SopsFile } from "../../src/vault/sops-file.js";
+import type { Vault } from "../../src/vault/vault.js";
+import type { SopsFile } from "../../src/sops/sops-file.js";
 import { printOptions, printYaml } from "../../src/format/yaml.js";
 import { spliceChangedScalars } from "../../src/format/yaml-splice.js";
 import { aliceOpts, sampleVaultText } from "./make.js";
 import { testKey } from "../helpers.js";
+import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
 /** Strings that need quoting, look like other YAML types, or are unusual in other ways. */
 const TRICKY = ["42", "-1.5", "true", "null", "~", "", " lead", "trail ", "a: b", "x #y", "#z", "---doc", "...", "[1]", "{a}", "'q'", '"dq"', "é ü ✓", "tab\there", "line\nbreak", "0x1F", "@at", "`tick`", "a,b", "- dash", "? q", "!tag", "&anchor", "*alias", "%pct", "|pipe", ">fold"];
@@ -57,9 +58,9 @@ describe("saving by splicing", () => {
       fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 5 }), fc.array(text, { minLength: 1, maxLength: 5 }), fc.array(op, { minLength: 1, maxLength: 8 }), async (values, descriptions, ops) => {
         let t = Date.parse("2026-11-24T10:00:00Z");
         const now = () => new Date(t);
-        const made = await Vault.create("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
+        const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
         for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: descriptions[i % descriptions.length] || undefined, expiresIn: i % 2 ? "90d" : undefined });
-        const vault = await Vault.fromText(made.toText(), "/tmp/unused.yaml", aliceOpts({ now }));
+        const vault = await openVaultText(made.toText(), "/tmp/unused.yaml", aliceOpts({ now }));
         const sf = sopsFileOf(vault);
         const check = () => {
           const saved = vault.toText();
@@ -73,7 +74,8 @@ describe("saving by splicing", () => {
           t += 61_000;
           const names = vault.list();
           const name = "i" in o ? names[o.i % names.length]! : "";
-          if (o.kind === "rotate") vault.rotate(name, o.value);
+          // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
+          if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
           else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
           else if (o.kind === "update") vault.update(name, { description: o.description, expiresIn: o.expiresIn, expiresAt: o.expiresIn === undefined ? o.expiresAt : undefined, rotateEvery: o.rotateEvery, type: o.type });
           else if (o.kind === "add") vault.set(`NEW_${names.length}`, o.value);
@@ -97,7 +99,7 @@ describe("saving by splicing", () => {
       .map((l) => (/^ {4}\w+:$/.test(l) ? `\n    # entry\n${l}` : l))
       .join("\n")
       .replace("type: docker\n", "type: docker      # the bot account\n");
-    const vault = await Vault.fromText(hand, "/tmp/unused.yaml", aliceOpts({ now: () => new Date("2026-11-30T08:00:00Z") }));
+    const vault = await openVaultText(hand, "/tmp/unused.yaml", aliceOpts({ now: () => new Date("2026-11-30T08:00:00Z") }));
     vault.rotate("DOCKER_USERNAME", "new-bot");
     const saved = vault.toText();
     const before = hand.split("\n");
@@ -106,7 +108,7 @@ describe("saving by splicing", () => {
     const changed = before.flatMap((l, i) => (l === after[i] ? [] : [l.trim().replace(/:.*/, "")]));
     expect(changed).toEqual(["value", "rotated_at", "lastmodified", "mac"]);
     expect(saved).toContain("      type: docker      # the bot account\n");
-    const reopened = await Vault.fromText(saved, "/tmp/unused.yaml", aliceOpts());
+    const reopened = await openVaultText(saved, "/tmp/unused.yaml", aliceOpts());
     expect(reopened.get("DOCKER_USERNAME").value).toBe("new-bot");
     expect(reopened.get("PYPI_TOKEN").value).toBe("pypi-secret-one");
   });
@@ -123,15 +125,16 @@ describe("saving by splicing", () => {
       fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 4 }), fc.array(valueOnly, { minLength: 1, maxLength: 6 }), async (values, ops) => {
         let t = Date.parse("2026-11-24T10:00:00Z");
         const now = () => new Date(t);
-        const made = await Vault.create("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
+        const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
         for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: `about ${i}`, expiresIn: "90d" });
         const source = made.toText();
-        const vault = await Vault.fromText(source, "/tmp/unused.yaml", aliceOpts({ now }));
+        const vault = await openVaultText(source, "/tmp/unused.yaml", aliceOpts({ now }));
         const sf = sopsFileOf(vault);
         for (const o of ops) {
           t += 61_000;
           const name = vault.list()[o.i % values.length]!;
-          if (o.kind === "rotate") vault.rotate(name, o.value);
+          // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
+          if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
           else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
           else vault.update(name, { description: o.description, expiresIn: o.expiresIn, type: o.type });
         }

@@ -3,14 +3,14 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Vault } from "../../src/vault/vault.js";
 import { VaultfileError } from "../../src/errors.js";
 import { parseDocument } from "yaml";
 import { tempDir, testKey } from "../helpers.js";
 import { aliceOpts, sampleVaultText } from "./make.js";
+import { openVaultText } from "../../src/io/vault-file.js";
 
 async function openText(text: string): Promise<unknown> {
-  return Vault.fromText(text, "t.yaml", aliceOpts()).then(
+  return openVaultText(text, "t.yaml", aliceOpts()).then(
     () => "opened",
     (e: unknown) => e,
   );

@@ -1,7 +1,7 @@
 /** `vaultfile check [FILE…]`: the pre-commit / CI check that vault files hold no plaintext and are intact. */
 import { relative, resolve } from "node:path";
 import { ExitCode, VaultfileError, type ExitCodeValue } from "../../errors.js";
-import { out, vaultFileOf, vaultOptions, type CommandContext } from "../context.js";
+import { say, vaultFileOf, vaultOptions, type CommandContext } from "../context.js";
 
 /** Checks each file; with several, every one is checked before the first failure decides the exit code. */
 export async function check(ctx: CommandContext, files: string[]): Promise<ExitCodeValue> {
@@ -13,7 +13,7 @@ export async function check(ctx: CommandContext, files: string[]): Promise<ExitC
     const shown = files[i] ?? (relative(io.cwd, path) || path);
     try {
       const r = await checkVaultFile(path, vaultOptions(g, io));
-      out(io, `ok  ${shown}${r.macVerified ? " (MAC and seal verified)" : " (no key for it: MAC not checked)"}`);
+      say(io, `ok  ${shown}${r.macVerified ? " (MAC and seal verified)" : " (no key for it: MAC not checked)"}`);
     } catch (err) {
       if (!(err instanceof VaultfileError) || paths.length === 1) throw err;
       failures.push([shown, err]);

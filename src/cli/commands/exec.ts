@@ -1,8 +1,11 @@
 /**
  * `vaultfile exec -- CMD ARGS…`: runs CMD with the secrets added to a copy of the environment, so they reach only
- * the child (never vaultfile's own `process.env`). stdio is inherited; SIGINT, SIGTERM and SIGHUP are passed on to
- * the child; vaultfile exits with the child's exit code, or 128 + the signal number when a signal ended it, as a
- * shell reports it.
+ * the child (never vaultfile's own `process.env`, never a file). The age key variables are removed from that copy
+ * (the child gets the secrets it was given, not the key to all of them) unless `--pass-keys`; CMD is looked up
+ * with vaultfile's own PATH before any secret is added; secrets whose names change which code a program loads
+ * (PATH, NODE_OPTIONS, LD_PRELOAD, … `src/rules/env-danger.ts`) are refused unless `--allow-name`. stdio is inherited; SIGINT, SIGTERM and SIGHUP are
+ * passed on to the child; vaultfile exits with the child's exit code, or 128 + the signal number when a signal
+ * ended it, as a shell reports it.
  *
  * `--as-file NAME[=VAR]` hands a secret over as a file instead, for programs that read secrets from files (docker
  * compose's `secrets: file:`, `*_FILE` variables): a 0600 file in a private 0700 directory, in `/dev/shm` where it
@@ -16,6 +19,8 @@ import { ExitCode, UsageError, VaultfileError } from "../../errors.js";
 import { checkedEntries, ENV_NAME_RE } from "../../export/env-names.js";
 import { createPrivateDir } from "../../io/private-temp.js";
 import { note, type CommandContext } from "../context.js";
+import { resolveCommand } from "../../io/command-path.js";
+import { refuseCodeLoadingNames, withoutKeyVariables } from "../../rules/env-danger.js";
 import { selectSecrets, type SelectionOptions } from "../secret-selection.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -38,6 +43,10 @@ export interface ExecOptions extends SelectionOptions {
   override?: boolean | undefined;
   /** `--as-file NAME[=VAR]`, as given, in order. */
   asFile?: string[] | undefined;
+  /** Leave the age key variables in the child's environment (for a child that runs vaultfile itself). */
+  passKeys?: boolean | undefined;
+  /** Code-loading names (PATH, NODE_OPTIONS, …) the user allows as secrets. */
+  allowName?: string[] | undefined;
 }
 
 /** Prefix of exec's private directories (see io/private-temp.ts), so leftovers of a killed exec are recognised. */
@@ -78,8 +87,12 @@ export async function exec(ctx: CommandContext, command: string, args: string[],
   for (const f of files) {
     if (!(f.name in secrets)) throw new UsageError(`--as-file ${f.name}: ${f.name} is left out by ${opts.only ? "--only" : "--exclude-expired"}`, { hint: `add ${f.name} to --only, or drop --as-file ${f.name}` });
   }
+  refuseCodeLoadingNames(Object.keys(secrets), opts.allowName ?? [], "pass to the command");
+  // Found with vaultfile's own PATH: a secret named PATH must not choose the program.
+  const program = resolveCommand(command, io.env.PATH);
+  if (program === undefined) throw new CommandStartError(command, Object.assign(new Error("not found"), { code: "ENOENT" }));
   const asFile = new Set(files.map((f) => f.name));
-  const env: NodeJS.ProcessEnv = { ...io.env };
+  const { env } = withoutKeyVariables(io.env, opts.passKeys === true);
   const preset: string[] = [];
   const inEnv = Object.fromEntries(Object.entries(secrets).filter(([name]) => !asFile.has(name)));
   for (const [name, value] of checkedEntries(inEnv, "an environment variable")) {
@@ -99,17 +112,17 @@ export async function exec(ctx: CommandContext, command: string, args: string[],
       if (!paths.has(f.name)) paths.set(f.name, dir!.write(f.name, secrets[f.name]!));
       env[f.variable] = paths.get(f.name)!;
     }
-    const { code, signal } = await run(command, args, env);
+    const { code, signal } = await run(command, program, args, env);
     return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
   } finally {
     dir?.remove();
   }
 }
 
-/** Spawns the child, forwards signals while it runs, and resolves with how it ended. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** Spawns `program` (as `command` in its argv[0]), forwards signals while it runs, and resolves with how it ended. */
+function run(command: string, program: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
+    const child = spawn(program, args, { stdio: "inherit", env, argv0: command });
     const forward = (sig: NodeJS.Signals): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };

@@ -1,6 +1,6 @@
 /** `vaultfile get NAME`: prints one value (and a newline) on stdout; refuses an expired one unless asked. */
 import { ExitCode, ExpiredError, type ExitCodeValue } from "../../errors.js";
-import { formatTimestamp } from "../../vault/policy.js";
+import { formatTimestamp } from "../../rules/time.js";
 import { audit } from "../audit.js";
 import { out, type CommandContext } from "../context.js";
 import { secretJson } from "../secret-json.js";

@@ -1,11 +1,15 @@
 /** `vaultfile history [NAME]`: additions, rotations and removals of secrets, from the vault file's git log. */
+import { shown as escaped } from "../../rules/text-safety.js";
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { ExitCode, NotFoundError, type ExitCodeValue } from "../../errors.js";
-import { out, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
+import { ExitCode, NotFoundError, UsageError, type ExitCodeValue } from "../../errors.js";
+import { out, say, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
 import { painter, table } from "../output.js";
 
-export async function history(ctx: CommandContext, name: string | undefined): Promise<ExitCodeValue> {
+export async function history(ctx: CommandContext, name: string | undefined, opts: { exposure?: boolean; verify?: boolean; since?: string } = {}): Promise<ExitCodeValue> {
+  if (opts.since !== undefined && !opts.verify) throw new UsageError("--since goes with --verify");
+  if (opts.verify) return verify(ctx, opts.since);
+  if (opts.exposure) return exposure(ctx, name);
   const { io, globals: g } = ctx;
   vaultFileOf(g, io);
   const { eventLabel, secretHistory } = await import("../../git/history.js");
@@ -16,7 +20,7 @@ export async function history(ctx: CommandContext, name: string | undefined): Pr
   if (all.length === 0 && !existsSync(g.file)) {
     // Neither in the work tree nor in git's history (e.g. run in a subfolder): fail as `status` does (exit 3).
     vaultToOpen(g, io);
-    const { readVaultText } = await import("../../vault/vault.js");
+    const { readVaultText } = await import("../../io/vault-file.js");
     readVaultText(g.file);
   }
   const events = name === undefined ? all : all.filter((e) => e.name === name);
@@ -31,7 +35,56 @@ export async function history(ctx: CommandContext, name: string | undefined): Pr
     return ExitCode.ok;
   }
   const p = painter(g.color);
-  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, eventLabel(e), e.expiresAt?.slice(0, 10) ?? "-"]);
-  for (const line of table([["DATE", "COMMIT", "AUTHOR", "SECRET", "EVENT", "EXPIRES"].map(p.bold), ...rows])) out(io, line);
+  const rows = events.map((e) => [e.date.slice(0, 10), e.commit.slice(0, 8), e.author, e.name, eventLabel(e), e.expiresAt?.slice(0, 10) ?? "-"].map((c) => escaped(c)));
+  for (const line of table([["DATE", "COMMIT", "AUTHOR", "SECRET", "EVENT", "EXPIRES"].map(p.bold), ...rows])) say(io, line);
+  return ExitCode.ok;
+}
+
+/** `history --exposure`: per removed recipient, what they could read and whether it was rotated since. */
+async function exposure(ctx: CommandContext, name: string | undefined): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const { exposureHistory } = await import("../../git/exposure-history.js");
+  const removals = await exposureHistory(g.file, name);
+  if (g.json) {
+    out(io, JSON.stringify(removals, null, 2));
+    return ExitCode.ok;
+  }
+  const shown = relative(io.cwd, g.file) || g.file;
+  if (removals.length === 0) {
+    io.stderr.write(`no recipient was removed${name === undefined ? "" : ` while ${name} existed`} in the git history of ${shown}\n`);
+    return ExitCode.ok;
+  }
+  const p = painter(g.color);
+  removals.forEach((r, i) => {
+    if (i > 0) out(io);
+    const open = r.secrets.filter((s) => s.rotated === null && !s.deleted).length;
+    out(io, `${r.recipient} removed ${r.date.slice(0, 10)} in ${r.commit.slice(0, 8)} (${r.author}): ${open === 0 ? p.green("every secret rotated since") : p.red(`${open} of ${r.secrets.length} not rotated since`)}`);
+    const rows = r.secrets.map((s) => [s.name, s.rotated ? p.green(`rotated ${s.rotated.date.slice(0, 10)} in ${s.rotated.commit.slice(0, 8)}`) : s.deleted ? `deleted ${s.deleted.date.slice(0, 10)} in ${s.deleted.commit.slice(0, 8)}` : p.red("NOT ROTATED")]);
+    for (const line of table(rows)) out(io, `  ${line}`);
+  });
+  return ExitCode.ok;
+}
+
+/** `history --verify`: the chain of custody of every version, oldest first; exit 5 on a break. */
+export async function verify(ctx: CommandContext, since: string | undefined): Promise<ExitCodeValue> {
+  const { io, globals: g } = ctx;
+  const [{ verifyCustody }, { findIdentities }] = await Promise.all([import("../../git/custody-verify.js"), import("../../io/keys.js")]);
+  const keys = findIdentities({ identityFiles: g.identityFiles, env: io.env });
+  const report = await verifyCustody(g.file, keys, since);
+  if (g.json) out(io, JSON.stringify(report, null, 2));
+  else {
+    const p = painter(g.color);
+    const label = { ok: p.green("ok"), unchanged: "ok", break: p.red("BREAK"), unverifiable: p.yellow("not verifiable") } as const;
+    const rows = report.versions.map((v) => [v.date.slice(0, 10), v.commit.slice(0, 8), v.author, label[v.kind], v.detail]);
+    if (rows.length > 0) for (const line of table([["DATE", "COMMIT", "AUTHOR", "CUSTODY", "DETAIL"].map(p.bold), ...rows])) out(io, line);
+    const unverifiable = report.versions.filter((v) => v.kind === "unverifiable").length;
+    if (unverifiable > 0) io.stderr.write(`vaultfile: warning: ${unverifiable} version(s) not verifiable with your key (before you were a recipient?)\n`);
+  }
+  const broken = report.versions.find((v) => v.kind === "break");
+  if (broken) {
+    io.stderr.write(`vaultfile: error: custody breaks at ${broken.commit.slice(0, 8)} by ${broken.author}: ${broken.detail}\n`);
+    io.stderr.write("vaultfile: hint: that version was not written by a holder of the previous data key; do not merge it (see SECURITY.md, chain of custody)\n");
+    return ExitCode.integrity;
+  }
   return ExitCode.ok;
 }

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConflictError, ExitCode, InvalidInputError, ioErrorFrom, type ExitCodeValue } from "../../errors.js";
 import { readDotenv, type DotenvNote } from "../../export/dotenv-parse.js";
-import { checkSecretName } from "../../vault/policy.js";
+import { refuseCodeLoadingNames } from "../../rules/env-danger.js";
+import { checkSecretName } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, type CliIO, type CommandContext } from "../context.js";
 import { countOf } from "../output.js";
@@ -19,13 +20,14 @@ export interface ImportOptions extends ExpiryOptions {
   type?: string | undefined;
   required?: boolean | undefined;
   overwrite?: boolean | undefined;
+  allowName?: string[] | undefined;
 }
 
 export async function importDotenv(ctx: CommandContext, file: string, opts: ImportOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const source = file === "-" ? "stdin" : file;
   const { entries: read, notes } = readDotenv(await readInput(file, io));
-  const entries = checkEntries(read, source);
+  const entries = checkEntries(read, source, opts.allowName ?? []);
   for (const n of notes) note(io, "warning", dotenvNoteText(n, source));
   const expiry = expiryFrom(opts);
   const counts = await changeVault(g, io, (vault) => {
@@ -75,8 +77,17 @@ async function readInput(file: string, io: CliIO): Promise<string> {
   return decodeSecretText(bytes, file);
 }
 
-/** Refuses, before anything is written, names that cannot be secrets and values still encrypted by dotenvx. */
-function checkEntries(entries: [string, string][], source: string): [string, string][] {
+/** At most a short prefix of a rejected name: it may be a line of key material that lost its quotes. */
+function redactedName(name: string): string {
+  return name.length <= 6 ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, 4) + "…")} (${name.length} characters)`;
+}
+
+/**
+ * Refuses, before anything is written: names that cannot be secrets (echoed only as a short prefix), names that
+ * change which code a program runs (unless allowed), a PEM block cut at its first line (unquoted in the file: its
+ * body lines would be read as names), and values still encrypted by dotenvx.
+ */
+function checkEntries(entries: [string, string][], source: string, allowName: readonly string[]): [string, string][] {
   if (entries.length === 0) throw new InvalidInputError("E_INPUT", `no variables found in ${source}`, { hint: "expected NAME=value lines" });
   const badNames = entries.map(([n]) => n).filter((n) => {
     try {
@@ -87,7 +98,7 @@ function checkEntries(entries: [string, string][], source: string): [string, str
     }
   });
   if (badNames.length > 0) {
-    throw new InvalidInputError("E_NAME", `cannot import ${badNames.map((n) => JSON.stringify(n)).join(", ")}: secret names must be environment variable names`, {
+    throw new InvalidInputError("E_NAME", `cannot import ${badNames.slice(0, 3).map(redactedName).join(", ")}${badNames.length > 3 ? ` and ${badNames.length - 3} more` : ""}: secret names must be environment variable names`, {
       hint: "names match [A-Za-z_][A-Za-z0-9_]* (and \"value\" is reserved); rename them in the file",
     });
   }
@@ -98,6 +109,13 @@ function checkEntries(entries: [string, string][], source: string): [string, str
       hint: "give each a value, or remove those lines from the file",
     });
   }
+  const cutPem = entries.find(([, v]) => /^-----BEGIN [A-Z0-9 ]+-----\s*$/.test(v));
+  if (cutPem) {
+    throw new InvalidInputError("E_VALUE", `${cutPem[0]} in ${source} holds only the first line of a PEM block: a multi-line value must be quoted`, {
+      hint: `write it as ${cutPem[0]}="-----BEGIN …" with the whole block inside the double quotes, or store it with \`vaultfile set ${cutPem[0]} --type pem --stdin < key.pem\``,
+    });
+  }
+  refuseCodeLoadingNames(entries.map(([n]) => n), allowName, "import");
   const encrypted = entries.filter(([, v]) => v.startsWith("encrypted:")).map(([n]) => n);
   if (encrypted.length > 0) {
     throw new InvalidInputError("E_VALUE", `${encrypted.join(", ")} in ${source} ${encrypted.length === 1 ? "is" : "are"} encrypted by dotenvx`, {

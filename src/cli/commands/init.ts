@@ -9,13 +9,13 @@ import { ConflictError, ExitCode, InterruptedError, InvalidInputError, NoIdentit
 import { recipientOf, shortKey } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor, findSopsConfig } from "../../io/sops-config.js";
-import { RECIPIENT_NAME_RE } from "../../vault/policy.js";
-import { Vault } from "../../vault/vault.js";
+import { RECIPIENT_NAME_RE } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, vaultOptions, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { findKeys } from "../vault-access.js";
 import { asExistsConflict, createKeyFile } from "./keygen.js";
+import { createVault } from "../../io/vault-file.js";
 
 export interface InitOptions {
   recipient: string[];
@@ -126,7 +126,7 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Exit
   const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
   if (existsSync(g.file)) throw exists();
   const { recipients, you } = await chooseRecipients(g, io, opts);
-  const vault = await Vault.create(g.file, recipients, vaultOptions(g, io));
+  const vault = await createVault(g.file, recipients, vaultOptions(g, io));
   try {
     await vault.save({ exclusive: true });
   } catch (err) {

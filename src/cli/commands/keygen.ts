@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { ConflictError, ExitCode, IoError, ioErrorFrom, UsageError, type ExitCodeValue } from "../../errors.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { writeFileExclusive } from "../../io/atomic.js";
-import { formatTimestamp } from "../../vault/policy.js";
+import { formatTimestamp } from "../../rules/time.js";
 import { out, vaultOptions, type CommandContext } from "../context.js";
 
 export interface NewKey {

@@ -49,7 +49,7 @@ export async function removeRecipient(ctx: CommandContext, name: string, opts: {
   io.stderr.write(`removed recipient ${name}; the data key was replaced and every value re-encrypted\n`);
   if (exposed.length > 0) {
     note(io, "warning", `${name} could read ${countOf(exposed.length, "secret")} and may still know them: ${exposed.join(", ")}`);
-    note(io, "hint", "rotate them at their source, then `vaultfile rotate NAME` for each");
+    note(io, "hint", "rotate them at their source, then `vaultfile rotate NAME` for each; `vaultfile status` shows them as EXPOSED until then");
   }
   if (g.json) out(io, JSON.stringify({ removed: name, exposed }));
   return ExitCode.ok;

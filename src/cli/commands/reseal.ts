@@ -9,7 +9,7 @@ import { audit } from "../audit.js";
 import { note, out, type CommandContext } from "../context.js";
 import { isPromptAbort, prompter } from "../prompts.js";
 import { readVault } from "../vault-access.js";
-import { readVaultText } from "../../vault/vault.js";
+import { readVaultText } from "../../io/vault-file.js";
 
 /** The file as it is on disk, without the sops block and with each secret's value replaced by a marker. */
 export function reviewText(fileText: string): string {

@@ -2,8 +2,8 @@
  * `vaultfile rotate NAME`: a new value, `rotated_at` = now, `expires_at` renewed from `rotate_every` (or from the
  * flags). Only that entry's lines, `lastmodified` and `mac` change in the file.
  */
-import { ExitCode, InvalidInputError, type ExitCodeValue } from "../../errors.js";
-import { checkSecretName } from "../../vault/policy.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import { checkSecretName } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, type CommandContext } from "../context.js";
 import { describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
@@ -22,7 +22,7 @@ export async function rotate(ctx: CommandContext, name: string, opts: RotateOpti
   const sources = await valueOptionsForType(g, io, opts, name);
   const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name), `New value for ${name}:`);
   const { secret, notes } = await changeVault(g, io, (v) => {
-    if (v.get(name).value === value) throw new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, { hint: "create a new credential at its source first, then rotate to it" });
+    // The library refuses the same value (E_VALUE), as the menu's rotate does.
     const secret = v.rotate(name, value, expiry);
     // After the library's own checks (size, dates), before saving: a refusal leaves the file unchanged.
     enforceType(io, v, name, secret.type, value, opts.force === true);

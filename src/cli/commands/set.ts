@@ -1,6 +1,8 @@
 /** `vaultfile set NAME`: adds or updates a secret; the value never comes from argv unless `--value` says so. */
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { checkSecretName } from "../../vault/policy.js";
+import { refuseCodeLoadingNames } from "../../rules/env-danger.js";
+import { checkPrintable } from "../../rules/text-safety.js";
+import { checkSecretName } from "../../rules/names.js";
 import { audit } from "../audit.js";
 import { note, out, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { describeExpiry, expiryFrom, type ExpiryOptions } from "../expiry-options.js";
@@ -15,6 +17,7 @@ export interface SetOptions extends ValueSourceOptions, ExpiryOptions {
   rotateEvery?: string;
   required?: boolean;
   force?: boolean;
+  allowName?: string[];
 }
 
 /** True when a metadata flag is given: with no value source, `set` on an existing secret then changes only those. */
@@ -25,6 +28,8 @@ function hasMetadataFlags(opts: SetOptions): boolean {
 export async function set(ctx: CommandContext, name: string, opts: SetOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   checkSecretName(name);
+  refuseCodeLoadingNames([name], opts.allowName ?? [], "store");
+  if (opts.description !== undefined) checkPrintable(opts.description, "description");
   const expiry = expiryFrom(opts);
   if (valueSourcesOf(opts).length === 0 && hasMetadataFlags(opts) && (await readVault(g, io)).has(name)) {
     // Piped data without --stdin was meant as the new value: refuse rather than keep the old one silently.

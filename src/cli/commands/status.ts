@@ -5,14 +5,17 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
+import { MAX_WARN_DAYS } from "../../rules/limits.js";
+import { shown } from "../../rules/text-safety.js";
 import { ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
 import type { StatusFormat } from "../../export/formats.js";
 import { toIcs, type CalendarSecret } from "../../export/ics.js";
 import { toMarkdownTable } from "../../export/markdown.js";
 import { expiresText, statusText } from "../../export/report.js";
-import { addDuration, formatTimestamp, type ExpiryStatus } from "../../vault/policy.js";
+import { addDuration, formatTimestamp } from "../../rules/time.js";
+import type { ExpiryStatus } from "../../vault/lifecycle.js";
 import type { ExpiryEntry, Vault } from "../../vault/vault.js";
-import { out, type CommandContext } from "../context.js";
+import { out, say, type CommandContext } from "../context.js";
 import { appendJobSummary } from "../job-summary.js";
 import { painter, table, type Painter } from "../output.js";
 import { readVault } from "../vault-access.js";
@@ -31,11 +34,13 @@ export interface StatusRow {
   expiresAt: string | null;
   daysUntilExpiry: number | null;
   status: ExpiryStatus;
-  /** Where to rotate it (from its type), present only for expired, expiring and due secrets whose type says. */
+  /** Where to rotate it (from its type), present only for expired, exposed, expiring and due secrets whose type says. */
   rotateAt?: string;
+  /** Removed recipients who could read the current value (RFC 3339 removal times); only on exposed secrets. */
+  exposedTo?: { recipient: string; removedAt: string }[];
 }
 
-const NEEDS_ROTATION = new Set<ExpiryStatus>(["expired", "expiring", "due"]);
+const NEEDS_ROTATION = new Set<ExpiryStatus>(["expired", "exposed", "expiring", "due"]);
 
 /** The vault's types; a malformed custom type (reported by `validate`) must not stop the report. */
 function catalogueOf(vault: Vault): TypeCatalogue {
@@ -46,25 +51,30 @@ function catalogueOf(vault: Vault): TypeCatalogue {
   }
 }
 
-const URGENCY: Record<ExpiryStatus, number> = { missing: 0, expired: 1, expiring: 2, due: 3, ok: 4 };
+const URGENCY: Record<ExpiryStatus, number> = { missing: 0, expired: 1, exposed: 2, expiring: 3, due: 4, ok: 5 };
 
 /** The report as rows sorted by urgency, then by days left, then by name. */
 export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
   const report = vault.expiryReport({ warnDays });
-  const types = new Map(vault.secrets().map((s) => [s.name, s.type]));
+  const secrets = new Map(vault.secrets().map((s) => [s.name, s]));
+  const types = new Map([...secrets.values()].map((s) => [s.name, s.type]));
+  const exposure = (name: string) => {
+    const x = secrets.get(name)?.exposedTo ?? [];
+    return x.length > 0 ? { exposedTo: x.map((e) => ({ recipient: e.recipient, removedAt: formatTimestamp(e.removedAt) })) } : {};
+  };
   const catalogue = catalogueOf(vault);
   const whereToRotate = (name: string, type: string | undefined, status: ExpiryStatus) => {
     const at = type !== undefined && NEEDS_ROTATION.has(status) ? catalogue.rotationOf(name, type).rotateAt : undefined;
     return at ? { rotateAt: at } : {};
   };
   return Object.entries(report)
-    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(name, types.get(name), e.status) }))
+    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(name, types.get(name), e.status), ...exposure(name) }))
     .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
 }
 
 export function statusLabel(row: StatusRow, p: Painter): string {
   const text = statusText(row);
-  return row.status === "missing" || row.status === "expired" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
+  return row.status === "missing" || row.status === "expired" || row.status === "exposed" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
 }
 
 export async function status(ctx: CommandContext, opts: StatusOptions): Promise<ExitCodeValue> {
@@ -93,17 +103,17 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
   }
   const p = painter(g.color);
   if (rows.length === 0) {
-    out(io, "no secrets yet; add one with `vaultfile set NAME`");
+    say(io, "no secrets yet; add one with `vaultfile set NAME`");
     return ExitCode.ok;
   }
   const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-  const body = rows.map((r) => [r.name, r.type ?? "-", expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
-  for (const line of table([header, ...body])) out(io, line);
+  const body = rows.map((r) => [shown(r.name), shown(r.type ?? "-"), expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  for (const line of table([header, ...body])) say(io, line);
   const guidance = rows.filter((r) => r.rotateAt !== undefined);
   if (guidance.length > 0) {
-    out(io);
-    out(io, "where to rotate:");
-    for (const line of table(guidance.map((r) => [r.name, r.rotateAt!]))) out(io, `  ${line}`);
+    say(io);
+    say(io, "where to rotate:");
+    for (const line of table(guidance.map((r) => [shown(r.name), shown(r.rotateAt!)]))) say(io, `  ${line}`);
   }
   return ExitCode.ok;
 }
@@ -133,9 +143,10 @@ export function calendarScope(file: string): string {
 
 /** Parses `--warn-days`. */
 export function parseWarnDays(text: string): number {
-  const n = Number(text);
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 0) {
-    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text)}`);
+    throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text.slice(0, 40))}`);
   }
+  if (n > MAX_WARN_DAYS) throw new UsageError(`--warn-days ${n} is more than the limit of ${MAX_WARN_DAYS} (100 years)`);
   return n;
 }

@@ -2,12 +2,13 @@
  * `vaultfile type list | add NAME --pattern RE … | rm NAME`: the catalogue of secret types. Built-in types come
  * with the tool; custom ones live in the vault file under `types:`, covered by its MAC like everything else.
  */
+import { shown } from "../../rules/text-safety.js";
 import { ConflictError, ExitCode, NotFoundError, UsageError, type ExitCodeValue } from "../../errors.js";
 import { TypeCatalogue } from "../../types/catalogue.js";
 import { customTypeEntry } from "../../types/custom.js";
 import type { SecretType } from "../../types/definition.js";
 import { audit } from "../audit.js";
-import { note, out, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
+import { note, out, say, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { painter } from "../output.js";
 import { changeVault, readVault } from "../vault-access.js";
 
@@ -49,14 +50,15 @@ function typeLines(types: readonly SecretType[], color: boolean): string[] {
   const p = painter(color);
   const width = Math.max(...types.map((t) => t.id.length + (t.source === "file" ? 7 : 0))) + 2;
   return types.flatMap((t) => {
-    const name = t.source === "file" ? `${t.id} (file)` : t.id;
+    const name = shown(t.source === "file" ? `${t.id} (file)` : t.id);
     const details = [
       t.rotateEvery ? `every ${t.rotateEvery}` : "no default period",
       t.rotateAt ? `rotate: ${t.rotateAt}` : undefined,
       t.generate ? `--generate makes ${t.generate}` : undefined,
       t.companions.length > 0 ? `goes with ${t.companions.join(", ")}` : undefined,
     ].filter(Boolean);
-    return [p.bold(name) + " ".repeat(width - name.length) + t.description, " ".repeat(width) + p.dim(details.join("; "))];
+    // Text from the file (a custom type's description, link, companions) is shown escaped.
+    return [p.bold(name) + " ".repeat(Math.max(1, width - name.length)) + shown(t.description), " ".repeat(width) + p.dim(shown(details.join("; ")))];
   });
 }
 
@@ -67,7 +69,7 @@ export async function listTypes(ctx: CommandContext): Promise<ExitCodeValue> {
     out(io, JSON.stringify(types.map(typeJson), null, 2));
     return ExitCode.ok;
   }
-  for (const line of typeLines(types, g.color)) out(io, line);
+  for (const line of typeLines(types, g.color)) say(io, line);
   return ExitCode.ok;
 }
 

@@ -3,8 +3,9 @@
  * values. Pure checks that return a message (for the prompt's inline validation) or the parsed answer.
  */
 import { VaultfileError } from "../../errors.js";
-import { TYPE_NAME_RE } from "../../types/custom.js";
-import { addDuration, checkSecretName, parseDate, parseDuration } from "../../vault/policy.js";
+import { addDuration, parseDate, parseDuration } from "../../rules/time.js";
+import { checkSecretName, checkTypeName } from "../../rules/names.js";
+import { codeLoadingReason } from "../../rules/env-danger.js";
 import type { Prompter } from "../prompts.js";
 
 /** Words that mean "no expiry" / "no rotation policy". */
@@ -65,13 +66,21 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
     } catch (err) {
       return `${messageOf(err)}: letters, digits and _, not starting with a digit`;
     }
+    const reason = codeLoadingReason(name);
+    if (reason !== undefined) return `${name} changes which code a program runs (${reason}); to store it anyway: vaultfile set ${name} --allow-name ${name}`;
     return existing.includes(name) ? `${name} already exists; pick it in the list to change it` : true;
   };
 }
 
-/** A secret type as the vault stores it: a lower-case word. */
+/** A secret type as the vault stores it: the library's type-name rule, its hint as the prompt's message. */
 export function checkTypeAnswer(text: string): true | string {
-  return TYPE_NAME_RE.test(text.trim()) ? true : "a type is a lower-case word such as pypi, docker or generic";
+  try {
+    checkTypeName(text.trim());
+    return true;
+  } catch (err) {
+    if (err instanceof VaultfileError) return err.hint ?? err.message;
+    throw err;
+  }
 }
 
 /**

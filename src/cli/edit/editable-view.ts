@@ -3,11 +3,13 @@
  * metadata a person may change, the required names and the recipients. Rendering is one function, parsing back
  * (with line numbers for every mistake) is another; neither touches the vault.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from "yaml";
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar, YAMLMap, YAMLSeq, type Node } from "yaml";
 import { FormatError, VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
-import { lineOf, printYaml } from "../../format/yaml.js";
-import { checkRecipientName, checkSecretName, formatTimestamp, isNever, MIXED_KINDS_MESSAGE, parseDate, parseDuration } from "../../vault/policy.js";
+import { doubleQuoted, lineOf, printYaml } from "../../format/yaml.js";
+import { checkRecipientName, checkSecretName } from "../../rules/names.js";
+import { MIXED_KINDS_MESSAGE, mixesKinds, SECTION } from "../../vault/schema.js";
+import { formatTimestamp, isNever, parseDate, parseDuration } from "../../rules/time.js";
 import type { Vault } from "../../vault/vault.js";
 import { checkTypeAnswer } from "./answers.js";
 
@@ -21,7 +23,7 @@ export interface SecretView {
   line?: number | undefined;
 }
 
-export interface VaultView {
+export interface EditView {
   /** In file order. */
   secrets: Map<string, SecretView>;
   required: string[];
@@ -32,10 +34,11 @@ export interface VaultView {
 
 /** The fields of a secret in the view; `created_at` and `rotated_at` are kept by vaultfile itself. */
 export const VIEW_FIELDS = ["value", "type", "description", "expires_at", "rotate_every"] as const;
-const SECTIONS = ["secrets", "required", "recipients"] as const;
+/** The sections the view shows (a vault's `types` are edited with `vaultfile type`). */
+const SECTIONS = [SECTION.secrets, SECTION.required, SECTION.recipients] as const;
 
 /** The current state of the vault as a view. */
-export function viewOf(vault: Vault): VaultView {
+export function viewOf(vault: Vault): EditView {
   const secrets = new Map<string, SecretView>();
   for (const s of vault.secrets()) {
     secrets.set(s.name, { value: s.value, type: s.type, description: s.description, expiresAt: s.expiresAt, rotateEvery: s.rotateEvery?.text ?? null });
@@ -44,7 +47,7 @@ export function viewOf(vault: Vault): VaultView {
 }
 
 /** The text the editor shows: a comment that explains the rules, then the view as YAML. */
-export function renderView(view: VaultView, file: string): string {
+export function renderView(view: EditView, file: string): string {
   const doc = new Document();
   const secrets = new YAMLMap<string, YAMLMap>();
   for (const [name, s] of view.secrets) {
@@ -52,7 +55,7 @@ export function renderView(view: VaultView, file: string): string {
     entry.set("value", s.value);
     entry.set("type", s.type);
     if (s.description !== null) entry.set("description", s.description);
-    if (s.expiresAt !== null) entry.set("expires_at", quoted(formatTimestamp(s.expiresAt)));
+    if (s.expiresAt !== null) entry.set("expires_at", doubleQuoted(formatTimestamp(s.expiresAt)));
     if (s.rotateEvery !== null) entry.set("rotate_every", s.rotateEvery);
     secrets.set(name, entry);
   }
@@ -63,9 +66,9 @@ export function renderView(view: VaultView, file: string): string {
   for (const [name, key] of view.recipients) recipients.set(name, key);
   doc.contents = new YAMLMap() as never;
   const root = doc.contents as unknown as YAMLMap;
-  root.set("secrets", secrets);
-  root.set("required", required);
-  root.set("recipients", recipients);
+  root.set(SECTION.secrets, secrets);
+  root.set(SECTION.required, required);
+  root.set(SECTION.recipients, recipients);
   doc.commentBefore = [
     ` vaultfile edit: ${file}`,
     " Values are in clear here. This file is private (0600) and is deleted when the editor closes.",
@@ -78,17 +81,12 @@ export function renderView(view: VaultView, file: string): string {
   return printYaml(doc, true);
 }
 
-function quoted(text: string): Scalar {
-  const s = new Scalar(text);
-  s.type = Scalar.QUOTE_DOUBLE;
-  return s;
-}
 
 /**
  * Parses the edited text back into a view. Every problem is a {@link FormatError} naming the line; no message
  * quotes a value.
  */
-export function parseView(text: string): VaultView {
+export function parseView(text: string): EditView {
   const lc = new LineCounter();
   // The failsafe schema reads every scalar as a string: `value: 0123` stays "0123", `yes` stays "yes".
   const doc = parseDocument(text, { schema: "failsafe", lineCounter: lc, uniqueKeys: true, prettyErrors: true });
@@ -105,14 +103,14 @@ export function parseView(text: string): VaultView {
   if (root === null || (isScalar(root) && root.value === "")) fail("the edited file is empty", root, "to keep the vault as it is, quit the editor without saving");
   if (!isMap(root)) return fail("the edited file must be a mapping with secrets, required and recipients", root);
 
-  const view: VaultView = { secrets: new Map(), required: [], recipients: new Map(), lines: new Map() };
+  const view: EditView = { secrets: new Map(), required: [], recipients: new Map(), lines: new Map() };
   for (const pair of root.items) {
     const key = keyText(pair.key);
     if (!(SECTIONS as readonly string[]).includes(key)) fail(`unknown section ${JSON.stringify(key)}`, pair.key, `the sections are ${SECTIONS.join(", ")}`);
     view.lines.set(key, at(pair.key).line ?? 0);
     if (isEmpty(pair.value)) continue;
-    if (key === "secrets") readSecrets(pair.value, view, fail, at);
-    else if (key === "required") readRequired(pair.value, view, fail);
+    if (key === SECTION.secrets) readSecrets(pair.value, view, fail, at);
+    else if (key === SECTION.required) readRequired(pair.value, view, fail);
     else readRecipients(pair.value, view, fail, at);
   }
   if (view.recipients.size === 0) fail("a vault needs at least one recipient", root, "keep your own entry under recipients");
@@ -139,7 +137,7 @@ function checked<T>(fail: Fail, node: unknown, what: string, check: () => T, hin
   }
 }
 
-function readSecrets(node: unknown, view: VaultView, fail: Fail, at: (n: unknown) => { line?: number }): void {
+function readSecrets(node: unknown, view: EditView, fail: Fail, at: (n: unknown) => { line?: number }): void {
   if (!isMap(node)) fail("secrets must be a mapping of names to entries", node);
   for (const pair of (node as YAMLMap).items) {
     const name = keyText(pair.key);
@@ -177,7 +175,7 @@ function readSecrets(node: unknown, view: VaultView, fail: Fail, at: (n: unknown
   }
 }
 
-function readRequired(node: unknown, view: VaultView, fail: Fail): void {
+function readRequired(node: unknown, view: EditView, fail: Fail): void {
   if (!isSeq(node)) fail("required must be a list of names, e.g. [PYPI_TOKEN, NPM_TOKEN]", node);
   for (const item of (node as YAMLSeq).items) {
     if (!isScalar(item)) fail("required must be a list of names", item);
@@ -187,21 +185,20 @@ function readRequired(node: unknown, view: VaultView, fail: Fail): void {
   }
 }
 
-function readRecipients(node: unknown, view: VaultView, fail: Fail, at: (n: unknown) => { line?: number }): void {
+function readRecipients(node: unknown, view: EditView, fail: Fail, at: (n: unknown) => { line?: number }): void {
   if (!isMap(node)) fail("recipients must be a mapping of names to age public keys", node);
   const holders = new Map<string, string>();
-  const kinds = new Set<string>();
   for (const pair of (node as YAMLMap).items) {
     const name = keyText(pair.key);
     checked(fail, pair.key, "recipients", () => checkRecipientName(name));
     if (!isScalar(pair.value)) fail(`recipient ${name} must be an age public key (age1…)`, pair.value ?? pair.key);
     const key = String((pair.value as Scalar).value).trim();
-    kinds.add(checked(fail, pair.value, "recipients", () => checkRecipient(key, `the key of ${name}`)));
+    checked(fail, pair.value, "recipients", () => checkRecipient(key, `the key of ${name}`));
     const holder = holders.get(key);
     if (holder !== undefined) fail(`recipients ${holder} and ${name} have the same key`, pair.value);
     holders.set(key, name);
     view.recipients.set(name, key);
     view.lines.set(`recipient:${name}`, at(pair.key).line ?? 0);
   }
-  if (kinds.size > 1) fail(MIXED_KINDS_MESSAGE, node, "use one kind of key for every recipient");
+  if (mixesKinds(view.recipients.values())) fail(MIXED_KINDS_MESSAGE, node, "use one kind of key for every recipient");
 }

@@ -3,13 +3,14 @@
  * (so only changed values get new ciphertext), saved once under the vault's lock.
  */
 import { basename } from "node:path";
-import { ExitCode, FormatError } from "../../errors.js";
+import { ExitCode, FormatError, VaultfileError } from "../../errors.js";
+import { refuseCodeLoadingNames } from "../../rules/env-danger.js";
 import { audit } from "../audit.js";
 import type { Vault } from "../../vault/vault.js";
 import { note, type CliIO, type GlobalOptions } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { changeVault, myPublicKeys } from "../vault-access.js";
-import { parseView, renderView, viewOf, type VaultView } from "./editable-view.js";
+import { parseView, renderView, viewOf, type EditView } from "./editable-view.js";
 import { EditInterrupted, SignalGuard } from "./launch-editor.js";
 import { applyChanges, describeChange, planChanges, typeMismatches, type TypeMismatch } from "./plan.js";
 import { notWritten, saved } from "./outcome.js";
@@ -21,11 +22,11 @@ type Result =
   | { kind: "aborted"; why: string };
 
 /** `force`: store values that do not match their type, with a warning each (`edit --editor --force`). */
-export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean } = {}): Promise<number> {
+export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean; allowName?: string[] | undefined } = {}): Promise<number> {
   let result: Result;
   const mine = await myPublicKeys(g, io);
   try {
-    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine, opts.force === true));
+    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine, opts.force === true, opts.allowName ?? []));
   } catch (err) {
     if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`, err.signal);
     if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted", "SIGINT");
@@ -41,7 +42,7 @@ export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: 
 }
 
 /** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */
-async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>, force: boolean): Promise<Result> {
+async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>, force: boolean, allowName: readonly string[]): Promise<Result> {
   const before = viewOf(vault);
   audit(io, g, "edit --editor show", vault.list()); // every value is about to be shown in clear
   const text = renderView(before, g.file);
@@ -57,6 +58,7 @@ async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: Read
       try {
         const after = parseView(edited);
         keepsMyKey(before, after, mine);
+        refuseNewCodeLoadingNames(before, after, allowName);
         changes = planChanges(before, after, vault);
         forced = typeMismatches(before, after, vault.typeCatalogue());
         const first = forced[0];
@@ -92,11 +94,21 @@ function mismatchError(first: TypeMismatch, count: number): FormatError {
   });
 }
 
+/** New secrets named like PATH or NODE_OPTIONS are refused (as by `set`) unless `--allow-name`; the editor can reopen. */
+function refuseNewCodeLoadingNames(before: EditView, after: EditView, allowName: readonly string[]): void {
+  try {
+    refuseCodeLoadingNames([...after.secrets.keys()].filter((n) => !before.secrets.has(n)), allowName, "store", (n) => `run \`vaultfile edit --editor --allow-name ${n}\` if that is what you mean`);
+  } catch (err) {
+    if (!(err instanceof VaultfileError)) throw err;
+    throw new FormatError(err.message, { hint: err.hint });
+  }
+}
+
 /**
  * Refuses an edit that removes every key the caller has (they could not open the vault again), as
  * `recipients remove` does without --force. Skipped when the caller's keys were not among the recipients anyway.
  */
-function keepsMyKey(before: VaultView, after: VaultView, mine: ReadonlySet<string>): void {
+function keepsMyKey(before: EditView, after: EditView, mine: ReadonlySet<string>): void {
   const had = [...before.recipients.values()].some((k) => mine.has(k));
   const keeps = [...after.recipients.values()].some((k) => mine.has(k));
   if (had && !keeps) {

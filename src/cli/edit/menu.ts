@@ -5,7 +5,8 @@
 import { basename } from "node:path";
 import { VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
-import { checkRecipientName, formatDay, formatTimestamp } from "../../vault/policy.js";
+import { checkRecipientName } from "../../rules/names.js";
+import { formatDay, formatTimestamp } from "../../rules/time.js";
 import type { Vault } from "../../vault/vault.js";
 import { statusLabel, statusRows, type StatusRow } from "../commands/status.js";
 import { note, out, type CliIO } from "../context.js";

@@ -5,9 +5,9 @@
  */
 import { FormatError } from "../../errors.js";
 import type { TypeCatalogue } from "../../types/catalogue.js";
-import { formatTimestamp } from "../../vault/policy.js";
+import { formatTimestamp } from "../../rules/time.js";
 import type { SetOptions, Vault } from "../../vault/vault.js";
-import type { SecretView, VaultView } from "./editable-view.js";
+import type { SecretView, EditView } from "./editable-view.js";
 
 export type Change =
   | { kind: "addRecipient"; name: string; key: string }
@@ -24,7 +24,7 @@ export type Change =
  * vault never has none), and secrets exist before they are marked required. Throws a {@link FormatError} with
  * the line for an expiry the vault would refuse (before the secret's creation).
  */
-export function planChanges(before: VaultView, after: VaultView, vault: Vault): Change[] {
+export function planChanges(before: EditView, after: EditView, vault: Vault): Change[] {
   const changes: Change[] = [];
   // New names first, then replaced keys, then removals: the vault keeps a recipient at every step.
   const replaced: Change[] = [];
@@ -89,7 +89,7 @@ export interface TypeMismatch {
  * The secrets whose value does not fit their type, among those the edit added, gave a new value or a new type:
  * the values `set` and `rotate` would check. A value stored before and left as it was is `validate`'s to report.
  */
-export function typeMismatches(before: VaultView, after: VaultView, catalogue: TypeCatalogue): TypeMismatch[] {
+export function typeMismatches(before: EditView, after: EditView, catalogue: TypeCatalogue): TypeMismatch[] {
   const found: TypeMismatch[] = [];
   for (const [name, s] of after.secrets) {
     const old = before.secrets.get(name);

@@ -1,63 +1,10 @@
 /**
- * Lifecycle rules, pure: dates, durations, expiry status, names. The clock is always passed in.
+ * Time rules, pure: dates, durations and the timestamps stored in the file. The clock is always passed in.
  */
 import { InvalidInputError } from "../errors.js";
+import { MAX_DURATION_DAYS } from "./limits.js";
 
 export const DAY_MS = 86_400_000;
-/** "Expiring soon" means fewer than this many days left, unless configured. */
-export const DEFAULT_WARN_DAYS = 30;
-
-export type ExpiryStatus = "ok" | "expiring" | "expired" | "due" | "missing";
-
-/** Names that become environment variables. */
-export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Names a recipient may have. */
-export const RECIPIENT_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
-/**
- * `value` would match the file's `encrypted_regex: ^value$` as a path component, so sops would encrypt that
- * entry's metadata too: it cannot be a secret or recipient name.
- */
-const RESERVED = new Set(["value"]);
-
-/** The largest value a secret may hold (1 MiB): a vault lives in git and is read and decrypted whole on every open. */
-export const MAX_VALUE_BYTES = 1024 * 1024;
-
-/**
- * The one rule for a new value, for `set`, `rotate`, `import`, the editor and the library: not empty (an empty
- * secret is almost always a mistake, an unset variable or a blank line; `rm` removes a secret), and not over
- * {@link MAX_VALUE_BYTES}. The message names the secret and gives the size, never the value.
- */
-export function checkSecretValue(name: string, value: string): void {
-  if (value === "") {
-    throw new InvalidInputError("E_VALUE", `the value of ${name} is empty`, { hint: "a secret needs a value: an empty one is almost always a mistake (an unset variable?); remove a secret with `vaultfile rm`" });
-  }
-  const bytes = Buffer.byteLength(value, "utf8");
-  if (bytes > MAX_VALUE_BYTES) {
-    throw new InvalidInputError("E_VALUE", `the value of ${name} is ${bytes} bytes, more than the limit of ${MAX_VALUE_BYTES} (1 MiB)`, {
-      hint: "keep large files out of the vault: encrypt them with age and store their key here",
-    });
-  }
-}
-
-/** Why a vault holds recipients of one kind only (age refuses to mix them in one file for the same reason). */
-export const MIXED_KINDS_MESSAGE = "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients";
-
-export function checkSecretName(name: string): void {
-  if (!NAME_RE.test(name)) {
-    throw new InvalidInputError("E_NAME", `invalid secret name ${JSON.stringify(name)}`, {
-      hint: "names become environment variables: letters, digits and _, not starting with a digit (e.g. PYPI_TOKEN)",
-    });
-  }
-  if (RESERVED.has(name)) throw new InvalidInputError("E_NAME", `"${name}" is reserved and cannot name a secret`, { hint: "choose another name, e.g. an upper-case one" });
-}
-
-export function checkRecipientName(name: string): void {
-  if (!RECIPIENT_NAME_RE.test(name) || RESERVED.has(name)) {
-    throw new InvalidInputError("E_NAME", `invalid recipient name ${JSON.stringify(name)}`, {
-      hint: "use letters, digits, _, ., @ or - (e.g. alice, ci, bob@example.com); \"value\" is reserved",
-    });
-  }
-}
 
 /** RFC 3339 in UTC with whole seconds: the form stored in the file. */
 export function formatTimestamp(d: Date): string {
@@ -136,7 +83,13 @@ export function parseDuration(text: string, what = "duration"): Duration {
         : "use a number and a unit: h (hours), d (days), w (weeks), mo (months) or y (years), e.g. 90d; never for none",
     });
   }
-  return { amount: Number(m[1]), unit: m[2] as Duration["unit"], text: `${Number(m[1])}${m[2]}` };
+  const unit = m[2] as Duration["unit"];
+  // Refused here rather than stored: a 99999y expiry is a typo, and a date past year 9999 breaks every reader.
+  const days = Number(m[1]) * { h: 1 / 24, d: 1, w: 7, mo: 30.4375, y: 365.25 }[unit];
+  if (days > MAX_DURATION_DAYS) {
+    throw new InvalidInputError("E_DURATION", `the ${what} ${Number(m[1])}${unit} is longer than the limit of 100 years`, { hint: "for a secret that does not expire or rotate, leave the option out" });
+  }
+  return { amount: Number(m[1]), unit, text: `${Number(m[1])}${unit}` };
 }
 
 /** `from` plus a duration; months and years follow the calendar (clamped to the month's last day). */
@@ -175,54 +128,4 @@ function calendarDays(d: Date, now: Date): number {
 export function daysUntil(expiresAt: Date, now: Date): number {
   const days = calendarDays(expiresAt, now);
   return expiresAt.getTime() < now.getTime() ? Math.min(days, -1) : days;
-}
-
-export interface LifecycleFacts {
-  expiresAt: Date | null;
-  rotatedAt: Date | null;
-  rotateEvery: Duration | null;
-}
-
-/**
- * The status of one present secret: expired beats expiring beats due. Expiring means fewer than `warnDays` days
- * left, counted as {@link daysUntil} shows them.
- */
-export function statusOf(f: LifecycleFacts, now: Date, warnDays = DEFAULT_WARN_DAYS): Exclude<ExpiryStatus, "missing"> {
-  if (f.expiresAt) {
-    if (f.expiresAt.getTime() < now.getTime()) return "expired";
-    if (daysUntil(f.expiresAt, now) < warnDays) return "expiring";
-  }
-  if (isDue(f, now)) return "due";
-  return "ok";
-}
-
-/** Due for rotation when `rotate_every` has passed since the last rotation. */
-export function isDue(f: LifecycleFacts, now: Date): boolean {
-  return f.rotateEvery !== null && f.rotatedAt !== null && addDuration(f.rotatedAt, f.rotateEvery).getTime() <= now.getTime();
-}
-
-/** Up to `max` known names close to `name` (case-insensitive edit distance ≤ 2, or a shared prefix). */
-export function closestNames(name: string, known: Iterable<string>, max = 3): string[] {
-  const target = name.toLowerCase();
-  const scored: [number, string][] = [];
-  for (const k of known) {
-    const d = editDistance(target, k.toLowerCase());
-    const limit = Math.max(2, Math.floor(target.length / 4));
-    if (d <= limit || k.toLowerCase().includes(target) || target.includes(k.toLowerCase())) scored.push([d, k]);
-  }
-  return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, max).map(([, k]) => k);
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

@@ -4,44 +4,38 @@
  * recomputes `lastmodified`, the MAC and the seal. Works for any sops YAML file with age recipients, not only
  * vaults (the `decrypt` command uses it directly).
  */
+import { custodyHolds, custodyLink, type CustodyLink } from "../crypto/custody.js";
 import { timingSafeEqual } from "node:crypto";
 import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
-import { deriveKey, generateDataKey, hmac, open, seal } from "../crypto/aead.js";
+import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
+import { deriveKey, generateDataKey, hmac, decryptAead, encryptAead } from "../crypto/aead.js";
 import { unwrapDataKey, wrapDataKey } from "../crypto/age.js";
-import { checkRecipient, describeRecipient, type Identity } from "../crypto/identities.js";
+import { checkRecipient, recipientOf } from "../crypto/identities.js";
+import type { KeySearch } from "../crypto/key-search.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
-import { formatTimestamp } from "./policy.js";
+import { formatTimestamp } from "../rules/time.js";
 import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
-import { bytesToScalar, scalarToBytes, sopsTypeOf, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
-import { detectIndentSeq, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type AgeStanzaEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
+import { bytesToScalar, scalarToBytes, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
+import { detectIndentSeq, doubleQuoted, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
+import { noAgeKeys } from "./data-key.js";
+import { toPlain } from "./plain-view.js";
+import { clearLeaf, reencryptLeaves, setScalar, stanzaNode } from "./nodes.js";
 
 /** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
 function requireAge(meta: SopsMetadata, file: string): void {
-  if (meta.age.length > 0) return;
-  const others = meta.otherKeySources.length > 0 ? ` (it uses ${meta.otherKeySources.join(", ")})` : "";
-  throw new NoIdentityError(`${file} has no age recipients${others}`, { hint: "vaultfile opens sops files encrypted with age keys only" });
+  if (meta.age.length === 0) throw noAgeKeys(meta.otherKeySources, file);
 }
 
 /** The sops version vaultfile writes into new files: one whose format it matches. */
 export const SOPS_VERSION = "3.9.4";
 
-/** The rule vaultfile writes: only `value` leaves are encrypted. */
-export const VAULT_RULES: EncryptionRules = { encryptedRegex: "^value$" };
-
 export interface PlainLeaf {
   value: ScalarValue;
   type: SopsValueType;
   bytes: Uint8Array;
-}
-
-/** Where the identities were looked for, for the "no key fits" message. */
-export interface KeySearch {
-  identities: Identity[];
-  searched: string[];
 }
 
 export type SealState = "valid" | "stale";
@@ -98,20 +92,25 @@ export class SopsFile {
     }
   }
 
-  /** Parses, unwraps the data key, decrypts every value and checks the MAC and seal. */
-  static async open(text: string, file: string, keys: KeySearch): Promise<SopsFile> {
+  /**
+   * Parses, unwraps the data key, decrypts every value and checks the MAC and seal. When no identity opens the
+   * file, the error carries {@link KeyErrorDetails} (`named` from `opts.named`, e.g. a vault's recipients section).
+   */
+  static async open(text: string, file: string, keys: KeySearch, opts: { named?: (doc: Document) => Record<string, string> } = {}): Promise<SopsFile> {
     const doc = parseYaml(text, file);
     const meta = readMetadata(doc, file, text);
+    if (meta.keyGroups) {
+      throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, { hint: "read it with `vaultfile decrypt`" });
+    }
     requireAge(meta, file);
     if (keys.identities.length === 0) {
-      throw new NoIdentityError(`no age identity found to open ${file}`, {
-        hint: `looked in: ${keys.searched.join("; ")}. Recipients of the file: ${meta.age.map((a) => describeRecipient(a.recipient)).join(", ")}. Set VAULTFILE_AGE_KEY or pass --identity`,
-      });
+      throw new NoIdentityError(`no age identity found to open ${file}`, { hint: "set VAULTFILE_AGE_KEY or pass an identity (--identity FILE)", keys: await keyErrorDetails(file, meta, keys, doc, opts.named) });
     }
     const dataKey = await unwrapDataKey(meta.age, keys.identities);
     if (!dataKey) {
       throw new WrongKeyError(`none of your age identities can open ${file}`, {
-        hint: `tried ${keys.identities.length} key(s) from: ${[...new Set(keys.identities.map((i) => i.source))].join(", ")}. The file is encrypted to: ${meta.age.map((a) => describeRecipient(a.recipient)).join(", ")}. Ask a recipient to run \`vaultfile recipients add\` for your public key`,
+        hint: "ask a recipient of the file to add your public key with `vaultfile recipients add`",
+        keys: await keyErrorDetails(file, meta, keys, doc, opts.named),
       });
     }
     const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
@@ -120,11 +119,8 @@ export class SopsFile {
     return sf;
   }
 
-  /**
-   * A new sops document with a fresh data key, wrapped for `recipients`, filled by `build`; vaultfile's rules unless
-   * `encryptedRegex` says which keys' values to encrypt (e.g. `^(data|stringData)$` for a Kubernetes Secret).
-   */
-  static async create(file: string, recipients: readonly string[], build: (doc: Document) => void, encryptedRegex = VAULT_RULES.encryptedRegex!): Promise<SopsFile> {
+  /** A new, empty sops document with one encryption rule (`encrypted_regex`); `build` fills it. */
+  static async create(file: string, recipients: readonly string[], rules: EncryptionRules & { encryptedRegex: string }, build: (doc: Document) => void): Promise<SopsFile> {
     const doc = new Document(new YAMLMap());
     build(doc);
     const dataKey = generateDataKey();
@@ -132,16 +128,16 @@ export class SopsFile {
       age: [],
       lastModified: "",
       mac: undefined,
-      rules: { encryptedRegex },
+      rules: { encryptedRegex: rules.encryptedRegex },
       macOnlyEncrypted: false,
       version: SOPS_VERSION,
       otherKeySources: [],
     };
     const sops = new YAMLMap();
     sops.set("age", new YAMLSeq());
-    sops.set("lastmodified", quoted(""));
+    sops.set("lastmodified", doubleQuoted(""));
     sops.set("mac", new Scalar(""));
-    sops.set("encrypted_regex", new Scalar(encryptedRegex));
+    sops.set("encrypted_regex", new Scalar(rules.encryptedRegex));
     sops.set("version", new Scalar(SOPS_VERSION));
     (doc.contents as YAMLMap).set(SOPS_KEY, sops);
     const sf = new SopsFile(doc, file, meta, dataKey, false, "valid");
@@ -189,7 +185,7 @@ export class SopsFile {
         });
       }
       const enc = parseEncryptedValue(v, where);
-      const bytes = open(this.dataKey, enc, additionalData(leaf.path));
+      const bytes = decryptAead(this.dataKey, enc, additionalData(leaf.path));
       if (!bytes) {
         throw new DecryptionError(`the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`, {
           hint: "the file was changed outside vaultfile; restore it from git",
@@ -209,7 +205,7 @@ export class SopsFile {
     const where = lineOf(getNode(sopsNode, "mac") as Scalar | undefined, text);
     if (!this.meta.mac) throw new IntegrityError("E_MAC", `${this.file} has no MAC`, { hint: "the sops block was damaged; restore the file from git" });
     const enc = parseEncryptedValue(this.meta.mac, "sops.mac");
-    const stored = open(this.dataKey, enc, macAdditionalData(this.meta.lastModified));
+    const stored = decryptAead(this.dataKey, enc, macAdditionalData(this.meta.lastModified));
     if (!stored) {
       throw new IntegrityError("E_MAC", `the MAC of ${this.file} does not decrypt: the MAC or lastmodified was altered`, { hint: "restore the file from git", ...where });
     }
@@ -254,7 +250,7 @@ export class SopsFile {
       node.value = "";
       node.type = Scalar.QUOTE_SINGLE;
     } else {
-      node.value = formatEncryptedValue(seal(this.dataKey, bytes, additionalData(path), "str"));
+      node.value = formatEncryptedValue(encryptAead(this.dataKey, bytes, additionalData(path), "str"));
       node.type = Scalar.PLAIN;
     }
     this.plain.set(node, { value, type: "str", bytes });
@@ -279,7 +275,7 @@ export class SopsFile {
     this.needsKey();
     checkRecipient(recipient, "recipient");
     if (this.meta.age.some((a) => a.recipient === recipient)) return;
-    const entry: AgeStanzaEntry = { recipient, enc: await wrapDataKey(this.dataKey, recipient) };
+    const entry: SopsAgeEntry = { recipient, enc: await wrapDataKey(this.dataKey, recipient) };
     this.meta.age.push(entry);
     this.ageList().add(stanzaNode(entry));
     this.dirty = true;
@@ -289,28 +285,38 @@ export class SopsFile {
    * Drops a recipient, then rolls the data key: a new key, every encrypted value re-encrypted, the key wrapped anew
    * for each remaining recipient. The removed holder knew the old key, so nothing encrypted under it may stay.
    */
-  async removeRecipient(recipient: string): Promise<void> {
+  async removeRecipient(recipient: string): Promise<CustodyLink | undefined> {
     this.needsKey();
     const remaining = this.meta.age.filter((a) => a.recipient !== recipient).map((a) => a.recipient);
-    if (remaining.length === this.meta.age.length) return;
-    this.dataKey = generateDataKey();
-    // One walk for every path (looking each node up separately made this quadratic: 77 s for 4,000 secrets).
-    const paths = new Map<Scalar, readonly string[]>();
-    walkTree(this.doc, this.meta.rules, { leaf: (leaf) => void (leaf.encrypted && paths.set(leaf.node, leaf.path)) });
-    for (const [node, p] of this.plain) {
-      const path = paths.get(node);
-      if (!path) {
-        this.plain.delete(node); // no longer in the document
-        continue;
-      }
-      if (p.value === null || node.value === "") continue;
-      node.value = formatEncryptedValue(seal(this.dataKey, p.bytes, additionalData(path), p.type));
-    }
+    if (remaining.length === this.meta.age.length) return undefined;
+    const oldKey = this.dataKey;
+    this.reencryptAll(generateDataKey());
+    const link = custodyLink(oldKey, this.dataKey);
     this.meta.age = [];
     const list = this.ageList();
     list.items = [];
     for (const r of remaining) await this.addRecipient(r);
     this.dirty = true;
+    return link;
+  }
+
+  /** Whether `links` (this version's custody links) prove that whoever replaced `parent`'s data key held it. */
+  custodyFrom(parent: SopsFile, links: readonly CustodyLink[]): boolean {
+    return custodyHolds(parent.dataKey, this.dataKey, links);
+  }
+
+  /** Moves this file onto another's data key and `sops.age` (merging a side that rolled it): every value re-encrypted. */
+  adoptDataKeyOf(other: SopsFile): void {
+    this.reencryptAll(other.dataKey);
+    this.meta.age = other.meta.age.map((a) => ({ ...a }));
+    this.ageList().items = this.meta.age.map(stanzaNode);
+    this.dirty = true;
+  }
+
+  /** Re-encrypts every encrypted value of the document under `key`, which becomes the data key. */
+  private reencryptAll(key: Uint8Array): void {
+    this.dataKey = key;
+    reencryptLeaves(this.doc, this.meta.rules, this.plain, key);
   }
 
   private ageList(): YAMLSeq {
@@ -389,7 +395,7 @@ export class SopsFile {
       },
     });
     const iv = sealer.finish(lastModified);
-    const macValue = formatEncryptedValue(seal(this.dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str", iv));
+    const macValue = formatEncryptedValue(encryptAead(this.dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str", iv));
     const sops = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
     setScalar(sops, "lastmodified", lastModified, true);
     setScalar(sops, "mac", macValue, false);
@@ -404,103 +410,9 @@ export class SopsFile {
     return spliced ?? printYaml(this.doc, this.indentSeq);
   }
 
-  /**
-   * The decrypted document as YAML (what `sops -d` prints): comments and order kept, no `sops` block. Encrypted
-   * nodes are swapped for their plaintext while printing and restored afterwards.
-   */
-  decryptedYaml(): string {
-    const root = this.doc.contents as YAMLMap;
-    const sopsIndex = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === SOPS_KEY);
-    const sopsPair = sopsIndex >= 0 ? root.items.splice(sopsIndex, 1)[0] : undefined;
-    const saved: [Scalar, unknown, Scalar["type"]][] = [];
-    try {
-      for (const [node, p] of this.plain) {
-        saved.push([node, node.value, node.type]);
-        node.value = p.value;
-        node.type = undefined;
-      }
-      return this.withDecryptedComments(() => printYaml(this.doc, this.indentSeq));
-    } finally {
-      for (const [node, value, type] of saved) {
-        node.value = value;
-        node.type = type;
-      }
-      if (sopsPair) root.items.splice(sopsIndex, 0, sopsPair);
-    }
-  }
-
-  /**
-   * Runs `fn` with comments that sops encrypted (`#ENC[…,type:comment]`, under encrypted paths) shown in clear.
-   * sops uses the path of the collection holding the comment as associated data; a comment that does not decrypt
-   * is shown as it is, as sops does.
-   */
-  private withDecryptedComments<T>(fn: () => T): T {
-    const restore: (() => void)[] = [];
-    const decryptLines = (text: string, path: readonly string[]): string =>
-      text
-        .split("\n")
-        .map((line) => {
-          const t = line.trim();
-          if (!looksEncrypted(t)) return line;
-          try {
-            const enc = parseEncryptedValue(t, "a comment");
-            const bytes = enc.type === "comment" ? open(this.dataKey, enc, additionalData(path)) : null;
-            return bytes ? " " + Buffer.from(bytes).toString("utf8").replace(/^ /, "") : line;
-          } catch {
-            return line;
-          }
-        })
-        .join("\n");
-    const visit = (node: unknown, path: readonly string[]): void => {
-      if (!node || typeof node !== "object") return;
-      const n = node as { commentBefore?: string | null; comment?: string | null };
-      for (const field of ["commentBefore", "comment"] as const) {
-        const c = n[field];
-        if (typeof c === "string" && c.includes("ENC[")) {
-          restore.push(() => (n[field] = c));
-          n[field] = decryptLines(c, path);
-        }
-      }
-      if (node instanceof YAMLMap) {
-        for (const pair of node.items) {
-          const key = pair.key instanceof Scalar ? String(pair.key.value) : String(pair.key);
-          if (path.length === 0 && key === SOPS_KEY) continue;
-          visit(pair.key, path);
-          visit(pair.value, [...path, key]);
-        }
-      } else if (node instanceof YAMLSeq) {
-        for (const item of node.items) visit(item, path);
-      }
-    };
-    visit(this.doc, []);
-    visit(this.doc.contents, []);
-    try {
-      return fn();
-    } finally {
-      for (const r of restore.reverse()) r();
-    }
-  }
-
   /** The decrypted data tree as plain JavaScript values (no `sops` block). */
   toPlain(): Record<string, unknown> {
-    const convert = (node: unknown): unknown => {
-      if (node instanceof Scalar) {
-        const p = this.plain.get(node);
-        const v = p ? p.value : node.value;
-        // Integers are parsed as bigint so that 64-bit values stay exact; give plain numbers where they fit.
-        return typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v;
-      }
-      if (node instanceof YAMLMap) {
-        const o: Record<string, unknown> = {};
-        for (const pair of node.items) o[String(pair.key instanceof Scalar ? pair.key.value : pair.key)] = convert(pair.value);
-        return o;
-      }
-      if (node instanceof YAMLSeq) return node.items.map(convert);
-      return node ?? null;
-    };
-    const out = convert(this.doc.contents) as Record<string, unknown>;
-    delete out[SOPS_KEY];
-    return out;
+    return toPlain(this.doc, this.plain);
   }
 
   /** Moves the `sops` block to the end of the document, where sops keeps it. */
@@ -512,34 +424,14 @@ export class SopsFile {
   }
 }
 
-/** A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. */
-function clearLeaf(v: ScalarValue): PlainLeaf {
-  const type = typeof v === "object" || v === null ? "str" : sopsTypeOf(v, false);
-  return { value: v, type, bytes: scalarToBytes(v, type) };
-}
-
-function setScalar(map: YAMLMap, key: string, value: string, quote: boolean): void {
-  const existing = getNode(map, key) as Scalar | undefined;
-  if (existing instanceof Scalar) {
-    existing.value = value;
-    // Keep the file's own quoting of lastmodified (sops writes it bare in older versions).
-    if (quote && existing.type === undefined) existing.type = Scalar.QUOTE_DOUBLE;
-  } else {
-    map.set(key, quote ? quoted(value) : new Scalar(value));
+/** The structured facts of a key error: public keys and places only. */
+async function keyErrorDetails(file: string, meta: SopsMetadata, keys: KeySearch, doc: Document, named: ((doc: Document) => Record<string, string>) | undefined): Promise<KeyErrorDetails> {
+  const tried = await Promise.all(keys.identities.map(async (id) => ({ source: id.source, recipient: await recipientOf(id).catch(() => undefined) })));
+  let names: Record<string, string> | undefined;
+  try {
+    names = named?.(doc);
+  } catch {
+    names = undefined; // a damaged recipients section: the error still lists the wrapped keys
   }
-}
-
-function quoted(value: string): Scalar {
-  const s = new Scalar(value);
-  s.type = Scalar.QUOTE_DOUBLE;
-  return s;
-}
-
-function stanzaNode(entry: AgeStanzaEntry): YAMLMap {
-  const m = new YAMLMap();
-  m.set("recipient", new Scalar(entry.recipient));
-  const enc = new Scalar(entry.enc);
-  enc.type = Scalar.BLOCK_LITERAL;
-  m.set("enc", enc);
-  return m;
+  return { file, recipients: meta.age.map((a) => a.recipient), named: names && Object.keys(names).length > 0 ? names : undefined, searched: keys.searched, tried };
 }

@@ -1,0 +1,117 @@
+/**
+ * `vaultfile history --verify`: walks the vault's git history and checks that every version was written by someone
+ * who held the data key of a version before it. A version with its parent's data key must open with a valid MAC and
+ * seal; a version with a new data key must carry custody links signed by the parent's key (`crypto/custody.ts`).
+ * Versions the caller's key cannot open are reported, never passed silently.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { basename, dirname } from "node:path";
+import { shown } from "../rules/text-safety.js";
+import type { KeySearch } from "../crypto/key-search.js";
+import { SopsFile } from "../sops/sops-file.js";
+import { readCustody } from "../vault/custody.js";
+import { catFiles } from "./history.js";
+import { runGit } from "./run.js";
+
+export type VerdictKind = "ok" | "unchanged" | "break" | "unverifiable";
+
+export interface VersionVerdict {
+  commit: string;
+  author: string;
+  date: string;
+  kind: VerdictKind;
+  /** What was checked or what is wrong, in words. */
+  detail: string;
+}
+
+export interface CustodyReport {
+  /** True when no version breaks the chain. */
+  holds: boolean;
+  versions: VersionVerdict[];
+}
+
+const US = "\x1f";
+const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
+
+type Opened = { sf: SopsFile } | { error: string };
+
+/** Verifies the versions of `file` reachable from HEAD (after `since` when given), oldest first. */
+export async function verifyCustody(file: string, keys: KeySearch, since?: string): Promise<CustodyReport> {
+  const cwd = dirname(file);
+  const path = basename(file);
+  const range = since === undefined ? ["HEAD"] : [`${since}..HEAD`];
+  const log = await runGit(["log", "--reverse", "--topo-order", "--full-history", `--format=%H${US}%P${US}%an${US}%aI`, ...range, "--", path], { cwd });
+  const commits = log.split("\n").filter((l) => l !== "").map((l) => {
+    const [commit = "", parents = "", author = "", date = ""] = l.split(US);
+    return { commit, parents: parents.split(" ").filter((p) => p !== ""), author, date };
+  });
+  const specs = [...new Set(commits.flatMap((c) => [c.commit, ...c.parents]))];
+  const blobs = new Map<string, string | null>();
+  const texts = await catFiles(specs.map((s) => `${s}:${path}`), cwd);
+  for (const [i, rev] of specs.entries()) blobs.set(rev, texts[i] ?? null);
+  const opened = new Map<string, Opened>();
+  const open = async (rev: string): Promise<Opened | null> => {
+    const text = blobs.get(rev) ?? null;
+    if (text === null) return null;
+    let o = opened.get(rev);
+    if (!o) {
+      try {
+        o = { sf: await SopsFile.open(text, `${path} at ${rev.slice(0, 8)}`, keys) };
+      } catch (err) {
+        o = { error: err instanceof Error ? err.message : String(err) };
+      }
+      opened.set(rev, o);
+    }
+    return o;
+  };
+
+  const versions: VersionVerdict[] = [];
+  let openedOnce = false;
+  for (const c of commits) {
+    const verdict = (kind: VerdictKind, detail: string) => versions.push({ commit: c.commit, author: shown(c.author), date: c.date, kind, detail });
+    const text = blobs.get(c.commit) ?? null;
+    if (text === null) {
+      verdict("unchanged", "the file was deleted");
+      continue;
+    }
+    if (c.parents.some((p) => blobs.get(p) === text)) {
+      verdict("unchanged", "same file as a parent");
+      continue;
+    }
+    const self = await open(c.commit);
+    if (!self || "error" in self) {
+      const why = self && "error" in self ? self.error : "unreadable";
+      if (/no identity|none of|not a recipient|no age identity|decrypt the data key/i.test(why) && !openedOnce) verdict("unverifiable", "not verifiable with your key");
+      else verdict("break", openedOnce && /no identity|none of|data key/i.test(why) ? "your key no longer opens this version" : `does not open: ${why}`);
+      continue;
+    }
+    openedOnce = true;
+    if (self.sf.sealState !== "valid") {
+      verdict("break", "seal stale: edited outside vaultfile (plain sops or by hand)");
+      continue;
+    }
+    const parents = await Promise.all(c.parents.map(open));
+    const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
+    if (c.parents.length === 0 || parents.every((p) => p === null)) {
+      verdict("ok", "first version: MAC and seal verified");
+      continue;
+    }
+    if (readable.length === 0) {
+      verdict("unverifiable", "the parent version is not verifiable with your key");
+      continue;
+    }
+    if (readable.some((p) => sameKey(p.sf, self.sf))) {
+      verdict("ok", "same data key: MAC and seal verified");
+      continue;
+    }
+    const links = readCustody(self.sf.doc.contents);
+    if (readable.some((p) => self.sf.custodyFrom(p.sf, links))) verdict("ok", "data key replaced by a holder of the previous one (proof ok)");
+    else verdict("break", "data key replaced without proof");
+  }
+  return { holds: !versions.some((v) => v.kind === "break"), versions };
+}
+
+/** Whether two files share a data key (compared through a derived sub-key; the keys never leave the engine). */
+function sameKey(a: SopsFile, b: SopsFile): boolean {
+  return timingSafeEqual(a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE));
+}
