@@ -23,7 +23,10 @@ export const ExitCode = {
   invalidInput: 6,
   /** Reading or writing a file failed (permissions, disk full, not a file). */
   io: 7,
-  /** Refused to overwrite or to proceed: the target exists, or another process holds the lock. */
+  /**
+   * Refused to overwrite or to proceed: the target exists, another process holds the lock, or `keygen` was asked to
+   * write into a folder others can write to.
+   */
   conflict: 8,
   /** `edit` finished with nothing changed; the file was not written. */
   nothingChanged: 9,
@@ -206,9 +209,12 @@ export class IoError extends VaultfileError {
   }
 }
 
-/** The target exists, the lock is held, or the file changed since it was read (exit 8). */
+/**
+ * The target exists, the lock is held, the file changed since it was read, or a key would go into a folder others
+ * can write to (exit 8).
+ */
 export class ConflictError extends VaultfileError {
-  constructor(code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT", message: string, details?: ErrorDetails) {
+  constructor(code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT" | "E_UNSAFE_FOLDER", message: string, details?: ErrorDetails) {
     super(code, ExitCode.conflict, message, details);
   }
 }

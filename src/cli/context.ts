@@ -86,7 +86,7 @@ export function vaultToOpen(g: GlobalOptions, io: CliIO): string {
 export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): VaultOptions {
   const fake = io.env.VAULTFILE_NOW; // a fixed clock for tests and demos: VAULTFILE_NOW=2026-11-24T10:00:00Z
   const now = fake ? () => new Date(fake) : undefined;
-  return { identityFiles: g.identityFiles, env: io.env, passphrase: passphraseAsker(io), ...(now ? { now } : {}), ...extra };
+  return { identityFiles: g.identityFiles, env: io.env, passphrase: passphraseAsker(io), warn: (line) => note(io, "warning", line), ...(now ? { now } : {}), ...extra };
 }
 
 /**

@@ -283,11 +283,16 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("check")
     .description("check vault files for a commit: they parse, every value is encrypted, recipients match; with a key also MAC and seal")
     .argument("[files...]", "vault files (default: -f or .secrets.yaml)")
+    .option("--since <rev>", "also verify the chain of custody of the commits after REV (as validate --since; needs a key)")
     .addHelpText(
       "after",
-      "\nExamples:\n  vaultfile check\n  vaultfile check .secrets.yaml .secrets.prod.yaml\n\nA plaintext value fails with exit 6, a bad MAC or recipient list with 5, a leftover merge conflict with 8.\nWithout a key (or with one that does not open the file) the MAC is not checked, and the output says so.",
+      "\nExamples:\n  vaultfile check\n  vaultfile check .secrets.yaml .secrets.prod.yaml\n  vaultfile check --since origin/main\n\n" +
+        "A plaintext value fails with exit 6, a bad MAC or recipient list with 5, a leftover merge conflict with 8.\n" +
+        "Without a key (or with one that does not open the file) the MAC is not checked, and the output says so.\n" +
+        "--since: a break in custody fails with exit 5; without a key, or with one that opens none of the versions\n" +
+        "walked, custody cannot be verified and check fails with exit 4 (never a silent pass).",
     )
-    .action(run(async (ctx, files: string[]) => (await import("./commands/check.js")).check(ctx, files)));
+    .action(run(async (ctx, files: string[], opts: { since?: string }) => (await import("./commands/check.js")).check(ctx, files, opts)));
 
   program
     .command("history")

@@ -79,10 +79,15 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       continue;
     }
     const self = await open(c.commit);
+    const parents = await Promise.all(c.parents.map(open));
+    const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
     if (!self || "error" in self) {
       const why = self && "error" in self ? self.error : "unreadable";
-      if (/no identity|none of|not a recipient|no age identity|decrypt the data key/i.test(why) && !openedOnce) verdict("unverifiable", "not verifiable with your key");
-      else verdict("break", openedOnce && /no identity|none of|data key/i.test(why) ? "your key no longer opens this version" : `does not open: ${why}`);
+      // A version your key cannot open after one it could (an earlier one, or this one's parent: the base of a
+      // `--since` walk) is a break: a forger may re-key for recipients of their own choosing.
+      const couldOpen = openedOnce || readable.length > 0;
+      if (/no identity|none of|not a recipient|no age identity|decrypt the data key/i.test(why) && !couldOpen) verdict("unverifiable", "not verifiable with your key");
+      else verdict("break", couldOpen && /no identity|none of|data key/i.test(why) ? "your key no longer opens this version" : `does not open: ${why}`);
       continue;
     }
     openedOnce = true;
@@ -90,8 +95,6 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       verdict("break", "seal stale: edited outside vaultfile (plain sops or by hand)");
       continue;
     }
-    const parents = await Promise.all(c.parents.map(open));
-    const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
     if (c.parents.length === 0 || parents.every((p) => p === null)) {
       verdict("ok", "first version: MAC and seal verified");
       continue;

@@ -1,8 +1,9 @@
 /**
  * Crash-safe file replacement: write a temp file in the same folder, fsync it, rename it over the target, fsync
- * the folder. A reader sees the old file or the new one, never a mix. The target's mode is kept.
+ * the folder. A reader sees the old file or the new one, never a mix. The target's mode is kept exactly (the umask
+ * does not apply to it), a read-only one's included: the rename replaces it, as the folder allows.
  */
-import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
@@ -51,13 +52,21 @@ export function removeStaleTemps(target: string, now = Date.now()): void {
   }
 }
 
-export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
+/** What {@link writeFileAtomic} replaced. */
+export interface AtomicWrite {
+  /** The mode the target had before (`undefined`: it was created), e.g. to say that a read-only file was replaced. */
+  previousMode: number | undefined;
+}
+
+export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): AtomicWrite {
   let mode = opts.mode ?? 0o644;
+  let previousMode: number | undefined;
   try {
     const st = statSync(target);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (opts.exclusive) throw Object.assign(new Error("exists"), { code: "EEXIST" });
-    if (!opts.forceMode) mode = st.mode & 0o7777;
+    previousMode = st.mode & 0o7777;
+    if (!opts.forceMode) mode = previousMode;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== "ENOENT") throw ioErrorFrom(err, "write", target);
@@ -66,6 +75,8 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
   let fd: number | undefined;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    // The umask narrowed `mode` (a 0664 vault would come out 0644): the replacement gets exactly the old mode.
+    if (previousMode !== undefined) fchmodSync(fd, mode);
     writeAll(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(fd);
     closeSync(fd);
@@ -82,6 +93,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
   }
   fsyncDir(dirname(target));
   removeStaleTemps(target);
+  return { previousMode };
 }
 
 function fsyncDir(dir: string): void {

@@ -11,9 +11,16 @@ import { readTextFile } from "./text-file.js";
 
 /**
  * Options of {@link openVault}, {@link createVault} and {@link updateVault}: where the keys come from
- * (`identityFiles`, `identities`, `env`) and how the vault behaves (`now`, `warnDays`, `acceptStaleSeal`).
+ * (`identityFiles`, `identities`, `env`), how the vault behaves (`now`, `warnDays`, `acceptStaleSeal`), and who
+ * hears about a save that did something the caller may not expect (`warn`).
  */
-export interface VaultOptions extends KeySourceOptions, VaultSettings {}
+export interface VaultOptions extends KeySourceOptions, VaultSettings {
+  /**
+   * Called with one line when saving replaced a read-only vault file (no write permission for its owner): the
+   * rename replaces it as the folder allows, and the new file keeps the read-only mode. Default: nobody is told.
+   */
+  warn?: ((message: string) => void) | undefined;
+}
 
 /** Saves a vault to its file: the lock (held by {@link updateVault}, or taken for the write) and the on-disk check. */
 class FileStore implements VaultStore {
@@ -23,6 +30,7 @@ class FileStore implements VaultStore {
     private readonly path: string,
     /** The text the vault was read from; `undefined` for a new vault, which must not overwrite a file. */
     private diskText: string | undefined,
+    private readonly warn: VaultOptions["warn"],
   ) {}
 
   async save(vault: Vault, opts: { exclusive?: boolean }): Promise<void> {
@@ -34,8 +42,11 @@ class FileStore implements VaultStore {
         if (now !== this.diskText) throw new ConflictError("E_CONFLICT", `${this.path} changed on disk since it was opened`, { hint: "run the command again" });
       }
       const text = vault.toText();
-      writeFileAtomic(this.path, text, { exclusive: opts.exclusive ?? this.diskText === undefined });
+      const { previousMode } = writeFileAtomic(this.path, text, { exclusive: opts.exclusive ?? this.diskText === undefined });
       this.diskText = text;
+      if (previousMode !== undefined && (previousMode & 0o200) === 0) {
+        this.warn?.(`${this.path} was read-only (mode ${previousMode.toString(8).padStart(4, "0")}); replaced it with the new version, which keeps that mode`);
+      }
     } finally {
       if (own) lock.release();
     }
@@ -56,7 +67,7 @@ export function readVaultText(path: string): string {
  * @throws as {@link openVault}, except for reading the file.
  */
 export async function openVaultText(text: string, path: string, opts: VaultOptions = {}): Promise<Vault> {
-  return open(text, path, opts, new FileStore(path, text));
+  return open(text, path, opts, new FileStore(path, text, opts.warn));
 }
 
 async function open(text: string, path: string, opts: VaultOptions, store: FileStore): Promise<Vault> {
@@ -82,7 +93,7 @@ export function openVault(path: string, opts: VaultOptions = {}): Promise<Vault>
  * @throws InvalidInputError without recipients, for a bad name or key, or for mixed key kinds.
  */
 export function createVault(path: string, recipients: Record<string, string>, opts: VaultOptions = {}): Promise<Vault> {
-  return Vault.create(recipients, { ...settings(opts), file: path, store: new FileStore(path, undefined) });
+  return Vault.create(recipients, { ...settings(opts), file: path, store: new FileStore(path, undefined, opts.warn) });
 }
 
 /**
@@ -95,7 +106,7 @@ export async function updateVault<T>(path: string, opts: VaultOptions, fn: (vaul
   const lock = acquireLock(path);
   try {
     const text = readVaultText(path);
-    const store = new FileStore(path, text);
+    const store = new FileStore(path, text, opts.warn);
     store.lock = lock;
     const vault = await open(text, path, opts, store);
     const result = await fn(vault);

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../src/cli/context.js";
 import { buildProgram } from "../../src/cli/program.js";
-import { runCli } from "../edit/cli-io.js";
+import { runCli } from "./edit/cli-io.js";
 import { ROOT, tempDir } from "../helpers.js";
 import { workspace, writeVault } from "./lifecycle-support.js";
 

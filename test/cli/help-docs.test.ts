@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_TYPES } from "../../src/index.js";
-import { runCli } from "../edit/cli-io.js";
+import { runCli } from "./edit/cli-io.js";
 import { ROOT, tempDir, testKey } from "../helpers.js";
 import { writeVault } from "./lifecycle-support.js";
 

@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { makeVault } from "../edit/vaults.js";
-import { runCli, type Run } from "../edit/cli-io.js";
+import { makeVault } from "./edit/vaults.js";
+import { runCli, type Run } from "./edit/cli-io.js";
 import { testKey } from "../helpers.js";
 
 const BECH32_UPPER = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";

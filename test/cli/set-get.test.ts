@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { join } from "node:path";
 import { setPrompter } from "../../src/cli/prompts.js";
-import { runCli } from "../edit/cli-io.js";
+import { runCli } from "./edit/cli-io.js";
 import { tempDir, testKey } from "../helpers.js";
 import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { cleanEnv, ROOT } from "../helpers.js";
-import { makeVault, openAsAlice } from "../edit/vaults.js";
+import { makeVault, openAsAlice } from "../cli/edit/vaults.js";
 import { KEYS, PtyRun } from "./pty.js";
 
 const CLI_NOW = "2026-11-25T12:00:00Z";

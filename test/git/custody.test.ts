@@ -1,5 +1,4 @@
 /** Chain of custody in real git repositories: legitimate histories verify; a vault forged without the key does not. */
-import { execFileSync } from "node:child_process";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,42 +7,8 @@ import { parseIdentities } from "../../src/crypto/identities.js";
 import { SopsFile } from "../../src/sops/sops-file.js";
 import { appendCustodyLink, readCustody } from "../../src/vault/custody.js";
 import { createVault, openVault } from "../../src/io/vault-file.js";
-import { cleanEnv, NOW, tempDir, testKey } from "../helpers.js";
-import { vf } from "../cli/lifecycle-support.js";
-
-const [alice, bob, carol] = [testKey("alice"), testKey("bob"), testKey("carol")];
-
-function repository(key = alice) {
-  const repo = tempDir();
-  const env = cleanEnv({ VAULTFILE_AGE_KEY: key.secret, GIT_CONFIG_NOSYSTEM: "1", VAULTFILE_NOW: NOW.toISOString() });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env, encoding: "utf8" });
-  git("init", "-q", "-b", "main");
-  git("config", "user.name", "Alice Example");
-  git("config", "user.email", "alice@example.invalid");
-  const file = join(repo, ".secrets.yaml");
-  const opts = (who = key) => ({ identities: [who.secret], env: {}, now: () => NOW });
-  const change = async (message: string, fn: (v: Awaited<ReturnType<typeof openVault>>) => unknown, who = key) => {
-    const v = await openVault(file, opts(who));
-    await fn(v);
-    await v.save();
-    git("commit", "-q", "-am", message);
-  };
-  const run = (args: string[], who = key) => vf(args, { cwd: repo, env: { ...env, VAULTFILE_AGE_KEY: who.secret } });
-  return { repo, env, git, file, opts, change, run };
-}
-
-async function legitimate(key = alice, recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient }) {
-  const r = repository(key);
-  const v = await createVault(r.file, recipients, r.opts());
-  for (const n of ["A", "B", "C"]) v.set(n, `${n}-0`);
-  await v.save();
-  r.git("add", ".secrets.yaml");
-  r.git("commit", "-q", "-m", "vault");
-  expect(r.run(["git", "setup"]).code).toBe(0);
-  r.git("add", "-A");
-  r.git("commit", "-q", "-m", "git setup");
-  return r;
-}
+import { NOW, tempDir } from "../helpers.js";
+import { alice, bob, carol, legitimate } from "./custody-support.js";
 
 describe("history --verify", () => {
   it("passes rotations, recipients add/remove, a merge of two rotations and a merge of a re-keyed branch", async () => {

@@ -2,7 +2,7 @@
 import { shown as escaped } from "../../rules/text-safety.js";
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { ExitCode, NotFoundError, UsageError, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, NoIdentityError, NotFoundError, UsageError, VaultfileError, WrongKeyError, type ExitCodeValue } from "../../errors.js";
 import { out, say, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
 import { painter, table } from "../output.js";
 
@@ -65,12 +65,21 @@ async function exposure(ctx: CommandContext, name: string | undefined): Promise<
   return ExitCode.ok;
 }
 
-/** `history --verify`: the chain of custody of every version, oldest first; exit 5 on a break. */
-export async function verify(ctx: CommandContext, since: string | undefined): Promise<ExitCodeValue> {
+/**
+ * The chain of custody of `file` (the vault by default), oldest first: the one check behind `history --verify`,
+ * `validate --since` and `check --since`. Prints the table (`--json`: the report) on stdout. Exit 5 (thrown) at the
+ * first break; exit 4 (thrown) when there is no key, or none of the versions walked opens with it: an unverified
+ * chain never passes as a verified one.
+ */
+export async function verify(ctx: CommandContext, since: string | undefined, file = ctx.globals.file): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const [{ verifyCustody }, { findIdentities }] = await Promise.all([import("../../git/custody-verify.js"), import("../../io/keys.js")]);
   const keys = findIdentities({ identityFiles: g.identityFiles, env: io.env });
-  const report = await verifyCustody(g.file, keys, since);
+  const shownFile = relative(io.cwd, file) || file;
+  if (keys.identities.length === 0) {
+    throw new NoIdentityError(`cannot verify the chain of custody of ${shownFile} without a key`, { hint: `looked in: ${keys.searched.join("; ")}. Set VAULTFILE_AGE_KEY (in CI: from a secret) or pass --identity` });
+  }
+  const report = await verifyCustody(file, keys, since);
   if (g.json) out(io, JSON.stringify(report, null, 2));
   else {
     const p = painter(g.color);
@@ -82,9 +91,18 @@ export async function verify(ctx: CommandContext, since: string | undefined): Pr
   }
   const broken = report.versions.find((v) => v.kind === "break");
   if (broken) {
-    io.stderr.write(`vaultfile: error: custody breaks at ${broken.commit.slice(0, 8)} by ${broken.author}: ${broken.detail}\n`);
-    io.stderr.write("vaultfile: hint: that version was not written by a holder of the previous data key; do not merge it (see SECURITY.md, chain of custody)\n");
-    return ExitCode.integrity;
+    throw new VaultfileError("E_CUSTODY", ExitCode.integrity, `custody breaks at ${broken.commit.slice(0, 8)} by ${broken.author}: ${broken.detail}`, {
+      hint: "that version was not written by a holder of the previous data key; do not merge it (see SECURITY.md, chain of custody)",
+    });
+  }
+  const changed = report.versions.filter((v) => v.kind !== "unchanged");
+  if (changed.length > 0 && changed.every((v) => v.kind === "unverifiable")) {
+    throw new WrongKeyError(`none of your keys opens a version of ${shownFile}${since === undefined ? "" : ` since ${since}`}: the chain of custody is not verified`, { hint: "use the key of a recipient of the vault (`vaultfile recipients` lists them)" });
   }
   return ExitCode.ok;
+}
+
+/** {@link verify} as a gate before other checks (`validate --since`, `check --since`): its table goes to stderr. */
+export async function custodyGate(ctx: CommandContext, since: string, file = ctx.globals.file): Promise<void> {
+  await verify({ ...ctx, globals: { ...ctx.globals, json: false }, io: { ...ctx.io, stdout: ctx.io.stderr } }, since, file);
 }

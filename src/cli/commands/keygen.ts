@@ -4,13 +4,16 @@ import { dirname, resolve } from "node:path";
 import { ConflictError, ExitCode, IoError, ioErrorFrom, UsageError, type ExitCodeValue } from "../../errors.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { writeFileExclusive } from "../../io/atomic.js";
+import { keyFolderRisks, type FolderRisk } from "../../io/key-folder.js";
 import { formatTimestamp } from "../../rules/time.js";
-import { out, vaultOptions, type CommandContext } from "../context.js";
+import { note, out, vaultOptions, type CliIO, type CommandContext } from "../context.js";
 
 export interface NewKey {
   path: string;
   /** The public `age1…` recipient. */
   recipient: string;
+  /** Folders on the key's path that its group can write to (written anyway, with a warning). */
+  groupWritable: FolderRisk[];
 }
 
 /** A new identity (X25519, or post-quantum hybrid with `pq`) as age-keygen writes it, and its public key. */
@@ -23,9 +26,19 @@ async function newKeyText(opts: { pq?: boolean; now?: Date }): Promise<{ text: s
 
 /**
  * Generates an identity (X25519, or post-quantum hybrid with `pq`) and writes it to `path` in age-keygen's format.
- * The parent folder is created 0700; an existing file is never overwritten ({@link ConflictError} `E_EXISTS`).
+ * The parent folder is created 0700; an existing file is never overwritten ({@link ConflictError} `E_EXISTS`). A
+ * folder on the way that every user can write to (not sticky), or that belongs to another user, is refused
+ * ({@link ConflictError} `E_UNSAFE_FOLDER`): they could swap the key for their own.
  */
 export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Date } = {}): Promise<NewKey> {
+  const risks = keyFolderRisks(path);
+  const worst = risks[0];
+  if (worst && worst.kind !== "group") {
+    const who = worst.kind === "world" ? `every user can write to it (mode ${octal(worst.mode)})` : "it belongs to another user";
+    throw new ConflictError("E_UNSAFE_FOLDER", `refusing to write a key under ${worst.folder}: ${who}, so they could replace the key with their own`, {
+      hint: worst.kind === "world" ? `write it into a folder only you can change (-o PATH), or run \`chmod o-w ${worst.folder}\`` : "write it into a folder of your own (-o PATH)",
+    });
+  }
   const { text, recipient } = await newKeyText(opts);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -37,7 +50,17 @@ export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Da
   } catch (err) {
     throw asExistsConflict(err, path, "keygen never overwrites a key; keep it (its public key is on its `# public key:` line; `vaultfile recipients list` marks yours) or write elsewhere with -o PATH");
   }
-  return { path, recipient };
+  return { path, recipient, groupWritable: risks };
+}
+
+const octal = (mode: number): string => mode.toString(8).padStart(4, "0");
+
+/** Warns about each folder on a new key's path that its group can write to (its members could swap the key). */
+export function warnGroupWritable(io: CliIO, key: NewKey): void {
+  for (const r of key.groupWritable) {
+    note(io, "warning", `${r.folder} can be written by its group (mode ${octal(r.mode)}): its members could replace ${key.path} with a key of their own`);
+  }
+  if (key.groupWritable.length > 0) note(io, "hint", `if others are in that group, run \`chmod g-w ${key.groupWritable[0]!.folder}\``);
 }
 
 /** An "already exists" I/O error from an exclusive create as a {@link ConflictError} (exit 8); others unchanged. */
@@ -62,6 +85,7 @@ export async function keygen(ctx: CommandContext, opts: { output?: string; pq?: 
   }
   const path = opts.output ? resolve(io.cwd, opts.output) : defaultKeyFile(io.env);
   const key = await createKeyFile(path, keyOpts);
+  warnGroupWritable(io, key);
   io.stderr.write(`wrote a new ${opts.pq ? "post-quantum " : ""}age identity to ${key.path} (keep it secret; back it up)\n`);
   out(io, g.json ? JSON.stringify({ path: key.path, recipient: key.recipient }) : key.recipient);
   return ExitCode.ok;

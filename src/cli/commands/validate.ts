@@ -71,9 +71,7 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
   const strict = opts.strict === true;
   if (opts.since !== undefined) {
     // A forged vault (a new data key chosen by someone without the old one) passes every check below.
-    const { verify } = await import("./history.js");
-    const custody = await verify({ ...ctx, globals: { ...g, json: false }, io: { ...io, stdout: io.stderr } }, opts.since);
-    if (custody !== ExitCode.ok) return custody;
+    await (await import("./history.js")).custodyGate(ctx, opts.since);
   }
   const vault = await readVault(g, io, { warnDays }, opts.decrypt === false ? "always" : "never");
   audit(io, g, "validate", []);

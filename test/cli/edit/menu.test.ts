@@ -2,12 +2,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
-import { tempDir, testKey } from "../helpers.js";
+import { setPrompter, type Prompter } from "../../../src/cli/prompts.js";
+import { tempDir, testKey } from "../../helpers.js";
 import { CLI_NOW, runCli } from "./cli-io.js";
 import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
-import { openVault } from "../../src/io/vault-file.js";
+import { openVault } from "../../../src/io/vault-file.js";
 
 let previous: Prompter | undefined;
 afterEach(() => {

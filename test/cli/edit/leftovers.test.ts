@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { createPrivateTemp, EDIT_DIR_PREFIX, sweepLeftovers } from "../../src/cli/edit/private-temp.js";
-import { tempDir } from "../helpers.js";
+import { createPrivateTemp, EDIT_DIR_PREFIX, sweepLeftovers } from "../../../src/cli/edit/private-temp.js";
+import { tempDir } from "../../helpers.js";
 
 describe("plaintext left by a killed edit session", () => {
   it("is removed by the next edit when its process is gone; a live session's folder is kept", () => {

@@ -1,8 +1,8 @@
 /** The editable view: render → parse is lossless for any value; mistakes are reported with their line. */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { parseView, renderView, type EditView } from "../../src/cli/edit/editable-view.js";
-import { testKey } from "../helpers.js";
+import { parseView, renderView, type EditView } from "../../../src/cli/edit/editable-view.js";
+import { testKey } from "../../helpers.js";
 
 const ALICE = testKey("alice").recipient;
 

@@ -1,8 +1,8 @@
 /** Runs the CLI in-process with a fake terminal (stdin/stdout/stderr report isTTY) and captured output. */
 import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
-import type { CliIO } from "../../src/cli/context.js";
-import { cleanEnv } from "../helpers.js";
+import { main } from "../../../src/cli/main.js";
+import type { CliIO } from "../../../src/cli/context.js";
+import { cleanEnv } from "../../helpers.js";
 
 export interface Run {
   code: number;

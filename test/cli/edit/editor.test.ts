@@ -2,8 +2,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
-import { tempDir, testKey } from "../helpers.js";
+import { setPrompter, type Prompter } from "../../../src/cli/prompts.js";
+import { tempDir, testKey } from "../../helpers.js";
 import { CLI_NOW, runCli } from "./cli-io.js";
 import { scriptedPrompter, type Step } from "./fake-prompter.js";
 import { makeVault, openAsAlice } from "./vaults.js";
@@ -151,7 +151,7 @@ describe("edit --editor", () => {
     const lineWith = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
     /** The rendered view of the test vault, to know the line numbers the editor sees. */
     const rendered = async (r: { file: string }) => {
-      const { renderView, viewOf } = await import("../../src/cli/edit/editable-view.js");
+      const { renderView, viewOf } = await import("../../../src/cli/edit/editable-view.js");
       return renderView(viewOf(await openAsAlice(r.file, now)), r.file);
     };
 

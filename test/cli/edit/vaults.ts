@@ -1,8 +1,8 @@
 /** Test vaults for the edit flows, made through the library with test-only keys. */
 import { join } from "node:path";
-import type { Vault } from "../../src/vault/vault.js";
-import { clock, NOW, tempDir, testKey } from "../helpers.js";
-import { createVault, openVault } from "../../src/io/vault-file.js";
+import type { Vault } from "../../../src/vault/vault.js";
+import { clock, NOW, tempDir, testKey } from "../../helpers.js";
+import { createVault, openVault } from "../../../src/io/vault-file.js";
 
 export { NOW };
 export const NOW_TEXT = NOW.toISOString();

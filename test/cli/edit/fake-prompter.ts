@@ -4,7 +4,7 @@
  * lists. Input answers go through the prompt's own validation, as in a terminal.
  */
 import { expect } from "vitest";
-import type { Choice, Prompter } from "../../src/cli/prompts.js";
+import type { Choice, Prompter } from "../../../src/cli/prompts.js";
 
 export type Step =
   | { select: RegExp; pick: RegExp }
