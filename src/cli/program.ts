@@ -7,6 +7,7 @@
 import { Argument, Command, Option } from "commander";
 import { EXPORT_FORMATS, STATUS_FORMATS } from "../export/formats.js";
 import { DEFAULT_FILE } from "../io/vault-discovery.js";
+import { KEY_SOURCES } from "../rules/env-danger.js";
 import { globalsOf, type CliIO, type CommandContext } from "./context.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
@@ -32,6 +33,16 @@ Examples:
   vaultfile status                                 # what expires when
   vaultfile exec -- ./release.sh                   # the secrets in one command's environment
   vaultfile COMMAND --help                         # each command's options and examples`;
+
+/** The key lookup as the program's help lists it, from the table the lookup reads (so the help stays true). */
+const KEYS_HELP = `
+Keys, in this order (every one found is used; README "Keys"):
+  --identity FILE: age keys, an OpenSSH private key, or an \`age -p\` key file
+${KEY_SOURCES.map((s) => `  ${s.names.map((n) => `$${n}`).join(", ")}: ${{ file: "a key file", command: "a command that prints keys (run without a shell)", text: "key text" }[s.kind]}`).join("\n")}
+  ~/.config/sops/age/keys.txt, ~/.config/vaultfile/keys.txt (under $XDG_CONFIG_HOME when set)
+  ~/.ssh/id_ed25519, ~/.ssh/id_rsa
+A passphrase (SSH key, \`age -p\` file) is asked on the terminal; key commands run only when no other key fits.
+`;
 
 const FORCE_HELP = "store a value that does not match its type (a warning instead of an error)";
 
@@ -580,7 +591,7 @@ function programShell(io: CliIO): Command {
     .option("--json", "machine-readable output where a script would read it")
     .option("--debug", "show stack traces on errors")
     .option("--no-color", "no colours (also: NO_COLOR=1)")
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", KEYS_HELP + EXAMPLES)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({

@@ -36,6 +36,17 @@ describe("--help", () => {
     expect(await help("decrypt")).toContain("--json implies --output-type json");
   });
 
+  it("the program's help and README's Keys section list the whole key lookup, in the order the lookup reads it", async () => {
+    const { KEY_VARIABLES } = await import("../../src/rules/env-danger.js");
+    const keysSection = README.slice(README.indexOf("\n## Keys\n"), README.indexOf("\n### Finding the vault"));
+    const order = ["--identity", ...KEY_VARIABLES, "sops/age/keys.txt", "vaultfile/keys.txt", "~/.ssh/id_ed25519", "~/.ssh/id_rsa"];
+    for (const [where, text] of [["--help", await help()], ["README", keysSection]] as const) {
+      const at = order.map((o) => text.search(new RegExp(`(?<![A-Z_])${o.replace(/[.$~/]/g, "\\$&")}(?![A-Z_])`)));
+      expect(at.every((i) => i >= 0), `${where}: ${order.filter((_, i) => at[i]! < 0).join(", ")}`).toBe(true);
+      expect(at, where).toEqual([...at].sort((a, b) => a - b));
+    }
+  });
+
   it("import's examples use only real types", async () => {
     const types = [...(await help("import")).matchAll(/vaultfile import .*--type (\S+)/g)].map((m) => m[1]);
     expect(types.length).toBeGreaterThan(0);
