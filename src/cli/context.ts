@@ -95,8 +95,18 @@ export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOp
  */
 function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | undefined {
   if (io.stdin.isTTY !== true || (io.stderr.isTTY !== true && io.stdout.isTTY !== true)) return undefined;
-  return async (message) => (await import("./prompts.js")).prompter(io, "").password(message);
+  // Once per key and run: a command that looks its keys up twice (to open the vault, to mark `(you)`) asks once.
+  let asked = passphrases.get(io);
+  if (!asked) passphrases.set(io, (asked = new Map()));
+  const memo = asked;
+  return (message) => {
+    let answer = memo.get(message);
+    if (!answer) memo.set(message, (answer = import("./prompts.js").then((m) => m.prompter(io, "").password(message))));
+    return answer;
+  };
 }
+
+const passphrases = new WeakMap<CliIO, Map<string, Promise<string>>>();
 
 /** Writes a line to stdout. */
 export function out(io: CliIO, line = ""): void {

@@ -1,5 +1,5 @@
 /** How commands open the vault (read-only, or read-modify-write under the lock) and find the caller's keys. */
-import { isUnattended, recipientOf } from "../crypto/identities.js";
+import { isUnattended, recipientId, recipientOf } from "../crypto/identities.js";
 import { findIdentities } from "../io/keys.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { NoIdentityError, WrongKeyError } from "../errors.js";
@@ -23,9 +23,18 @@ export function findUnattendedKeys(g: GlobalOptions, io: CliIO): KeySearch {
   return { identities: found.identities.filter(isUnattended), searched: found.searched };
 }
 
-/** The public keys of the caller's identities: to mark them `(you)`, and to refuse an edit that locks them out. */
-export async function myPublicKeys(g: GlobalOptions, io: CliIO): Promise<Set<string>> {
-  return new Set(await Promise.all(findKeys(g, io).identities.map(recipientOf)));
+/**
+ * The public keys of the caller's identities: to mark them `(you)`, and to refuse an edit that locks them out.
+ * `has` compares as recipients compare: an SSH key without its comment (a vault keeps the `.pub` line whole).
+ */
+export async function myPublicKeys(g: GlobalOptions, io: CliIO): Promise<ReadonlySet<string>> {
+  return new RecipientSet((await Promise.all(findKeys(g, io).identities.map(recipientOf))).map(recipientId));
+}
+
+class RecipientSet extends Set<string> {
+  override has(recipient: string): boolean {
+    return super.has(recipientId(recipient));
+  }
 }
 
 /**

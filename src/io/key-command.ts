@@ -73,19 +73,27 @@ export async function runKeyCommand(line: string, source: string, env: NodeJS.Pr
  * without one, for callers that only want to know its public key).
  */
 export function commandIdentity(line: string, source: string, env: NodeJS.ProcessEnv, ask: AskPassphrase | undefined): Identity {
-  const runs = new Map<string, Promise<Identity[]>>();
   return {
     secret: "",
     kind: "command",
     source,
-    expand: (recipient) => {
-      const k = recipient ?? "";
-      let p = runs.get(k);
-      if (!p) {
-        p = runKeyCommand(line, source, env, recipient).then((out) => parseKeyFile(out, `the output of ${source}`, ask));
-        runs.set(k, p);
-      }
-      return p;
-    },
+    expand: (recipient) => commandOutput(line, source, env, recipient).then((out) => parseKeyFile(out, `the output of ${source}`, ask)),
   };
+}
+
+/**
+ * Runs of key commands, per environment object (one per CLI run) and command line: a command that looks its keys
+ * up again (to open the vault, then to mark `(you)`) runs each key command once per recipient asked about, and a
+ * caller that wants only the public key (no recipient) takes any run's output.
+ */
+const runs = new WeakMap<NodeJS.ProcessEnv, Map<string, Map<string | undefined, Promise<Uint8Array>>>>();
+
+function commandOutput(line: string, source: string, env: NodeJS.ProcessEnv, recipient: string | undefined): Promise<Uint8Array> {
+  let forEnv = runs.get(env);
+  if (!forEnv) runs.set(env, (forEnv = new Map()));
+  let forLine = forEnv.get(line);
+  if (!forLine) forEnv.set(line, (forLine = new Map()));
+  let p = forLine.get(recipient) ?? (recipient === undefined ? forLine.values().next().value : undefined);
+  if (!p) forLine.set(recipient, (p = runKeyCommand(line, source, env, recipient)));
+  return p;
 }

@@ -93,6 +93,19 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect(mixed.code).toBe(6);
   });
 
+  it("your SSH key is marked (you) and kept from removal though the vault holds its .pub line with the comment", async () => {
+    const { dir, file } = await makeVault();
+    const key = sshKeygen("ed25519", { dir });
+    expect(key.pub).toMatch(/ test@vaultfile$/);
+    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
+    const list = await runCli(["-i", key.path, "-f", file, "recipients", "list"], { cwd: dir, tty: false });
+    expect(list.stdout.split("\n").find((l) => l.startsWith("carol"))).toMatch(/\(you\)$/);
+    expect(list.stdout.split("\n").find((l) => l.startsWith("alice"))).not.toMatch(/\(you\)/);
+    const remove = await runCli(["-i", key.path, "-f", file, "recipients", "remove", "carol"], { cwd: dir, tty: false });
+    expect(remove.stderr.split("\n")[0]).toBe("vaultfile: error: carol is your key: after removing it you could no longer open the vault");
+    expect(remove.code).toBe(2);
+  });
+
   it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
     const { dir } = await makeVault();
     const home = join(dir, "home");
@@ -144,6 +157,15 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect((await p.exit).exitCode).toBe(0);
     expect(p.screen).toContain("pypi-old-value");
     expect(p.screen).not.toContain("file-phrase");
+
+    // recipients list looks the keys up twice (to open the vault, to mark you): the passphrase is asked once.
+    const list = new PtyRun(["-i", keys, "-f", file, "recipients", "list"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    await list.waitFor(`Passphrase for ${keys}:`);
+    const typed = list.type("file-phrase");
+    await list.waitFor(/NAME\s+PUBLIC KEY/, typed); // a second prompt instead would time out here
+    expect((await list.exit).exitCode).toBe(0);
+    expect(list.screen).toMatch(/alice\s+age1\S+\s+\(you\)/);
+    expect(list.screen.split(`✔ Passphrase for ${keys}:`)).toHaveLength(2);
   });
 });
 
@@ -158,6 +180,15 @@ describe("keys from a command", () => {
       expect(`${name}: ${got.stderr}${got.stdout}`).toBe(`${name}: pypi-old-value\n`);
       expect(readFileSync(seen, "utf8")).toBe(alice.recipient);
     }
+  });
+
+  it("runs once per recipient and run, though recipients list looks the keys up twice", async () => {
+    const { dir, file } = await makeVault();
+    const runs = join(dir, "runs");
+    const cmd = `sh -c 'echo run >> "$0"; cat "$1"' ${runs} ${alice.identityFile}`;
+    const list = await runCli(["-f", file, "recipients", "list"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: cmd } });
+    expect(list.stdout).toMatch(/alice\s+age1\S+\s+\(you\)/);
+    expect(readFileSync(runs, "utf8")).toBe("run\n");
   });
 
   it("a failing command: its exit code, never its output; shell syntax is refused, not run", async () => {
