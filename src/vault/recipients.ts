@@ -4,7 +4,7 @@
  */
 import { Scalar, type YAMLMap } from "yaml";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
-import { checkRecipient } from "../crypto/identities.js";
+import { checkRecipient, recipientId } from "../crypto/identities.js";
 import { getNode } from "../format/yaml.js";
 import { checkRecipientName } from "../rules/names.js";
 import type { SopsFile } from "../sops/sops-file.js";
@@ -17,7 +17,8 @@ export async function addRecipient(root: YAMLMap, sf: SopsFile, name: string, re
   checkRecipient(recipient, `recipient ${name}`);
   const existing = readRecipients(root);
   if (name in existing) throw new ConflictError("E_EXISTS", `a recipient named ${name} already exists`, { hint: `remove it first with \`vaultfile recipients remove ${name}\`` });
-  const holder = Object.entries(existing).find(([, k]) => k === recipient);
+  // An SSH key compares without its comment: the same key from another .pub line is the same recipient.
+  const holder = Object.entries(existing).find(([, k]) => recipientId(k) === recipientId(recipient));
   if (holder) throw new ConflictError("E_EXISTS", `that key is already a recipient, named ${holder[0]}`);
   checkOneKind([...Object.values(existing), recipient]);
   (getNode(root, SECTION.recipients) as YAMLMap).set(name, new Scalar(recipient));

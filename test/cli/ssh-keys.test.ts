@@ -104,6 +104,9 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     const remove = await runCli(["-i", key.path, "-f", file, "recipients", "remove", "carol"], { cwd: dir, tty: false });
     expect(remove.stderr.split("\n")[0]).toBe("vaultfile: error: carol is your key: after removing it you could no longer open the vault");
     expect(remove.code).toBe(2);
+    const again = await runCli(["-i", key.path, "-f", file, "recipients", "add", "carol2", key.pub.replace(/ test@vaultfile$/, " carol@laptop")], { cwd: dir, tty: false });
+    expect(again.stderr.split("\n")[0]).toBe("vaultfile: error: that key is already a recipient, named carol");
+    expect(again.code).not.toBe(0);
   });
 
   it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
