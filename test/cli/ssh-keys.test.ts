@@ -53,6 +53,8 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
       ["--identity", ["-i", ed.path], {}],
       ["$SOPS_AGE_SSH_PRIVATE_KEY_FILE", [], { SOPS_AGE_SSH_PRIVATE_KEY_FILE: rsa.path }],
       ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE: ed.path }],
+      ["$SOPS_AGE_SSH_PRIVATE_KEY_CMD", [], { SOPS_AGE_SSH_PRIVATE_KEY_CMD: `cat ${rsa.path}` }],
+      ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD: `cat ${ed.path}` }],
     ];
     for (const [way, args, env] of ways) {
       const got = await runCli([...args, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env });
