@@ -111,6 +111,21 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect(again.code).not.toBe(0);
   });
 
+  it("a key that opens nothing: the hint shows SSH keys as ssh-keygen -lf fingerprints, and how to be added", async () => {
+    const { dir, file } = await makeVault();
+    const carol = sshKeygen("ed25519", { dir, name: "carol" });
+    const dave = sshKeygen("rsa", { dir, name: "dave" });
+    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], { cwd: dir, tty: false })).code).toBe(0);
+    const fingerprint = (k: { path: string }) => execFileSync("ssh-keygen", ["-lf", `${k.path}.pub`], { encoding: "utf8" }).split(" ")[1]!;
+    const got = await runCli(["-i", dave.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
+    expect(got.code).toBe(4);
+    const hint = got.stderr.split("\n").find((l) => l.startsWith("vaultfile: hint: "))!;
+    expect(hint).toContain(`The file is encrypted to: alice (${alice.recipient}), carol (ssh-ed25519 ${fingerprint(carol)}).`);
+    expect(hint).toContain(`Your keys: ssh-rsa ${fingerprint(dave)} from ${dave.path}.`);
+    expect(hint).toContain('Ask one of them to run `vaultfile recipients add NAME "$(cat YOUR_KEY.pub)"`');
+    expect(got.stderr).not.toContain(carol.pub.split(" ")[1]!.slice(20, 40));
+  });
+
   it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
     const { dir } = await makeVault();
     const home = join(dir, "home");
