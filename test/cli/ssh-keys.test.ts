@@ -3,16 +3,17 @@
  * protected, the passphrase typed in a pseudo-terminal), keys from a command, `age -p` identity files, and the
  * list of every place searched. Keys are made by the real `ssh-keygen`; the `age` CLI checks the stanzas.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Encrypter, armor } from "age-encryption";
 import { makeVault } from "./edit/vaults.js";
 import { runCli } from "./edit/cli-io.js";
 import { PtyRun } from "../e2e/pty.js";
-import { cleanEnv, testKey } from "../helpers.js";
+import { cleanEnv, ROOT, tempDir, testKey } from "../helpers.js";
 import { hasAge, hasSshKeygen, sshKeygen } from "../crypto/ssh-support.js";
 
 const alice = testKey("alice");
@@ -261,5 +262,33 @@ describe("keys from a command", () => {
       ".ssh/id_ed25519",
       ".ssh/id_rsa",
     ]);
+  });
+});
+
+describe("the key code loads lazily", () => {
+  /** The modules `vaultfile ARGS` resolves (the tsc output, so each module is its own file), via a resolve hook. */
+  function loaded(args: string[], cwd: string, env: Record<string, string> = {}): string[] {
+    const dir = tempDir();
+    const log = join(dir, "loaded.txt");
+    writeFileSync(log, "");
+    const hook = `import { appendFileSync } from "node:fs"; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }`;
+    const script = join(dir, "run.mjs");
+    writeFileSync(
+      script,
+      `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));\nconst { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+    );
+    const r = spawnSync(process.execPath, [script, ...args], { cwd, env: cleanEnv(env), encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(log, "utf8").split("\n");
+  }
+  const heavy = (urls: string[]) => ["@noble/curves", "bcrypt-pbkdf", "shell-quote", "/crypto/age-ssh.js"].filter((m) => urls.some((u) => u.includes(m)));
+
+  it.skipIf(!hasSshKeygen)("export with an age key loads none of the SSH, bcrypt or key-command code; an SSH key loads only what it needs", async () => {
+    const { dir, file } = await makeVault();
+    expect(heavy(loaded(["-i", alice.identityFile, "-f", file, "export"], dir))).toEqual([]);
+    const key = sshKeygen("ed25519", { dir });
+    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
+    expect(heavy(loaded(["-i", key.path, "-f", file, "export"], dir))).toEqual(["@noble/curves", "/crypto/age-ssh.js"]);
+    expect(heavy(loaded(["-f", file, "export"], dir, { SOPS_AGE_KEY_CMD: `cat ${alice.identityFile}` }))).toEqual(["shell-quote"]);
   });
 });
