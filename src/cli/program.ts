@@ -511,7 +511,9 @@ function declareGit(program: Command, run: Runner): void {
     .description("print FILE for review: values replaced by keyed fingerprints, the sops block summarised (git runs this for `git diff`)")
     .argument("<file>", "the vault file (git passes a temporary copy)")
     .option("--show-values", "print the decrypted values instead of fingerprints")
-    .addHelpText("after", "\nExamples:\n  vaultfile git textconv .secrets.yaml\n  git -c diff.vaultfile.textconv='vaultfile git textconv --show-values' diff\n\nWithout a key, values show as <encrypted:TAG> (a hash of the ciphertext: it changes exactly when the value is re-encrypted).")
+    .addHelpText("after", "\nExamples:\n  vaultfile git textconv .secrets.yaml\n  git -c diff.vaultfile.textconv='vaultfile git textconv --show-values' diff\n\nWithout a key, values show as <encrypted:TAG> (a hash of the ciphertext: it changes exactly when the value is re-encrypted).\n" +
+        "A version whose data key differs from the one before it (found in git from its blob id) is marked in the sops\n" +
+        "summary: data_key: replaced (proof ok) | replaced (NO PROOF) | changed (without a key that opens both).")
     .action(run(async (ctx, file: string, opts: { showValues?: boolean }) => (await load()).gitTextconv(ctx, file, opts)))
     .exitOverride();
 

@@ -224,11 +224,15 @@ function readAgeList(list: unknown, label: string, file: string, where: { line?:
   });
 }
 
-/** Go's `time.Format(time.RFC3339)` of a parsed RFC 3339 time: sops's MAC associated data. */
+/**
+ * Go's `time.Format(time.RFC3339)` of a time parsed with `time.Parse(time.RFC3339, …)`: sops's MAC associated
+ * data. Only what Go parses is normalised (fractions dropped, `+00:00` as `Z`); anything else (a space or a
+ * lowercase `t` for `T`, surrounding blanks), which sops refuses, is returned as it is, so its MAC does not open.
+ */
 export function macAdditionalData(lastModified: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d:\d\d)(?:\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.exec(lastModified.trim());
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(lastModified);
   if (!m) return lastModified;
-  const zone = m[3]!.toUpperCase() === "Z" || m[3] === "+00:00" || m[3] === "-00:00" ? "Z" : m[3]!;
+  const zone = m[3] === "Z" || m[3] === "+00:00" || m[3] === "-00:00" ? "Z" : m[3]!;
   return `${m[1]}T${m[2]}${zone}`;
 }
 

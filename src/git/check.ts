@@ -8,7 +8,7 @@ import { parseEncryptedValue } from "../format/enc.js";
 import type { SopsMetadata } from "../format/yaml.js";
 import { findIdentities } from "../io/keys.js";
 import { openVaultText, readVaultText, type VaultOptions } from "../io/vault-file.js";
-import { checkRecipientsMatch } from "../vault/schema.js";
+import { checkRecipientsMatch, checkVaultSopsBlock } from "../vault/schema.js";
 import { hasConflictReport } from "../format/conflict-markers.js";
 import { plaintextLeaves, readVaultView } from "./vault-view.js";
 
@@ -61,6 +61,7 @@ export async function checkVaultFile(file: string, opts: VaultOptions): Promise<
     });
   }
   checkRecipientsMatch(file, view.recipients, view.meta.age.map((a) => a.recipient));
+  checkVaultSopsBlock(file, view.meta);
   await checkSopsSyntax(view.meta, file);
   if (findIdentities(opts).identities.length === 0) return { file, macVerified: false };
   try {

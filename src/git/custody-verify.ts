@@ -4,13 +4,13 @@
  * seal; a version with a new data key must carry custody links signed by the parent's key (`crypto/custody.ts`).
  * Versions the caller's key cannot open are reported, never passed silently.
  */
-import { timingSafeEqual } from "node:crypto";
 import { basename, dirname } from "node:path";
 import { shown } from "../rules/text-safety.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { SopsFile } from "../sops/sops-file.js";
 import { readCustody } from "../vault/custody.js";
 import { catFiles } from "./history.js";
+import { sameDataKey } from "./key-change.js";
 import { runGit } from "./run.js";
 
 export type VerdictKind = "ok" | "unchanged" | "break" | "unverifiable";
@@ -31,7 +31,6 @@ export interface CustodyReport {
 }
 
 const US = "\x1f";
-const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
 
 type Opened = { sf: SopsFile } | { error: string };
 
@@ -103,7 +102,7 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       verdict("unverifiable", "the parent version is not verifiable with your key");
       continue;
     }
-    if (readable.some((p) => sameKey(p.sf, self.sf))) {
+    if (readable.some((p) => sameDataKey(p.sf, self.sf))) {
       verdict("ok", "same data key: MAC and seal verified");
       continue;
     }
@@ -112,9 +111,4 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     else verdict("break", "data key replaced without proof");
   }
   return { holds: !versions.some((v) => v.kind === "break"), versions };
-}
-
-/** Whether two files share a data key (compared through a derived sub-key; the keys never leave the engine). */
-function sameKey(a: SopsFile, b: SopsFile): boolean {
-  return timingSafeEqual(a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE));
 }

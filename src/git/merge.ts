@@ -11,6 +11,7 @@ import { scalarText, SOPS_KEY } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { appendCustodyLink } from "../vault/custody.js";
+import { sameDataKey } from "./key-change.js";
 import { clearExposure, EXPOSED_FIELD, markExposed, readExposure } from "../vault/exposure.js";
 import { readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
 import { CONFLICT_MARKER } from "./vault-view.js";
@@ -45,9 +46,6 @@ export interface MergeOutcome {
   fromTheirs: string[];
 }
 
-/** HKDF purpose used only to tell whether two files share a data key. */
-const SAME_KEY_PURPOSE = "vaultfile merge same-key check v1";
-
 type Decision = Side | "conflict";
 
 /** Classic three-way rule on canonical forms (`undefined` = absent). */
@@ -63,13 +61,13 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const theirs = sealed(await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys));
   const base = await openBase(input);
 
-  if (!sameKey(ours, theirs)) {
+  if (!sameDataKey(ours, theirs)) {
     // One side rolled the data key (it removed a recipient) and the other kept the base's: the kept side moves onto
     // the rolled key, so nothing stays readable with the key the removed holder knew, and the merge goes on as usual.
-    if (base && sameKey(ours, base)) ours.adoptDataKeyOf(theirs);
-    else if (base && sameKey(theirs, base)) theirs.adoptDataKeyOf(ours);
+    if (base && sameDataKey(ours, base)) ours.adoptDataKeyOf(theirs);
+    else if (base && sameDataKey(theirs, base)) theirs.adoptDataKeyOf(ours);
   }
-  if (!sameKey(ours, theirs)) {
+  if (!sameDataKey(ours, theirs)) {
     const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
     return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
   }
@@ -174,11 +172,6 @@ async function openBase(input: MergeInput): Promise<SopsFile | undefined> {
     if (err instanceof NoIdentityError || err instanceof WrongKeyError) return undefined;
     throw err;
   }
-}
-
-function sameKey(a: SopsFile, b: SopsFile): boolean {
-  const [x, y] = [a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE)];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 /** An entry without its exposure marks (a fresh map; the document is not touched). */

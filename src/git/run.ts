@@ -10,6 +10,8 @@ export interface GitOptions {
   /** Written to git's standard input (e.g. object names for `cat-file --batch`). */
   input?: string;
   env?: NodeJS.ProcessEnv;
+  /** Stop git after this long (SIGTERM) and fail: for work git itself started (textconv), which must stay bounded. */
+  timeoutMs?: number;
 }
 
 interface GitResult {
@@ -20,8 +22,9 @@ interface GitResult {
 
 function execGit(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile("git", [...args], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 256 * 1024 * 1024, encoding: "buffer" }, (err, stdout, stderr) => {
+    const child = execFile("git", [...args], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 256 * 1024 * 1024, encoding: "buffer", timeout: opts.timeoutMs ?? 0 }, (err, stdout, stderr) => {
       if (!err) return resolve({ stdout, failure: null });
+      if (err.killed) return resolve({ stdout, failure: `timed out after ${opts.timeoutMs ?? 0} ms` });
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
         return reject(new IoError("git is not installed or not on PATH", { hint: "install git, or run vaultfile where git is available", cause: err }));
       }

@@ -12,6 +12,7 @@ import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata, doub
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { ciphertextTag, readVaultView } from "./vault-view.js";
+import { keyedChange, keylessChange } from "./key-change.js";
 import { SECTION } from "../vault/schema.js";
 
 /** HKDF purpose of the fingerprint key: changing it changes every fingerprint. */
@@ -26,6 +27,11 @@ export interface TextconvOptions {
    * `:`-joined paths), before the view is returned, e.g. to write the audit log. What it throws fails the call.
    */
   beforeShowingValues?: (names: string[]) => void;
+  /**
+   * The version before this one (`parent-version.ts`: `null` none, `undefined` unknown), to mark a changed data key
+   * as `data_key: replaced (proof ok)`, `replaced (NO PROOF)` or, without a key, `changed (…)`.
+   */
+  parent?: () => Promise<string | null | undefined>;
 }
 
 /**
@@ -33,12 +39,13 @@ export interface TextconvOptions {
  * textconv breaks `git diff` for the whole repository.
  */
 export async function textconv(source: string, file: string, opts: TextconvOptions): Promise<string> {
+  const parent = await opts.parent?.().catch(() => undefined);
   let keyed: { text: string; shown: string[] };
   try {
-    keyed = await keyedView(source, file, opts);
+    keyed = await keyedView(source, file, opts, parent);
   } catch (err) {
     try {
-      return keylessView(source, file, macStatusAfter(err));
+      return keylessView(source, file, macStatusAfter(err), keylessChange(source, parent));
     } catch {
       return source;
     }
@@ -49,8 +56,9 @@ export async function textconv(source: string, file: string, opts: TextconvOptio
 }
 
 /** The keyed view, and the names whose values it shows in clear (with `showValues`). */
-async function keyedView(source: string, file: string, opts: TextconvOptions): Promise<{ text: string; shown: string[] }> {
+async function keyedView(source: string, file: string, opts: TextconvOptions, parent: string | null | undefined): Promise<{ text: string; shown: string[] }> {
   const sf = await SopsFile.open(source, file, opts.keys);
+  const dataKey = await keyedChange(sf, source, parent, opts.keys).catch(() => undefined);
   const key = sf.deriveKey(FINGERPRINT_PURPOSE);
   const shown = new Set<string>();
   walkTree(sf.doc, sf.meta.rules, {
@@ -66,11 +74,11 @@ async function keyedView(source: string, file: string, opts: TextconvOptions): P
       }
     },
   });
-  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)");
+  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)", dataKey);
   return { text: printYaml(sf.doc, detectIndentSeq(source)), shown: [...shown] };
 }
 
-function keylessView(source: string, file: string, macStatus: string): string {
+function keylessView(source: string, file: string, macStatus: string, dataKey: string | undefined): string {
   const view = readVaultView(source, file);
   walkTree(view.doc, view.meta.rules, {
     leaf: (leaf) => {
@@ -80,7 +88,7 @@ function keylessView(source: string, file: string, macStatus: string): string {
       replace(leaf.node, typeof v === "string" && v.startsWith("ENC[") ? `<encrypted:${ciphertextTag(v)}>` : "<NOT ENCRYPTED>");
     },
   });
-  summariseSops(view.doc, view.meta, macStatus);
+  summariseSops(view.doc, view.meta, macStatus, dataKey);
   return printYaml(view.doc, detectIndentSeq(source));
 }
 
@@ -110,10 +118,10 @@ function replace(node: Scalar, shown: string): void {
 
 /**
  * Swaps the sops block for what a reviewer can read: the recipients the data key is wrapped for (one a line, so
- * an added one is one added line), `lastmodified`, and whether the MAC verified. The wrapped keys and the MAC itself
- * change on every save and say nothing to a person.
+ * an added one is one added line), `lastmodified`, whether the MAC verified and, when it changed against the version
+ * before, the data key. The wrapped keys and the MAC itself say nothing to a person.
  */
-function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string): void {
+function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string, dataKey: string | undefined): void {
   const root = doc.contents;
   if (!isMap(root)) return;
   const summary = new YAMLMap();
@@ -123,5 +131,6 @@ function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string): vo
   if (meta.otherKeySources.length > 0) summary.set("other_key_sources", meta.otherKeySources.join(", "));
   summary.set("lastmodified", doubleQuoted(meta.lastModified));
   summary.set("mac", macStatus);
+  if (dataKey !== undefined) summary.set("data_key", dataKey);
   root.set(SOPS_KEY, summary);
 }

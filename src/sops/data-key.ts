@@ -7,7 +7,7 @@
 import { FormatError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { DATA_KEY_BYTES } from "../crypto/aead.js";
 import { unwrapDataKey } from "../crypto/age.js";
-import { describeRecipient } from "../crypto/identities.js";
+import { describeRecipient, recipientOf, type Identity } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { combine } from "../crypto/shamir.js";
 import type { SopsAgeEntry, KeyGroup, SopsMetadata } from "../format/yaml.js";
@@ -29,6 +29,42 @@ export function noAgeKeys(others: readonly string[], file: string): NoIdentityEr
   return new NoIdentityError(others.length > 0 ? `${file} can only be opened with ${kindNames(others)} keys, which vaultfile does not support` : `${file} has no age recipients`, {
     hint: others.length > 0 ? "vaultfile opens sops files encrypted with age keys only; decrypt this one with sops" : "vaultfile opens sops files encrypted with age keys only",
   });
+}
+
+/**
+ * A `sops.age` item whose `enc` opened with an identity other than the one its `recipient` label names. No MAC
+ * covers the sops block: the `enc` of two items was swapped, or one copied over another (whose holder can no
+ * longer open the file).
+ */
+export interface MislabelledStanza {
+  /** 1-based position in `sops.age`. */
+  item: number;
+  /** The recipient the item claims to be for. */
+  label: string;
+  /** The public key of the identity that opened it, and where that identity came from. */
+  opener: string;
+  source: string;
+}
+
+/**
+ * The data key from a flat `sops.age` list, and the item that gave it when that item is labelled for another key.
+ * The items labelled with the identities' own public keys are tried first (the usual case: one unwrap); only when
+ * none of them opens is every other item tried, as age and sops do, so honest files cost what they did before.
+ * `key` is `undefined` when no identity opens any item.
+ */
+export async function unwrapAgeList(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
+  const mine = new Set(await Promise.all(identities.map(recipientOf)));
+  const labelled = stanzas.filter((s) => mine.has(s.recipient));
+  const key = labelled.length > 0 ? await unwrapDataKey(labelled, identities) : undefined;
+  if (key) return { key };
+  for (const [i, s] of stanzas.entries()) {
+    if (mine.has(s.recipient)) continue;
+    for (const id of identities) {
+      const k = await unwrapDataKey([s], [id]);
+      if (k) return { key: k, mislabelled: { item: i + 1, label: s.recipient, opener: await recipientOf(id), source: id.source } };
+    }
+  }
+  return { key: undefined };
 }
 
 /**

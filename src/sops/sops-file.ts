@@ -9,7 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
 import { deriveKey, generateDataKey, hmac, decryptAead, encryptAead } from "../crypto/aead.js";
-import { unwrapDataKey, wrapDataKey } from "../crypto/age.js";
+import { wrapDataKey } from "../crypto/age.js";
 import { checkRecipient, recipientOf } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
@@ -20,7 +20,7 @@ import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { detectIndentSeq, doubleQuoted, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
-import { noAgeKeys } from "./data-key.js";
+import { noAgeKeys, unwrapAgeList, type MislabelledStanza } from "./data-key.js";
 import { toPlain } from "./plain-view.js";
 import { clearLeaf, reencryptLeaves, setScalar, stanzaNode } from "./nodes.js";
 
@@ -50,6 +50,8 @@ export class SopsFile {
    * another text ({@link adoptLeaves}), whose ranges point into that other text.
    */
   private parsedFrom: { text: string; shape: number[] } | undefined;
+  /** The `sops.age` item that gave the data key when it is labelled for another key (its `enc` was moved). */
+  mislabelled: MislabelledStanza | undefined;
 
   private constructor(
     readonly doc: Document,
@@ -106,7 +108,7 @@ export class SopsFile {
     if (keys.identities.length === 0) {
       throw new NoIdentityError(`no age identity found to open ${file}`, { hint: "set VAULTFILE_AGE_KEY or pass an identity (--identity FILE)", keys: await keyErrorDetails(file, meta, keys, doc, opts.named) });
     }
-    const dataKey = await unwrapDataKey(meta.age, keys.identities);
+    const { key: dataKey, mislabelled } = await unwrapAgeList(meta.age, keys.identities);
     if (!dataKey) {
       throw new WrongKeyError(`none of your age identities can open ${file}`, {
         hint: "ask a recipient of the file to add your public key with `vaultfile recipients add`",
@@ -114,6 +116,7 @@ export class SopsFile {
       });
     }
     const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
+    sf.mislabelled = mislabelled;
     sf.decryptAll(text);
     sf.parsedFrom = { text, shape: shapeOf(doc) };
     return sf;

@@ -11,6 +11,7 @@ import type { EncryptionRules } from "../format/rules.js";
 import { getNode, lineOf, scalarText } from "../format/yaml.js";
 import { checkRecipientName, checkSecretName } from "../rules/names.js";
 import { parseDate } from "../rules/time.js";
+import type { MislabelledStanza } from "../sops/data-key.js";
 
 /** The top-level sections of a vault, in the order vaultfile writes them (`sops` comes last). */
 export const SECTION = { secrets: "secrets", required: "required", recipients: "recipients", types: "types" } as const;
@@ -91,6 +92,46 @@ export function checkRecipientsMatch(file: string, named: Readonly<Record<string
   throw new IntegrityError("E_RECIPIENTS", `recipient ${m.unwrapped.join(", ")} in ${file} has no sops.age entry`, { hint: "the sops block was edited; restore the file from git" });
 }
 
+/** What {@link checkVaultSopsBlock} reads of a vault's `sops` block. */
+export interface VaultSopsBlock {
+  lastModified: string;
+  /** Key kinds other than age that hold entries (`kms`, `pgp`, `hc_vault`, …). */
+  otherKeySources: readonly string[];
+  /** The age item that gave the data key, when it is labelled for another key (opened with a key only). */
+  mislabelled?: MislabelledStanza | undefined;
+}
+
+/** How sops and vaultfile write `lastmodified`: RFC 3339 in UTC, whole seconds. */
+const LASTMODIFIED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/**
+ * Refuses what no MAC covers in a vault's `sops` block and that vaultfile never writes there: key sources other
+ * than age (sops would ask the services they name for the data key, with the caller's credentials), a
+ * `lastmodified` spelled otherwise than sops writes it (`.5`, `+00:00`: the MAC reads it as the same second), and
+ * an age item whose `enc` opened with another key than its label names (swapped or copied between items). A plain
+ * sops file read with `decrypt` is not a vault and keeps sops's rules.
+ * @throws IntegrityError (`E_RECIPIENTS` for key entries, `E_TAMPERED` for `lastmodified`).
+ */
+export function checkVaultSopsBlock(file: string, sops: VaultSopsBlock): void {
+  if (sops.otherKeySources.length > 0) {
+    const fields = sops.otherKeySources.map((k) => `sops.${k}`).join(", ");
+    throw new IntegrityError("E_RECIPIENTS", `${fields} in ${file}: a vault's data key is wrapped for its named age recipients only, and no MAC covers ${sops.otherKeySources.length > 1 ? "these entries" : "this entry"}`, {
+      hint: "someone added it to the sops block by hand (sops would ask the key service it names for the data key, with your credentials); remove it, or restore the sops block from git",
+    });
+  }
+  if (!LASTMODIFIED.test(sops.lastModified)) {
+    throw new IntegrityError("E_TAMPERED", `sops.lastmodified in ${file} is ${JSON.stringify(sops.lastModified)}, not written as sops and vaultfile write it (YYYY-MM-DDTHH:MM:SSZ): the sops block was edited by hand`, {
+      hint: "no MAC covers its spelling; restore the file from git",
+    });
+  }
+  const m = sops.mislabelled;
+  if (m) {
+    throw new IntegrityError("E_RECIPIENTS", `sops.age item ${m.item} in ${file} is labelled for ${m.label} but opens with your key ${m.opener} (${m.source}): the enc of two items was swapped, or one copied over another`, {
+      hint: "no MAC covers sops.age, and the recipient it is labelled for may no longer be able to open the file; restore the sops block from git",
+    });
+  }
+}
+
 /** The `recipients` section: name → age recipient (no prototype: `__proto__` is a valid name). */
 export function readRecipients(root: unknown): Record<string, string> {
   const r = getNode(root, SECTION.recipients);
@@ -156,6 +197,7 @@ export interface StructureInput {
   plainType: (node: Scalar) => string | undefined;
   /** The recipients in `sops.age`. */
   wrapped: readonly string[];
+  sops: VaultSopsBlock;
 }
 
 /**
@@ -187,6 +229,7 @@ export function checkStructure(s: StructureInput): void {
   }
   checkOneKind(Object.values(named));
   checkRecipientsMatch(file, named, s.wrapped);
+  checkVaultSopsBlock(file, s.sops);
 }
 
 function checkEntry(s: StructureInput, name: string, key: Scalar | null, entry: unknown): void {

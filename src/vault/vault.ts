@@ -427,5 +427,5 @@ export class Vault {
 
 /** What the schema's structure check reads of an opened sops file. */
 function structureOf(sf: SopsFile, file: string, text: string): StructureInput {
-  return { root: sf.doc.contents as YAMLMap, file, text, rules: sf.meta.rules, plainType: (n) => sf.valueTypeOf(n), wrapped: sf.ageRecipients };
+  return { root: sf.doc.contents as YAMLMap, file, text, rules: sf.meta.rules, plainType: (n) => sf.valueTypeOf(n), wrapped: sf.ageRecipients, sops: { ...sf.meta, mislabelled: sf.mislabelled } };
 }

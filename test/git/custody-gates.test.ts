@@ -1,22 +1,13 @@
 /** `check --since` and `validate --since`: the chain-of-custody gate a pull request's CI runs, in real git repositories. */
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createVault } from "../../src/io/vault-file.js";
-import { tempDir } from "../helpers.js";
-import { alice, bob, carol, legitimate } from "./custody-support.js";
+import { alice, bob, carol, forgeInto, legitimate } from "./custody-support.js";
 
 type Repo = Awaited<ReturnType<typeof legitimate>>;
 
-/** carol, who holds no key of the vault, writes a whole new one for `recipients` on a branch; the forged commit. */
-async function forge(r: Repo, recipients: Record<string, string>, dropCarol = true): Promise<string> {
+/** A forged vault (`forgeInto`) committed on a branch off main; the forged commit. */
+async function forge(r: Repo, recipients: Record<string, string>, keepCarol = false): Promise<string> {
   r.git("checkout", "-q", "-b", "forged", "main");
-  const forged = join(tempDir(), "forged.yaml");
-  const f = await createVault(forged, { ...recipients, carol: carol.recipient }, r.opts(carol));
-  for (const n of ["A", "B", "C"]) f.set(n, `${n}-FORGED`);
-  if (dropCarol) await f.removeRecipient("carol");
-  await f.save();
-  copyFileSync(forged, r.file);
+  await forgeInto(r, recipients, keepCarol);
   r.git("commit", "-q", "-am", "routine rotation");
   return r.git("rev-parse", "HEAD").trim().slice(0, 8);
 }
@@ -60,7 +51,7 @@ describe("check --since REV", () => {
   it("fails a forgery re-keyed for recipients the reviewer's key does not open (it opened the base)", async () => {
     const r = await legitimate();
     // "alice" is carol's key now: alice's key opens main's version but not the forged one.
-    const forged = await forge(r, { alice: carol.recipient, bob: bob.recipient }, false);
+    const forged = await forge(r, { alice: carol.recipient, bob: bob.recipient }, true);
     expect(r.run(["check"]).code).toBe(0); // a key that opens nothing is "no key for it" to a plain check
     for (const cmd of [["check", "--since", "main"], ["validate", "--since", "main"]]) {
       const res = r.run(cmd);

@@ -1,5 +1,6 @@
 /** Temp git repositories holding a vault, for the chain-of-custody tests. */
 import { execFileSync } from "node:child_process";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { createVault, openVault } from "../../src/io/vault-file.js";
@@ -44,4 +45,18 @@ export async function legitimate(key = alice, recipients: Record<string, string>
   r.git("add", "-A");
   r.git("commit", "-q", "-m", "git setup");
   return r;
+}
+
+/**
+ * carol, who holds no key of the vault, writes a whole new one for `recipients` (with her own values) over the
+ * work-tree file, dropping herself unless `keepCarol`; the forged vault.
+ */
+export async function forgeInto(r: { file: string; opts: (who?: TestKey) => object }, recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient }, keepCarol = false) {
+  const forged = join(tempDir(), "forged.yaml");
+  const f = await createVault(forged, { ...recipients, carol: carol.recipient }, r.opts(carol));
+  for (const n of ["A", "B", "C"]) f.set(n, `${n}-FORGED`);
+  if (!keepCarol) await f.removeRecipient("carol");
+  await f.save();
+  copyFileSync(forged, r.file);
+  return f;
 }

@@ -1,14 +1,13 @@
 /** Chain of custody in real git repositories: legitimate histories verify; a vault forged without the key does not. */
-import { copyFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDocument, type YAMLMap } from "yaml";
 import { parseIdentities } from "../../src/crypto/identities.js";
 import { SopsFile } from "../../src/sops/sops-file.js";
 import { appendCustodyLink, readCustody } from "../../src/vault/custody.js";
-import { createVault, openVault } from "../../src/io/vault-file.js";
-import { NOW, tempDir } from "../helpers.js";
-import { alice, bob, carol, legitimate } from "./custody-support.js";
+import { openVault } from "../../src/io/vault-file.js";
+import { NOW } from "../helpers.js";
+import { alice, bob, carol, forgeInto, legitimate } from "./custody-support.js";
 
 describe("history --verify", () => {
   it("passes rotations, recipients add/remove, a merge of two rotations and a merge of a re-keyed branch", async () => {
@@ -40,12 +39,7 @@ describe("history --verify", () => {
     const base = r.git("rev-parse", "HEAD").trim();
     r.git("checkout", "-q", "-b", "forged");
     // carol holds no key of this vault: she builds a new one for the same recipients, then drops herself.
-    const forged = join(tempDir(), "forged.yaml");
-    const f = await createVault(forged, { alice: alice.recipient, bob: bob.recipient, carol: carol.recipient }, r.opts(carol));
-    for (const n of ["A", "B", "C"]) f.set(n, `${n}-FORGED`);
-    await f.removeRecipient("carol");
-    await f.save();
-    copyFileSync(forged, r.file);
+    const f = await forgeInto(r);
     r.git("commit", "-q", "-am", "routine rotation");
     const forgedCommit = r.git("rev-parse", "HEAD").trim();
     expect(r.run(["check"]).code).toBe(0); // every other check passes

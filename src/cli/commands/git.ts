@@ -23,7 +23,7 @@ export async function gitTextconv(ctx: CommandContext, file: string, opts: { sho
   const { io, globals: g } = ctx;
   const path = resolve(io.cwd, file);
   const source = readTextFile(path);
-  const { textconv } = await import("../../git/textconv.js");
+  const [{ textconv }, { parentVersion }] = await Promise.all([import("../../git/textconv.js"), import("../../git/parent-version.js")]);
   let keys: ReturnType<typeof findKeys>;
   try {
     keys = findUnattendedKeys(g, io);
@@ -32,7 +32,8 @@ export async function gitTextconv(ctx: CommandContext, file: string, opts: { sho
   }
   // Values shown in clear are an access like `get`: logged (when auditing is on) before they are printed.
   const beforeShowingValues = (names: string[]): void => audit(io, g, "git textconv --show-values", names, path);
-  io.stdout.write(await textconv(source, file, { keys, showValues: opts.showValues === true, beforeShowingValues }));
+  const parent = () => parentVersion(file, io.cwd);
+  io.stdout.write(await textconv(source, file, { keys, showValues: opts.showValues === true, beforeShowingValues, parent }));
   return ExitCode.ok;
 }
 

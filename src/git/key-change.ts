@@ -1,0 +1,51 @@
+/**
+ * Whether a vault version's data key differs from the version before it, and whether the change carries custody
+ * (`crypto/custody.ts`): what `git textconv` shows a reviewer as `data_key: …`. With a key that opens both versions
+ * the proof is checked; otherwise only the change is visible (every recipient's wrapped key differs).
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { KeySearch } from "../crypto/key-search.js";
+import { SopsFile } from "../sops/sops-file.js";
+import { readCustody } from "../vault/custody.js";
+import { readVaultView } from "./vault-view.js";
+
+const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
+
+/** Whether two files share a data key (compared through a derived sub-key; the keys never leave the engine). */
+export function sameDataKey(a: SopsFile, b: SopsFile): boolean {
+  return timingSafeEqual(a.deriveKey(SAME_KEY_PURPOSE), b.deriveKey(SAME_KEY_PURPOSE));
+}
+
+/**
+ * `replaced (proof ok)` / `replaced (NO PROOF)` when `self` (opened from `source`) has another data key than `parent`; the
+ * keyless verdict when `keys` do not open `parent`; `undefined` when the key did not change or nothing can be told.
+ */
+export async function keyedChange(self: SopsFile, source: string, parent: string | null | undefined, keys: KeySearch): Promise<string | undefined> {
+  if (parent === null || parent === undefined) return undefined;
+  let before: SopsFile;
+  try {
+    before = await SopsFile.open(parent, "the version before", keys);
+  } catch {
+    return keylessChange(source, parent, "your key does not open the version before");
+  }
+  if (sameDataKey(before, self)) return undefined;
+  return self.custodyFrom(before, readCustody(self.doc.contents)) ? "replaced (proof ok)" : "replaced (NO PROOF)";
+}
+
+/**
+ * Without a key: `changed (…)` when every recipient both versions share has a different wrapped key (a new data
+ * key is wrapped anew for everyone; adding a recipient leaves the others' byte for byte). Never throws.
+ */
+export function keylessChange(source: string | undefined, parent: string | null | undefined, why = "no key to check its proof"): string | undefined {
+  if (source === undefined || parent === null || parent === undefined || parent === source) return undefined;
+  try {
+    const [now, then] = [readVaultView(source, "this version").meta.age, readVaultView(parent, "the version before").meta.age];
+    const common = now.filter((a) => then.some((b) => b.recipient === a.recipient));
+    if (now.length === 0 || then.length === 0) return undefined;
+    if (common.length === 0) return `changed (no recipient in common; ${why})`;
+    if (common.every((a) => then.find((b) => b.recipient === a.recipient)?.enc !== a.enc)) return `changed (all recipients' enc blobs differ; ${why})`;
+  } catch {
+    // an unreadable version: nothing to tell
+  }
+  return undefined;
+}
