@@ -7,7 +7,7 @@
 import { FormatError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { DATA_KEY_BYTES } from "../crypto/aead.js";
 import { unwrapDataKey } from "../crypto/age.js";
-import { describeRecipient, recipientOf, type Identity } from "../crypto/identities.js";
+import { describeRecipient, recipientId, recipientOf, type Identity } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { combine } from "../crypto/shamir.js";
 import type { SopsAgeEntry, KeyGroup, SopsMetadata } from "../format/yaml.js";
@@ -50,15 +50,34 @@ export interface MislabelledStanza {
  * The data key from a flat `sops.age` list, and the item that gave it when that item is labelled for another key.
  * The items labelled with the identities' own public keys are tried first (the usual case: one unwrap); only when
  * none of them opens is every other item tried, as age and sops do, so honest files cost what they did before.
- * `key` is `undefined` when no identity opens any item.
+ * Identities that cost something (a key command, an `age -p` file) are expanded only when no other key opens the
+ * list, item by item with that item's recipient (a key command sees it as `SOPS_AGE_RECIPIENT`), as
+ * {@link unwrapDataKey} does. `key` is `undefined` when no identity opens any item.
  */
 export async function unwrapAgeList(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
-  const mine = new Set(await Promise.all(identities.map(recipientOf)));
-  const labelled = stanzas.filter((s) => mine.has(s.recipient));
+  const ready = identities.filter((id) => !id.expand);
+  const deferred = identities.filter((id) => id.expand);
+  const found = await unwrapChecked(stanzas, ready);
+  if (found.key || deferred.length === 0) return found;
+  for (const s of stanzas) {
+    const ids: Identity[] = [];
+    for (const id of deferred) ids.push(...(await id.expand!(s.recipient)));
+    const got = await unwrapChecked(stanzas, ids);
+    if (got.key) return got;
+  }
+  return { key: undefined };
+}
+
+async function unwrapChecked(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
+  if (identities.length === 0) return { key: undefined };
+  // Compared as recipients compare: an SSH label keeps its .pub comment, an SSH identity's public key has none.
+  const mine = new Set((await Promise.all(identities.map(recipientOf))).map(recipientId));
+  const isMine = (s: SopsAgeEntry): boolean => mine.has(recipientId(s.recipient));
+  const labelled = stanzas.filter(isMine);
   const key = labelled.length > 0 ? await unwrapDataKey(labelled, identities) : undefined;
   if (key) return { key };
   for (const [i, s] of stanzas.entries()) {
-    if (mine.has(s.recipient)) continue;
+    if (isMine(s)) continue;
     for (const id of identities) {
       const k = await unwrapDataKey([s], [id]);
       if (k) return { key: k, mislabelled: { item: i + 1, label: s.recipient, opener: await recipientOf(id), source: id.source } };

@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { FormatError, IntegrityError, InvalidInputError } from "../errors.js";
-import { checkRecipient, recipientKind } from "../crypto/identities.js";
+import { checkRecipient, describeRecipient, recipientKind } from "../crypto/identities.js";
 import type { EncryptionRules } from "../format/rules.js";
 import { getNode, lineOf, scalarText } from "../format/yaml.js";
 import { checkRecipientName, checkSecretName } from "../rules/names.js";
@@ -126,7 +126,7 @@ export function checkVaultSopsBlock(file: string, sops: VaultSopsBlock): void {
   }
   const m = sops.mislabelled;
   if (m) {
-    throw new IntegrityError("E_RECIPIENTS", `sops.age item ${m.item} in ${file} is labelled for ${m.label} but opens with your key ${m.opener} (${m.source}): the enc of two items was swapped, or one copied over another`, {
+    throw new IntegrityError("E_RECIPIENTS", `sops.age item ${m.item} in ${file} is labelled for ${describeRecipient(m.label)} but opens with your key ${describeRecipient(m.opener)} (${m.source}): the enc of two items was swapped, or one copied over another`, {
       hint: "no MAC covers sops.age, and the recipient it is labelled for may no longer be able to open the file; restore the sops block from git",
     });
   }

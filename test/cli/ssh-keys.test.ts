@@ -127,6 +127,21 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect(got.stderr).not.toContain(carol.pub.split(" ")[1]!.slice(20, 40));
   });
 
+  it("an SSH-labelled item opens as its own (the label keeps the .pub comment); swapped with another, it is refused", async () => {
+    const { dir, file } = await makeVault();
+    const carol = sshKeygen("ed25519", { dir, name: "carol" });
+    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], { cwd: dir, tty: false })).code).toBe(0);
+    expect((await runCli(["-i", carol.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false })).stdout).toBe("pypi-old-value\n");
+    const text = readFileSync(file, "utf8");
+    const blocks = [...text.matchAll(/ {4}enc: \|\n((?: {6}.*\n)+)/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    writeFileSync(file, text.replace(blocks[0]!, "@@FIRST@@").replace(blocks[1]!, blocks[0]!).replace("@@FIRST@@", blocks[1]!));
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", `${carol.path}.pub`], { encoding: "utf8" }).split(" ")[1]!;
+    const got = await runCli(["-i", carol.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
+    expect(got.stderr.split("\n")[0]).toBe(`vaultfile: error: sops.age item 1 in ${file} is labelled for ${alice.recipient} but opens with your key ssh-ed25519 ${fingerprint} (${carol.path}): the enc of two items was swapped, or one copied over another`);
+    expect(got.code).toBe(5);
+  });
+
   it("init --recipient NAME=<ssh key> and .sops.yaml SSH keys, with your SSH key as the first recipient", async () => {
     const { dir } = await makeVault();
     const home = join(dir, "home");
