@@ -15,6 +15,7 @@ import { runCli } from "./edit/cli-io.js";
 import { PtyRun } from "../e2e/pty.js";
 import { cleanEnv, ROOT, tempDir, testKey } from "../helpers.js";
 import { hasAge, hasSshKeygen, sshKeygen } from "../crypto/ssh-support.js";
+import { legitimate } from "../git/custody-support.js";
 
 const alice = testKey("alice");
 
@@ -202,6 +203,23 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect((await list.exit).exitCode).toBe(0);
     expect(list.screen).toMatch(/alice\s+age1\S+\s+\(you\)/);
     expect(list.screen.split(`✔ Passphrase for ${keys}:`)).toHaveLength(2);
+  });
+});
+
+describe("history --verify with a passphrase-protected key", () => {
+  it("asks for the passphrase on a terminal, as every other command does", async () => {
+    const r = await legitimate();
+    await r.change("rotate A", (v) => v.rotate("A", "A-1"));
+    const e = new Encrypter();
+    e.setPassphrase("file-phrase");
+    e.setScryptWorkFactor(12);
+    const keys = join(tempDir(), "keys.age");
+    writeFileSync(keys, armor.encode(await e.encrypt(readFileSync(alice.identityFile))));
+    const { VAULTFILE_AGE_KEY: _, ...env } = r.env;
+    const p = new PtyRun(["-i", keys, "history", "--verify"], { cwd: r.repo, env });
+    await p.waitFor(`Passphrase for ${keys}:`);
+    p.type("file-phrase");
+    expect((await p.exit).exitCode, p.screen).toBe(0);
   });
 });
 

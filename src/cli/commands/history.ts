@@ -3,7 +3,7 @@ import { shown as escaped } from "../../rules/text-safety.js";
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { ExitCode, NoIdentityError, NotFoundError, UsageError, VaultfileError, WrongKeyError, type ExitCodeValue } from "../../errors.js";
-import { out, say, vaultFileOf, vaultToOpen, type CommandContext } from "../context.js";
+import { out, say, vaultFileOf, vaultOptions, vaultToOpen, type CommandContext } from "../context.js";
 import { painter, table } from "../output.js";
 
 export async function history(ctx: CommandContext, name: string | undefined, opts: { exposure?: boolean; verify?: boolean; since?: string } = {}): Promise<ExitCodeValue> {
@@ -74,7 +74,8 @@ async function exposure(ctx: CommandContext, name: string | undefined): Promise<
 export async function verify(ctx: CommandContext, since: string | undefined, file = ctx.globals.file): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const [{ verifyCustody }, { findIdentities }] = await Promise.all([import("../../git/custody-verify.js"), import("../../io/keys.js")]);
-  const keys = findIdentities({ identityFiles: g.identityFiles, env: io.env });
+  // The key lookup of every command (a passphrase asked on a terminal), not a narrower one.
+  const keys = findIdentities(vaultOptions(g, io));
   const shownFile = relative(io.cwd, file) || file;
   if (keys.identities.length === 0) {
     throw new NoIdentityError(`cannot verify the chain of custody of ${shownFile} without a key`, { hint: `looked in: ${keys.searched.join("; ")}. Set VAULTFILE_AGE_KEY (in CI: from a secret) or pass --identity` });
