@@ -95,9 +95,10 @@ export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOp
  */
 function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | undefined {
   if (io.stdin.isTTY !== true || (io.stderr.isTTY !== true && io.stdout.isTTY !== true)) return undefined;
-  // Once per key and run: a command that looks its keys up twice (to open the vault, to mark `(you)`) asks once.
-  let asked = passphrases.get(io);
-  if (!asked) passphrases.set(io, (asked = new Map()));
+  // Once per key and terminal: a command that looks its keys up twice (to open the vault, to mark `(you)`; a gate
+  // that prints to stderr through a copy of `io`) asks once.
+  let asked = passphrases.get(io.stdin);
+  if (!asked) passphrases.set(io.stdin, (asked = new Map()));
   const memo = asked;
   return (message) => {
     let answer = memo.get(message);
@@ -106,7 +107,7 @@ function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | un
   };
 }
 
-const passphrases = new WeakMap<CliIO, Map<string, Promise<string>>>();
+const passphrases = new WeakMap<object, Map<string, Promise<string>>>();
 
 /** Writes a line to stdout. */
 export function out(io: CliIO, line = ""): void {

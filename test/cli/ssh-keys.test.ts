@@ -220,6 +220,12 @@ describe("history --verify with a passphrase-protected key", () => {
     await p.waitFor(`Passphrase for ${keys}:`);
     p.type("file-phrase");
     expect((await p.exit).exitCode, p.screen).toBe(0);
+    // validate --since verifies the chain, then opens the vault: one question for both.
+    const v = new PtyRun(["-i", keys, "validate", "--since", "HEAD~1"], { cwd: r.repo, env });
+    await v.waitFor(`Passphrase for ${keys}:`);
+    v.type("file-phrase"); // a second question instead would keep it waiting: the test would time out
+    expect((await v.exit).exitCode, v.screen).toBe(0);
+    expect(v.screen.split(`✔ Passphrase for ${keys}:`), v.screen).toHaveLength(2);
   });
 });
 
