@@ -70,7 +70,7 @@ export function checkRecipient(r: string, label: string): KeyKind {
     } catch (err) {
       if (err instanceof SshKeyError) why = `is an SSH key vaultfile cannot use: ${err.message}`;
     }
-    throw new InvalidInputError("E_RECIPIENT", `${what} ${why}`, { hint: "age takes ssh-ed25519 and ssh-rsa (2048 bits or more) public keys, as one line of a .pub file" });
+    throw new InvalidInputError("E_RECIPIENT", `${what} ${why}`, { hint: "age takes ssh-ed25519 and ssh-rsa (2048 to 16384 bits) public keys, as one line of a .pub file" });
   }
   if (PLUGIN_RECIPIENT.test(r) && !r.startsWith("age1pq1")) {
     throw new InvalidInputError("E_RECIPIENT", `${what} is an age plugin recipient: age plugins are not supported yet`, {

@@ -32,6 +32,8 @@ export class SshKeyError extends Error {}
 
 /** Minimum RSA modulus size, as age requires. */
 const MIN_RSA_BITS = 2048;
+/** Maximum RSA modulus size, as Go's crypto/rsa (and so age and sops) accepts: a huge key costs every re-wrap. */
+const MAX_RSA_BITS = 16384;
 
 class Reader {
   private pos = 0;
@@ -83,9 +85,12 @@ function mpint(b: Uint8Array): Buffer {
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString("base64url");
 
 function rsaPublic(e: Uint8Array, n: Uint8Array): KeyObject {
+  const size = unsigned(n).length * 8;
+  if (size > MAX_RSA_BITS + 8) throw new SshKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported`);
   const key = createPublicKey({ key: { kty: "RSA", n: b64url(unsigned(n)), e: b64url(unsigned(e)) }, format: "jwk" });
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) throw new SshKeyError(`RSA keys under ${MIN_RSA_BITS} bits are not supported (this one has ${bits})`);
+  if (bits > MAX_RSA_BITS) throw new SshKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported (this one has ${bits})`);
   return key;
 }
 

@@ -103,6 +103,12 @@ describe.skipIf(!hasSshKeygen)("SSH keys as age recipients and identities", () =
     expect(fail("ssh-ed25519 AAAA").message).toMatch(/^recipient carol: "ssh-ed25519 AAAA" is /);
     const small = sshKeygen("rsa", { bits: 1024 });
     expect(fail(small.pub).message).toMatch(/RSA keys under 2048 bits are not supported \(this one has 1024\)/);
+    // Over Go's crypto/rsa limit (16384 bits), which age and sops enforce: refused before any RSA work.
+    const str = (b: Uint8Array) => Buffer.concat([Buffer.from([0, 0, 0, 0].map((_, i) => (b.length >>> (24 - 8 * i)) & 0xff)), b]);
+    const n = randomBytes(32768 / 8);
+    n[0]! |= 0x80;
+    const huge = `ssh-rsa ${Buffer.concat([str(Buffer.from("ssh-rsa")), str(Buffer.from([1, 0, 1])), str(Buffer.concat([Buffer.from([0]), n]))]).toString("base64")}`;
+    expect(fail(huge).message).toMatch(/is an SSH key vaultfile cannot use: RSA keys over 16384 bits are not supported/);
     expect(fail("hello world").message).toBe('recipient carol: "hello world" is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)');
     // No message holds more than 20 characters of a key.
     for (const r of [damaged, small.pub, `${"age1".padEnd(70, "q")}`]) expect(fail(r).message).not.toContain(r.slice(0, 21));
