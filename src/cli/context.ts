@@ -102,7 +102,7 @@ function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | un
   const memo = asked;
   return (message) => {
     let answer = memo.get(message);
-    if (!answer) memo.set(message, (answer = import("./prompts.js").then((m) => m.prompter(io, "").password(message))));
+    if (!answer) memo.set(message, (answer = import("./prompts.js").then((m) => m.prompter(io, "").password(message, { pasteHint: "a passphrase is one line: type it, or paste it without a line break" }))));
     return answer;
   };
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { InterruptedError, InvalidInputError, UsageError } from "../errors.js";
 import { checkSecretValue } from "../rules/names.js";
+import type { SecretType } from "../types/definition.js";
 import { note, type CliIO } from "./context.js";
 import { isPromptAbort, prompter } from "./prompts.js";
 
@@ -118,11 +119,21 @@ export function valueSourcesOf(opts: ValueSourceOptions): string[] {
   return [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter((s) => s !== undefined);
 }
 
-/**
- * The new value of secret `name` from the chosen source. `beforePrompt` runs only when a prompt is about to be
- * shown (e.g. to check that the vault opens before someone types a secret twice); `question` is the prompt's text.
- */
-export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, beforePrompt?: () => Promise<void>, question = `Value for ${name}:`): Promise<string> {
+/** How {@link readSecretValue} asks when the value comes from the prompt. */
+export interface PromptPlan {
+  /** The command, for hints (`set`, `rotate`). */
+  command: string;
+  /** The prompt's text (default `Value for NAME:`). */
+  question?: string;
+  /**
+   * Runs only when a prompt is about to be shown (e.g. to check that the vault opens before someone types a secret
+   * twice); returns the secret's type when known, so that a type of several-line values is sent to `--stdin`.
+   */
+  before?: () => Promise<SecretType | undefined>;
+}
+
+/** The new value of secret `name` from the chosen source; the prompt as `plan` says. */
+export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, plan: PromptPlan = { command: "set" }): Promise<string> {
   const chosen = valueSourcesOf(opts);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
   let value: string;
@@ -132,9 +143,13 @@ export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name:
     note(io, "warning", "--value puts the secret in your shell history and the process list; prefer --stdin or the prompt");
     value = opts.value;
   } else {
-    const ask = prompter(io, `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile set ${name} --stdin\`) or --generate`);
-    await beforePrompt?.();
-    value = await promptTwice(io, ask, question);
+    const fromStdin = `\`vaultfile ${plan.command} ${name} --stdin < FILE\``;
+    const ask = prompter(io, `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile ${plan.command} ${name} --stdin\`) or --generate`);
+    const type = await plan.before?.();
+    if (type?.multiLine) {
+      throw new UsageError(`a ${type.id} value has several lines, which the hidden prompt cannot take`, { hint: `pass it with --stdin: ${fromStdin}` });
+    }
+    value = await promptTwice(io, ask, plan.question ?? `Value for ${name}:`, `a value of several lines goes in with --stdin: ${fromStdin}`);
   }
   checkSecretValue(name, value); // the one rule for values: set, rotate, import, edit and the library
   return value;
@@ -144,12 +159,12 @@ export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name:
 const PROMPT_TRIES = 3;
 
 /** Asks for the value and its confirmation; entries that differ are asked again, up to {@link PROMPT_TRIES} times. */
-async function promptTwice(io: CliIO, ask: ReturnType<typeof prompter>, question: string): Promise<string> {
+async function promptTwice(io: CliIO, ask: ReturnType<typeof prompter>, question: string, pasteHint: string): Promise<string> {
   const nonEmpty = (v: string): true | string => (v === "" ? "the value cannot be empty" : true);
   try {
     for (let attempt = 1; ; attempt++) {
-      const first = await ask.password(question, { validate: nonEmpty });
-      const second = await ask.password(`Again, to confirm:`);
+      const first = await ask.password(question, { validate: nonEmpty, pasteHint });
+      const second = await ask.password(`Again, to confirm:`, { pasteHint });
       if (first === second) return first;
       if (attempt === PROMPT_TRIES) throw new InvalidInputError("E_VALUE", `the two entries differed ${PROMPT_TRIES} times; nothing was changed`, { hint: "run the command again, or pass the value with --stdin" });
       note(io, "warning", `the two entries differ; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? "try" : "tries"} left)`);

@@ -257,13 +257,19 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .command("reseal")
     .description("review and re-seal a vault last saved by plain sops (or whose key names were edited)")
     .option("-y, --yes", "reseal without asking (after you reviewed the file, e.g. in a diff)")
+    .option("--vouch <rev>", "the data key was replaced outside vaultfile (sops rotate) since REV: as a holder of both keys, write the custody link")
     .addHelpText(
       "after",
       "\nsops's MAC covers values and their order, not key names; vaultfile's seal covers the names too. A file saved\n" +
         "by plain sops opens in sops tools, but vaultfile refuses it (exit 5) until you check its names and metadata\n" +
-        "(printed here, values hidden) and reseal it.\n\nExamples:\n  vaultfile reseal\n  vaultfile reseal --yes",
+        "(printed here, values hidden) and reseal it.\n" +
+        "A file re-keyed by plain sops (sops rotate) also has no custody link, so history --verify reports a break.\n" +
+        "--vouch REV (REV: the commit before the re-key) opens the file at REV and now with your key, lists the\n" +
+        "secrets added, removed or whose value changed and the recipients changed (names only), asks (or --yes), then\n" +
+        "appends the link from REV's data key to the new one and reseals.\n\n" +
+        "Examples:\n  vaultfile reseal\n  vaultfile reseal --yes\n  sops rotate -i .secrets.yaml && vaultfile reseal --vouch HEAD",
     )
-    .action(run(async (ctx, opts: { yes?: boolean }) => (await import("./commands/reseal.js")).reseal(ctx, opts)));
+    .action(run(async (ctx, opts: { yes?: boolean; vouch?: string }) => (await import("./commands/reseal.js")).reseal(ctx, opts)));
 
   program
     .command("edit")

@@ -22,22 +22,30 @@ export interface CustodyLink {
   sig: string;
 }
 
+/**
+ * A data key, or something that derives sub-keys from one without handing it out (an opened sops file's
+ * `deriveKey`): every custody value is an HKDF sub-key of the data key, so either serves.
+ */
+export type DataKeySource = Uint8Array | { deriveKey(purpose: string): Uint8Array };
+
 const DOMAIN = "vaultfile custody v1";
 /** PKCS #8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
+const derive = (key: DataKeySource, purpose: string): Uint8Array => (key instanceof Uint8Array ? deriveKey(key, purpose) : key.deriveKey(purpose));
+
 /** The key id of a data key: a domain-separated digest, safe to publish. */
-export function keyId(dataKey: Uint8Array): string {
-  return Buffer.from(deriveKey(dataKey, `${DOMAIN} key id`).subarray(0, 16)).toString("hex");
+export function keyId(dataKey: DataKeySource): string {
+  return Buffer.from(derive(dataKey, `${DOMAIN} key id`).subarray(0, 16)).toString("hex");
 }
 
-function signingKey(dataKey: Uint8Array): KeyObject {
-  const seed = deriveKey(dataKey, `${DOMAIN} signing key`).subarray(0, 32);
+function signingKey(dataKey: DataKeySource): KeyObject {
+  const seed = derive(dataKey, `${DOMAIN} signing key`).subarray(0, 32);
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
 }
 
 /** `pub(K)`: the raw 32-byte Ed25519 public key of a data key, base64. */
-export function custodyPublicKey(dataKey: Uint8Array): string {
+export function custodyPublicKey(dataKey: DataKeySource): string {
   const der = createPublicKey(signingKey(dataKey)).export({ format: "der", type: "spki" });
   return der.subarray(der.length - 32).toString("base64");
 }
@@ -53,7 +61,7 @@ function linkMessage(to: string, key: string): Buffer {
 }
 
 /** The link a holder of `oldKey` writes when the data key becomes `newKey`. */
-export function custodyLink(oldKey: Uint8Array, newKey: Uint8Array): CustodyLink {
+export function custodyLink(oldKey: DataKeySource, newKey: DataKeySource): CustodyLink {
   const to = keyId(newKey);
   const key = custodyPublicKey(newKey);
   return { to, key, sig: sign(null, linkMessage(to, key), signingKey(oldKey)).toString("base64") };
@@ -64,7 +72,7 @@ export function custodyLink(oldKey: Uint8Array, newKey: Uint8Array): CustodyLink
  * first link signed by `fromKey`, then each following link signed by the key the previous one vouched for, ending
  * at `toKey`'s id and public key.
  */
-export function custodyHolds(fromKey: Uint8Array, toKey: Uint8Array, links: readonly CustodyLink[]): boolean {
+export function custodyHolds(fromKey: DataKeySource, toKey: DataKeySource, links: readonly CustodyLink[]): boolean {
   let trusted: string = custodyPublicKey(fromKey);
   let reached: CustodyLink | undefined;
   for (const link of links) {

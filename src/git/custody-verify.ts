@@ -8,6 +8,7 @@ import { basename, dirname } from "node:path";
 import { shown } from "../rules/text-safety.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { SopsFile } from "../sops/sops-file.js";
+import { custodyHolds, type CustodyLink } from "../crypto/custody.js";
 import { readCustody } from "../vault/custody.js";
 import { catFiles } from "./history.js";
 import { sameDataKey } from "./key-change.js";
@@ -33,6 +34,8 @@ export interface CustodyReport {
 const US = "\x1f";
 
 type Opened = { sf: SopsFile } | { error: string };
+
+const VOUCHED = "data key replaced outside vaultfile; vouched for later by a holder of the previous one (reseal --vouch)";
 
 /** Verifies the versions of `file` reachable from HEAD (after `since` when given), oldest first. */
 export async function verifyCustody(file: string, keys: KeySearch, since?: string): Promise<CustodyReport> {
@@ -64,6 +67,17 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     return o;
   };
 
+  // A re-key made outside vaultfile (`sops rotate`) that a holder of the parent's key vouched for afterwards
+  // (`reseal --vouch`): the newest version carries a link from the parent's key to this version's.
+  let newest: CustodyLink[] | undefined;
+  const vouchedLater = async (parents: readonly { sf: SopsFile }[], sf: SopsFile): Promise<boolean> => {
+    if (newest === undefined) {
+      const last = commits.length > 0 ? await open(commits[commits.length - 1]!.commit) : null;
+      newest = last && "sf" in last ? readCustody(last.sf.doc.contents) : [];
+    }
+    const links = newest;
+    return parents.some((p) => !sameDataKey(p.sf, sf) && links.some((l) => custodyHolds(p.sf, sf, [l])));
+  };
   const versions: VersionVerdict[] = [];
   let openedOnce = false;
   for (const c of commits) {
@@ -91,7 +105,8 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     }
     openedOnce = true;
     if (self.sf.sealState !== "valid") {
-      verdict("break", "seal stale: edited outside vaultfile (plain sops or by hand)");
+      if (await vouchedLater(readable, self.sf)) verdict("ok", VOUCHED);
+      else verdict("break", "seal stale: edited outside vaultfile (plain sops or by hand)");
       continue;
     }
     if (c.parents.length === 0 || parents.every((p) => p === null)) {
@@ -108,6 +123,7 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     }
     const links = readCustody(self.sf.doc.contents);
     if (readable.some((p) => self.sf.custodyFrom(p.sf, links))) verdict("ok", "data key replaced by a holder of the previous one (proof ok)");
+    else if (await vouchedLater(readable, self.sf)) verdict("ok", VOUCHED);
     else verdict("break", "data key replaced without proof");
   }
   return { holds: !versions.some((v) => v.kind === "break"), versions };

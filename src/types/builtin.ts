@@ -90,6 +90,7 @@ export const BUILTIN_TYPES: readonly SecretType[] = [
     id: "pem",
     description: "PEM key or certificate (each block must parse)",
     check: pemCheck,
+    multiLine: true,
     rotateEvery: "365d",
     rotateAt: "reissue the key or certificate with the tool or authority that made it",
     generate: null,

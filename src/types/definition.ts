@@ -49,6 +49,8 @@ export interface SecretType {
   readonly companions: readonly string[];
   /** A custom type's pattern, as written in the file. */
   readonly pattern?: string;
+  /** Values have several lines (PEM): the one-line hidden prompt cannot take them, `--stdin` can. */
+  readonly multiLine?: boolean;
 }
 
 /** A value that does not match its type. `message` never contains the value. */

@@ -5,6 +5,7 @@ import { InvalidInputError, UsageError } from "../../src/errors.js";
 import type { CliIO } from "../../src/cli/context.js";
 import { generateValue, readSecretValue, stdinBringsData } from "../../src/cli/input.js";
 import { setPrompter, type Prompter } from "../../src/cli/prompts.js";
+import { BUILTIN_TYPES } from "../../src/types/builtin.js";
 
 function io(stdin: string | Buffer, tty = false): CliIO & { err: () => string } {
   let err = "";
@@ -67,7 +68,7 @@ describe("readSecretValue", () => {
 
   it("never waits for input without a terminal, and does not run the pre-prompt check", async () => {
     let checked = false;
-    await expect(readSecretValue(io(""), {}, "X", async () => void (checked = true))).rejects.toThrow(/no terminal to prompt on/);
+    await expect(readSecretValue(io(""), {}, "X", { command: "set", before: async () => void (checked = true) })).rejects.toThrow(/no terminal to prompt on/);
     expect(checked).toBe(false);
   });
 
@@ -85,15 +86,34 @@ describe("readSecretValue", () => {
       const tty = io("", true);
       (tty.stderr as { isTTY?: boolean }).isTTY = true;
       let checked = false;
-      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", async () => void (checked = true))).toBe("one");
+      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "set", before: async () => void (checked = true) })).toBe("one");
       expect(checked).toBe(true);
       expect(asked).toEqual(["Value for PYPI_TOKEN:", "Again, to confirm:"]);
       asked.length = 0;
-      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", undefined, "New value for PYPI_TOKEN:")).toBe("uno");
+      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "rotate", question: "New value for PYPI_TOKEN:" })).toBe("uno");
       expect(asked).toEqual(["New value for PYPI_TOKEN:", "Again, to confirm:", "New value for PYPI_TOKEN:", "Again, to confirm:"]);
       expect(tty.err()).toBe("vaultfile: warning: the two entries differ; try again (2 tries left)\n");
       await expect(readSecretValue(tty, {}, "PYPI_TOKEN")).rejects.toThrow(/the two entries differed 3 times; nothing was changed/);
       expect(answers).toEqual([]);
+    } finally {
+      setPrompter(prev);
+    }
+  });
+});
+
+describe("readSecretValue of a type whose values have several lines (pem)", () => {
+  it("on a terminal sends it to --stdin before any prompt (exit 2), naming the command", async () => {
+    let asked = 0;
+    const prev = setPrompter({ password: async () => String(++asked) } as unknown as Prompter);
+    try {
+      const tty = io("", true);
+      (tty.stderr as { isTTY?: boolean }).isTTY = true;
+      const pem = BUILTIN_TYPES.find((t) => t.id === "pem");
+      const err = await readSecretValue(tty, {}, "TLS_KEY", { command: "rotate", before: async () => pem }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toBe("a pem value has several lines, which the hidden prompt cannot take");
+      expect((err as UsageError).hint).toBe("pass it with --stdin: `vaultfile rotate TLS_KEY --stdin < FILE`");
+      expect(asked).toBe(0);
     } finally {
       setPrompter(prev);
     }

@@ -1,9 +1,12 @@
 /** Temp git repositories holding a vault, for the chain-of-custody tests. */
 import { execFileSync } from "node:child_process";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { parseIdentities } from "../../src/crypto/identities.js";
 import { createVault, openVault } from "../../src/io/vault-file.js";
+import { decryptSops } from "../../src/sops/decrypt.js";
+import { encryptSops } from "../../src/sops/encrypt.js";
 import { cleanEnv, NOW, tempDir, testKey } from "../helpers.js";
 import { vf } from "../cli/lifecycle-support.js";
 
@@ -59,4 +62,15 @@ export async function forgeInto(r: { file: string; opts: (who?: TestKey) => obje
   await f.save();
   copyFileSync(forged, r.file);
   return f;
+}
+
+/**
+ * What plain `sops rotate -i` does to the file (there is no sops binary here; `encryptSops` writes as `sops -e`
+ * does): every value decrypted and encrypted again under a new data key for the same recipients, no custody link,
+ * and no vaultfile seal.
+ */
+export async function sopsRotate(file: string, who: TestKey = alice): Promise<void> {
+  const text = readFileSync(file, "utf8");
+  const { documents, meta } = await decryptSops(text, file, { identities: parseIdentities(who.secret, "test"), searched: [] });
+  writeFileSync(file, await encryptSops(documents, { recipients: meta.age.map((a) => a.recipient), rules: meta.rules, macOnlyEncrypted: meta.macOnlyEncrypted, now: NOW }));
 }

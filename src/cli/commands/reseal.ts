@@ -24,7 +24,8 @@ export function reviewText(fileText: string): string {
   return doc.toString();
 }
 
-export async function reseal(ctx: CommandContext, opts: { yes?: boolean }): Promise<ExitCodeValue> {
+export async function reseal(ctx: CommandContext, opts: { yes?: boolean; vouch?: string }): Promise<ExitCodeValue> {
+  if (opts.vouch !== undefined) return (await import("./vouch.js")).vouch(ctx, opts.vouch, opts);
   const { io, globals: g } = ctx;
   const vault = await readVault(g, io, { acceptStaleSeal: true });
   if (vault.sealState === "valid") {

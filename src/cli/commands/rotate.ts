@@ -20,7 +20,14 @@ export async function rotate(ctx: CommandContext, name: string, opts: RotateOpti
   const expiry = expiryFrom(opts);
   // Check before prompting that the secret exists, so nobody types a value twice for nothing.
   const sources = await valueOptionsForType(g, io, opts, name);
-  const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)).get(name), `New value for ${name}:`);
+  const value = await readSecretValue(io, sources, name, {
+    command: "rotate",
+    question: `New value for ${name}:`,
+    before: async () => {
+      const v = await readVault(g, io);
+      return v.typeCatalogue().get(v.get(name).type);
+    },
+  });
   const { secret, notes } = await changeVault(g, io, (v) => {
     // The library refuses the same value (E_VALUE), as the menu's rotate does.
     const secret = v.rotate(name, value, expiry);

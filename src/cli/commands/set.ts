@@ -42,7 +42,14 @@ export async function set(ctx: CommandContext, name: string, opts: SetOptions): 
     return ExitCode.ok;
   }
   const sources = await valueOptionsForType(g, io, opts, name, opts.type);
-  const value = await readSecretValue(io, sources, name, async () => void (await readVault(g, io)));
+  const value = await readSecretValue(io, sources, name, {
+    command: "set",
+    before: async () => {
+      const v = await readVault(g, io);
+      const typeId = opts.type ?? (v.has(name) ? v.get(name).type : undefined);
+      return typeId === undefined ? undefined : v.typeCatalogue().get(typeId);
+    },
+  });
   const { secret, existed, changed, rotateEvery, notes } = await changeVault(g, io, (v) => {
     const existed = v.has(name);
     const changed = !existed || v.get(name).value !== value;

@@ -6,7 +6,7 @@ import { VaultfileError } from "../../errors.js";
 import { addDuration, parseDate, parseDuration } from "../../rules/time.js";
 import { checkSecretName, checkTypeName } from "../../rules/names.js";
 import { codeLoadingReason } from "../../rules/env-danger.js";
-import type { Prompter } from "../prompts.js";
+import { MultiLinePasteError, type Prompter } from "../prompts.js";
 
 /** Words that mean "no expiry" / "no rotation policy". */
 const NEVER = new Set(["never", "none", "-"]);
@@ -89,11 +89,19 @@ export function checkTypeAnswer(text: string): true | string {
  */
 export async function askNewValue(ui: Prompter, name: string): Promise<string> {
   const nonEmpty = (v: string): true | string => (v.length > 0 ? true : "the value cannot be empty");
+  const pasteHint = `a value of several lines goes in with --stdin: \`vaultfile set ${name} --stdin < FILE\``;
   for (;;) {
-    const first = await ui.password(`New value for ${name}:`, { validate: nonEmpty });
-    const second = await ui.password(`Repeat the value for ${name}:`);
-    if (first === second) return first;
-    const retry = await ui.confirm("The two entries differ. Try again?", { default: true });
+    let question = "The two entries differ. Try again?";
+    try {
+      const first = await ui.password(`New value for ${name}:`, { validate: nonEmpty, pasteHint });
+      const second = await ui.password(`Repeat the value for ${name}:`, { pasteHint });
+      if (first === second) return first;
+    } catch (err) {
+      // The menu goes on: the paste was dropped, nothing was stored.
+      if (!(err instanceof MultiLinePasteError)) throw err;
+      question = `That paste had several lines, and this prompt takes one (${pasteHint}). Try again?`;
+    }
+    const retry = await ui.confirm(question, { default: true });
     if (!retry) throw new ValueNotConfirmed();
   }
 }

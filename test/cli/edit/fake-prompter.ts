@@ -4,12 +4,14 @@
  * lists. Input answers go through the prompt's own validation, as in a terminal.
  */
 import { expect } from "vitest";
-import type { Choice, Prompter } from "../../../src/cli/prompts.js";
+import { MultiLinePasteError, type Choice, type Prompter } from "../../../src/cli/prompts.js";
 
 export type Step =
   | { select: RegExp; pick: RegExp }
   | { input: RegExp; answer: string; rejects?: string[] }
   | { password: RegExp; answer: string }
+  /** A paste of several lines at a hidden prompt: the prompter refuses it. */
+  | { password: RegExp; paste: true }
   | { confirm: RegExp; answer: boolean }
   | { abort: true };
 
@@ -35,7 +37,8 @@ export function scriptedPrompter(steps: Step[]): { prompter: Prompter; seen: See
   const prompter: Prompter = {
     async password(message, opts) {
       seen.push({ kind: "password", message });
-      const step = next("password", message) as { answer: string };
+      const step = next("password", message) as { answer: string } | { paste: true };
+      if ("paste" in step) throw new MultiLinePasteError(opts?.pasteHint ?? "");
       const ok = opts?.validate?.(step.answer) ?? true;
       if (ok !== true) throw new Error(`the scripted password was refused: ${ok}`);
       return step.answer;

@@ -104,6 +104,22 @@ describe("the menu", () => {
     expect(r.stderr).toContain("rotated PYPI_TOKEN, expires 2027-11-25");
   });
 
+  test("a paste of several lines at the value prompt is dropped and asked again; the menu goes on", async () => {
+    const r = await edit([
+      main(/^PYPI_TOKEN/),
+      onSecret(/^rotate \(/),
+      { password: /New value for PYPI_TOKEN/, paste: true },
+      { confirm: /^That paste had several lines, and this prompt takes one \(a value of several lines goes in with --stdin: `vaultfile set PYPI_TOKEN --stdin < FILE`\)\. Try again\?$/, answer: true },
+      { password: /New value for PYPI_TOKEN/, answer: "pypi-fresh" },
+      { password: /Repeat/, answer: "pypi-fresh" },
+      back,
+      save,
+    ]);
+    r.done();
+    expect(r.code).toBe(0);
+    expect((await openAsAlice(r.file, now)).get("PYPI_TOKEN").value).toBe("pypi-fresh");
+  });
+
   test("rotate to the same value is refused by the library, as `vaultfile rotate` refuses it: rotated_at and the expiry stay", async () => {
     const r = await edit([
       main(/^PYPI_TOKEN/),
