@@ -100,7 +100,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
 
   program
     .command("init")
-    .description("create a new, empty vault with you (your age key) as the first recipient")
+    .description("create a new, empty vault with you (your age or SSH key) as the first recipient")
     .option("--recipient <name=key>", "another recipient: NAME=age1… or NAME=\"ssh-ed25519 AAAA…\" (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--name <name>", "your name as a recipient (default: $USER, else your OS user name, else git's user.name, else me)")
     .option("--config <file>", "the sops config whose creation rule adds recipients (default: $SOPS_CONFIG, else the nearest .sops.yaml)")
@@ -479,7 +479,7 @@ function declareRecipients(program: Command, run: Runner): void {
     .description("let another age key open the vault (wraps the data key for it)")
     .argument("<name>", "a name for the key holder: alice, ci, …")
     .argument("<recipient>", "their public key: age1… (from `vaultfile keygen` or `age-keygen -y`), or an ssh-ed25519 / ssh-rsa public key")
-    .addHelpText("after", "\nOnly the recipients list and the sops.age block change; values keep their ciphertext.\n\nExamples:\n  vaultfile recipients add ci age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
+    .addHelpText("after", "\nOnly the recipients list and the sops.age block change; values keep their ciphertext.\n\nExamples:\n  vaultfile recipients add ci age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  vaultfile recipients add carol \"$(cat carol_id_ed25519.pub)\"   # an SSH key, as age takes it")
     .action(run(async (ctx, name: string, recipient: string) => (await load()).addRecipient(ctx, name, recipient)));
 
   group

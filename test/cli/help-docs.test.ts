@@ -47,6 +47,12 @@ describe("--help", () => {
     }
   });
 
+  it("recipients add and init say that SSH public keys are recipients, with an example", async () => {
+    expect(await help("recipients", "add")).toContain('vaultfile recipients add carol "$(cat carol_id_ed25519.pub)"');
+    expect((await help("recipients", "add")).replace(/\s+/g, " ")).toContain("or an ssh-ed25519 / ssh-rsa public key");
+    expect((await help("init")).replace(/\s+/g, " ")).toContain('NAME="ssh-ed25519 AAAA…"');
+  });
+
   it("import's examples use only real types", async () => {
     const types = [...(await help("import")).matchAll(/vaultfile import .*--type (\S+)/g)].map((m) => m[1]);
     expect(types.length).toBeGreaterThan(0);
