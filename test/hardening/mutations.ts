@@ -1,7 +1,9 @@
 /**
  * Random mutations of a vault's text, each a plausible accident or attack: flipped bytes, edited YAML values,
  * swapped or copied ciphertexts, reordered, deleted or duplicated entries, renamed keys, swapped recipients,
- * added or removed sops.age items, truncated armor, edited sops metadata, and harmless reformatting.
+ * added or removed sops.age items, truncated armor, edited sops metadata, and harmless reformatting; and the kinds
+ * of the second security round (YAML tags, deep nesting, regex fields), which tamper-kinds.test.ts also runs one
+ * by one against their documented exit codes.
  */
 import { parseDocument } from "yaml";
 import { testKey } from "../helpers.js";
@@ -273,6 +275,82 @@ const MUTATORS: Record<string, Mutator> = {
     return { text: how === "indent 4" ? doc.toString({ indent: 4, lineWidth: 0 }) : JSON.stringify(doc.toJSON()), what: how };
   },
 };
+
+/**
+ * The kinds added by the second security round, each refused with one documented exit code (README "Exit
+ * codes"), which tamper-kinds.test.ts asserts kind by kind: YAML tags, nesting beyond the limit, regular
+ * expressions in the sops rules and in a custom type (RE2 only, run in linear time: none of them may hang a reader).
+ */
+const KIND_MUTATORS: Record<string, Mutator> = {
+  yamlTag(text, rng) {
+    const ls = lines(text);
+    const tag = rng.pick(["!!binary", "!!str", "!!int", "!!timestamp", "!custom", "!<tag:yaml.org,2002:str>", "!", "!!map", "!!seq"]);
+    const how = rng.pick(["value", "key", "section"]);
+    if (how === "section") {
+      const i = rng.pick(where(ls, /^(?:secrets|recipients|sops|required):/));
+      ls[i] = ls[i]!.replace(/^([a-z]+):/, `$1: ${tag}`);
+    } else {
+      const i = rng.pick(where(ls, /^\s+(?:- )?[A-Za-z_]+: (?!\|)\S/));
+      ls[i] = how === "key" ? ls[i]!.replace(/^(\s+(?:- )?)/, `$1${tag} `) : ls[i]!.replace(/^(\s*(?:- )?[A-Za-z_]+: )/, `$1${tag} `);
+    }
+    return { text: ls.join("\n"), what: `tag ${tag} on a ${how}` };
+  },
+  deepNesting(text, rng) {
+    const flow = rng.next() < 0.5;
+    // Block nesting costs its square in indentation: a few hundred levels say as much as thousands.
+    const depth = 101 + rng.int(rng.next() < 0.5 ? 50 : flow ? 5000 : 400);
+    const at = rng.pick(["top", "entry", "sops"] as const);
+    const indent = { top: "", entry: "    ", sops: "  " }[at];
+    // `deep: [[[…]]]` on one line, or `deep:` followed by `k:` (or `- k:`) one level deeper on each line.
+    const field = flow
+      ? `${indent}deep: ${rng.pick(["", "{a: "])}${"[".repeat(depth)}${"]".repeat(depth)}`.replace(/(\{a: .*)$/, "$1}")
+      : [`${indent}deep:`, ...blockLevels(depth, rng).map((l) => indent + l)].join("\n") + " x";
+    const anchor = { top: /^(required: .*)$/m, entry: /^( {4}type: .*)$/m, sops: /^( {2}version: .*)$/m }[at];
+    const out = at === "top" ? text.replace(anchor, `${field}\n$1`) : text.replace(anchor, `$1\n${field}`);
+    return { text: out, what: `${depth} levels (${flow ? "flow" : "block"}) in the ${at}` };
+  },
+  regexRule(text, rng) {
+    const field = rng.pick(["unencrypted_regex", "unencrypted_suffix", "encrypted_suffix", "unencrypted_comment_regex", "encrypted_comment_regex"]);
+    const pattern = rng.pick(PATHOLOGICAL);
+    return { text: text.replace(/^( {2}encrypted_regex: .*)$/m, (line) => `${line}\n  ${field}: '${pattern}'`), what: `a second rule ${field}: ${pattern}` };
+  },
+  regexNotRe2(text, rng) {
+    const pattern = rng.pick(["(?=v)value", "^(v)\\1alue$", "^valu(?!x)e$", "(?<=x)value", "^value++$", "^(?>value)$"]);
+    return { text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`), what: `encrypted_regex: ${pattern}` };
+  },
+  regexRedos(text, rng) {
+    const pattern = rng.pick(PATHOLOGICAL);
+    const key = `${"a".repeat(20 + rng.int(40))}!`;
+    return { text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`).replace(/^secrets:\n/m, `secrets:\n  ${key}: x\n`), what: `encrypted_regex: ${pattern} with a key ${key}` };
+  },
+  typePattern(text, rng) {
+    const pattern = rng.pick(PATHOLOGICAL);
+    return { text: text.replace(/^required: /m, () => `types:\n  slow:\n    pattern: '${pattern}'\nrequired: `).replace(/^( {4}type: )generic$/m, "$1slow"), what: `a custom type with pattern ${pattern}` };
+  },
+};
+
+/** `depth` lines `k:`, each one level below the one before; some as list items (`- k:`, two levels). */
+function blockLevels(depth: number, rng: Rng): string[] {
+  let col = 2;
+  return Array.from({ length: depth }, () => {
+    const dash = rng.next() < 0.2;
+    const line = `${" ".repeat(col)}${dash ? "- " : ""}k:`;
+    col += dash ? 4 : 2;
+    return line;
+  });
+}
+
+/** Patterns that take exponential time in a backtracking engine, anchored so that no key of a vault matches. */
+const PATHOLOGICAL = ["^(a+)+$", "^(a|aa)+$", "^(a|a?)+$", "^(a*)*$", "^(a+){10}$", "^((a+)+)+$"];
+
+/** The exit code each added kind is refused with. */
+export const KIND_EXIT: Record<string, number> = { yamlTag: 6, deepNesting: 6, regexRule: 6, regexNotRe2: 6, regexRedos: 5, typePattern: 5 };
+
+/** One mutation of the named added kind. */
+export function mutateKind(kind: string, text: string, rng: Rng): Mutation {
+  return KIND_MUTATORS[kind]!(text, rng);
+}
+Object.assign(MUTATORS, KIND_MUTATORS);
 
 /** Applies 1 to 3 random mutations. */
 export function mutate(text: string, rng: Rng): Mutation {
