@@ -69,6 +69,10 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     copyFileSync(rsa.path, join(home, ".ssh", "id_rsa"));
     const rsaDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
     expect(rsaDefault.stdout).toBe("pypi-old-value\n");
+    // decrypt (the plain sops engine) takes SSH keys too.
+    const plain = await runCli(["-i", rsa.path, "decrypt", file], { cwd: dir, tty: false });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain("value: pypi-old-value");
   });
 
   it("errors name the key, shortened; a post-quantum vault takes no SSH key; SSH and X25519 recipients mix", async () => {
