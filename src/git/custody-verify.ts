@@ -49,7 +49,8 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   });
   const specs = [...new Set(commits.flatMap((c) => [c.commit, ...c.parents]))];
   const blobs = new Map<string, string | null>();
-  const texts = await catFiles(specs.map((s) => `${s}:${path}`), cwd);
+  // `REV:./name`: relative to the file's folder (a bare `REV:name` is from the top: nothing, for a vault in a folder).
+  const texts = await catFiles(specs.map((s) => `${s}:./${path}`), cwd);
   for (const [i, rev] of specs.entries()) blobs.set(rev, texts[i] ?? null);
   const opened = new Map<string, Opened>();
   const open = async (rev: string): Promise<Opened | null> => {
@@ -78,6 +79,20 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     const links = newest;
     return parents.some((p) => !sameDataKey(p.sf, sf) && links.some((l) => custodyHolds(p.sf, sf, [l])));
   };
+  /** The version before the latest deletion of the file reachable from `parents` (a key into `blobs`), if any. */
+  const beforeDeletion = async (parents: readonly string[]): Promise<string | null> => {
+    for (const parent of parents) {
+      const deletion = (await runGit(["rev-list", "-1", "--full-history", parent, "--", path], { cwd })).trim();
+      if (deletion === "") continue;
+      const specsBefore = [`${deletion}^1:./${path}`, `${deletion}^2:./${path}`];
+      const texts = await catFiles(specsBefore, cwd);
+      const found = texts.findIndex((t) => t !== null);
+      if (found === -1) continue;
+      blobs.set(specsBefore[found]!, texts[found]!);
+      return specsBefore[found]!;
+    }
+    return null;
+  };
   const versions: VersionVerdict[] = [];
   let openedOnce = false;
   for (const c of commits) {
@@ -92,7 +107,13 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       continue;
     }
     const self = await open(c.commit);
-    const parents = await Promise.all(c.parents.map(open));
+    let parents = await Promise.all(c.parents.map(open));
+    if (c.parents.length > 0 && parents.every((p) => p === null)) {
+      // Re-created: deleted in an earlier commit. It is checked against the version before the deletion, or
+      // deleting the vault in one commit and writing a forged one in the next would pass as a "first version".
+      const before = await beforeDeletion(c.parents);
+      if (before !== null) parents = [await open(before)];
+    }
     const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
     if (!self || "error" in self) {
       const why = self && "error" in self ? self.error : "unreadable";
