@@ -325,7 +325,9 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "`merged: took theirs` a merge whose result took the merged-in side's entry (changes a merge discarded are not listed).\n" +
         "--exposure works from git history alone, so it also covers removals made before vaults carried exposed_to.\n" +
         "--verify needs your key: a version with its parent's data key must verify (MAC, seal); a new data key must\n" +
-        "carry a proof signed with the previous one. Versions your key cannot open are reported as not verifiable.\n" +
+        "carry a proof signed with the previous one. Versions your key cannot open are reported as not verifiable;\n" +
+        "exit 5 at the first break, exit 4 without a key or when your key opens none of the versions walked.\n" +
+        "A re-key made by plain sops shows as a break until vouched for: vaultfile reseal --vouch REV.\n" +
         "  vaultfile history --verify --since origin/main      # in CI for a pull request (fetch-depth: 0)",
     )
     .action(run(async (ctx, name: string | undefined, opts: { exposure?: boolean }) => (await import("./commands/history.js")).history(ctx, name, opts)));
