@@ -11,13 +11,16 @@ export const ExitCode = {
   validationFailed: 1,
   /** `git merge` / `git resolve`: conflicting changes to the same entry are left for a person (git's convention). */
   mergeConflict: 1,
-  /** Bad command line: unknown option, missing argument, conflicting flags. */
+  /** Bad command line: unknown option, missing argument, conflicting flags; a multi-line paste at a one-line prompt. */
   usage: 2,
   /** A secret, recipient or type name that does not exist. */
   notFound: 3,
   /** No usable age identity, or none of them opens the file. */
   decryption: 4,
-  /** MAC, seal or recipient check failed: the file was changed outside vaultfile, or damaged. */
+  /**
+   * MAC, seal or recipient check failed: the file was changed outside vaultfile, or damaged (in a vault's sops block
+   * too: a foreign key source, a moved age `enc`, a respelled `lastmodified`).
+   */
   integrity: 5,
   /** The file or an input is malformed: YAML syntax, sops structure, bad date, invalid name, bad value. */
   invalidInput: 6,

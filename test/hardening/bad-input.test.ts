@@ -28,7 +28,7 @@ interface Case {
   /** A value of this many bytes (a canary and padding) on stdin, after `stdinPrefix`. */
   stdinBytes?: number;
   stdinPrefix?: string;
-  setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full" | "lock-symlink" | "lock-directory";
+  setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full" | "lock-symlink" | "lock-directory" | "lock-fifo" | "world-writable-folder";
   /** A value that must not appear in the output. */
   secret?: string;
   stderr: string;
@@ -107,6 +107,8 @@ describe("bad-input corpus", () => {
       if (c.setup === "directory") mkdirSync(vault);
       if (c.setup === "lock-symlink") symlinkSync("/nonexistent", `${vault}.lock`);
       if (c.setup === "lock-directory") mkdirSync(`${vault}.lock`);
+      if (c.setup === "lock-fifo") execFileSync("mkfifo", [`${vault}.lock`]);
+      if (c.setup === "world-writable-folder") chmodSync(dir, 0o777);
       if (c.setup === "unreadable") chmodSync(vault, 0o000);
       if (c.setup === "readonly-folder") chmodSync(dir, 0o555);
       if (c.setup === "unreadable" || c.setup === "readonly-folder") {
@@ -131,7 +133,7 @@ describe("bad-input corpus", () => {
       const before = existsSync(vault) && statSync(vault).isFile() && c.setup !== "unreadable" ? readFileSync(vault) : undefined;
       const filesBefore = readdirSync(dir).sort();
       opts.input = c.stdinBytes ? `${c.stdinPrefix ?? ""}enormous-CORPUS-canary-${"x".repeat(c.stdinBytes)}` : c.stdin;
-      const sub = (s: string): string => s.replaceAll("$VAULT", vault).replaceAll("$DIR", dir).replaceAll("$FIXTURES", CORPUS);
+      const sub = (s: string): string => s.replace(/\$VAULT(?![A-Z_])/g, () => vault).replaceAll("$DIR", dir).replaceAll("$FIXTURES", CORPUS);
       const args = [BIN, ...(c.file === false ? [] : ["-f", vault]), ...c.args.map(sub)];
 
       const r = await start(args, opts).done;
@@ -144,7 +146,11 @@ describe("bad-input corpus", () => {
       if (c.secret) expect(output).not.toContain(c.secret);
       if (c.setup === "unreadable") chmodSync(vault, 0o644);
       if (before) expect(readFileSync(vault).equals(before), "the vault changed").toBe(true);
-      if (c.setup?.startsWith("lock-")) expect(c.setup === "lock-symlink" ? lstatSync(`${vault}.lock`).isSymbolicLink() : statSync(`${vault}.lock`).isDirectory(), "the lock path was changed").toBe(true);
+      if (c.setup?.startsWith("lock-")) {
+        const st = lstatSync(`${vault}.lock`);
+        const kept: Record<string, boolean> = { "lock-symlink": st.isSymbolicLink(), "lock-directory": st.isDirectory(), "lock-fifo": st.isFIFO() };
+        expect(kept[c.setup], "the lock path was changed").toBe(true);
+      }
       if (c.vault === null && c.setup === undefined) expect(existsSync(vault), "a vault was created").toBe(false);
       if (c.setup === "directory") expect(statSync(vault).isDirectory()).toBe(true);
       expect(readdirSync(dir).sort(), "files left behind (lock, temp)").toEqual(filesBefore);
