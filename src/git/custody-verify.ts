@@ -10,7 +10,7 @@ import type { KeySearch } from "../crypto/key-search.js";
 import { SopsFile } from "../sops/sops-file.js";
 import { custodyHolds, type CustodyLink } from "../crypto/custody.js";
 import { readCustody } from "../vault/custody.js";
-import { catFiles } from "./history.js";
+import { catFiles, renamedFrom } from "./history.js";
 import { sameDataKey } from "./key-change.js";
 import { runGit } from "./run.js";
 
@@ -37,33 +37,68 @@ type Opened = { sf: SopsFile } | { error: string };
 
 const VOUCHED = "data key replaced outside vaultfile; vouched for later by a holder of the previous one (reseal --vouch)";
 
+interface VersionRecord {
+  commit: string;
+  parents: string[];
+  author: string;
+  date: string;
+  /** The file's path from the repository's top in this commit, and in its parents (they differ across a rename). */
+  path: string;
+  parentPath: string;
+}
+
+/** Renames followed at most (a loop guard, as `history` has). */
+const MAX_RENAMES = 50;
+
+/**
+ * The commits that changed the file, oldest first (topological, every merge parent), after `since` when given.
+ * A rename is followed from the commit that created the path, as `history` does.
+ */
+async function versionsOf(cwd: string, topPath: string, since: string | undefined): Promise<VersionRecord[]> {
+  const out: VersionRecord[] = [];
+  let [rev, path] = ["HEAD", topPath];
+  for (let hop = 0; hop <= MAX_RENAMES; hop++) {
+    const range = since === undefined ? [rev] : [rev, `^${since}`];
+    const log = await runGit(["log", "--reverse", "--topo-order", "--full-history", `--format=%H${US}%P${US}%an${US}%aI`, ...range, "--", `:(top,literal)${path}`], { cwd });
+    const segment = log.split("\n").filter((l) => l !== "").map((l): VersionRecord => {
+      const [commit = "", parents = "", author = "", date = ""] = l.split(US);
+      return { commit, parents: parents.split(" ").filter((p) => p !== ""), author, date, path, parentPath: path };
+    });
+    out.unshift(...segment);
+    const oldest = segment[0];
+    if (oldest?.parents.length !== 1) break;
+    const from = await renamedFrom(cwd, oldest.parents[0]!, oldest.commit, path);
+    if (from === null) break;
+    oldest.parentPath = from;
+    [rev, path] = [oldest.parents[0]!, from];
+  }
+  return out;
+}
+
 /** Verifies the versions of `file` reachable from HEAD (after `since` when given), oldest first. */
 export async function verifyCustody(file: string, keys: KeySearch, since?: string): Promise<CustodyReport> {
   const cwd = dirname(file);
-  const path = basename(file);
-  const range = since === undefined ? ["HEAD"] : [`${since}..HEAD`];
-  const log = await runGit(["log", "--reverse", "--topo-order", "--full-history", `--format=%H${US}%P${US}%an${US}%aI`, ...range, "--", path], { cwd });
-  const commits = log.split("\n").filter((l) => l !== "").map((l) => {
-    const [commit = "", parents = "", author = "", date = ""] = l.split(US);
-    return { commit, parents: parents.split(" ").filter((p) => p !== ""), author, date };
-  });
-  const specs = [...new Set(commits.flatMap((c) => [c.commit, ...c.parents]))];
+  const name = basename(file);
+  const commits = await versionsOf(cwd, (await runGit(["rev-parse", "--show-prefix"], { cwd })).trim() + name, since);
+  // Blobs by `REV:PATH` (PATH from the top), each read once.
+  const here = (c: VersionRecord) => `${c.commit}:${c.path}`;
+  const before = (c: VersionRecord) => c.parents.map((p) => `${p}:${c.parentPath}`);
+  const specs = [...new Set(commits.flatMap((c) => [here(c), ...before(c)]))];
   const blobs = new Map<string, string | null>();
-  // `REV:./name`: relative to the file's folder (a bare `REV:name` is from the top: nothing, for a vault in a folder).
-  const texts = await catFiles(specs.map((s) => `${s}:./${path}`), cwd);
-  for (const [i, rev] of specs.entries()) blobs.set(rev, texts[i] ?? null);
+  const texts = await catFiles(specs, cwd);
+  for (const [i, spec] of specs.entries()) blobs.set(spec, texts[i] ?? null);
   const opened = new Map<string, Opened>();
-  const open = async (rev: string): Promise<Opened | null> => {
-    const text = blobs.get(rev) ?? null;
+  const open = async (spec: string): Promise<Opened | null> => {
+    const text = blobs.get(spec) ?? null;
     if (text === null) return null;
-    let o = opened.get(rev);
+    let o = opened.get(spec);
     if (!o) {
       try {
-        o = { sf: await SopsFile.open(text, `${path} at ${rev.slice(0, 8)}`, keys) };
+        o = { sf: await SopsFile.open(text, `${name} at ${spec.slice(0, 8)}`, keys) };
       } catch (err) {
         o = { error: err instanceof Error ? err.message : String(err) };
       }
-      opened.set(rev, o);
+      opened.set(spec, o);
     }
     return o;
   };
@@ -73,18 +108,18 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   let newest: CustodyLink[] | undefined;
   const vouchedLater = async (parents: readonly { sf: SopsFile }[], sf: SopsFile): Promise<boolean> => {
     if (newest === undefined) {
-      const last = commits.length > 0 ? await open(commits[commits.length - 1]!.commit) : null;
+      const last = commits.length > 0 ? await open(here(commits[commits.length - 1]!)) : null;
       newest = last && "sf" in last ? readCustody(last.sf.doc.contents) : [];
     }
     const links = newest;
     return parents.some((p) => !sameDataKey(p.sf, sf) && links.some((l) => custodyHolds(p.sf, sf, [l])));
   };
   /** The version before the latest deletion of the file reachable from `parents` (a key into `blobs`), if any. */
-  const beforeDeletion = async (parents: readonly string[]): Promise<string | null> => {
+  const beforeDeletion = async (parents: readonly string[], path: string): Promise<string | null> => {
     for (const parent of parents) {
-      const deletion = (await runGit(["rev-list", "-1", "--full-history", parent, "--", path], { cwd })).trim();
+      const deletion = (await runGit(["rev-list", "-1", "--full-history", parent, "--", `:(top,literal)${path}`], { cwd })).trim();
       if (deletion === "") continue;
-      const specsBefore = [`${deletion}^1:./${path}`, `${deletion}^2:./${path}`];
+      const specsBefore = [`${deletion}^1:${path}`, `${deletion}^2:${path}`];
       const texts = await catFiles(specsBefore, cwd);
       const found = texts.findIndex((t) => t !== null);
       if (found === -1) continue;
@@ -97,22 +132,22 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   let openedOnce = false;
   for (const c of commits) {
     const verdict = (kind: VerdictKind, detail: string) => versions.push({ commit: c.commit, author: shown(c.author), date: c.date, kind, detail });
-    const text = blobs.get(c.commit) ?? null;
+    const text = blobs.get(here(c)) ?? null;
     if (text === null) {
       verdict("unchanged", "the file was deleted");
       continue;
     }
-    if (c.parents.some((p) => blobs.get(p) === text)) {
+    if (before(c).some((p) => blobs.get(p) === text)) {
       verdict("unchanged", "same file as a parent");
       continue;
     }
-    const self = await open(c.commit);
-    let parents = await Promise.all(c.parents.map(open));
+    const self = await open(here(c));
+    let parents = await Promise.all(before(c).map(open));
     if (c.parents.length > 0 && parents.every((p) => p === null)) {
       // Re-created: deleted in an earlier commit. It is checked against the version before the deletion, or
       // deleting the vault in one commit and writing a forged one in the next would pass as a "first version".
-      const before = await beforeDeletion(c.parents);
-      if (before !== null) parents = [await open(before)];
+      const previous = await beforeDeletion(c.parents, c.parentPath);
+      if (previous !== null) parents = [await open(previous)];
     }
     const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
     if (!self || "error" in self) {

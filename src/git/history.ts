@@ -110,7 +110,7 @@ async function commitRecords(cwd: string, path: string): Promise<CommitRecord[]>
 }
 
 /** The path `path` was renamed from between `parent` and `commit`, or `null` when it was added there. */
-async function renamedFrom(cwd: string, parent: string, commit: string, path: string): Promise<string | null> {
+export async function renamedFrom(cwd: string, parent: string, commit: string, path: string): Promise<string | null> {
   const out = await runGit(["diff-tree", "-r", "-M", "-z", "--name-status", "--diff-filter=R", parent, commit], { cwd });
   const parts = out.split("\0");
   for (let i = 0; i + 2 < parts.length; i += 3) if (parts[i + 2] === path) return parts[i + 1]!;

@@ -49,4 +49,20 @@ describe("custody holes", () => {
     r.git("commit", "-q", "-m", "move");
     expect(r.run(["validate", "--since", "main"]).code).toBe(5);
   });
+
+  it("follows a rename: the versions before it are verified, and a forgery after it breaks", async () => {
+    const r = await legitimate();
+    await r.change("rotate A", (v) => v.rotate("A", "A-1"));
+    r.git("mv", ".secrets.yaml", "prod.yaml");
+    r.git("commit", "-q", "-m", "rename the vault");
+    const moved = { ...r, file: join(r.repo, "prod.yaml") };
+    await forgeInto(moved);
+    r.git("commit", "-q", "-am", "routine rotation");
+    const res = r.run(["--json", "-f", "prod.yaml", "history", "--verify"]);
+    expect(res.code).toBe(5);
+    const report = JSON.parse(res.stdout) as { versions: { kind: string; detail: string }[] };
+    // vault, rotate A, the rename (the same file as its parent), then the forgery against the renamed version.
+    expect(report.versions.map((v) => v.kind)).toEqual(["ok", "ok", "unchanged", "break"]);
+    expect(report.versions[3]?.detail).toBe("data key replaced without proof");
+  });
 });
