@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openVault } from "../../src/io/vault-file.js";
+import { PtyRun } from "../e2e/pty.js";
 import { carol, legitimate, sopsRotate } from "./custody-support.js";
 
 describe("reseal --vouch REV", () => {
@@ -58,4 +59,30 @@ describe("reseal --vouch REV", () => {
     expect((JSON.parse(after.stdout) as { versions: { detail: string }[] }).versions.at(-1)?.detail).toContain("(proof ok)");
     expect(r.run(["reseal", "--vouch", "HEAD", "--yes"]).stderr).toContain("has the data key it had at HEAD: no re-key to vouch for");
   });
+
+  it("on a terminal shows the changes and asks; no leaves the file unchanged, yes writes the proof", async () => {
+    const r = await legitimate();
+    await sopsRotate(r.file);
+    const text = readFileSync(r.file, "utf8");
+    const ask = async (answer: string) => {
+      const t = new PtyRun(["reseal", "--vouch", "HEAD"], { cwd: r.repo, env: r.env });
+      try {
+        await t.waitFor(/Vouch, as a holder of the key at HEAD/);
+        expect(t.screen).toContain("no secret or recipient changed (only the data key)");
+        t.type(answer);
+        return { ...(await t.exit), screen: t.screen };
+      } finally {
+        t.kill();
+      }
+    };
+    const no = await ask("n");
+    expect(no.exitCode).toBe(0);
+    expect(no.screen).toContain("nothing vouched for; the file is unchanged");
+    expect(readFileSync(r.file, "utf8")).toBe(text);
+    const yes = await ask("y");
+    expect(yes.exitCode).toBe(0);
+    expect(yes.screen).toContain("vouched for the data key of .secrets.yaml (custody link from HEAD) and resealed it");
+    r.git("commit", "-q", "-am", "sops rotate, vouched");
+    expect(r.run(["history", "--verify"]).code).toBe(0);
+  }, 60_000);
 });
