@@ -74,7 +74,10 @@ async function keyedView(source: string, file: string, opts: TextconvOptions, pa
       }
     },
   });
-  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)", dataKey);
+  const m = sf.mislabelled;
+  // No MAC covers sops.age, and the view hides the enc of each item: a moved one must show in review.
+  const moved = m && `item ${m.item} is labelled for ${m.label} but opens with your key ${m.opener}: its enc was swapped or copied`;
+  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)", dataKey, moved);
   return { text: printYaml(sf.doc, detectIndentSeq(source)), shown: [...shown] };
 }
 
@@ -118,16 +121,17 @@ function replace(node: Scalar, shown: string): void {
 
 /**
  * Swaps the sops block for what a reviewer can read: the recipients the data key is wrapped for (one a line, so
- * an added one is one added line), `lastmodified`, whether the MAC verified and, when it changed against the version
- * before, the data key. The wrapped keys and the MAC itself say nothing to a person.
+ * an added one is one added line), an age item whose enc opened with another key than its label, `lastmodified`,
+ * whether the MAC verified and, when it changed against the version before, the data key. The wrapped keys and the MAC itself say nothing to a person.
  */
-function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string, dataKey: string | undefined): void {
+function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string, dataKey: string | undefined, movedEnc?: string): void {
   const root = doc.contents;
   if (!isMap(root)) return;
   const summary = new YAMLMap();
   const recipients = new YAMLSeq();
   for (const a of meta.age) recipients.items.push(new Scalar(a.recipient));
   summary.set("age_recipients", recipients);
+  if (movedEnc !== undefined) summary.set("age_items", movedEnc);
   if (meta.otherKeySources.length > 0) summary.set("other_key_sources", meta.otherKeySources.join(", "));
   summary.set("lastmodified", doubleQuoted(meta.lastModified));
   summary.set("mac", macStatus);
