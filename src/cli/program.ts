@@ -570,7 +570,7 @@ function declareTypes(program: Command, run: Runner): void {
     .command("add")
     .description("declare a custom type in the vault file")
     .argument("<name>", "a lower-case word: letters, digits, _, . or - (e.g. internal-api)")
-    .requiredOption("--pattern <regex>", "a JavaScript regular expression the whole value must match (anchored for you)")
+    .requiredOption("--pattern <regex>", "an RE2 regular expression (as sops uses) the whole value must match, anchored for you: `^…$` is optional")
     .option("--rotate-every <duration>", "default rotation policy of new secrets of this type (30d, 12w, 6mo, 1y)")
     .option("--rotate-at <where>", "where the credential is rotated: a URL or an instruction")
     .option("--description <text>", "one line for people")
