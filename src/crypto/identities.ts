@@ -120,6 +120,7 @@ function identityProblem(word: string): { kind: KeyKind } | { problem: string } 
   const pq = word.startsWith("AGE-SECRET-KEY-PQ-1");
   if (pq ? !PQ_IDENTITY.test(word) : !X25519_IDENTITY.test(word)) {
     if (word.startsWith("age1")) return { problem: "that is a public key (age1…), not an identity" };
+    if (/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-|sk-)/.test(word)) return { problem: "that is an SSH public key (.pub), not its private key" };
     if (/^AGE-PLUGIN-/i.test(word)) return { problem: "age plugin identities are not supported yet" };
     return { problem: "not an age identity" };
   }

@@ -83,7 +83,7 @@ export const BUILTIN_TYPES: readonly SecretType[] = [
     description: `a password of at least ${MIN_PASSWORD_LENGTH} characters`,
     check: minLengthCheck(MIN_PASSWORD_LENGTH),
     rotateEvery: "180d",
-    rotateAt: "the account's own settings, with a new value from `vaultfile rotate NAME --generate`",
+    rotateAt: "the account's own settings, with a new value from `vaultfile rotate {name} --generate`",
     generate: "alnum:32",
   }),
   builtin({

@@ -86,7 +86,8 @@ export class TypeCatalogue {
   rotationOf(secretName: string, typeId: string): { rotateEvery: string | null; rotateAt: string | null } {
     const type = this.byId.get(typeId);
     if (!type || this.roleOf(secretName, type)?.role.identifier) return { rotateEvery: null, rotateAt: null };
-    return { rotateEvery: type.rotateEvery, rotateAt: type.rotateAt };
+    // `{name}` in a where-to-rotate text stands for the secret, so a command in it can be pasted as printed.
+    return { rotateEvery: type.rotateEvery, rotateAt: type.rotateAt?.replaceAll("{name}", secretName) ?? null };
   }
 
   /**

@@ -45,6 +45,16 @@ describe("finding the vault", () => {
     expect(decrypt.stderr).toBe("");
   });
 
+  it("init in a subfolder says that the vault above is now shadowed there", async () => {
+    const { w, sub } = await repoWithVault();
+    const r = vf(["init"], { cwd: sub, env: w.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`vaultfile: note: ${w.file} exists too: commands run in ${sub} now use the new vault, not that one (pass -f to choose)`);
+    const again = vf(["-f", "other.yaml", "init"], { cwd: sub, env: w.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain("exists too");
+  });
+
   it("-f and VAULTFILE_FILE are taken as given (relative to the working folder), without searching", async () => {
     const { w, sub } = await repoWithVault();
     const viaEnv = vf(["status"], { cwd: sub, env: { ...w.env, VAULTFILE_FILE: "missing.yaml" } });

@@ -29,8 +29,8 @@ describe("EXPOSED after recipients remove", () => {
 
     const validate = w.run(["validate"], { env: { GITHUB_ACTIONS: "true" } });
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain("warning: DB_PASSWORD could be read by bob removed 2026-11-24; rotate it at its source");
-    expect(validate.stdout).toContain("::warning file=.secrets.yaml,title=Secret readable by a removed recipient::NPM_TOKEN could be read by bob");
+    expect(validate.stdout).toContain("warning: DB_PASSWORD could be read by a removed recipient (bob removed 2026-11-24); rotate it at its source");
+    expect(validate.stdout).toContain("::warning file=.secrets.yaml,title=Secret readable by a removed recipient::NPM_TOKEN could be read by a removed recipient (bob");
     const strict = w.run(["--json", "validate", "--strict"]);
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout)).toMatchObject({ valid: false, exposed: ["NPM_TOKEN", "DB_PASSWORD"] });

@@ -1,4 +1,5 @@
 /** `keygen` and `init`: key files written exclusively 0600, vaults created once, recipients chosen as documented. */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { userInfo } from "node:os";
@@ -49,6 +50,18 @@ describe("vaultfile keygen", () => {
     expect(await recipientOf(parseIdentities(r.stdout, "stdout")[0]!)).toBe(pub);
     expect(r.stderr).toBe(`Public key: ${pub}\n`);
     expect(existsSync(join(w.dir, "-"))).toBe(false);
+  });
+
+  it("warns when the key lands in a git work tree where .gitignore does not cover it, as export -o does", () => {
+    const w = workspace();
+    execFileSync("git", ["init", "-q"], { cwd: w.dir });
+    const bare = w.run(["keygen", "-o", "ci.agekey"]);
+    expect(bare.code).toBe(0);
+    expect(bare.stderr).toContain(`vaultfile: warning: ${join(w.dir, "ci.agekey")} is inside a git work tree and not ignored: add it to .gitignore`);
+    writeFileSync(join(w.dir, ".gitignore"), "*.agekey\n");
+    const ignored = w.run(["keygen", "-o", "other.agekey"]);
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).not.toContain("not ignored");
   });
 
   it("--pq writes a post-quantum hybrid identity", () => {

@@ -177,4 +177,14 @@ describe("status shows where to rotate", () => {
       ["NPM_TOKEN", undefined],
     ]);
   });
+
+  it("names the secret in a where-to-rotate command, so it can be pasted as printed", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => {
+      v.set("DB_PASSWORD", "p".repeat(20), { type: "password", expiresIn: "2d" });
+    });
+    const r = w.run(["status"], { env: { VAULTFILE_NOW: "2026-11-27T10:00:00Z" } });
+    expect(r.stdout).toContain("`vaultfile rotate DB_PASSWORD --generate`");
+    expect(r.stdout).not.toContain("{name}");
+  });
 });

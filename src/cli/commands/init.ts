@@ -16,6 +16,7 @@ import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { findKeys } from "../vault-access.js";
 import { asExistsConflict, createKeyFile, warnGroupWritable } from "./keygen.js";
 import { createVault } from "../../io/vault-file.js";
+import { locateVault } from "../../io/vault-discovery.js";
 
 export interface InitOptions {
   recipient: string[];
@@ -110,7 +111,7 @@ async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions):
   const config = findSopsConfig(io.cwd, io.env, opts.config);
   if (config.warning) note(io, "warning", config.warning);
   const rule = config.path === undefined ? undefined : creationRuleFor(config.path, g.file);
-  if (rule && rule.recipients.length === 0) note(io, "warning", `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only the recipients above`);
+  if (rule && rule.recipients.length === 0) note(io, "warning", `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only you and the --recipient keys`);
   let n = 0;
   for (const key of rule?.recipients ?? []) {
     if (Object.values(recipients).includes(key)) continue;
@@ -126,6 +127,9 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Exit
   const { io, globals: g } = ctx;
   const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
   if (existsSync(g.file)) throw exists();
+  // The vault in a parent folder that commands run here used until now; from now on they use the new one.
+  const above = g.fileSource === "cwd" ? locateVault(io.cwd, io.env, undefined) : undefined;
+  const shadowed = above?.source === "parent" ? above.file : undefined;
   const { recipients, you } = await chooseRecipients(g, io, opts);
   const vault = await createVault(g.file, recipients, vaultOptions(g, io));
   try {
@@ -133,6 +137,7 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Exit
   } catch (err) {
     throw asExistsConflict(err, g.file, exists().hint!);
   }
+  if (shadowed) note(io, "note", `${shadowed} exists too: commands run in ${dirname(g.file)} now use the new vault, not that one (pass -f to choose)`);
   audit(io, g, "init", []);
   const list = Object.keys(recipients).map((n) => (n === you ? `${n} (you)` : n));
   io.stderr.write(`created ${g.file}, encrypted to: ${list.join(", ")}\n`);

@@ -5,6 +5,7 @@ import { ConflictError, ExitCode, IoError, ioErrorFrom, UsageError, type ExitCod
 import { defaultKeyFile } from "../../io/keys.js";
 import { writeFileExclusive } from "../../io/atomic.js";
 import { keyFolderRisks, type FolderRisk } from "../../io/key-folder.js";
+import { gitFileState } from "../../git/tracked.js";
 import { formatTimestamp } from "../../rules/time.js";
 import { note, out, vaultOptions, type CliIO, type CommandContext } from "../context.js";
 
@@ -86,6 +87,10 @@ export async function keygen(ctx: CommandContext, opts: { output?: string; pq?: 
   const path = opts.output ? resolve(io.cwd, opts.output) : defaultKeyFile(io.env);
   const key = await createKeyFile(path, keyOpts);
   warnGroupWritable(io, key);
+  // As export -o warns for plaintext: a key written into a work tree is one `git add -A` away from being committed.
+  if ((await gitFileState(key.path)) === "untracked") {
+    note(io, "warning", `${key.path} is inside a git work tree and not ignored: add it to .gitignore so that the private key is never committed`);
+  }
   io.stderr.write(`wrote a new ${opts.pq ? "post-quantum " : ""}age identity to ${key.path} (keep it secret; back it up)\n`);
   out(io, g.json ? JSON.stringify({ path: key.path, recipient: key.recipient }) : key.recipient);
   return ExitCode.ok;

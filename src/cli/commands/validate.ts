@@ -41,7 +41,7 @@ export function problemsOf(vault: Vault, r: ValidationResult): Problem[] {
   return [
     ...r.missing.map((name): Problem => ({ level: "error", kind: "missing", name, message: `${name} is required but not set` })),
     ...r.expired.map((name): Problem => ({ level: "error", kind: "expired", name, message: `${name} expired on ${day(s(name).expiresAt)} (${sinceText(s(name).expiresAt!, vault.now)})` })),
-    ...r.exposed.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "exposed", name, message: `${name} could be read by ${exposedText(s(name).exposedTo.map((x) => ({ recipient: x.recipient, removedAt: formatTimestamp(x.removedAt) })))}; rotate it at its source` })),
+    ...r.exposed.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "exposed", name, message: `${name} could be read by a removed recipient (${exposedText(s(name).exposedTo.map((x) => ({ recipient: x.recipient, removedAt: formatTimestamp(x.removedAt) })))}); rotate it at its source` })),
     ...r.expiringSoon.map((name): Problem => ({ level: strict ? "error" : "warning", kind: "expiring", name, message: `${name} expires on ${day(s(name).expiresAt)} (${s(name).daysUntilExpiry() === 0 ? "today" : `in ${countOf(s(name).daysUntilExpiry()!, "day")}`})` })),
     ...r.due.filter((name) => !dated.has(name)).map((name): Problem => ({ level: "warning", kind: "due", name, message: `${name} is due for rotation (every ${s(name).rotateEvery?.text}, last on ${day(s(name).rotatedAt)})` })),
     // Type findings: a value that no longer matches its type, a missing companion (errors with --strict), an undeclared type.
