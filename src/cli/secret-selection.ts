@@ -39,12 +39,9 @@ export async function selectSecretsFrom(g: GlobalOptions, io: CliIO, opts: Selec
   const vault = await readVault(g, io);
   for (const name of mustExist) vault.get(name); // an unknown name: SecretNotFoundError, with the closest names
   const only = onlyNames(opts.only);
-  const env = vault.exportSecrets({ excludeExpired: opts.excludeExpired === true, ...(only ? { only } : {}) });
-  const now = vault.now;
-  for (const name of only ?? vault.list()) {
-    const s = vault.get(name);
-    if (!s.isExpired(now)) continue;
-    const when = s.expiresAt ? formatDay(s.expiresAt) : "?";
+  const { env, expired } = vault.exportSelection({ excludeExpired: opts.excludeExpired === true, ...(only ? { only } : {}) });
+  for (const { name, expiresAt } of expired) {
+    const when = expiresAt ? formatDay(expiresAt) : "?";
     if (name in env) note(io, "warning", `${name} expired on ${when}; ${PURPOSE[command]} it anyway (--exclude-expired leaves it out)`);
     else if (only) note(io, "warning", `${name} expired on ${when} and was left out (--exclude-expired)`);
   }

@@ -44,19 +44,22 @@ class RecipientSet extends Set<string> {
  */
 export type Keyless = "never" | "fallback" | "always";
 
-/** Opens the vault read-only; with `keyless`, perhaps as an unverified metadata view (`vault.verified` is false). */
+/**
+ * Opens the vault read-only, without loading `yaml` (`editable: true` in `extra` for a command that saves it after
+ * all); with `keyless`, perhaps as an unverified metadata view (`vault.verified` is false).
+ */
 export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}, keyless: Keyless = "never"): Promise<Vault> {
   vaultToOpen(g, io);
   await warnAboutClone(g, io);
-  const opts = vaultOptions(g, io, extra);
+  const opts = vaultOptions(g, io, { editable: false, ...extra });
   let vault: Vault;
-  if (keyless === "always") vault = metadataOnly(g, io, opts, "--no-decrypt");
+  if (keyless === "always") vault = await metadataOnly(g, io, opts, "--no-decrypt");
   else {
     try {
       vault = await openVault(g.file, opts);
     } catch (err) {
       if (keyless === "never" || !(err instanceof NoIdentityError || err instanceof WrongKeyError)) throw err;
-      vault = metadataOnly(g, io, opts, err instanceof WrongKeyError ? "none of your keys opens it" : "no key");
+      vault = await metadataOnly(g, io, opts, err instanceof WrongKeyError ? "none of your keys opens it" : "no key");
     }
   }
   warnAboutVault(g, io, vault);
@@ -64,8 +67,8 @@ export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<Vaul
 }
 
 /** The clear metadata, unverified, with a warning that says so and why. */
-function metadataOnly(g: GlobalOptions, io: CliIO, opts: VaultOptions, why: string): Vault {
-  const vault = Vault.openMetadata(readVaultText(g.file), g.file, opts);
+async function metadataOnly(g: GlobalOptions, io: CliIO, opts: VaultOptions, why: string): Promise<Vault> {
+  const vault = await Vault.openMetadata(readVaultText(g.file), g.file, opts);
   note(io, "warning", `${why}: ${shownFile(g, io)} read without decrypting, NOT verified (MAC not checked): names, dates and required are as the file says, and anyone could have edited them; values are not checked`);
   return vault;
 }

@@ -1,16 +1,25 @@
 /**
- * A fast reader for the YAML that sops and vaultfile write: block mappings, block sequences of mappings,
- * flow sequences of names, plain / quoted strings on one line, `|` literal blocks (the age armor), and a comment
- * above the first key. It builds the same `yaml` nodes, with the same values, styles and ranges, as `parseDocument`
- * with {@link PARSE_OPTIONS}, in a fraction of the time (10,000 secrets: ~0.1 s instead of ~1.5 s).
+ * The one reader of the YAML that sops and vaultfile write: block mappings, block sequences of mappings, flow
+ * sequences of names, plain / quoted strings on one line, `|` literal blocks (the age armor), and a comment above the
+ * first key. It builds a tree through a {@link TreeBuilder}: `yaml`'s own nodes (`yamlBuilder` in yaml.ts: the same
+ * values, styles and ranges as `parseDocument` with `PARSE_OPTIONS`, for files that are changed or printed), or the
+ * light nodes of yaml-nodes.ts (read-only commands, without loading `yaml`). 10,000 secrets: ~0.1 s instead of ~1.5 s.
  *
  * Anything outside that subset (other comments, blank lines, tabs, anchors, tags, escapes, plain scalars that the
  * core schema would read as numbers, booleans or null, …) returns `undefined`, and the caller uses `parseDocument`,
- * which then also reports any error. test/format/yaml-fast.test.ts checks node-for-node identity.
+ * which then also reports any error. test/format/yaml-fast.test.ts checks node-for-node identity with `yaml`, and
+ * test/vault/read-only.test.ts that both trees read the same.
  */
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { Range, ScalarStyle } from "./yaml-nodes.js";
 
-type Range = [number, number, number];
+/** Makes the nodes of one kind of tree; the reader calls it bottom-up, each node once its children are made. */
+export interface TreeBuilder<N, D> {
+  scalar(value: string, range: Range, style: ScalarStyle): N;
+  map(pairs: [key: N, value: N][], range: Range): N;
+  seq(items: N[], range: Range, flow: boolean): N;
+  /** The document of a root mapping; `comment` (the lines above the first key, without `#`) belongs to its first key. */
+  document(root: N, range: Range, comment: string | undefined): D;
+}
 
 /** Plain scalars the core schema resolves to something other than a string: those are left to `yaml`. */
 const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
@@ -22,23 +31,29 @@ const KEY_LINE = /^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: (.*))?$/;
 
 class Decline extends Error {}
 
-/** Parses `text` if it lies in the subset, else `undefined`. */
-export function parseSopsYamlFast(text: string, options: object): Document.Parsed | undefined {
+/** Reads `text` into `builder`'s tree if it lies in the subset, else `undefined`. */
+export function readSopsYaml<N, D>(text: string, builder: TreeBuilder<N, D>): D | undefined {
   if (text.length === 0 || !text.endsWith("\n") || text.includes("\t") || text.includes("\r")) return undefined;
   try {
-    return new Reader(text).document(options);
+    return new Reader(text, builder).document();
   } catch (err) {
     if (err instanceof Decline) return undefined;
     throw err;
   }
 }
 
-class Reader {
+/** A node made and the offset where it ends (its range's last number). */
+type Made<N> = [node: N, end: number];
+
+class Reader<N, D> {
   /** Start offset of each line; the text ends with a newline, so line i spans [starts[i], starts[i+1] - 1). */
   private readonly starts: number[] = [];
   private i = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly b: TreeBuilder<N, D>,
+  ) {
     for (let p = 0; p < text.length; p = text.indexOf("\n", p) + 1) this.starts.push(p);
   }
 
@@ -62,22 +77,19 @@ class Reader {
     return n;
   }
 
-  document(options: object): Document.Parsed {
+  document(): D {
     const comments: string[] = [];
     while (this.i < this.count && this.line(this.i).startsWith("#")) comments.push(this.line(this.i++).slice(1));
     if (this.i >= this.count || this.indentOf(this.i) !== 0) throw new Decline();
-    const root = this.map(0);
+    const start = this.starts[this.i]!;
+    const [root, end] = this.map(0);
     if (this.i !== this.count) throw new Decline();
-    if (comments.length > 0) (root.items[0]!.key as Scalar).commentBefore = comments.join("\n");
-    const doc = new Document(undefined, options) as Document.Parsed;
-    doc.contents = root as Document.Parsed["contents"];
-    doc.range = [root.range![0], root.range![2], root.range![2]];
-    return doc;
+    return this.b.document(root, [start, end, end], comments.length > 0 ? comments.join("\n") : undefined);
   }
 
   /** A block mapping whose keys start at column `indent`, from the current line. */
-  private map(indent: number, firstKeyAt?: number): YAMLMap {
-    const map = new YAMLMap();
+  private map(indent: number, firstKeyAt?: number): Made<N> {
+    const pairs: [N, N][] = [];
     let start = -1;
     let end = -1;
     while (this.i < this.count) {
@@ -85,7 +97,7 @@ class Reader {
       const lineStart = this.starts[lineNo]!;
       let l = this.line(lineNo);
       let col = indent;
-      if (firstKeyAt !== undefined && map.items.length === 0) {
+      if (firstKeyAt !== undefined && pairs.length === 0) {
         // The first key of a sequence item sits after "- " on the dash's line.
         col = firstKeyAt - lineStart;
         l = " ".repeat(col) + l.slice(col);
@@ -98,8 +110,8 @@ class Reader {
       const name = m[2]!;
       if (NOT_A_STRING.test(name)) throw new Decline();
       const keyStart = lineStart + col;
-      const key = scalar(name, [keyStart, keyStart + name.length, keyStart + name.length], Scalar.PLAIN);
-      let value: Scalar | YAMLMap | YAMLSeq;
+      const key = this.b.scalar(name, [keyStart, keyStart + name.length, keyStart + name.length], "PLAIN");
+      let value: Made<N>;
       if (m[3] === undefined) {
         this.i++;
         value = this.nested(indent);
@@ -107,16 +119,15 @@ class Reader {
         value = this.inline(m[3], keyStart + name.length + 2, lineNo, col);
       }
       if (start < 0) start = keyStart;
-      end = value.range![2];
-      map.items.push(new Pair(key, value));
+      end = value[1];
+      pairs.push([key, value[0]]);
     }
     if (start < 0) throw new Decline();
-    map.range = [start, end, end];
-    return map;
+    return [this.b.map(pairs, [start, end, end]), end];
   }
 
   /** The block collection under `key:` (a deeper mapping, or a sequence at the key's column or deeper). */
-  private nested(parentIndent: number): YAMLMap | YAMLSeq {
+  private nested(parentIndent: number): Made<N> {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
     const l = this.line(this.i);
@@ -126,21 +137,20 @@ class Reader {
   }
 
   /** A block sequence of mappings whose dashes are at column `indent`. */
-  private seq(indent: number): YAMLSeq {
-    const seq = new YAMLSeq();
+  private seq(indent: number): Made<N> {
+    const items: N[] = [];
     const start = this.starts[this.i]! + indent;
     let end = start;
     while (this.i < this.count && this.indentOf(this.i) === indent && this.line(this.i).startsWith("- ", indent)) {
-      const item = this.map(indent + 2, this.starts[this.i]! + indent + 2);
-      end = item.range![2];
-      seq.items.push(item);
+      const [item, itemEnd] = this.map(indent + 2, this.starts[this.i]! + indent + 2);
+      end = itemEnd;
+      items.push(item);
     }
-    seq.range = [start, end, end];
-    return seq;
+    return [this.b.seq(items, [start, end, end], false), end];
   }
 
   /** A value on the line of a key at column `keyCol`, starting at offset `at`. */
-  private inline(src: string, at: number, lineNo: number, keyCol: number): Scalar | YAMLSeq {
+  private inline(src: string, at: number, lineNo: number, keyCol: number): Made<N> {
     const after = this.endOf(lineNo);
     const close = at + src.length;
     if (src === "|") {
@@ -148,36 +158,35 @@ class Reader {
       return this.literal(at, keyCol);
     }
     this.i++;
+    const range: Range = [at, close, after];
     if (src.startsWith("[")) {
       if (!src.endsWith("]")) throw new Decline();
-      const seq = new YAMLSeq();
-      seq.flow = true;
+      const items: N[] = [];
       const inner = src.slice(1, -1);
       if (inner !== "") {
         let p = at + 1;
         for (const word of inner.split(", ")) {
           if (!WORD.test(word) || NOT_A_STRING.test(word)) throw new Decline();
-          seq.items.push(scalar(word, [p, p + word.length, p + word.length], Scalar.PLAIN));
+          items.push(this.b.scalar(word, [p, p + word.length, p + word.length], "PLAIN"));
           p += word.length + 2;
         }
       }
-      seq.range = [at, close, after];
-      return seq;
+      return [this.b.seq(items, range, true), after];
     }
     if (src.startsWith('"')) {
       if (!/^"[^"\\]*"$/.test(src)) throw new Decline();
-      return scalar(src.slice(1, -1), [at, close, after], Scalar.QUOTE_DOUBLE);
+      return [this.b.scalar(src.slice(1, -1), range, "QUOTE_DOUBLE"), after];
     }
     if (src.startsWith("'")) {
       if (!/^'(?:[^']|'')*'$/.test(src)) throw new Decline();
-      return scalar(src.slice(1, -1).replace(/''/g, "'"), [at, close, after], Scalar.QUOTE_SINGLE);
+      return [this.b.scalar(src.slice(1, -1).replace(/''/g, "'"), range, "QUOTE_SINGLE"), after];
     }
     if (!PLAIN.test(src) || src.endsWith(":") || src.includes(": ") || src.includes(" #") || NOT_A_STRING.test(src)) throw new Decline();
-    return scalar(src, [at, close, after], Scalar.PLAIN);
+    return [this.b.scalar(src, range, "PLAIN"), after];
   }
 
   /** A `|` block: lines indented deeper than the key, kept with one final newline (clip chomping). */
-  private literal(at: number, keyIndent: number): Scalar {
+  private literal(at: number, keyIndent: number): Made<N> {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
     if (indent <= keyIndent) throw new Decline();
@@ -189,14 +198,6 @@ class Reader {
       this.i++;
     }
     const end = this.starts[this.i] ?? this.text.length;
-    return scalar(lines.join("\n") + "\n", [at, end, end], Scalar.BLOCK_LITERAL);
+    return [this.b.scalar(`${lines.join("\n")}\n`, [at, end, end], "BLOCK_LITERAL"), end];
   }
-}
-
-function scalar(value: string, range: Range, type: Scalar.Type): Scalar {
-  const s = new Scalar(value);
-  s.range = range;
-  (s as Scalar & { source: string }).source = value;
-  s.type = type;
-  return s;
 }

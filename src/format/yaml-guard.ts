@@ -10,7 +10,8 @@
  *
  * The numbers are in `src/rules/limits.ts`.
  */
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode } from "yaml";
+import type { Node as YamlNode } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type TreeDocument } from "./yaml-nodes.js";
 import { FormatError } from "../errors.js";
 import { fileTooLarge, MAX_DEPTH, MAX_FILE_BYTES } from "../rules/limits.js";
 
@@ -76,7 +77,7 @@ export function tooDeep(file: string, at: { line?: number; column?: number } = {
  * Walks the parsed document without recursion and refuses nesting deeper than {@link MAX_DEPTH}, and any tag,
  * anchor or alias, with its line and column.
  */
-export function checkNodes(doc: Document, file: string, text: string): void {
+export function checkNodes(doc: TreeDocument, file: string, text: string): void {
   const where = (node: YamlNode): { line?: number; column?: number } => {
     const start = node.range?.[0];
     if (start === undefined) return {};

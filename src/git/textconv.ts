@@ -8,7 +8,7 @@ import { isMap, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { DecryptionError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { hmac } from "../crypto/aead.js";
 import { utf8Bytes } from "../format/values.js";
-import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata, doubleQuoted } from "../format/yaml.js";
+import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata, doubleQuoted, type TreeScalar } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { ciphertextTag, readVaultView } from "./vault-view.js";
@@ -114,7 +114,7 @@ export function fingerprint(key: Uint8Array, path: readonly string[], plaintext:
   return Buffer.from(h.digest().subarray(0, 8)).toString("hex");
 }
 
-function replace(node: Scalar, shown: string): void {
+function replace(node: TreeScalar, shown: string): void {
   node.value = shown;
   node.type = Scalar.PLAIN;
 }

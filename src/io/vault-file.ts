@@ -108,7 +108,7 @@ export async function updateVault<T>(path: string, opts: VaultOptions, fn: (vaul
     const text = readVaultText(path);
     const store = new FileStore(path, text, opts.warn);
     store.lock = lock;
-    const vault = await open(text, path, opts, store);
+    const vault = await open(text, path, { ...opts, editable: true }, store);
     const result = await fn(vault);
     if (vault.isDirty) await vault.save();
     return result;
@@ -122,5 +122,6 @@ function settings(opts: VaultOptions): VaultSettings {
   if (opts.now !== undefined) out.now = opts.now;
   if (opts.warnDays !== undefined) out.warnDays = opts.warnDays;
   if (opts.acceptStaleSeal !== undefined) out.acceptStaleSeal = opts.acceptStaleSeal;
+  if (opts.editable !== undefined) out.editable = opts.editable;
   return out;
 }

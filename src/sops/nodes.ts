@@ -1,9 +1,10 @@
 /** Small node helpers of the sops engine: clear leaves as sops hashes them, and the nodes of the `sops` block. */
-import { Scalar, YAMLMap, type Document } from "yaml";
+import type { Scalar, YAMLMap, Document } from "yaml";
 import { encryptAead } from "../crypto/aead.js";
 import { formatEncryptedValue } from "../format/enc.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
-import { doubleQuoted, getNode, walkTree, type SopsAgeEntry } from "../format/yaml.js";
+import { yamlWrite } from "../format/yaml-load.js";
+import { getNode, isScalar, walkTree, type SopsAgeEntry, type TreeScalar } from "../format/yaml-tree.js";
 import { scalarToBytes, sopsTypeOf, type Scalar as ScalarValue } from "../format/values.js";
 import type { PlainLeaf } from "./sops-file.js";
 
@@ -15,21 +16,23 @@ export function clearLeaf(v: ScalarValue): PlainLeaf {
 
 export function setScalar(map: YAMLMap, key: string, value: string, quote: boolean): void {
   const existing = getNode(map, key) as Scalar | undefined;
-  if (existing instanceof Scalar) {
+  if (isScalar(existing)) {
     existing.value = value;
     // Keep the file's own quoting of lastmodified (sops writes it bare in older versions).
-    if (quote && existing.type === undefined) existing.type = Scalar.QUOTE_DOUBLE;
+    if (quote && existing.type === undefined) existing.type = "QUOTE_DOUBLE";
   } else {
-    map.set(key, quote ? doubleQuoted(value) : new Scalar(value));
+    const y = yamlWrite();
+    map.set(key, quote ? y.doubleQuoted(value) : new y.Scalar(value));
   }
 }
 
 
 export function stanzaNode(entry: SopsAgeEntry): YAMLMap {
+  const { Scalar, YAMLMap } = yamlWrite();
   const m = new YAMLMap();
   m.set("recipient", new Scalar(entry.recipient));
   const enc = new Scalar(entry.enc);
-  enc.type = Scalar.BLOCK_LITERAL;
+  enc.type = "BLOCK_LITERAL";
   m.set("enc", enc);
   return m;
 }
@@ -39,8 +42,8 @@ export function stanzaNode(entry: SopsAgeEntry): YAMLMap {
  * leaves no longer in the document. One walk for every path: looking each node up apart was quadratic (77 s for
  * 4,000 secrets).
  */
-export function reencryptLeaves(doc: Document, rules: EncryptionRules, plain: Map<Scalar, PlainLeaf>, key: Uint8Array): void {
-  const paths = new Map<Scalar, readonly string[]>();
+export function reencryptLeaves(doc: Document, rules: EncryptionRules, plain: Map<TreeScalar, PlainLeaf>, key: Uint8Array): void {
+  const paths = new Map<TreeScalar, readonly string[]>();
   walkTree(doc, rules, { leaf: (leaf) => void (leaf.encrypted && paths.set(leaf.node, leaf.path)) });
   for (const [node, p] of plain) {
     const path = paths.get(node);

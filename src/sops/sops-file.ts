@@ -6,7 +6,7 @@
  */
 import { custodyHolds, custodyLink, type CustodyLink } from "../crypto/custody.js";
 import { timingSafeEqual } from "node:crypto";
-import { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
 import { deriveKey, generateDataKey, hmac, decryptAead, encryptAead } from "../crypto/aead.js";
 import { wrapDataKey } from "../crypto/age.js";
@@ -18,8 +18,8 @@ import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { formatTimestamp } from "../rules/time.js";
 import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
 import { bytesToScalar, scalarToBytes, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
-import { detectIndentSeq, doubleQuoted, getNode, lineOf, macAdditionalData, parseYaml, printOptions, printYaml, readMetadata, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata } from "../format/yaml.js";
-import { shapeOf, spliceChangedScalars } from "../format/yaml-splice.js";
+import { loadYamlWrite, yamlWrite } from "../format/yaml-load.js";
+import { detectIndentSeq, getNode, isSeq, lineOf, macAdditionalData, readMetadata, readYamlTree, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata, type TreeDocument, type TreeScalar } from "../format/yaml-tree.js";
 import { noAgeKeys, unwrapAgeList, type MislabelledStanza } from "./data-key.js";
 import { toPlain } from "./plain-view.js";
 import { clearLeaf, reencryptLeaves, setScalar, stanzaNode } from "./nodes.js";
@@ -42,7 +42,7 @@ export type SealState = "valid" | "stale";
 
 export class SopsFile {
   /** Plaintext of each encrypted scalar node, keyed by node identity: unchanged nodes keep their ENC[] text. */
-  private readonly plain = new Map<Scalar, PlainLeaf>();
+  private readonly plain = new Map<TreeScalar, PlainLeaf>();
   private dirty = false;
   /**
    * The text the document was parsed from and the shape it had then, so that {@link serialize} can splice changed
@@ -54,7 +54,8 @@ export class SopsFile {
   mislabelled: MislabelledStanza | undefined;
 
   private constructor(
-    readonly doc: Document,
+    /** `yaml`'s document, or for a file opened read-only the fast reader's light tree. */
+    readonly tree: TreeDocument,
     readonly file: string,
     public meta: SopsMetadata,
     private dataKey: Uint8Array,
@@ -62,17 +63,32 @@ export class SopsFile {
     public sealState: SealState,
     /** False for a file opened without a key ({@link openUnverified}): nothing decrypted, MAC and seal not checked. */
     readonly verified = true,
+    /** False for a file opened read-only: its tree may be light nodes, and `yaml` is not loaded. */
+    readonly editable = true,
   ) {}
+
+  /** The `yaml` document, to change or print it. */
+  get doc(): Document {
+    this.assertEditable();
+    return this.tree as Document;
+  }
+
+  /** Refuses a change of a file opened without its key (NoIdentityError) or read-only (an internal error). */
+  assertEditable(): void {
+    // A file opened without its key says so first: that is what a change needs.
+    this.needsKey();
+    if (!this.editable) throw new Error(`internal: ${this.file} was opened read-only and is changed or printed`);
+  }
 
   /**
    * The file's clear text only, without a key: parsed and its `sops` block read, nothing decrypted, the MAC and the
    * seal NOT checked (anyone could have edited what it shows). Read-only: changing or printing it throws.
    */
-  static openUnverified(text: string, file: string): SopsFile {
-    const doc = parseYaml(text, file);
+  static async openUnverified(text: string, file: string): Promise<SopsFile> {
+    const doc = await readYamlTree(text, file);
     const meta = readMetadata(doc, file, text);
     requireAge(meta, file);
-    return new SopsFile(doc, file, meta, new Uint8Array(0), detectIndentSeq(text), "valid", false);
+    return new SopsFile(doc, file, meta, new Uint8Array(0), detectIndentSeq(text), "valid", false, false);
   }
 
   /** Refuses to change, write or derive keys from a file opened without its key. */
@@ -84,7 +100,7 @@ export class SopsFile {
    * The sops type of an encrypted value node: from its plaintext once decrypted, else (opened without a key) the
    * `type:` its `ENC[…]` text declares. `undefined` when the node is not an encrypted value.
    */
-  valueTypeOf(node: Scalar): SopsValueType | undefined {
+  valueTypeOf(node: TreeScalar): SopsValueType | undefined {
     if (this.verified) return this.plain.get(node)?.type;
     if (!looksEncrypted(node.value)) return undefined;
     try {
@@ -97,9 +113,14 @@ export class SopsFile {
   /**
    * Parses, unwraps the data key, decrypts every value and checks the MAC and seal. When no identity opens the
    * file, the error carries {@link KeyErrorDetails} (`named` from `opts.named`, e.g. a vault's recipients section).
+   * `editable: false` opens it read-only, without loading `yaml` (the fast reader's light tree when the file lies in
+   * its subset): every check is the same, but changing or printing it is an internal error.
    */
-  static async open(text: string, file: string, keys: KeySearch, opts: { named?: (doc: Document) => Record<string, string> } = {}): Promise<SopsFile> {
-    const doc = parseYaml(text, file);
+  static async open(text: string, file: string, keys: KeySearch, opts: { named?: (tree: TreeDocument) => Record<string, string>; editable?: boolean } = {}): Promise<SopsFile> {
+    const editable = opts.editable !== false;
+    // To change the file, `yaml`'s own nodes straight from the text (one tree; the light one first cost memory).
+    const y = editable ? await loadYamlWrite() : undefined;
+    const doc = y ? y.parseYaml(text, file) : await readYamlTree(text, file);
     const meta = readMetadata(doc, file, text);
     if (meta.keyGroups) {
       throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, { hint: "read it with `vaultfile decrypt`" });
@@ -115,15 +136,16 @@ export class SopsFile {
         keys: await keyErrorDetails(file, meta, keys, doc, opts.named),
       });
     }
-    const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid");
+    const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid", true, editable);
     sf.mislabelled = mislabelled;
     sf.decryptAll(text);
-    sf.parsedFrom = { text, shape: shapeOf(doc) };
+    if (y) sf.parsedFrom = { text, shape: y.shapeOf(doc as Document) };
     return sf;
   }
 
   /** A new, empty sops document with one encryption rule (`encrypted_regex`); `build` fills it. */
   static async create(file: string, recipients: readonly string[], rules: EncryptionRules & { encryptedRegex: string }, build: (doc: Document) => void): Promise<SopsFile> {
+    const { Document, doubleQuoted, Scalar, YAMLMap, YAMLSeq } = await loadYamlWrite();
     const doc = new Document(new YAMLMap());
     build(doc);
     const dataKey = generateDataKey();
@@ -154,7 +176,7 @@ export class SopsFile {
     const mac = new MacBuilder(this.meta.macOnlyEncrypted);
     const sealer = this.newSealer();
     walkTree(
-      this.doc,
+      this.tree,
       this.meta.rules,
       {
         map: (size) => sealer.enc.push({ kind: "map", size }),
@@ -204,8 +226,7 @@ export class SopsFile {
   }
 
   private verifyMac(digest: string, expectedSeal: Uint8Array, text: string): void {
-    const sopsNode = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
-    const where = lineOf(getNode(sopsNode, "mac") as Scalar | undefined, text);
+    const where = lineOf(getNode(getNode(this.tree.contents, SOPS_KEY), "mac") as TreeScalar | undefined, text);
     if (!this.meta.mac) throw new IntegrityError("E_MAC", `${this.file} has no MAC`, { hint: "the sops block was damaged; restore the file from git" });
     const enc = parseEncryptedValue(this.meta.mac, "sops.mac");
     const stored = decryptAead(this.dataKey, enc, macAdditionalData(this.meta.lastModified));
@@ -236,7 +257,7 @@ export class SopsFile {
   }
 
   /** The decrypted value of an encrypted scalar node, or `undefined` when the node is not encrypted. */
-  plaintextOf(node: Scalar): PlainLeaf | undefined {
+  plaintextOf(node: TreeScalar): PlainLeaf | undefined {
     return this.plain.get(node);
   }
 
@@ -246,21 +267,23 @@ export class SopsFile {
    */
   setEncryptedString(node: Scalar, path: readonly string[], value: string): void {
     this.needsKey();
+    this.assertEditable();
     const old = this.plain.get(node);
     if (old && old.type === "str" && old.value === value) return;
     const bytes = utf8Bytes(value);
     if (value === "") {
       node.value = "";
-      node.type = Scalar.QUOTE_SINGLE;
+      node.type = "QUOTE_SINGLE";
     } else {
       node.value = formatEncryptedValue(encryptAead(this.dataKey, bytes, additionalData(path), "str"));
-      node.type = Scalar.PLAIN;
+      node.type = "PLAIN";
     }
     this.plain.set(node, { value, type: "str", bytes });
     this.dirty = true;
   }
 
   markDirty(): void {
+    this.assertEditable();
     this.dirty = true;
   }
 
@@ -325,8 +348,8 @@ export class SopsFile {
   private ageList(): YAMLSeq {
     const sops = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
     let list = getNode(sops, "age") as YAMLSeq | undefined;
-    if (!(list instanceof YAMLSeq)) {
-      list = new YAMLSeq();
+    if (!isSeq(list)) {
+      list = new (yamlWrite().YAMLSeq)();
       sops.set("age", list);
     }
     return list;
@@ -348,7 +371,7 @@ export class SopsFile {
    * @throws DecryptionError when a moved value does not open under this file's data key and path.
    */
   adoptLeaves(): void {
-    const present = new Set<Scalar>();
+    const present = new Set<TreeScalar>();
     walkTree(this.doc, this.meta.rules, {
       leaf: (leaf) => {
         if (!leaf.encrypted) return;
@@ -362,7 +385,7 @@ export class SopsFile {
   }
 
   /** Drops plaintext remembered for nodes no longer in the document (after deletions). */
-  forget(node: Scalar): void {
+  forget(node: TreeScalar): void {
     this.plain.delete(node);
   }
 
@@ -409,13 +432,14 @@ export class SopsFile {
     // Only values changed (a rotation, new metadata): the old text with those values replaced, which is what the
     // full print gives for a file vaultfile wrote, and keeps a hand-formatted file's layout. Else the full print.
     const from = this.parsedFrom;
-    const spliced = from && spliceChangedScalars(this.doc, from.text, from.shape, printOptions(this.indentSeq));
-    return spliced ?? printYaml(this.doc, this.indentSeq);
+    const y = yamlWrite();
+    const spliced = from && y.spliceChangedScalars(this.doc, from.text, from.shape, y.printOptions(this.indentSeq));
+    return spliced ?? y.printYaml(this.doc, this.indentSeq);
   }
 
   /** The decrypted data tree as plain JavaScript values (no `sops` block). */
   toPlain(): Record<string, unknown> {
-    return toPlain(this.doc, this.plain);
+    return toPlain(this.tree, this.plain);
   }
 
   /** Moves the `sops` block to the end of the document, where sops keeps it. */
@@ -428,7 +452,7 @@ export class SopsFile {
 }
 
 /** The structured facts of a key error: public keys and places only. */
-async function keyErrorDetails(file: string, meta: SopsMetadata, keys: KeySearch, doc: Document, named: ((doc: Document) => Record<string, string>) | undefined): Promise<KeyErrorDetails> {
+async function keyErrorDetails(file: string, meta: SopsMetadata, keys: KeySearch, doc: TreeDocument, named: ((tree: TreeDocument) => Record<string, string>) | undefined): Promise<KeyErrorDetails> {
   const tried = await Promise.all(keys.identities.map(async (id) => ({ source: id.source, recipient: await recipientOf(id).catch(() => undefined) })));
   let names: Record<string, string> | undefined;
   try {

@@ -3,9 +3,10 @@
  * replaced (see `crypto/custody.ts`). Clear text in the tree, so the MAC and the seal cover it and the file stays a
  * plain sops file; a save that keeps the data key leaves it byte for byte. Pure: works on the parsed document.
  */
-import { isMap, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { YAMLMap, YAMLSeq } from "yaml";
 import type { CustodyLink } from "../crypto/custody.js";
-import { getNode, scalarText } from "../format/yaml.js";
+import { yamlWrite } from "../format/yaml-load.js";
+import { getNode, isMap, isSeq, scalarText } from "../format/yaml-tree.js";
 
 /** The top-level section holding custody links, oldest first. */
 export const CUSTODY_SECTION = "custody";
@@ -29,14 +30,14 @@ export function readCustody(root: unknown): CustodyLink[] {
 export function appendCustodyLink(root: YAMLMap, link: CustodyLink): void {
   let seq = root.get(CUSTODY_SECTION, true) as unknown;
   if (!isSeq(seq)) {
-    seq = new YAMLSeq();
+    seq = new (yamlWrite().YAMLSeq)();
     // Before the sops block, which stays last.
     root.set(CUSTODY_SECTION, seq);
   }
   const list = seq as YAMLSeq;
-  const item = new YAMLMap();
+  const item = new (yamlWrite().YAMLMap)();
   item.flow = true;
-  for (const [k, v] of Object.entries(link)) item.set(k, new Scalar(v));
+  for (const [k, v] of Object.entries(link)) item.set(k, new (yamlWrite().Scalar)(v));
   list.items.push(item);
   if (list.items.length > MAX_LINKS) list.items.splice(0, list.items.length - MAX_LINKS);
 }

@@ -3,9 +3,10 @@
  * marks every secret present then as exposed to NAME (`exposed_to: {NAME: "<removal time>"}`, clear text, covered by
  * the MAC and the seal); a new value clears the mark, a metadata-only change keeps it. Pure: works on entry nodes.
  */
-import { isMap, isScalar, Scalar, YAMLMap } from "yaml";
+import { yamlWrite } from "../format/yaml-load.js";
+import type { Scalar, YAMLMap } from "yaml";
 import { FormatError } from "../errors.js";
-import { lineOf, scalarText } from "../format/yaml.js";
+import { isMap, isScalar, lineOf, scalarText } from "../format/yaml-tree.js";
 import { formatTimestamp, parseDate } from "../rules/time.js";
 
 /** The entry field that lists who could read the current value after being removed. */
@@ -42,14 +43,14 @@ export function readExposure(e: YAMLMap, secret: string, file: string): Exposure
 export function markExposed(e: YAMLMap, recipient: string, removedAt: Date): void {
   const found: unknown = e.get(EXPOSED_FIELD, true);
   let map: YAMLMap;
-  if (isMap(found)) map = found;
+  if (isMap(found)) map = found as YAMLMap;
   else {
-    map = new YAMLMap();
+    map = new (yamlWrite().YAMLMap)();
     e.set(EXPOSED_FIELD, map);
   }
   if (map.has(recipient)) return;
-  const stamp = new Scalar(formatTimestamp(removedAt));
-  stamp.type = Scalar.QUOTE_DOUBLE;
+  const stamp = new (yamlWrite().Scalar)(formatTimestamp(removedAt));
+  stamp.type = "QUOTE_DOUBLE";
   map.set(recipient, stamp);
 }
 

@@ -2,9 +2,10 @@
  * A secret's metadata fields (type, description, expiry, rotation policy): options are checked into a plan before
  * the document is touched, so a bad option leaves the vault exactly as it was, then applied to the entry's node.
  */
-import { isScalar, Scalar, YAMLMap } from "yaml";
+import { yamlWrite } from "../format/yaml-load.js";
+import type { YAMLMap } from "yaml";
 import { InvalidInputError } from "../errors.js";
-import { doubleQuoted } from "../format/yaml.js";
+import { isScalar } from "../format/yaml-tree.js";
 import { checkSecretName, checkTypeName } from "../rules/names.js";
 import { addDuration, formatTimestamp, isNever, parseDate, parseDuration } from "../rules/time.js";
 
@@ -86,16 +87,16 @@ export function setField(e: YAMLMap, key: string, value: string, quote: boolean)
   const existing = e.get(key, true);
   if (isScalar(existing)) {
     existing.value = value;
-    if (quote) existing.type = Scalar.QUOTE_DOUBLE;
+    if (quote) existing.type = "QUOTE_DOUBLE";
     return;
   }
-  e.set(key, quote ? doubleQuoted(value) : new Scalar(value));
+  e.set(key, quote ? yamlWrite().doubleQuoted(value) : new (yamlWrite().Scalar)(value));
 }
 
 /** A new secret's entry: an empty value (encrypted next), its type and description, created and rotated now. */
 export function newEntry(stamp: string, type: string, description: string | null | undefined): YAMLMap {
-  const e = new YAMLMap();
-  e.set("value", new Scalar(""));
+  const e = new (yamlWrite().YAMLMap)();
+  e.set("value", new (yamlWrite().Scalar)(""));
   setField(e, "type", type, false);
   if (description) setField(e, "description", description, false);
   setField(e, "created_at", stamp, true);

@@ -12,6 +12,11 @@ export interface VaultSettings {
    * another tool). Saving re-seals it. Without this, such a file is refused with a `StaleSealError`.
    */
   acceptStaleSeal?: boolean;
+  /**
+   * `false`: open read-only, without loading the `yaml` library (the file's own reader builds a light tree): every
+   * check is the same, but changing or saving the vault throws. For programs that only read. Default `true`.
+   */
+  editable?: boolean;
 }
 
 /**

@@ -2,10 +2,11 @@
  * Changing the named recipients of a vault: the `recipients` section and the `sops.age` wrapping of the data key
  * move together, so the two never disagree (which {@link checkRecipientsMatch} refuses on open).
  */
-import { Scalar, type YAMLMap } from "yaml";
+import type { YAMLMap } from "yaml";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { checkRecipient, recipientId } from "../crypto/identities.js";
-import { getNode } from "../format/yaml.js";
+import { yamlWrite } from "../format/yaml-load.js";
+import { getNode } from "../format/yaml-tree.js";
 import { checkRecipientName } from "../rules/names.js";
 import type { SopsFile } from "../sops/sops-file.js";
 import { appendCustodyLink } from "./custody.js";
@@ -21,7 +22,7 @@ export async function addRecipient(root: YAMLMap, sf: SopsFile, name: string, re
   const holder = Object.entries(existing).find(([, k]) => recipientId(k) === recipientId(recipient));
   if (holder) throw new ConflictError("E_EXISTS", `that key is already a recipient, named ${holder[0]}`);
   checkOneKind([...Object.values(existing), recipient]);
-  (getNode(root, SECTION.recipients) as YAMLMap).set(name, new Scalar(recipient));
+  (getNode(root, SECTION.recipients) as YAMLMap).set(name, new (yamlWrite().Scalar)(recipient));
   await sf.addRecipient(recipient);
 }
 

@@ -4,11 +4,13 @@
  * matching `sops.age`, one kind of key). Used by the vault model, the git tools (check, merge, textconv) and the
  * editor's view. Pure: works on parsed YAML and plain data.
  */
-import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import type { Scalar, YAMLMap, YAMLSeq, Document } from "yaml";
 import { FormatError, IntegrityError, InvalidInputError } from "../errors.js";
 import { checkRecipient, describeRecipient, recipientKind } from "../crypto/identities.js";
 import type { EncryptionRules } from "../format/rules.js";
-import { getNode, lineOf, scalarText } from "../format/yaml.js";
+import type { SopsFile } from "../sops/sops-file.js";
+import { yamlWrite } from "../format/yaml-load.js";
+import { getNode, isMap, isScalar, isSeq, lineOf, scalarText } from "../format/yaml-tree.js";
 import { checkRecipientName, checkSecretName } from "../rules/names.js";
 import { parseDate } from "../rules/time.js";
 import type { MislabelledStanza } from "../sops/data-key.js";
@@ -164,12 +166,12 @@ export function typeEntryNode(doc: Document, entry: object): YAMLMap {
 
 /** Fills an empty document root with a new vault's sections. */
 export function buildLayout(root: YAMLMap, recipients: Readonly<Record<string, string>>): void {
-  root.set(SECTION.secrets, new YAMLMap());
-  const req = new YAMLSeq();
+  root.set(SECTION.secrets, new (yamlWrite().YAMLMap)());
+  const req = new (yamlWrite().YAMLSeq)();
   req.flow = true;
   root.set(SECTION.required, req);
-  const rec = new YAMLMap();
-  for (const [name, key] of Object.entries(recipients)) rec.set(name, new Scalar(key));
+  const rec = new (yamlWrite().YAMLMap)();
+  for (const [name, key] of Object.entries(recipients)) rec.set(name, new (yamlWrite().Scalar)(key));
   root.set(SECTION.recipients, rec);
   root.commentBefore = " Secrets managed with vaultfile: values are encrypted, names and metadata are readable.\n Edit with `vaultfile set/rotate/edit`; do not edit by hand (a MAC covers everything).";
 }
@@ -200,6 +202,11 @@ export interface StructureInput {
   sops: VaultSopsBlock;
 }
 
+/** What the structure check reads of an opened sops file (its tree: `yaml`'s or, opened read-only, the light one). */
+export function structureOf(sf: SopsFile, file: string, text: string): StructureInput {
+  return { root: sf.tree.contents as YAMLMap, file, text, rules: sf.meta.rules, plainType: (n) => sf.valueTypeOf(n), wrapped: sf.ageRecipients, sops: { ...sf.meta, mislabelled: sf.mislabelled } };
+}
+
 /**
  * Checks that a decrypted sops document is a vault: the rule, the sections' shapes, entry names, string values,
  * valid dates, a recipients section of valid keys of one kind that matches `sops.age`.
@@ -213,7 +220,7 @@ export function checkStructure(s: StructureInput): void {
   }
   const secrets = root.get(SECTION.secrets, true);
   if (secrets !== undefined && secrets !== null && !isMap(secrets)) throw new FormatError(`secrets in ${file} must be a mapping`, lineOf(secrets as Scalar, text));
-  if (isMap(secrets)) for (const p of (secrets as YAMLMap).items) checkEntry(s, scalarText(p.key), p.key as Scalar | null, p.value);
+  if (isMap(secrets)) for (const p of secrets.items) checkEntry(s, scalarText(p.key), p.key as Scalar | null, p.value);
   const required = root.get(SECTION.required, true);
   if (required !== undefined && required !== null && !isSeq(required)) throw new FormatError(`required in ${file} must be a list of names`, lineOf(required as Scalar, text));
   const rec = root.get(SECTION.recipients, true);

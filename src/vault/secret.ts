@@ -1,9 +1,9 @@
 /** One secret as read from the vault: its value, type, description, dates and rotation policy. */
 import type { Scalar, YAMLMap } from "yaml";
 import { FormatError, NoIdentityError } from "../errors.js";
-import { getNode, lineOf } from "../format/yaml.js";
+import { getNode, lineOf } from "../format/yaml-tree.js";
 import { daysUntil, parseDate, parseDuration, type Duration } from "../rules/time.js";
-import { DEFAULT_WARN_DAYS, isDue, statusOf, type ExpiryStatus } from "./lifecycle.js";
+import { DEFAULT_WARN_DAYS, isDue, isExpired, statusOf, type ExpiryStatus } from "./lifecycle.js";
 import { readExposure, type Exposure } from "./exposure.js";
 import { fieldText } from "./metadata.js";
 import { DEFAULT_TYPE } from "./schema.js";
@@ -55,7 +55,7 @@ export class Secret {
 
   /** True once the expiry time has passed. */
   isExpired(now: Date = this.clock()): boolean {
-    return this.expiresAt !== null && this.expiresAt.getTime() < now.getTime();
+    return isExpired(this, now);
   }
 
   /** Whole days until expiry (negative once expired), `null` without expiry. */

@@ -3,21 +3,22 @@
  * document. Pure: it reads from and prints to text; files, locks and key discovery are `io/vault-file.ts`. The
  * layout and its checks are `schema.ts`, metadata fields `metadata.ts`, the verdict `validation.ts`.
  */
-import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import type { Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { InvalidInputError, SecretNotFoundError, StaleSealError } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { hasConflictReport } from "../format/conflict-markers.js";
-import { getNode, scalarText } from "../format/yaml.js";
+import { yamlWrite } from "../format/yaml-load.js";
+import { getNode, isMap, isScalar, isSeq, scalarText } from "../format/yaml-tree.js";
 import { SopsFile } from "../sops/sops-file.js";
 import { TypeCatalogue } from "../types/catalogue.js";
 import type { CustomTypeEntry } from "../types/custom.js";
 import { formatTimestamp } from "../rules/time.js";
 import { checkSecretName, checkSecretValue } from "../rules/names.js";
 import { closestNames } from "../rules/suggest.js";
-import { DEFAULT_WARN_DAYS } from "./lifecycle.js";
+import { DEFAULT_WARN_DAYS, selectForExport, type ExportSelection } from "./lifecycle.js";
 import { applyMeta, fieldText, newEntry, planMeta, setField, type MetaPlan, type SetOptions } from "./metadata.js";
-import { buildLayout, checkRecipientList, checkStructure, type StructureInput, DEFAULT_TYPE, readRecipients, readRequired, readTypeEntries, SECTION, typeEntryNode, VALUE_FIELD, valuePath, VAULT_RULES } from "./schema.js";
+import { buildLayout, checkRecipientList, checkStructure, structureOf, DEFAULT_TYPE, readRecipients, readRequired, readTypeEntries, SECTION, typeEntryNode, VALUE_FIELD, valuePath, VAULT_RULES } from "./schema.js";
 import type { VaultModelOptions, VaultSettings, VaultStore } from "./options.js";
 import { clearExposure, markExposed } from "./exposure.js";
 import { addRecipient, removeRecipient } from "./recipients.js";
@@ -65,7 +66,7 @@ export class Vault {
     const keys: KeySearch = Array.isArray(identities)
       ? { identities: (identities as readonly (string | Identity)[]).flatMap((id, i) => (typeof id === "string" ? parseIdentities(id, `identity #${i + 1} given by the caller`) : [id])), searched: [] }
       : (identities as KeySearch);
-    const sf = await SopsFile.open(text, path, keys, { named: (doc) => readRecipients(doc.contents) });
+    const sf = await SopsFile.open(text, path, keys, { named: (t) => readRecipients(t.contents), editable: opts.editable });
     checkStructure(structureOf(sf, path, text));
     if (sf.sealState === "stale" && !opts.acceptStaleSeal) {
       throw new StaleSealError(`${path} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
@@ -82,8 +83,8 @@ export class Vault {
    * changing or saving it throws.
    * @throws FormatError for a malformed file; NoIdentityError for a sops file without age recipients.
    */
-  static openMetadata(text: string, path: string, opts: Pick<VaultSettings, "now" | "warnDays"> = {}): Vault {
-    const sf = SopsFile.openUnverified(text, path);
+  static async openMetadata(text: string, path: string, opts: Pick<VaultSettings, "now" | "warnDays"> = {}): Promise<Vault> {
+    const sf = await SopsFile.openUnverified(text, path);
     checkStructure(structureOf(sf, path, text));
     return new Vault(path, sf, undefined, text, opts.now ?? (() => new Date()), opts.warnDays ?? DEFAULT_WARN_DAYS);
   }
@@ -112,17 +113,19 @@ export class Vault {
 
   // ---- reading -------------------------------------------------------------------------------------------------
 
-  private get doc(): Document {
-    return this.sf.doc;
+  /** The root mapping, to change it (`yaml`'s node; a vault opened read-only or without its key refuses). */
+  private root(): YAMLMap {
+    return this.sf.doc.contents as YAMLMap;
   }
 
-  private root(): YAMLMap {
-    return this.doc.contents as YAMLMap;
+  /** The root mapping, to read it: `yaml`'s, or the light tree's for a vault opened read-only (`editable: false`). */
+  private get data(): YAMLMap {
+    return this.sf.tree.contents as YAMLMap;
   }
 
   private section(key: string, make: () => YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {
     const m: unknown = this.root().get(key, true);
-    if (isMap(m) || isSeq(m)) return m;
+    if (isMap(m) || isSeq(m)) return m as YAMLMap | YAMLSeq;
     const fresh = make();
     this.root().set(key, fresh);
     this.sf.keepMetadataLast();
@@ -130,8 +133,8 @@ export class Vault {
   }
 
   private secretsMap(): YAMLMap | undefined {
-    const m: unknown = this.root().get(SECTION.secrets, true);
-    return isMap(m) ? m : undefined;
+    const m: unknown = this.data.get(SECTION.secrets, true);
+    return isMap(m) ? (m as YAMLMap) : undefined;
   }
 
   private entry(name: string): YAMLMap | undefined {
@@ -178,12 +181,12 @@ export class Vault {
 
   /** Names that must be present (`required:`), in file order. */
   get required(): string[] {
-    return readRequired(this.root());
+    return readRequired(this.data);
   }
 
   /** Named recipients (`recipients:`): name → age recipient. */
   recipients(): Record<string, string> {
-    return readRecipients(this.root());
+    return readRecipients(this.data);
   }
 
   /** Whether the name seal was valid when opened (`stale` only with `acceptStaleSeal`). */
@@ -217,7 +220,7 @@ export class Vault {
 
   /** The custom types declared in the file (`types:`), name → fields as written, in file order. */
   typeEntries(): Record<string, unknown> {
-    return readTypeEntries(this.root());
+    return readTypeEntries(this.data);
   }
 
   /** The built-in types plus the file's custom types. @throws FormatError for a malformed custom type. */
@@ -227,13 +230,13 @@ export class Vault {
 
   /** Adds or replaces a custom type's entry (check it first with `customTypeEntry`). */
   setTypeEntry(name: string, entry: CustomTypeEntry): void {
-    (this.section(SECTION.types, () => new YAMLMap()) as YAMLMap).set(name, typeEntryNode(this.doc, entry));
+    (this.section(SECTION.types, () => new (yamlWrite().YAMLMap)()) as YAMLMap).set(name, typeEntryNode(this.sf.doc, entry));
     this.sf.markDirty();
   }
 
   /** Removes a custom type's entry (and the `types:` mapping once empty); false when there was none. */
   removeTypeEntry(name: string): boolean {
-    const m = this.root().get(SECTION.types, true);
+    const m = this.root().get(SECTION.types, true) as YAMLMap | undefined;
     if (!isMap(m) || !m.has(name)) return false;
     m.delete(name);
     if (m.items.length === 0) this.root().delete(SECTION.types);
@@ -243,16 +246,12 @@ export class Vault {
 
   /** Name → value for an environment. `excludeExpired` leaves expired secrets out; `only` picks names. @throws SecretNotFoundError for a name in `only` that is absent. */
   exportSecrets(opts: { excludeExpired?: boolean; only?: readonly string[] } = {}): Record<string, string> {
-    const names = opts.only ? [...opts.only] : this.list();
-    // No prototype: a secret may be named __proto__ (a valid environment variable name).
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    const now = this.clock();
-    for (const n of names) {
-      const s = this.get(n);
-      if (opts.excludeExpired && s.isExpired(now)) continue;
-      out[n] = s.value;
-    }
-    return out;
+    return this.exportSelection(opts).env;
+  }
+
+  /** {@link Vault.exportSecrets}, and the expired secrets among those asked for (each secret is read once). */
+  exportSelection(opts: { excludeExpired?: boolean; only?: readonly string[] } = {}): ExportSelection {
+    return selectForExport((opts.only ?? this.list()).map((n) => this.get(n)), this.clock(), opts.excludeExpired === true);
   }
 
   /** Puts one secret into an environment (default `process.env`). @throws SecretNotFoundError when absent. */
@@ -268,6 +267,7 @@ export class Vault {
    * @throws InvalidInputError for a bad name, a value over 1 MiB, or bad metadata (the vault is then unchanged).
    */
   set(name: string, value: string, opts: SetOptions = {}): Secret {
+    this.sf.assertEditable();
     checkSecretName(name);
     if (typeof value !== "string") throw new InvalidInputError("E_VALUE", `the value of ${name} must be a string`);
     checkSecretValue(name, value);
@@ -278,7 +278,7 @@ export class Vault {
     const plan = planMeta(name, opts, now, e ? fieldText(e, "created_at") : stamp);
     if (!e) {
       e = newEntry(stamp, opts.type ?? DEFAULT_TYPE, opts.description);
-      const secrets = this.section(SECTION.secrets, () => new YAMLMap()) as YAMLMap;
+      const secrets = this.section(SECTION.secrets, () => new (yamlWrite().YAMLMap)()) as YAMLMap;
       // A new vault's empty map is written `secrets: {}` and parses back as a flow map; entries go in block style,
       // one line each, so that diffs stay per entry.
       secrets.flow = false;
@@ -334,6 +334,7 @@ export class Vault {
   }
 
   private applyPlan(e: YAMLMap, name: string, plan: MetaPlan): void {
+    this.sf.assertEditable();
     applyMeta(e, plan);
     if (plan.required) this.require([name]);
     this.sf.markDirty();
@@ -341,6 +342,7 @@ export class Vault {
 
   /** Deletes a secret (it stays in the required list if it is there, and then shows as missing). @throws SecretNotFoundError when absent. */
   remove(name: string): void {
+    this.sf.assertEditable();
     const e = this.existing(name);
     const node = e.get(VALUE_FIELD, true);
     if (isScalar(node)) this.sf.forget(node);
@@ -351,12 +353,12 @@ export class Vault {
 
   /** Adds names to the required list (they need not exist yet). @throws InvalidInputError for a bad name. */
   require(names: readonly string[]): void {
-    const seq = this.section(SECTION.required, () => Object.assign(new YAMLSeq(), { flow: true })) as YAMLSeq;
+    const seq = this.section(SECTION.required, () => Object.assign(new (yamlWrite().YAMLSeq)(), { flow: true })) as YAMLSeq;
     const have = new Set(this.required);
     for (const n of names) {
       checkSecretName(n);
       if (!have.has(n)) {
-        seq.items.push(new Scalar(n));
+        seq.items.push(new (yamlWrite().Scalar)(n));
         have.add(n);
         this.sf.markDirty();
       }
@@ -378,7 +380,7 @@ export class Vault {
    * @throws InvalidInputError for a bad name or key or a key of another kind; ConflictError (`E_EXISTS`) for a
    * name or key already there.
    */
-  addRecipient(name: string, recipient: string): Promise<void> {
+  async addRecipient(name: string, recipient: string): Promise<void> {
     return addRecipient(this.root(), this.sf, name, recipient);
   }
 
@@ -423,9 +425,4 @@ export class Vault {
     if (!this.store) throw new InvalidInputError("E_INPUT", `${this.path} was opened from text and has no file to save to`, { hint: "open it with openVault(path), or print it with toText()" });
     await this.store.save(this, opts);
   }
-}
-
-/** What the schema's structure check reads of an opened sops file. */
-function structureOf(sf: SopsFile, file: string, text: string): StructureInput {
-  return { root: sf.doc.contents as YAMLMap, file, text, rules: sf.meta.rules, plainType: (n) => sf.valueTypeOf(n), wrapped: sf.ageRecipients, sops: { ...sf.meta, mislabelled: sf.mislabelled } };
 }

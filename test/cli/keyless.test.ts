@@ -77,7 +77,7 @@ describe("without a key", () => {
 describe("Vault.openMetadata", () => {
   it("reads names and dates through the vault's own structure checks; values, changes and saving need the key", async () => {
     const w = await vault();
-    const v = Vault.openMetadata(w.text(), w.file, { now: () => new Date("2026-11-30T00:00:00Z") });
+    const v = await Vault.openMetadata(w.text(), w.file, { now: () => new Date("2026-11-30T00:00:00Z") });
     expect(v.verified).toBe(false);
     expect(v.list()).toEqual(["PYPI_TOKEN", "OLD_TOKEN", "SOON"]);
     expect(v.required).toEqual(["PYPI_TOKEN", "GITHUB_TOKEN"]);
@@ -90,7 +90,7 @@ describe("Vault.openMetadata", () => {
     expect(() => v.toText()).toThrow(NoIdentityError);
     await expect(v.addRecipient("bob", testKey("bob").recipient)).rejects.toThrow(NoIdentityError);
     // The same structure rules as a keyed open: a value in clear is refused.
-    expect(() => Vault.openMetadata(w.text().replace(/value: ENC\[[^\]]*\]/, "value: hunter2"), w.file)).toThrow(FormatError);
+    await expect(Vault.openMetadata(w.text().replace(/value: ENC\[[^\]]*\]/, "value: hunter2"), w.file)).rejects.toThrow(FormatError);
     expect((await openVault(w.file, { identityFiles: [testKey("alice").identityFile], env: {} })).verified).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
+import { parseSopsYamlFast } from "../../src/format/yaml.js";
 import { PARSE_OPTIONS, printYaml } from "../../src/format/yaml.js";
 import { clock, cleanEnv, hasShared, ROOT, SHARED_SOPS, sharedSkipMessage, tempDir, testKey } from "../helpers.js";
 import { createVault } from "../../src/io/vault-file.js";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { FormatError } from "../../src/errors.js";
 import { parseYaml } from "../../src/format/yaml.js";
-import { parseSopsYamlFast } from "../../src/format/yaml-fast.js";
+import { parseSopsYamlFast } from "../../src/format/yaml.js";
 import { PARSE_OPTIONS } from "../../src/format/yaml.js";
 import { sampleVaultText } from "../vault/make.js";
 

@@ -8,12 +8,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDocument, Scalar, visit, type Document } from "yaml";
 import type { Vault } from "../../src/vault/vault.js";
 import type { SopsFile } from "../../src/sops/sops-file.js";
-import { PARSE_OPTIONS, printOptions, printYaml } from "../../src/format/yaml.js";
+import { printOptions, printYaml } from "../../src/format/yaml.js";
 import { spliceChangedScalars } from "../../src/format/yaml-splice.js";
-import { aliceOpts } from "./make.js";
+import { aliceOpts, handFormat } from "./make.js";
 import { testKey } from "../helpers.js";
 import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
@@ -51,29 +50,6 @@ function sfOf(v: Vault): SopsFile {
 /** Everything a vault holds, values included (this stays inside the test). */
 function snapshot(v: Vault): string {
   return JSON.stringify({ secrets: v.secrets().map((s) => ({ ...s.toJSON(), value: s.value })), required: v.required, recipients: { ...v.recipients() }, types: v.typeEntries() });
-}
-
-/** The same vault laid out by hand in ways that the MAC and the seal do not cover; `seed` picks the variants. */
-function handFormat(source: string, seed: number): string {
-  const doc = parseDocument(source, PARSE_OPTIONS) as Document;
-  let n = seed;
-  visit(doc, {
-    Map(_, node, path) {
-      if (path.length >= 5 && n++ % 3 === 0) node.flow = true;
-    },
-    Scalar(member, node) {
-      if (member === "value" && typeof node.value === "string" && !node.value.startsWith("ENC[") && !node.value.includes("\n") && n++ % 2 === 0) node.type = Scalar.QUOTE_SINGLE;
-    },
-  });
-  let out = doc.toString({ lineWidth: 0, indentSeq: seed % 2 === 0 });
-  out = out.replace(/\n( +)(type|description|rotate_every|rotated_at|expires_at): /g, (line, sp: string, k: string) => {
-    const variants = [`\n\n${sp}# note\n${sp}${k}: `, `\n${sp}${k}:    `, `\n${sp}${k}:\t`, `\n${sp}${k}:\n${sp}    `, `\n${sp}? ${k}\n${sp}: `, line];
-    return variants[n++ % variants.length]!;
-  });
-  out = out.replace(/^( +(?:type|description|rotated_at|expires_at): .*)$/gm, (l) => (n++ % 3 === 0 && !l.includes(" #") && !l.endsWith("|") ? `${l}   # trailing` : l));
-  if (seed % 5 === 0) out = `---\n${out}...\n`;
-  if (seed % 7 === 0) out = out.replace(/\n/g, "\r\n");
-  return out;
 }
 
 describe("saving and reopening", () => {

@@ -27,7 +27,7 @@ export function reviewText(fileText: string): string {
 export async function reseal(ctx: CommandContext, opts: { yes?: boolean; vouch?: string }): Promise<ExitCodeValue> {
   if (opts.vouch !== undefined) return (await import("./vouch.js")).vouch(ctx, opts.vouch, opts);
   const { io, globals: g } = ctx;
-  const vault = await readVault(g, io, { acceptStaleSeal: true });
+  const vault = await readVault(g, io, { acceptStaleSeal: true, editable: true });
   if (vault.sealState === "valid") {
     io.stderr.write(`${g.file} is already sealed; nothing to do\n`);
     return ExitCode.ok;
