@@ -9,7 +9,7 @@ export { openVault, updateVault, createVault } from "./io/vault-file.js";
 export type { VaultOptions } from "./io/vault-file.js";
 export type { KeySourceOptions } from "./io/keys.js";
 export { Vault, Secret } from "./vault/vault.js";
-export type { SetOptions, ExpiryEntry, ValidateOptions, ValidationResult, VaultModelOptions, VaultSettings, VaultStore } from "./vault/vault.js";
+export type { SetOptions, ExpiryEntry, ExportSelection, ValidateOptions, ValidationResult, VaultModelOptions, VaultSettings, VaultStore } from "./vault/vault.js";
 export type { ExpiryStatus } from "./vault/lifecycle.js";
 export type { Exposure } from "./vault/exposure.js";
 export type { Duration } from "./rules/time.js";

@@ -42,7 +42,20 @@ export interface CommandContext {
  * in the working folder, where a new one is created.
  */
 export function globalsOf(cmd: Command, io: CliIO, opts: { search?: boolean } = {}): GlobalOptions {
-  const o = cmd.optsWithGlobals() as { file?: string; identity?: string[]; json?: boolean; debug?: boolean; color?: boolean };
+  return globalsFrom(cmd.optsWithGlobals() as ParsedGlobals, io, opts);
+}
+
+/** The global options as commander parses them (`--no-color` gives `color: false`). */
+export interface ParsedGlobals {
+  file?: string;
+  identity?: string[];
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+/** The globals of parsed options: the vault located, paths resolved, defaults from the environment. */
+export function globalsFrom(o: ParsedGlobals, io: CliIO, opts: { search?: boolean } = {}): GlobalOptions {
   const where = locateVault(io.cwd, io.env, o.file, opts.search !== false);
   return {
     file: where.file,

@@ -1,18 +1,25 @@
 /**
  * The command-line program: parses argv with the declaration in `program.ts`, runs the command's function
  * (`commands/<name>.ts`) and maps its status or error to the exit code. The only place that decides the exit code.
+ * The hot commands in their plain forms skip commander (`quick-argv.ts`); commander is loaded for everything else.
  */
 import { safeLine } from "../rules/text-safety.js";
-import { CommanderError } from "commander";
+import type { CommanderError } from "commander";
 import { ExitCode, ioErrorFrom, VaultfileError } from "../errors.js";
-import type { CliIO } from "./context.js";
-import { buildProgram } from "./program.js";
+import { globalsFrom, type CliIO, type CommandContext } from "./context.js";
+import { quickParse, type QuickParse } from "./quick-argv.js";
+import type { ExecOptions } from "./commands/exec.js";
+import type { ExportOptions } from "./commands/export.js";
+import type { StatusOptions } from "./commands/status.js";
 import { hintFor } from "./key-error.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const debug = argv.includes("--debug");
   try {
+    const quick = quickParse(argv);
+    if (quick) return await runQuick({ io, globals: globalsFrom(quick.globals, io) }, quick);
+    const { buildProgram } = await import("./program.js");
     let status: number = ExitCode.ok;
     await buildProgram(io, (s) => (status = s)).parseAsync([...argv], { from: "user" });
     return status;
@@ -21,9 +28,30 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
+/** Runs a command read by {@link quickParse}: the function, arguments and options commander's action would pass. */
+async function runQuick(ctx: CommandContext, q: QuickParse): Promise<number> {
+  const [first = "", ...rest] = q.operands;
+  switch (q.command) {
+    case "export":
+      return (await import("./commands/export.js")).exportSecrets(ctx, q.opts as unknown as ExportOptions);
+    case "get":
+      return (await import("./commands/get.js")).get(ctx, first, q.opts);
+    case "exec":
+      return (await import("./commands/exec.js")).exec(ctx, first, rest, q.opts as ExecOptions);
+    case "status":
+      return (await import("./commands/status.js")).status(ctx, q.opts as unknown as StatusOptions);
+  }
+}
+
+/** commander's own errors (help and version shown, usage errors), told apart without loading commander. */
+function isCommanderError(err: unknown): err is CommanderError {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("commander.");
+}
+
 /** Prints an error for a person: one line, a hint, no stack unless --debug. */
 export function report(err: unknown, io: CliIO, debug: boolean): number {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     // Help and version exit "successfully" through an exception.
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -5,10 +5,9 @@
  * commander a few objects. Completion scripts and help are generated from this declaration.
  */
 import { Argument, Command, Option } from "commander";
-import { EXPORT_FORMATS, STATUS_FORMATS } from "../export/formats.js";
-import { DEFAULT_FILE } from "../io/vault-discovery.js";
 import { KEY_SOURCES } from "../rules/env-danger.js";
 import { globalsOf, type CliIO, type CommandContext } from "./context.js";
+import { ALLOW_NAME_OPTION, GLOBAL_OPTIONS, HOT_COMMANDS, WARN_DAYS_OPTION, type OptionSpec, type ValueKind } from "./option-table.js";
 import type { ExpiryOptions } from "./expiry-options.js";
 import type { ValueSourceOptions } from "./input.js";
 import type { EditOptions } from "./commands/edit.js";
@@ -46,8 +45,7 @@ A passphrase (SSH key, \`age -p\` file) is asked on the terminal; key commands r
 
 const FORCE_HELP = "store a value that does not match its type (a warning instead of an error)";
 
-/** Which names complete an argument or an option's value (read from the vault's clear text by `completion`). */
-export type ValueKind = "secret" | "recipient" | "type";
+export type { ValueKind } from "./option-table.js";
 const valueKinds = new WeakMap<Argument | Option, ValueKind>();
 
 /** The kind of names `arg` takes, for completion. */
@@ -141,11 +139,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     )
     .action(run(async (ctx, name: string, opts: SetOptions) => (await import("./commands/set.js")).set(ctx, name, opts)));
 
-  program
-    .command("get")
-    .description("print a secret's value on stdout")
-    .addArgument(names("secret", "<name>", "the secret's name"))
-    .option("--allow-expired", "print the value even when the secret has expired")
+  declareOptions(program.command("get").description("print a secret's value on stdout").addArgument(names("secret", "<name>", "the secret's name")), HOT_COMMANDS.get.options)
     .addHelpText(
       "after",
       "\nPrints the value and a newline, nothing else (--json: {name, value, type, expiresAt, …}). An expired secret\n" +
@@ -179,13 +173,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .addHelpText("after", "\nExamples:\n  vaultfile unrequire OLD_TOKEN")
     .action(run(async (ctx, names: string[]) => (await import("./commands/require.js")).unrequire(ctx, names)));
 
-  program
-    .command("status")
-    .aliases(["list", "ls"])
-    .description("show each secret's type, expiry, days left and status, most urgent first")
-    .addOption(warnDaysOption())
-    .option("--no-decrypt", "read only the clear metadata, without a key (not verified: the MAC is not checked)")
-    .addOption(new Option("--format <f>", "table, json (as --json), markdown (a GitHub-flavoured table) or ics (an iCalendar feed of expiry and rotation dates)").choices(STATUS_FORMATS))
+  declareOptions(program.command("status").aliases(["list", "ls"]).description("show each secret's type, expiry, days left and status, most urgent first"), HOT_COMMANDS.status.options)
     .addHelpText(
       "after",
       "\nDays left count calendar days (UTC): a secret set to expire in 10 days shows 10, one expiring later today 0;\n" +
@@ -201,7 +189,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
   program
     .command("validate")
     .description("check that every required secret is present and none has expired (exit 1 otherwise)")
-    .addOption(warnDaysOption())
+    .addOption(option(WARN_DAYS_OPTION))
     .option("--since <rev>", "also verify the chain of custody of the commits after REV (as history --verify; exit 5 on a break)")
     .option("--strict", "fail on secrets expiring soon or exposed to a removed recipient, values that do not match their type and missing companions too")
     .option("--no-decrypt", "check only the clear metadata, without a key (not verified; value formats not checked)")
@@ -333,16 +321,7 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
     .action(run(async (ctx, name: string | undefined, opts: { exposure?: boolean }) => (await import("./commands/history.js")).history(ctx, name, opts)));
 
 
-  const exportCmd = program
-    .command("export")
-    .description("print the secrets as dotenv, shell, JSON, GitHub Actions env or a Kubernetes Secret, or write them to a 0600 file")
-    .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).default("dotenv"))
-    .option("-o, --output <file>", "write to FILE (created or replaced with mode 0600) instead of stdout; github: append to FILE instead of $GITHUB_ENV")
-    .option("--name <name>", "k8s-secret: the Secret's metadata.name (default: from the vault file's name, .secrets.yaml → secrets)")
-    .option("--namespace <namespace>", "k8s-secret: the Secret's metadata.namespace")
-    .option("--encrypt", "k8s-secret: print the manifest sops-encrypted (data values, encrypted_regex ^(data|stringData)$) to the vault's recipients, for Flux")
-    .option("--follow-symlinks", "when FILE is a symlink, write to the file it points to (refused otherwise)");
-  addAllowNameOption(addSelectionOptions(exportCmd))
+  declareOptions(program.command("export").description("print the secrets as dotenv, shell, JSON, GitHub Actions env or a Kubernetes Secret, or write them to a 0600 file"), HOT_COMMANDS.export.options)
     .addHelpText(
       "after",
       `
@@ -376,10 +355,7 @@ Examples:
     .argument("<command>", "the command to run (put it after --)")
     .argument("[args...]", "its arguments");
   hintDoubleDashOnUnknownOption(exec);
-  addAllowNameOption(addSelectionOptions(exec))
-    .option("--override", "let the vault's values replace variables already set in the environment")
-    .option("--as-file <NAME[=VAR]>", "hand secret NAME over as a private file (0600, removed when the command ends) whose path is in $VAR (default NAME_FILE), not in the environment; repeatable", (v: string, prev: string[] = []) => [...prev, v])
-    .option("--pass-keys", "leave the key variables (VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, *_AGE_SSH_PRIVATE_KEY*) in the command's environment (only for a command that runs vaultfile itself)")
+  declareOptions(exec, HOT_COMMANDS.exec.options)
     .addHelpText(
       "after",
       `
@@ -593,14 +569,10 @@ function declareTypes(program: Command, run: Runner): void {
 
 /** The program with its global options and no commands. */
 function programShell(io: CliIO): Command {
-  return new Command("vaultfile")
+  const program = new Command("vaultfile")
     .description("Secrets with expiry metadata in one encrypted, sops-compatible YAML file in your git repository.")
-    .version(VERSION, "-V, --version")
-    .option("-f, --file <path>", `vault file (default: $VAULTFILE_FILE, else ${DEFAULT_FILE} here or in a parent folder up to the git root)`)
-    .option("-i, --identity <path>", "identity file to decrypt with: age keys, an OpenSSH private key, or an `age -p` key file (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
-    .option("--json", "machine-readable output where a script would read it")
-    .option("--debug", "show stack traces on errors")
-    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .version(VERSION, "-V, --version");
+  return declareOptions(program, GLOBAL_OPTIONS)
     .addHelpText("after", KEYS_HELP + EXAMPLES)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -626,24 +598,25 @@ function addValueOptions(cmd: Command): Command {
     .option("--value <value>", "the value as an argument (discouraged: it lands in shell history and the process list)");
 }
 
-/**
- * `--allow-name NAME` (repeatable): a secret name that changes which code a program runs (PATH, NODE_OPTIONS, …)
- * that the user means to store or export anyway.
- */
+/** `--allow-name NAME` (repeatable): a secret name that changes which code a program runs, used anyway. */
 function addAllowNameOption(cmd: Command): Command {
-  return cmd.option("--allow-name <name>", "allow a secret named like a variable that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …); repeatable", (v: string, prev: string[] = []) => [...prev, v]);
+  return cmd.addOption(option(ALLOW_NAME_OPTION));
 }
 
-/** Which secrets leave the vault (export, exec). */
-function addSelectionOptions(cmd: Command): Command {
-  return cmd
-    .option("--exclude-expired", "leave out secrets whose expiry date has passed")
-    .addOption(nameOption("secret", "--only <names...>", "only these secrets (space- or comma-separated; an unknown name is an error)"));
+/** A commander option from its row in option-table.ts (which quick-argv.ts reads argv with too). */
+function option(spec: OptionSpec): Option {
+  const o = new Option(spec.flags, spec.description);
+  if (spec.default) o.default(spec.default.value, spec.default.shown);
+  if (spec.choices) o.choices(spec.choices);
+  if (spec.repeat) o.argParser((v: string, prev: string[] = []) => [...prev, v]);
+  if (spec.kind) valueKinds.set(o, spec.kind);
+  return o;
 }
 
-/** `--warn-days N` of status and validate; its default shows as `30`, not `"30"`. */
-function warnDaysOption(): Option {
-  return new Option("--warn-days <n>", "days before expiry that count as expiring soon").default("30", "30");
+/** Declares the options of a table's rows, in order. */
+function declareOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
+  for (const spec of specs) cmd.addOption(option(spec));
+  return cmd;
 }
 
 /**

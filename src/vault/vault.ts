@@ -28,6 +28,7 @@ import { expiryReport, validateSecrets, type ExpiryEntry, type ValidateOptions, 
 export type { SetOptions } from "./metadata.js";
 export { Secret } from "./secret.js";
 export type { ExpiryEntry, ValidateOptions, ValidationResult } from "./validation.js";
+export type { ExportSelection } from "./lifecycle.js";
 export type { VaultModelOptions, VaultSettings, VaultStore } from "./options.js";
 
 /**
