@@ -2,7 +2,8 @@
  * Whether a folder is safe to keep a private key in. The key file itself is created 0600, so nobody else can read
  * it; but whoever can write to a folder on its path can rename the key away and put their own in its place, and
  * the next `vaultfile init` or `recipients add` would then encrypt to their key. OpenSSH refuses keys and configs
- * on such paths (StrictModes); vaultfile's `keygen` does the same for folders anyone can write to.
+ * on such paths (StrictModes); vaultfile's `keygen` refuses folders anyone can write to and warns about folders
+ * another user owns or a group can write to (often the same person: a container's bind mount, a private group).
  */
 import { lstatSync, realpathSync, type Stats } from "node:fs";
 import { dirname } from "node:path";

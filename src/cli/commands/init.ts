@@ -14,7 +14,7 @@ import { audit } from "../audit.js";
 import { note, out, vaultOptions, type CliIO, type GlobalOptions, type CommandContext } from "../context.js";
 import { canPrompt, isPromptAbort, prompter } from "../prompts.js";
 import { findKeys } from "../vault-access.js";
-import { asExistsConflict, createKeyFile, warnGroupWritable } from "./keygen.js";
+import { asExistsConflict, createKeyFile, warnFolderRisks } from "./keygen.js";
 import { createVault } from "../../io/vault-file.js";
 import { locateVault } from "../../io/vault-discovery.js";
 
@@ -91,7 +91,7 @@ async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
   }
   if (!create) throw noKey;
   const key = await createKeyFile(path, vaultOptions(g, io).now ? { now: vaultOptions(g, io).now!() } : {});
-  warnGroupWritable(io, key);
+  warnFolderRisks(io, key);
   io.stderr.write(`wrote a new age identity to ${key.path} (keep it secret; back it up)\n`);
   return key.recipient;
 }

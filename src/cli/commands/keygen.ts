@@ -13,8 +13,8 @@ export interface NewKey {
   path: string;
   /** The public `age1…` recipient. */
   recipient: string;
-  /** Folders on the key's path that its group can write to (written anyway, with a warning). */
-  groupWritable: FolderRisk[];
+  /** Folders on the key's path that another user owns or its group can write to (written anyway, with a warning). */
+  risks: FolderRisk[];
 }
 
 /** A new identity (X25519, or post-quantum hybrid with `pq`) as age-keygen writes it, and its public key. */
@@ -28,16 +28,16 @@ async function newKeyText(opts: { pq?: boolean; now?: Date }): Promise<{ text: s
 /**
  * Generates an identity (X25519, or post-quantum hybrid with `pq`) and writes it to `path` in age-keygen's format.
  * The parent folder is created 0700; an existing file is never overwritten ({@link ConflictError} `E_EXISTS`). A
- * folder on the way that every user can write to (not sticky), or that belongs to another user, is refused
- * ({@link ConflictError} `E_UNSAFE_FOLDER`): they could swap the key for their own.
+ * folder on the way that every user can write to (not sticky) is refused ({@link ConflictError} `E_UNSAFE_FOLDER`):
+ * anyone could swap the key for their own. One that another user owns, or its group can write to, is returned in
+ * `risks` for a warning: that is often the same person (a container's bind mount, a private group).
  */
 export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Date } = {}): Promise<NewKey> {
   const risks = keyFolderRisks(path);
-  const worst = risks[0];
-  if (worst && worst.kind !== "group") {
-    const who = worst.kind === "world" ? `every user can write to it (mode ${octal(worst.mode)})` : "it belongs to another user";
-    throw new ConflictError("E_UNSAFE_FOLDER", `refusing to write a key under ${worst.folder}: ${who}, so they could replace the key with their own`, {
-      hint: worst.kind === "world" ? `write it into a folder only you can change (-o PATH), or run \`chmod o-w ${worst.folder}\`` : "write it into a folder of your own (-o PATH)",
+  const world = risks.find((r) => r.kind === "world");
+  if (world) {
+    throw new ConflictError("E_UNSAFE_FOLDER", `refusing to write a key under ${world.folder}: every user can write to it (mode ${octal(world.mode)}), so they could replace the key with their own`, {
+      hint: `write it into a folder only you can change (-o PATH), or run \`chmod o-w ${world.folder}\``,
     });
   }
   const { text, recipient } = await newKeyText(opts);
@@ -51,17 +51,19 @@ export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Da
   } catch (err) {
     throw asExistsConflict(err, path, "keygen never overwrites a key; keep it (its public key is on its `# public key:` line; `vaultfile recipients list` marks yours) or write elsewhere with -o PATH");
   }
-  return { path, recipient, groupWritable: risks };
+  return { path, recipient, risks };
 }
 
 const octal = (mode: number): string => mode.toString(8).padStart(4, "0");
 
-/** Warns about each folder on a new key's path that its group can write to (its members could swap the key). */
-export function warnGroupWritable(io: CliIO, key: NewKey): void {
-  for (const r of key.groupWritable) {
-    note(io, "warning", `${r.folder} can be written by its group (mode ${octal(r.mode)}): its members could replace ${key.path} with a key of their own`);
+/** Warns about each folder on a new key's path that another user owns or its group can write to. */
+export function warnFolderRisks(io: CliIO, key: NewKey): void {
+  for (const r of key.risks) {
+    const who = r.kind === "owner" ? "belongs to another user, who" : `can be written by its group (mode ${octal(r.mode)}), whose members`;
+    note(io, "warning", `${r.folder} ${who} could replace ${key.path} with a key of their own`);
   }
-  if (key.groupWritable.length > 0) note(io, "hint", `if others are in that group, run \`chmod g-w ${key.groupWritable[0]!.folder}\``);
+  const first = key.risks[0];
+  if (first) note(io, "hint", first.kind === "owner" ? "if that user is not you, keep the key in a folder of your own (-o PATH)" : `if others are in that group, run \`chmod g-w ${first.folder}\``);
 }
 
 /** An "already exists" I/O error from an exclusive create as a {@link ConflictError} (exit 8); others unchanged. */
@@ -86,7 +88,7 @@ export async function keygen(ctx: CommandContext, opts: { output?: string; pq?: 
   }
   const path = opts.output ? resolve(io.cwd, opts.output) : defaultKeyFile(io.env);
   const key = await createKeyFile(path, keyOpts);
-  warnGroupWritable(io, key);
+  warnFolderRisks(io, key);
   // As export -o warns for plaintext: a key written into a work tree is one `git add -A` away from being committed.
   if ((await gitFileState(key.path)) === "untracked") {
     note(io, "warning", `${key.path} is inside a git work tree and not ignored: add it to .gitignore so that the private key is never committed`);
