@@ -132,7 +132,8 @@ export function buildProgram(io: CliIO, onStatus: (status: number) => void = () 
         "A new secret gets its type's rotate_every. On an existing secret, metadata flags without --stdin, --generate or\n" +
         "--value change only the metadata: the value is kept, and nothing is asked (data piped in without --stdin is\n" +
         "refused, not ignored). A name that changes which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, …,\n" +
-        "see SECURITY.md) is refused (exit 6) unless --allow-name NAME.\n\n" +
+        "see SECURITY.md) is refused (exit 6) unless --allow-name NAME; a key variable's name\n" +
+        "(SOPS_AGE_KEY_CMD, VAULTFILE_AGE_KEY_FILE, …) always.\n\n" +
         "Examples:\n  vaultfile set PYPI_TOKEN --type pypi --expires-in 365d --rotate-every 365d --required\n" +
         "  printf '%s' \"$TOKEN\" | vaultfile set NPM_TOKEN --stdin --type npm\n  vaultfile set SESSION_SECRET --generate=base64:48\n" +
         "  vaultfile set PYPI_TOKEN --expires-in 30d      # an existing secret: new expiry, same value",
@@ -338,7 +339,7 @@ Formats:
 -o FILE is refused when it is a symlink (unless --follow-symlinks) or a file git tracks, and written with a
 warning when it lies in a git work tree and .gitignore does not ignore it. Secrets named like variables that
 change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, … see SECURITY.md) are refused in the dotenv,
-shell and github formats unless --allow-name NAME.
+shell, github and k8s-secret formats unless --allow-name NAME; names of key variables (SOPS_AGE_KEY_CMD, …) always.
 
 Examples:
   vaultfile export -o .env --exclude-expired
@@ -365,7 +366,8 @@ tries something out), and a note on stderr names it; --override gives the comman
 The command is looked up with vaultfile's own PATH, and gets the secrets but not the age key: the key variables
 (VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, *_AGE_SSH_PRIVATE_KEY*, key commands included) are removed unless --pass-keys.
 Secrets named like variables that change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, BASH_ENV, …
-see SECURITY.md) are refused (exit 6) unless --allow-name NAME.
+see SECURITY.md) are refused (exit 6) unless --allow-name NAME; names of key variables (SOPS_AGE_KEY_CMD,
+VAULTFILE_AGE_KEY_FILE, …) always: a vault never chooses its reader's key source.
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 

@@ -2,8 +2,10 @@
  * Environment variables that change which code a process runs. A secret with one of these names, exported into a
  * program's environment (`exec`, `export` to a file a shell or CI sources), makes that program run whatever the
  * value says: any recipient can add one, and a CI job that runs `vaultfile exec -- ./deploy.sh` would then run the
- * recipient's code with every other secret (a `PATH` secret even changed which program `exec` started). Such names are refused when stored (`set`, `import`, `edit`) and when exported (`exec`,
- * `export`), unless the user names each one with `--allow-name NAME`.
+ * recipient's code with every other secret (a `PATH` secret even changed which program `exec` started). Such names
+ * are refused when stored (`set`, `import`, `edit`) and when exported (`exec`, `export`), unless the user names each
+ * one with `--allow-name NAME`. The key variables ({@link KEY_VARIABLES}: a key command is code too) are refused the
+ * same way, and no flag allows them.
  *
  * Names compare without regard to case: Windows environments are case-insensitive (`Path` is `PATH`), and
  * several tools read lower-case variants (`npm_config_*`).
@@ -47,20 +49,36 @@ export function loadsCode(name: string): boolean {
   return codeLoadingReason(name) !== undefined;
 }
 
-/** The names in `names` that {@link loadsCode} and that `allowed` does not list (compared without case). */
+/**
+ * The names in `names` that are refused: every key variable ({@link isKeyVariable}; `allowed` cannot allow one), and
+ * those that {@link loadsCode} and that `allowed` does not list (compared without case).
+ */
 export function codeLoadingNames(names: Iterable<string>, allowed: Iterable<string> = []): string[] {
   const ok = new Set([...allowed].map((n) => n.toUpperCase()));
-  return [...names].filter((n) => loadsCode(n) && !ok.has(n.toUpperCase()));
+  return [...names].filter((n) => isKeyVariable(n) || (loadsCode(n) && !ok.has(n.toUpperCase())));
 }
 
 /**
- * Throws {@link InvalidInputError} (exit 6) naming the first of `names` that {@link loadsCode} and that `allowed`
- * does not list. `action` says what was refused: "store", "export", "pass to the command"; `howToAllow` is the hint.
+ * Throws {@link InvalidInputError} (exit 6) naming the first of `names` that is a key variable, else the first that
+ * {@link loadsCode} and that `allowed` does not list. `action` says what was refused: "store", "export", "pass to the
+ * command"; `howToAllow` is the hint for a code-loading name.
+ *
+ * A key variable (`SOPS_AGE_KEY_CMD`, `VAULTFILE_AGE_KEY_FILE`, …) is refused whatever `allowed` says: exported
+ * into a program that runs vaultfile or sops, it chooses where that reader takes its key from (a key command is
+ * run, a key file read), so any recipient could run code as every reader. A vault never chooses its reader's key
+ * source; a secret that holds a key or a key command is stored under another name.
  */
 export function refuseCodeLoadingNames(names: Iterable<string>, allowed: Iterable<string>, action: string, howToAllow = (name: string) => `pass --allow-name ${name} if that is what you mean`): void {
-  const [first, ...rest] = codeLoadingNames(names, allowed);
+  const refused = codeLoadingNames(names, allowed);
+  const key = refused.find(isKeyVariable);
+  const [first, ...rest] = key === undefined ? refused : [key, ...refused.filter((n) => n !== key)];
   if (first === undefined) return;
   const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.join(", ")})` : "";
+  if (key !== undefined) {
+    throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that chooses where vaultfile and sops read the age key${more}`, {
+      hint: "a vault never chooses its reader's key source, and --allow-name cannot allow it: store the value under another name (SECURITY.md)",
+    });
+  }
   throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that changes which code a program runs (${codeLoadingReason(first)})${more}`, {
     hint: `${howToAllow(first)} (SECURITY.md lists these names)`,
   });

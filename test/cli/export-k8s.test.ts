@@ -41,6 +41,23 @@ describe("export --format k8s-secret", () => {
     expect(parse(r.stdout, { version: "1.1" }).data.yes).toBe(b64("1234"));
   });
 
+  it("refuses a secret that loads code (pods load a Secret as environment through envFrom) unless --allow-name, with --encrypt too", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => {
+      v.set("API_TOKEN", "tok");
+      v.set("NODE_OPTIONS", "--require /tmp/evil.js");
+    });
+    for (const extra of [[], ["--encrypt"]]) {
+      const r = w.run(["export", "--format", "k8s-secret", "--name", "app", ...extra]);
+      expect(r.stderr).toBe("vaultfile: error: refusing to export NODE_OPTIONS: a variable that changes which code a program runs (Node.js)\nvaultfile: hint: pass --allow-name NODE_OPTIONS if that is what you mean (SECURITY.md lists these names)\n");
+      expect(r.code).toBe(6);
+      expect(r.stdout).toBe("");
+    }
+    const allowed = w.run(["export", "--format", "k8s-secret", "--name", "app", "--allow-name", "NODE_OPTIONS"]);
+    expect(allowed.code).toBe(0);
+    expect(parse(allowed.stdout).data.NODE_OPTIONS).toBe(b64("--require /tmp/evil.js"));
+  });
+
   it("names the Secret after the vault file by default, writes -o with mode 0600, and checks names", async () => {
     const w = await vault();
     const r = w.run(["export", "--format", "k8s-secret", "-o", "secret.yaml", "--only", "API_TOKEN"]);

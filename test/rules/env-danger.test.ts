@@ -48,6 +48,34 @@ describe("key variables", () => {
   });
 });
 
+describe("key variables as secret names (issue 12 round 2, item 1)", () => {
+  it("refuses every key variable, in any case, whatever the allowed names say", async () => {
+    const { KEY_VARIABLES } = await import("../../src/rules/env-danger.js");
+    expect(KEY_VARIABLES).toHaveLength(10);
+    for (const name of [...KEY_VARIABLES, "sops_age_key_cmd", "Vaultfile_Age_Key_File"]) {
+      expect(codeLoadingNames(["DB", name], [name, name.toUpperCase()]), name).toEqual([name]);
+      expect(() => refuseCodeLoadingNames(["DB", name], [name], "store"), name).toThrow(`refusing to store ${name}: a variable that chooses where vaultfile and sops read the age key`);
+    }
+  });
+
+  it("names a key variable first, and its hint offers no --allow-name", () => {
+    let err: { exitCode: number; hint: string; message: string } | undefined;
+    try {
+      refuseCodeLoadingNames(["PATH", "SOPS_AGE_KEY_CMD"], [], "export");
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err?.exitCode).toBe(6);
+    expect(err?.message).toBe("refusing to export SOPS_AGE_KEY_CMD: a variable that chooses where vaultfile and sops read the age key (and 1 more: PATH)");
+    expect(err?.hint).toContain("--allow-name cannot allow it");
+  });
+
+  it("the edit menu refuses one as a new name", async () => {
+    const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");
+    expect(checkNewSecretName([])("SOPS_AGE_KEY_FILE")).toBe("SOPS_AGE_KEY_FILE chooses where vaultfile and sops read the age key: a vault never holds one; pick another name");
+  });
+});
+
 describe("the edit menu's name check", () => {
   it("refuses a new secret named like a code-loading variable, pointing at set --allow-name", async () => {
     const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");

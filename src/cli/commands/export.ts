@@ -7,7 +7,8 @@
  *
  * A `-o` target that is a symlink is refused unless `--follow-symlinks`, one that git tracks is refused, one in a
  * work tree that `.gitignore` does not ignore gets a warning. Secrets named like variables that change which code a
- * program loads are refused in the environment formats unless `--allow-name`.
+ * program loads are refused in the environment formats (all but json; k8s-secret too: pods load a Secret through
+ * `envFrom`) unless `--allow-name`; names of key variables always.
  */
 import { statSync } from "node:fs";
 import { basename, resolve } from "node:path";
@@ -50,11 +51,13 @@ export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): P
   const k8s = opts.format === "k8s-secret" ? k8sOptions(opts, g.file) : undefined;
   if (k8s && opts.encrypt) {
     const { env, vault } = await selectSecretsFrom(g, io, opts, "export");
+    refuseCodeLoadingNames(Object.keys(env), opts.allowName ?? [], "export");
     const { toK8sSecretSops } = await import("../../export/k8s-sops.js");
     return emit(io, opts, target, await toK8sSecretSops(env, { ...k8s, recipients: Object.values(vault.recipients()), now: vault.now }), Object.keys(env).length, follow, warnUnignored);
   }
   const env = await selectSecrets(g, io, opts, "export");
-  if (opts.format !== "json" && !k8s) refuseCodeLoadingNames(Object.keys(env), opts.allowName ?? [], "export");
+  // A Secret's keys become a pod's environment (envFrom): k8s-secret is an environment format too.
+  if (opts.format !== "json") refuseCodeLoadingNames(Object.keys(env), opts.allowName ?? [], "export");
   if (k8s) return emit(io, opts, target, toK8sSecret(env, k8s), Object.keys(env).length, follow, warnUnignored);
   const count = countOf(Object.keys(env).length, "secret");
   if (opts.format === "github") {
