@@ -160,9 +160,9 @@ export class DecryptionError extends VaultfileError {
   }
 }
 
-/** The sops MAC, vaultfile's name seal, or the recipients check failed. */
+/** The sops MAC, vaultfile's name seal, the recipients check or the chain of custody failed. */
 export class IntegrityError extends VaultfileError {
-  constructor(code: "E_MAC" | "E_SEAL" | "E_RECIPIENTS" | "E_TAMPERED", message: string, details?: ErrorDetails) {
+  constructor(code: "E_MAC" | "E_SEAL" | "E_RECIPIENTS" | "E_TAMPERED" | "E_CUSTODY", message: string, details?: ErrorDetails) {
     super(code, ExitCode.integrity, message, details);
   }
 }

@@ -6,11 +6,11 @@
  * our side of it and starts with a comment block that explains each conflict without any value.
  */
 import { isMap, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
+import { IntegrityError, NoIdentityError, StaleSealError, WrongKeyError } from "../errors.js";
 import { scalarText, SOPS_KEY } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
-import { appendCustodyLink } from "../vault/custody.js";
+import { appendCustodyLink, readCustody } from "../vault/custody.js";
 import { sameDataKey } from "./key-change.js";
 import { clearExposure, EXPOSED_FIELD, markExposed, readExposure } from "../vault/exposure.js";
 import { readRequired, SECTION, VALUE_FIELD } from "../vault/schema.js";
@@ -61,11 +61,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const theirs = sealed(await SopsFile.open(input.theirs, `${input.path} (theirs)`, input.keys));
   const base = await openBase(input);
 
-  if (!sameDataKey(ours, theirs)) {
+  if (!sameDataKey(ours, theirs) && base) {
     // One side rolled the data key (it removed a recipient) and the other kept the base's: the kept side moves onto
     // the rolled key, so nothing stays readable with the key the removed holder knew, and the merge goes on as usual.
-    if (base && sameDataKey(ours, base)) ours.adoptDataKeyOf(theirs);
-    else if (base && sameDataKey(theirs, base)) theirs.adoptDataKeyOf(ours);
+    if (sameDataKey(ours, base)) ours.adoptDataKeyOf(provenFrom(base, theirs, "theirs", input.path));
+    else if (sameDataKey(theirs, base)) theirs.adoptDataKeyOf(provenFrom(base, ours, "ours", input.path));
   }
   if (!sameDataKey(ours, theirs)) {
     const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
@@ -159,6 +159,18 @@ function sealed(sf: SopsFile): SopsFile {
   if (sf.sealState === "valid") return sf;
   throw new StaleSealError(`${sf.file} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
     hint: "review that version (`vaultfile decrypt`), run `vaultfile reseal` on it and commit, then merge again",
+  });
+}
+
+/**
+ * The side that rolled the data key, once its custody links prove the new key from the base's (the check `history
+ * --verify` makes). Anyone can write a vault under a key of their choosing; adopting it unproved would encrypt the
+ * merged values, and every later one, under a key its writer knows. Refused: the CLI leaves our side as it was.
+ */
+function provenFrom(base: SopsFile, rolled: SopsFile, side: Side, path: string): SopsFile {
+  if (rolled.custodyFrom(base, readCustody(rolled.doc.contents))) return rolled;
+  throw new IntegrityError("E_CUSTODY", `merge refused: ${side} replaced the data key of ${path} without proof that its writer held the base's (chain of custody)`, {
+    hint: `do not merge that version as it is: \`vaultfile history --verify\` on its branch names the commit; git left ${path} unmerged with our side in it`,
   });
 }
 
