@@ -1,8 +1,12 @@
 /** `git diff` through vaultfile's textconv marks a version whose data key changed, with or without a key. */
 import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseIdentities } from "../../src/crypto/identities.js";
+import { blobId } from "../../src/git/parent-version.js";
 import { textconv } from "../../src/git/textconv.js";
+import { tempDir } from "../helpers.js";
 import { alice, bob, carol, forgeInto, legitimate } from "./custody-support.js";
 
 type Repo = Awaited<ReturnType<typeof legitimate>>;
@@ -68,5 +72,17 @@ describe("git textconv: data key changes", () => {
     }
     expect(await textconv(text, ".secrets.yaml", { keys, parent: () => Promise.reject(new Error("git died")) })).toBe(plain);
     expect(await textconv(text, ".secrets.yaml", { keys: { identities: [], searched: [] }, parent: async () => "sops: [" })).not.toContain("data_key");
+  });
+
+  it("hashes a version to the blob id git gives it, SHA-1 and SHA-256 repositories alike", () => {
+    const dir = tempDir();
+    const file = join(dir, "v.yaml");
+    writeFileSync(file, "secrets:\n  A: ENC[…]\r\n\u00e9\n");
+    for (const format of ["sha1", "sha256"] as const) {
+      const repo = join(dir, format);
+      execFileSync("git", ["init", "-q", `--object-format=${format}`, repo]);
+      const id = execFileSync("git", ["hash-object", "--no-filters", "--", file], { cwd: repo, encoding: "utf8" }).trim();
+      expect(blobId(readFileSync(file), format)).toBe(id);
+    }
   });
 });
