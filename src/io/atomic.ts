@@ -1,9 +1,10 @@
 /**
  * Crash-safe file replacement: write a temp file in the same folder, fsync it, rename it over the target, fsync
  * the folder. A reader sees the old file or the new one, never a mix. The target's mode is kept exactly (the umask
- * does not apply to it), a read-only one's included: the rename replaces it, as the folder allows.
+ * does not apply to it), a read-only one's included: the rename replaces it, as the folder allows; so is its owner
+ * and group, where the writer may set them (root may).
  */
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { ioErrorFrom } from "../errors.js";
@@ -61,11 +62,13 @@ export interface AtomicWrite {
 export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): AtomicWrite {
   let mode = opts.mode ?? 0o644;
   let previousMode: number | undefined;
+  let owner: { uid: number; gid: number } | undefined;
   try {
     const st = statSync(target);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (opts.exclusive) throw Object.assign(new Error("exists"), { code: "EEXIST" });
     previousMode = st.mode & 0o7777;
+    owner = { uid: st.uid, gid: st.gid };
     if (!opts.forceMode) mode = previousMode;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -77,6 +80,15 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     // The umask narrowed `mode` (a 0664 vault would come out 0644): the replacement gets exactly the old mode.
     if (previousMode !== undefined) fchmodSync(fd, mode);
+    if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
+      try {
+        // `sudo vaultfile set` must not leave a user's vault owned by root. Only root (or a member of the group, for
+        // the group) may; otherwise the file is the writer's, as any editor's save would leave it.
+        fchownSync(fd, owner.uid, owner.gid);
+      } catch {
+        /* not allowed: keep the writer's */
+      }
+    }
     writeAll(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(fd);
     closeSync(fd);

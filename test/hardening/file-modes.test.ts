@@ -50,6 +50,18 @@ describe("saving a read-only vault", () => {
   });
 });
 
+describe("the owner of a vault saved by root", () => {
+  it.skipIf(process.getuid?.() !== 0)("stays the owner and group it had (sudo vaultfile set keeps a user's vault theirs)", () => {
+    const w = workspace();
+    expect(w.run(["init"]).code).toBe(0);
+    chownSync(w.file, 65534, 65534);
+    expect(w.run(["set", "API_TOKEN", "--stdin"], { input: "tok-1\n" }).code).toBe(0);
+    const st = statSync(w.file);
+    expect([st.uid, st.gid]).toEqual([65534, 65534]);
+    expect(w.run(["get", "API_TOKEN"]).stdout).toBe("tok-1\n");
+  });
+});
+
 describe("keygen into a folder others can change", () => {
   const refused = (folder: string, why: string): RegExp =>
     new RegExp(`^vaultfile: error: refusing to write a key under ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${why}, so they could replace the key with their own\\nvaultfile: hint: `);
