@@ -165,8 +165,8 @@ export function diffVersions(before: CiphertextView | null, after: CiphertextVie
 }
 
 /** Reads many `rev:path` blobs with one `git cat-file --batch`; `null` for each that does not exist. */
-export async function catFiles(specs: readonly string[], cwd: string): Promise<(string | null)[]> {
-  const out = await runGitBytes(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join("") });
+export async function catFiles(specs: readonly string[], cwd: string, timeoutMs?: number): Promise<(string | null)[]> {
+  const out = await runGitBytes(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join(""), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   const result: (string | null)[] = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {

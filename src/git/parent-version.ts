@@ -49,13 +49,13 @@ async function lookUp(file: string, cwd: string): Promise<string | null | undefi
       const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) \w+\t/.exec(line);
       if (m?.[2] !== blob) continue;
       if (NO_BLOB.test(m[1]!)) return null; // the commit added the file
-      return (await catFiles([m[1]!], cwd))[0] ?? undefined;
+      return (await catFiles([m[1]!], cwd, TIMEOUT_MS))[0] ?? undefined;
     }
   }
   // In no commit: the work tree's or the index's version, which comes after HEAD's.
   const paths = (await git(["ls-files", "-z", "--full-name", "--", pathspec]))?.split("\0").filter((p) => p !== "");
   if (paths?.length !== 1) return paths?.length === 0 ? null : undefined;
-  return (await catFiles([`HEAD:${paths[0]!}`], cwd))[0] ?? null;
+  return (await catFiles([`HEAD:${paths[0]!}`], cwd, TIMEOUT_MS))[0] ?? null;
 }
 
 /** The id git gives a blob of these bytes (`git hash-object --no-filters`), without running git. */
