@@ -4,8 +4,11 @@
  * are read and dropped so the shell after vaultfile never runs them, and a `pem` value is sent to `--stdin` before
  * any prompt is shown.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { armor, Encrypter } from "age-encryption";
 import { describe, expect, it } from "vitest";
+import { testKey } from "../helpers.js";
 import { BIN, workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\u001b[=>]/g;
@@ -94,5 +97,27 @@ describe("a pem value on a terminal", () => {
     expect(await t.done).toBe(2);
     expect(t.screen()).toContain("vaultfile: hint: pass it with --stdin: `vaultfile rotate TLS_CERT --stdin < FILE`");
     expect(t.screen()).not.toContain("New value for");
+  });
+});
+
+describe("a paste of several lines at a key's passphrase prompt", () => {
+  it("is refused (exit 2) with a hint that a passphrase is one line, and never reaches the shell", async () => {
+    const w = workspace();
+    await writeVault(w.file, (v) => v.set("TOKEN", "tok-1"));
+    const e = new Encrypter();
+    e.setPassphrase("file-phrase");
+    e.setScryptWorkFactor(12);
+    const keys = join(w.dir, "keys.age");
+    writeFileSync(keys, armor.encode(await e.encrypt(readFileSync(testKey("alice").identityFile))));
+    const t = await inTerminal(w, `env -u VAULTFILE_AGE_KEY_FILE $VF -i ${keys} get TOKEN; echo "exit=$?"; if read -t 1 rest; then echo "LEFT[$rest]"; else echo "NOTHING-LEFT"; fi`);
+    await t.waitFor(/Passphrase for/);
+    t.write("file-phrase\rsecond-line-of-paste\r");
+    await t.done;
+    expect(t.screen()).toContain("vaultfile: error: the value was pasted as several lines, but the hidden prompt takes one line; nothing was changed");
+    expect(t.screen()).toContain("vaultfile: hint: a passphrase is one line: type it, or paste it without a line break");
+    expect(t.screen()).toContain("exit=2");
+    expect(t.screen()).toContain("NOTHING-LEFT");
+    expect(t.screen()).not.toContain("second-line-of-paste");
+    expect(t.screen()).not.toContain("tok-1");
   });
 });
