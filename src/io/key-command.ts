@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { InvalidIdentityError } from "../errors.js";
 import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
 import type { Identity } from "../crypto/identities.js";
+import { shownKeySource } from "../rules/key-material.js";
 
 /** How long a key command may run (a password manager may wait for a touch or an unlock). */
 export const KEY_COMMAND_TIMEOUT_MS = 60_000;
@@ -53,7 +54,9 @@ export async function runKeyCommand(line: string, source: string, env: NodeJS.Pr
     maxBuffer: KEY_COMMAND_MAX_OUTPUT,
     windowsHide: true,
   });
-  const name = program!.length > 60 ? `${program!.slice(0, 57)}…` : program!;
+  // A key pasted into the variable meant for a command is not echoed back.
+  const shownName = shownKeySource(program!);
+  const name = shownName.length > 60 ? `${shownName.slice(0, 57)}…` : shownName;
   const err = r.error as NodeJS.ErrnoException | undefined;
   if (err?.code === "ENOENT") throw new InvalidIdentityError(`${source}: command not found: ${name}`, { hint: "check the program name and PATH" });
   if (err?.code === "ETIMEDOUT") throw new InvalidIdentityError(`${source}: ${name} did not finish within ${KEY_COMMAND_TIMEOUT_MS / 1000} s`);

@@ -10,11 +10,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ioErrorFrom } from "../errors.js";
+import { IoError, ioErrorFrom } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
 import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { KEY_SOURCES } from "../rules/env-danger.js";
+import { looksLikeKeyMaterial, shownKeySource } from "../rules/key-material.js";
 import { commandIdentity } from "./key-command.js";
 
 export interface KeySourceOptions {
@@ -45,7 +46,8 @@ export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Reads an identity file (age keys, an OpenSSH private key, or an `age -p` file of keys); `undefined` when it does
- * not exist and `optional` is set.
+ * not exist and `optional` is set. The path is named in errors through {@link shownKeySource}: a key pasted where its
+ * path belongs is not printed.
  */
 export function readIdentityFile(path: string, optional: boolean, ask?: AskPassphrase): Identity[] | undefined {
   let bytes: Uint8Array;
@@ -54,9 +56,11 @@ export function readIdentityFile(path: string, optional: boolean, ask?: AskPassp
     bytes = readFileSync(path);
   } catch (err) {
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw ioErrorFrom(err, "read identity file", path);
+    const e = ioErrorFrom(err, "read identity file", shownKeySource(path));
+    if (!looksLikeKeyMaterial(path)) throw e;
+    throw new IoError(e.message, { hint: "the path given looks like a key itself: put a key's text in VAULTFILE_AGE_KEY, a file's path in VAULTFILE_AGE_KEY_FILE or -i", cause: err });
   }
-  return parseKeyFile(bytes, path, ask);
+  return parseKeyFile(bytes, shownKeySource(path), ask);
 }
 
 /** Collects identities from every source, remembering what was searched. */
@@ -67,7 +71,7 @@ export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
   const searched: string[] = [];
   for (const [i, text] of (opts.identities ?? []).entries()) identities.push(...parseIdentities(text, `identity #${i + 1} given by the caller`));
   for (const file of opts.identityFiles ?? []) {
-    searched.push(`--identity ${file}`);
+    searched.push(`--identity ${shownKeySource(file)}`);
     identities.push(...readIdentityFile(file, false, ask)!);
   }
   // Each variable of a pair is read when set (both may be).
@@ -77,7 +81,7 @@ export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
       if (!v) {
         searched.push(`$${name} (not set)`);
       } else if (kind === "file") {
-        searched.push(`$${name}=${v}`);
+        searched.push(`$${name}=${shownKeySource(v)}`);
         identities.push(...readIdentityFile(v, false, ask)!);
       } else if (kind === "command") {
         searched.push(`$${name} (a command)`);

@@ -103,6 +103,61 @@ describe("a mistyped identity is never printed", () => {
   });
 });
 
+/**
+ * Round 2, item 2: a key pasted into the variable meant for a key file's path or a key command (or given as `-i`)
+ * was printed whole in "cannot read identity file …" and "command not found: …". Every path and program name from
+ * a key source is shown through one redacting helper.
+ */
+const MISPLACED: { name: string; put: (key: string) => { args: string[]; env: Record<string, string> }; error: RegExp }[] = [
+  ...["SOPS_AGE_KEY_FILE", "VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE"].map((v) => ({
+    name: `$${v}`,
+    put: (key: string) => ({ args: [], env: { [v]: key } }),
+    error: /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\nvaultfile: hint: the path given looks like a key itself/,
+  })),
+  { name: "-i KEY", put: (key) => ({ args: ["-i", key], env: {} }), error: /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\n/ },
+  ...["SOPS_AGE_KEY_CMD", "VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD", "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD"].map((v) => ({
+    name: `$${v}`,
+    put: (key: string) => ({ args: [], env: { [v]: key } }),
+    error: new RegExp(`^vaultfile: error: \\$${v}: command not found: <not shown: it looks like a key>\n`),
+  })),
+];
+
+describe("a key given where its path or command belongs is never printed", () => {
+  let vault: { dir: string; file: string };
+  beforeEach(async () => {
+    vault = await makeVault();
+  });
+
+  const bodies = (key: string) => [key, key.toLowerCase(), key.slice("AGE-SECRET-KEY-".length), `# created: 2026-11-24\n${key}\n`, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n"];
+  for (const kind of ["alice", "pq-dana"] as const) {
+    it(`${kind}: in every _FILE and _CMD variable and -i, as it is, lower case, without its prefix or as a file's text`, async () => {
+      const key = testKey(kind).secret;
+      for (const m of MISPLACED) {
+        for (const [i, body] of bodies(key).entries()) {
+          const { args, env } = m.put(body);
+          const command = COMMANDS[i % COMMANDS.length]!;
+          const run = await runCli([...args, "-f", vault.file, ...command], { cwd: vault.dir, tty: false, env });
+          const context = `${m.name} ${command[0]} body ${i}`;
+          expect(leaked(run, key), context).toBeUndefined();
+          expect(leaked(run, key.toLowerCase()), context).toBeUndefined();
+          expect(run.stderr, context).not.toContain("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u");
+          expect(run.stdout, context).toBe("");
+          if (i === 0) expect(run.stderr, context).toMatch(m.error);
+          expect(run.code, context).not.toBe(0);
+        }
+      }
+    });
+  }
+
+  it("a path or a program name that is not key material is still named", async () => {
+    const missing = join(vault.dir, "no-such.agekey");
+    const file = await runCli(["-f", vault.file, "status"], { cwd: vault.dir, tty: false, env: { SOPS_AGE_KEY_FILE: missing } });
+    expect(file.stderr.split("\n")[0]).toBe(`vaultfile: error: cannot read identity file ${missing}: does not exist`);
+    const cmd = await runCli(["-f", vault.file, "status"], { cwd: vault.dir, tty: false, env: { SOPS_AGE_KEY_CMD: "no-such-key-program --x" } });
+    expect(cmd.stderr.split("\n")[0]).toBe("vaultfile: error: $SOPS_AGE_KEY_CMD: command not found: no-such-key-program");
+  });
+});
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
