@@ -8,7 +8,6 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { tryGit } from "./run.js";
 
 const MERGE_ATTRIBUTE = /(?:^|\s)merge=vaultfile(?:\s|$)/m;
 const DRIVER_SECTION = /^\s*\[\s*merge\s+"vaultfile"\s*\]/m;
@@ -66,6 +65,8 @@ export async function mergeDriverMissing(file: string, env: NodeJS.ProcessEnv): 
   const configs = [join(found.gitDir, "config"), ...(home ? [join(home, ".gitconfig")] : []), join(xdg, "git", "config")];
   if (configs.some((c) => DRIVER_SECTION.test(readOr(c)))) return false;
   try {
+    // git (and node:child_process) only for a file that names the driver: most reads never run it.
+    const { tryGit } = await import("./run.js");
     const driver = await tryGit(["config", "--get", "merge.vaultfile.driver"], { cwd: dirname(resolve(file)), env });
     return driver === null || driver.trim() === "";
   } catch {

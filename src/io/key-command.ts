@@ -4,7 +4,6 @@
  * and the program is run directly, never through a shell, with `SOPS_AGE_RECIPIENT` set to the recipient being
  * opened. Its standard output is read as key text; its exit code is reported, its output never.
  */
-import { spawnSync } from "node:child_process";
 import { InvalidIdentityError } from "../errors.js";
 import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
 import type { Identity } from "../crypto/identities.js";
@@ -45,6 +44,8 @@ export async function runKeyCommand(line: string, source: string, env: NodeJS.Pr
   const childEnv: NodeJS.ProcessEnv = { ...env };
   if (recipient !== undefined) childEnv.SOPS_AGE_RECIPIENT = recipient;
   else delete childEnv.SOPS_AGE_RECIPIENT;
+  // Loaded here: node:child_process (with net and dgram) costs every command's start, and few set a key command.
+  const { spawnSync } = await import("node:child_process");
   const r = spawnSync(program!, args, {
     env: childEnv,
     shell: false,

@@ -1,7 +1,8 @@
 /**
  * The commands that only read (`export`, `get`, `exec`, `status`) start without loading `yaml` (130 KB of CommonJS,
  * the largest part of their start-up) or commander (their plain forms are pre-dispatched): nothing the entry or their
- * chunk imports statically, transitively, contains either. Both are imported dynamically, when needed.
+ * chunk imports statically, transitively, contains either. Both are imported dynamically, when needed. Nor do they
+ * load `node:child_process` (which brings net and dgram) unless they run something.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -34,6 +35,13 @@ describe.skipIf(!existsSync(BUNDLE))("the bundle's read-only commands", () => {
   it.each(["export", "get", "exec", "status"])("%s loads neither yaml nor commander", (command) => {
     const loaded = [...staticClosure(join(BUNDLE, "vaultfile.mjs")), ...staticClosure(chunkOf(command))];
     for (const mark of [YAML_MARK, COMMANDER_MARK]) expect(loaded.filter((f) => readFileSync(f, "utf8").includes(mark)).map((f) => f.slice(BUNDLE.length)), mark).toEqual([]);
+  });
+
+  it.each(["export", "get", "status"])("%s does not load node:child_process (key commands and git load it when they run)", (command) => {
+    const loaded = [...staticClosure(join(BUNDLE, "vaultfile.mjs")), ...staticClosure(chunkOf(command))];
+    const importsChildProcess = (f: string) => /(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?["']node:child_process["']/.test(readFileSync(f, "utf8"));
+    expect(loaded.filter(importsChildProcess).map((f) => f.slice(BUNDLE.length))).toEqual([]);
+    expect(importsChildProcess(chunkOf("exec"))).toBe(true); // the pattern finds it where it is
   });
 
   it("a command that writes does reach yaml, and the program commander (the marks are found where they are)", () => {
