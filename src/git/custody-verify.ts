@@ -75,11 +75,19 @@ async function versionsOf(cwd: string, topPath: string, since: string | undefine
   return out;
 }
 
+/** The version at `since` (a key into the blobs and its text), or `null` when the file is not in that commit. */
+async function trustedStart(cwd: string, since: string, path: string): Promise<{ spec: string; text: string } | null> {
+  const spec = `${since}:${path}`;
+  const [text] = await catFiles([spec], cwd);
+  return text === null || text === undefined ? null : { spec, text };
+}
+
 /** Verifies the versions of `file` reachable from HEAD (after `since` when given), oldest first. */
 export async function verifyCustody(file: string, keys: KeySearch, since?: string): Promise<CustodyReport> {
   const cwd = dirname(file);
   const name = basename(file);
-  const commits = await versionsOf(cwd, (await runGit(["rev-parse", "--show-prefix"], { cwd })).trim() + name, since);
+  const topPath = (await runGit(["rev-parse", "--show-prefix"], { cwd })).trim() + name;
+  const commits = await versionsOf(cwd, topPath, since);
   // Blobs by `REV:PATH` (PATH from the top), each read once.
   const here = (c: VersionRecord) => `${c.commit}:${c.path}`;
   const before = (c: VersionRecord) => c.parents.map((p) => `${p}:${c.parentPath}`);
@@ -128,13 +136,21 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     }
     return null;
   };
+  // The trusted start: under `--since REV` the version at REV (no version after it is a first version), else none
+  // until the walk's first root. A later root (an unrelated history merged in) is checked against the last key seen.
+  const start = since === undefined ? null : await trustedStart(cwd, since, commits[0]?.parentPath ?? topPath);
+  if (start !== null) blobs.set(start.spec, start.text);
+  let lastSeen: Opened | null = start === null ? null : await open(start.spec);
+  let rootSeen = start !== null;
   const versions: VersionVerdict[] = [];
   let openedOnce = false;
   for (const c of commits) {
     const verdict = (kind: VerdictKind, detail: string) => versions.push({ commit: c.commit, author: shown(c.author), date: c.date, kind, detail });
     const text = blobs.get(here(c)) ?? null;
     if (text === null) {
-      verdict("unchanged", "the file was deleted");
+      // git listed this commit for the path: a deletion when a parent has the file, else the lookup went wrong.
+      if (before(c).some((p) => (blobs.get(p) ?? null) !== null)) verdict("unchanged", "the file was deleted");
+      else verdict("break", "no version of the file in this commit or its parents: cannot verify it");
       continue;
     }
     if (before(c).some((p) => blobs.get(p) === text)) {
@@ -143,11 +159,15 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     }
     const self = await open(here(c));
     let parents = await Promise.all(before(c).map(open));
-    if (c.parents.length > 0 && parents.every((p) => p === null)) {
+    let first = false;
+    let otherRoot = false;
+    if (parents.every((p) => p === null)) {
       // Re-created: deleted in an earlier commit. It is checked against the version before the deletion, or
       // deleting the vault in one commit and writing a forged one in the next would pass as a "first version".
-      const previous = await beforeDeletion(c.parents, c.parentPath);
+      const previous = c.parents.length > 0 ? await beforeDeletion(c.parents, c.parentPath) : null;
       if (previous !== null) parents = [await open(previous)];
+      else if (!rootSeen) first = rootSeen = true;
+      else [otherRoot, parents] = [true, lastSeen === null ? [] : [lastSeen]];
     }
     const readable = parents.filter((p): p is { sf: SopsFile } => p !== null && "sf" in p);
     if (!self || "error" in self) {
@@ -160,12 +180,13 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       continue;
     }
     openedOnce = true;
+    lastSeen = self;
     if (self.sf.sealState !== "valid") {
       if (await vouchedLater(readable, self.sf)) verdict("ok", VOUCHED);
       else verdict("break", "seal stale: edited outside vaultfile (plain sops or by hand)");
       continue;
     }
-    if (c.parents.length === 0 || parents.every((p) => p === null)) {
+    if (first) {
       verdict("ok", "first version: MAC and seal verified");
       continue;
     }
@@ -180,7 +201,7 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     const links = readCustody(self.sf.doc.contents);
     if (readable.some((p) => self.sf.custodyFrom(p.sf, links))) verdict("ok", "data key replaced by a holder of the previous one (proof ok)");
     else if (await vouchedLater(readable, self.sf)) verdict("ok", VOUCHED);
-    else verdict("break", "data key replaced without proof");
+    else verdict("break", otherRoot ? "data key replaced without proof (a second root of the file's history: an unrelated history merged in)" : "data key replaced without proof");
   }
   return { holds: !versions.some((v) => v.kind === "break"), versions };
 }
