@@ -8,7 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import type { Argument, Command, Option } from "commander";
 import { parse } from "yaml";
 import { locateVault } from "../io/vault-discovery.js";
-import { MAX_FILE_BYTES } from "../rules/limits.js";
+import { estimateYamlNodes, MAX_FILE_BYTES, MAX_NODES } from "../rules/limits.js";
 import { BUILTIN_TYPES } from "../types/builtin.js";
 import type { CliIO } from "./context.js";
 import { valueKindOf, type Shell, type ValueKind } from "./program.js";
@@ -67,9 +67,10 @@ function namesIn(file: string): Names {
   const names: Names = { secret: [], recipient: [], type: [] };
   let doc: unknown;
   try {
-    // A hostile checkout must not make TAB slow: over the readers' size limit, no names.
+    // A hostile checkout must not make TAB slow: over the readers' size or node limit, no names.
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    doc = size > 0 && size <= MAX_FILE_BYTES ? parse(readFileSync(file, "utf8"), { maxAliasCount: 0, uniqueKeys: false }) : undefined;
+    const text = size > 0 && size <= MAX_FILE_BYTES ? readFileSync(file, "utf8") : undefined;
+    doc = text !== undefined && estimateYamlNodes(text) <= MAX_NODES ? parse(text, { maxAliasCount: 0, uniqueKeys: false }) : undefined;
   } catch {
     doc = undefined; // not readable, or not YAML: complete without names
   }

@@ -6,6 +6,7 @@ import { DecryptionError, FormatError, InvalidIdentityError, InvalidInputError, 
 import { DATA_KEY_BYTES } from "./aead.js";
 import { decryptArmoredX25519, type NativeX25519 } from "./age-x25519.js";
 import type { SopsAgeEntry } from "../format/yaml.js";
+import { MAX_AGE_STANZAS } from "../rules/limits.js";
 import { nativeOf, recipientId, recipientOf, shortKey, type Identity } from "./identities.js";
 import { looksLikeSshPublicKey, parseSshPublicKey } from "./ssh-keys.js";
 
@@ -88,7 +89,35 @@ async function unwrapWith(stanzas: readonly SopsAgeEntry[], identities: readonly
   return undefined;
 }
 
+/**
+ * The number of recipient stanzas (`-> …` lines) in the header of an armored age file, read leniently (the armor is
+ * checked later by whoever decrypts it). Linear in the text and without any cryptography.
+ */
+export function countAgeStanzas(armored: string): number {
+  const b64 = armored.split("\n").filter((l) => !l.startsWith("-----")).join("");
+  const file = Buffer.from(b64, "base64").toString("latin1");
+  const end = file.indexOf("\n---");
+  const header = end < 0 ? file : file.slice(0, end + 1);
+  let n = 0;
+  for (let at = header.indexOf("\n-> "); at >= 0; at = header.indexOf("\n-> ", at + 1)) n++;
+  return n;
+}
+
+/**
+ * Refuses an `enc` with more than {@link MAX_AGE_STANZAS} stanzas before any of them is tried: each costs an X25519
+ * (or ML-KEM, RSA) operation, and git runs textconv on a pull request's file unasked (20,000 stanzas took 50 s).
+ */
+function checkStanzaCount(s: SopsAgeEntry, index: number): void {
+  const n = countAgeStanzas(s.enc);
+  if (n > MAX_AGE_STANZAS) {
+    throw new FormatError(`sops.age item ${index + 1} holds ${n} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`, {
+      hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git',
+    });
+  }
+}
+
 async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number, length: number): Promise<Uint8Array | undefined> {
+  checkStanzaCount(s, index);
   const native = nativeReader ? nativeIdentities(identities) : undefined;
   const fast = native && decryptArmoredX25519(s.enc, native);
   if (fast && fast.length === length) return fast;

@@ -2,7 +2,8 @@
  * The checks every YAML text passes before and right after parsing, because the file is hostile input that git
  * hands to textconv and the merge driver unasked:
  *
- * - before parsing: the size limit, and a cheap scan for nesting deeper than the limit (a file of 200,000 `[`
+ * - before parsing: the size limit, a cheap count of the nodes (a flat `x: [0,0,…]` of 1 MiB took the parser 45 s),
+ *   and a cheap scan for nesting deeper than the limit (a file of 200,000 `[`
  *   takes the parser seconds, 2,000 levels overflowed the reader's stack);
  * - after parsing: the exact depth, and no tags, anchors or aliases anywhere. sops never writes them, and they
  *   change what a value *is* without changing its bytes (`type: !!binary dXJs` passed the MAC and the seal, then
@@ -13,7 +14,7 @@
 import type { Node as YamlNode } from "yaml";
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type TreeDocument } from "./yaml-nodes.js";
 import { FormatError } from "../errors.js";
-import { fileTooLarge, MAX_DEPTH, MAX_FILE_BYTES } from "../rules/limits.js";
+import { estimateYamlNodes, fileTooLarge, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES } from "../rules/limits.js";
 
 /** 1-based line and column of a character offset in `text`. */
 export function positionAt(offset: number, text: string): { line: number; col: number } {
@@ -27,7 +28,8 @@ export function positionAt(offset: number, text: string): { line: number; col: n
 }
 
 /**
- * Refuses text over {@link MAX_FILE_BYTES}, and text whose nesting surely exceeds {@link MAX_DEPTH}: the scan
+ * Refuses text over {@link MAX_FILE_BYTES}, text of more than {@link MAX_NODES} nodes ({@link estimateYamlNodes}:
+ * the parser's time and memory grow with them), and text whose nesting surely exceeds {@link MAX_DEPTH}: the scan
  * counts open flow brackets and block indentation steps (list dashes and `? ` keys included), which is never less
  * than the parsed depth, and only overcounts for brackets inside strings and comments.
  */
@@ -65,6 +67,13 @@ export function checkTextLimits(text: string, file: string): void {
     }
     if (stack.length + flow > MAX_DEPTH) throw tooDeep(file, { line });
     start = end + 1;
+  }
+  // After the depth scan, which stops at the first line too deep.
+  const nodes = estimateYamlNodes(text);
+  if (nodes > MAX_NODES) {
+    throw new FormatError(`${file} holds about ${nodes.toLocaleString("en-US")} YAML nodes, more than the limit of ${MAX_NODES.toLocaleString("en-US")}`, {
+      hint: 'a vault takes about 14 per secret; see README "Limits"',
+    });
   }
 }
 

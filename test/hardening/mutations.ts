@@ -5,6 +5,7 @@
  * of the second security round (YAML tags, deep nesting, regex fields), which tamper-kinds.test.ts also runs one
  * by one against their documented exit codes.
  */
+import { randomBytes } from "node:crypto";
 import { parseDocument } from "yaml";
 import { testKey } from "../helpers.js";
 import type { Rng } from "./support.js";
@@ -323,11 +324,37 @@ const KIND_MUTATORS: Record<string, Mutator> = {
     const key = `${"a".repeat(20 + rng.int(40))}!`;
     return { text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`).replace(/^secrets:\n/m, `secrets:\n  ${key}: x\n`), what: `encrypted_regex: ${pattern} with a key ${key}` };
   },
+  ageStanzas(text, rng) {
+    // Past the limit of 16 stanzas per enc: a few more, or the 20,000 (2.9 MB) that took 50 s.
+    const extra = rng.next() < 0.8 ? 16 + rng.int(50) : 20_000;
+    return { text: withStanzas(text, extra), what: `${extra} extra stanzas in each sops.age enc` };
+  },
+  manyNodes(text, rng) {
+    // Past the limit of 200,000 nodes: a flat flow list, a block list or a flow map, at the top or in an entry.
+    const n = 200_001 + rng.int(100_000);
+    const how = rng.pick(["flow", "block", "map"] as const);
+    const field = how === "flow" ? `x: [${Array(n).fill("0").join(",")}]` : how === "map" ? `x: {${Array.from({ length: n / 2 }, (_, i) => `k${i}: 0`).join(", ")}}` : `x:\n${Array(n).fill("- 0").join("\n")}`;
+    return { text: text.replace(/^required: /m, () => `${field}\nrequired: `), what: `${n} nodes (${how})` };
+  },
   typePattern(text, rng) {
     const pattern = rng.pick(PATHOLOGICAL);
     return { text: text.replace(/^required: /m, () => `types:\n  slow:\n    pattern: '${pattern}'\nrequired: `).replace(/^( {4}type: )generic$/m, "$1slow"), what: `a custom type with pattern ${pattern}` };
   },
 };
+
+/** `text` with `extra` random X25519 stanzas put before the real one in every sops.age item's enc. */
+export function withStanzas(text: string, extra: number): string {
+  return text.replace(/^( {4}enc: \|\n)((?: {6}.*\n)+)/gm, (_all, head: string, block: string) => {
+    const armored = block.split("\n").map((l) => l.slice(6)).filter((l) => l && !l.startsWith("-----")).join("");
+    const file = Buffer.from(armored, "base64");
+    const cut = file.indexOf("\n") + 1;
+    const b64 = (n: number) => randomBytes(n).toString("base64").replace(/=+$/, "");
+    const stanzas = Array.from({ length: extra }, () => `-> X25519 ${b64(32)}\n${b64(32)}\n`).join("");
+    const body = Buffer.concat([file.subarray(0, cut), Buffer.from(stanzas, "latin1"), file.subarray(cut)]).toString("base64");
+    const lines = ["-----BEGIN AGE ENCRYPTED FILE-----", ...body.match(/.{1,64}/g)!, "-----END AGE ENCRYPTED FILE-----"];
+    return head + lines.map((l) => `      ${l}\n`).join("");
+  });
+}
 
 /** `depth` lines `k:`, each one level below the one before; some as list items (`- k:`, two levels). */
 function blockLevels(depth: number, rng: Rng): string[] {
@@ -344,7 +371,7 @@ function blockLevels(depth: number, rng: Rng): string[] {
 const PATHOLOGICAL = ["^(a+)+$", "^(a|aa)+$", "^(a|a?)+$", "^(a*)*$", "^(a+){10}$", "^((a+)+)+$"];
 
 /** The exit code each added kind is refused with. */
-export const KIND_EXIT: Record<string, number> = { yamlTag: 6, deepNesting: 6, regexRule: 6, regexNotRe2: 6, regexRedos: 5, typePattern: 5 };
+export const KIND_EXIT: Record<string, number> = { yamlTag: 6, deepNesting: 6, regexRule: 6, regexNotRe2: 6, regexRedos: 5, typePattern: 5, ageStanzas: 6, manyNodes: 6 };
 
 /** One mutation of the named added kind. */
 export function mutateKind(kind: string, text: string, rng: Rng): Mutation {
