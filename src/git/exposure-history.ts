@@ -39,7 +39,7 @@ export async function exposureHistory(file: string, name?: string): Promise<Remo
     const [commit = "", author = "", date = ""] = l.split(US);
     return { commit, author, date };
   });
-  const blobs = await catFiles(commits.map((c) => `${c.commit}:${path}`), cwd);
+  const blobs = await catFiles(commits.map((c) => `${c.commit}:./${path}`), cwd);
   const removals: RemovalExposure[] = [];
   let before: CiphertextView | null = null;
   commits.forEach((c, i) => {

@@ -1,5 +1,6 @@
 /** `history --exposure` from real git history agrees with the `exposed_to` marks, also for vaults without them. */
 import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isMap, type YAMLMap } from "yaml";
@@ -14,20 +15,21 @@ const alice = testKey("alice");
 const bob = testKey("bob");
 
 /** A repository where bob is removed, then B is rotated; `legacy` strips exposed_to as a vaultfile before it would. */
-async function repository(legacy: boolean) {
+async function repository(legacy: boolean, folder = "") {
   const repo = tempDir();
   const env = cleanEnv({ VAULTFILE_AGE_KEY: alice.secret, VAULTFILE_NOW: new Date(NOW.getTime() + 3 * 86_400_000).toISOString(), GIT_CONFIG_NOSYSTEM: "1" });
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env, encoding: "utf8" });
   git("init", "-q", "-b", "main");
   git("config", "user.name", "Alice Example");
   git("config", "user.email", "alice@example.invalid");
-  const file = join(repo, ".secrets.yaml");
+  mkdirSync(join(repo, folder), { recursive: true });
+  const file = join(repo, folder, ".secrets.yaml");
   let day = 0;
   const opts = () => ({ identities: [alice.secret], env: {}, now: () => new Date(NOW.getTime() + day * 86_400_000) });
   const v = await createVault(file, { alice: alice.recipient, bob: bob.recipient }, opts());
   for (const n of ["A", "B", "C"]) v.set(n, `${n}-0`);
   await v.save();
-  git("add", ".secrets.yaml");
+  git("add", "-A");
   git("commit", "-q", "-m", "vault");
   day = 1;
   const r = await openVault(file, opts());
@@ -68,5 +70,16 @@ describe("history --exposure", () => {
     const text = vf(["history", "--exposure"], { cwd: legacy.repo, env: legacy.env });
     expect(text.stdout).toMatch(/^bob removed \d{4}-\d\d-\d\d in [0-9a-f]{8} \(Alice Example\): 2 of 3 not rotated since\n {2}A +NOT ROTATED\n {2}B +rotated \d{4}-\d\d-\d\d in [0-9a-f]{8}\n {2}C +NOT ROTATED\n$/);
     expect(JSON.parse(vf(["--json", "history", "--exposure", "B"], { cwd: legacy.repo, env: legacy.env }).stdout)[0].secrets.map((s: { name: string }) => s.name)).toEqual(["B"]);
+  });
+
+  it("reads a vault in a subfolder from its own path (blobs are REV:./NAME, not REV:NAME from the top)", async () => {
+    const r = await repository(true, "deploy");
+    for (const cwd of [r.repo, join(r.repo, "deploy")]) {
+      const f = cwd === r.repo ? "deploy/.secrets.yaml" : ".secrets.yaml";
+      const res = vf(["--json", "-f", f, "history", "--exposure"], { cwd, env: r.env });
+      expect(res.code).toBe(0);
+      const removals = JSON.parse(res.stdout) as { recipient: string; secrets: { name: string; rotated: unknown }[] }[];
+      expect(removals.map((x) => [x.recipient, x.secrets.filter((s) => s.rotated === null).map((s) => s.name).sort()])).toEqual([["bob", ["A", "C"]]]);
+    }
   });
 });
