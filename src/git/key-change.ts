@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { KeySearch } from "../crypto/key-search.js";
 import { SopsFile } from "../sops/sops-file.js";
 import { readCustody } from "../vault/custody.js";
+import type { ParentVersion } from "./parent-version.js";
 import { readVaultView } from "./vault-view.js";
 
 const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
@@ -18,10 +19,12 @@ export function sameDataKey(a: SopsFile, b: SopsFile): boolean {
 
 /**
  * `replaced (proof ok)` / `replaced (NO PROOF)` when `self` (opened from `source`) has another data key than `parent`; the
- * keyless verdict when `keys` do not open `parent`; `undefined` when the key did not change or nothing can be told.
+ * keyless verdict when `keys` do not open `parent`; `unknown (…)` when the version before cannot be told; `undefined`
+ * when the key did not change, the file was added, or no lookup was asked for.
  */
-export async function keyedChange(self: SopsFile, source: string, parent: string | null | undefined, keys: KeySearch): Promise<string | undefined> {
+export async function keyedChange(self: SopsFile, source: string, parent: ParentVersion | undefined, keys: KeySearch): Promise<string | undefined> {
   if (parent === null || parent === undefined) return undefined;
+  if (typeof parent === "object") return unknownChange(parent.unknown);
   let before: SopsFile;
   try {
     before = await SopsFile.open(parent, "the version before", keys);
@@ -36,7 +39,8 @@ export async function keyedChange(self: SopsFile, source: string, parent: string
  * Without a key: `changed (…)` when every recipient both versions share has a different wrapped key (a new data
  * key is wrapped anew for everyone; adding a recipient leaves the others' byte for byte). Never throws.
  */
-export function keylessChange(source: string | undefined, parent: string | null | undefined, why = "no key to check its proof"): string | undefined {
+export function keylessChange(source: string | undefined, parent: ParentVersion | undefined, why = "no key to check its proof"): string | undefined {
+  if (typeof parent === "object" && parent !== null) return unknownChange(parent.unknown);
   if (source === undefined || parent === null || parent === undefined || parent === source) return undefined;
   try {
     const [now, then] = [readVaultView(source, "this version").meta.age, readVaultView(parent, "the version before").meta.age];
@@ -48,4 +52,9 @@ export function keylessChange(source: string | undefined, parent: string | null 
     // an unreadable version: nothing to tell
   }
   return undefined;
+}
+
+/** A version whose parent cannot be told: said, never left out (a hidden marker is what a forger wants). No `: `, so YAML prints it plain. */
+function unknownChange(why: string): string {
+  return `unknown (cannot tell the version before, ${why}; vaultfile history --verify checks it)`;
 }

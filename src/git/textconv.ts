@@ -13,6 +13,7 @@ import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { ciphertextTag, readVaultView } from "./vault-view.js";
 import { keyedChange, keylessChange } from "./key-change.js";
+import type { ParentVersion } from "./parent-version.js";
 import { SECTION } from "../vault/schema.js";
 
 /** HKDF purpose of the fingerprint key: changing it changes every fingerprint. */
@@ -28,10 +29,10 @@ export interface TextconvOptions {
    */
   beforeShowingValues?: (names: string[]) => void;
   /**
-   * The version before this one (`parent-version.ts`: `null` none, `undefined` unknown), to mark a changed data key
-   * as `data_key: replaced (proof ok)`, `replaced (NO PROOF)` or, without a key, `changed (…)`.
+   * The version before this one (`parent-version.ts`: `null` none), to mark a changed data key as `data_key:
+   * replaced (proof ok)`, `replaced (NO PROOF)`, without a key `changed (…)`, and `unknown (…)` when it cannot be told.
    */
-  parent?: () => Promise<string | null | undefined>;
+  parent?: () => Promise<ParentVersion>;
 }
 
 /**
@@ -39,7 +40,7 @@ export interface TextconvOptions {
  * textconv breaks `git diff` for the whole repository.
  */
 export async function textconv(source: string, file: string, opts: TextconvOptions): Promise<string> {
-  const parent = await opts.parent?.().catch(() => undefined);
+  const parent = await opts.parent?.().catch((): ParentVersion => ({ unknown: "the lookup failed" }));
   let keyed: { text: string; shown: string[] };
   try {
     keyed = await keyedView(source, file, opts, parent);
@@ -56,7 +57,7 @@ export async function textconv(source: string, file: string, opts: TextconvOptio
 }
 
 /** The keyed view, and the names whose values it shows in clear (with `showValues`). */
-async function keyedView(source: string, file: string, opts: TextconvOptions, parent: string | null | undefined): Promise<{ text: string; shown: string[] }> {
+async function keyedView(source: string, file: string, opts: TextconvOptions, parent: ParentVersion | undefined): Promise<{ text: string; shown: string[] }> {
   const sf = await SopsFile.open(source, file, opts.keys);
   const dataKey = await keyedChange(sf, source, parent, opts.keys).catch(() => undefined);
   const key = sf.deriveKey(FINGERPRINT_PURPOSE);
