@@ -17,9 +17,16 @@ export const KEY_COMMAND_MAX_OUTPUT = 64 * 1024;
 /**
  * Splits a command line as a POSIX shell would split words, without expanding anything.
  *
- * @throws {@link InvalidIdentityError} for an empty command or shell syntax (pipes, redirections, globs).
+ * @throws {@link InvalidIdentityError} for an empty command, shell syntax (pipes, redirections, globs), or an
+ * unclosed quote or a trailing backslash (which `shell-quote` would take as closed, running something else).
  */
 export async function splitCommand(line: string, source: string): Promise<string[]> {
+  const open = unclosedQuote(line);
+  if (open !== undefined) {
+    throw new InvalidIdentityError(`${source} has ${open === "\\" ? "a backslash at its end" : `an unclosed ${open} quote`}, so it was not run`, {
+      hint: "close the quote (sops refuses such a command too)",
+    });
+  }
   const mod = await import("shell-quote");
   // CommonJS: its exports arrive as named bindings from node, on `default` from a bundle.
   const parse = (mod.default as typeof mod | undefined)?.parse ?? mod.parse;
@@ -36,6 +43,24 @@ export async function splitCommand(line: string, source: string): Promise<string
   }
   if (out.length === 0) throw new InvalidIdentityError(`${source} is set but empty`);
   return out;
+}
+
+/** The quote a command line leaves open at its end (`'`, `"`), `\\` for a trailing backslash, else `undefined`. */
+function unclosedQuote(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === "\\") {
+      if (++i === line.length) return "\\";
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    }
+  }
+  return quote;
 }
 
 /** Runs a key command and returns its output; errors name the program and the exit code, never its output. */

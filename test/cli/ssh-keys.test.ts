@@ -270,6 +270,25 @@ describe("keys from a command", () => {
     expect(missing.stderr.split("\n")[0]).toBe("vaultfile: error: $VAULTFILE_AGE_KEY_CMD: command not found: no-such-program-vf");
   });
 
+  it("an unclosed quote or a trailing backslash is refused (exit 4), not run as shell-quote would guess", async () => {
+    const { dir, file } = await makeVault();
+    const marker = join(dir, "ran");
+    for (const [line, what] of [
+      [`touch ${marker} 'KEY`, "an unclosed ' quote"],
+      [`touch ${marker} "KEY`, 'an unclosed " quote'],
+      [`touch ${marker} "it's`, 'an unclosed " quote'],
+      [`touch ${marker} \\`, "a backslash at its end"],
+    ]) {
+      const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: line! } });
+      expect(got.stderr.split("\n")[0], line).toBe(`vaultfile: error: $SOPS_AGE_KEY_CMD has ${what}, so it was not run`);
+      expect(got.code, line).toBe(4);
+      expect(() => readFileSync(marker), line).toThrow();
+    }
+    // Balanced quotes of both kinds, and escapes, still split as before.
+    const ok = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: `sh -c 'cat "$0"' "${alice.identityFile}" it\\'s` } });
+    expect(ok.stdout).toBe("pypi-old-value\n");
+  });
+
   it("git's drivers, which git runs unasked, never run a key command (nor ask for a passphrase)", async () => {
     const { dir, file } = await makeVault();
     const marker = join(dir, "ran");

@@ -9,6 +9,11 @@ describe("code-loading variable names", () => {
     for (const n of ["DB_PASSWORD", "PYPI_TOKEN", "GITHUB_TOKEN", "GIT_TOKEN", "NODE_ENV", "PATHS", "LDAP_PASSWORD", "ENVIRONMENT"]) {
       expect(loadsCode(n), n).toBe(false);
     }
+    // Round 2, item 4.
+    for (const n of ["GOFLAGS", "RUSTC_WRAPPER", "DOTNET_STARTUP_HOOKS", "CORECLR_PROFILER_PATH", "CORECLR_ENABLE_PROFILING", "VIMINIT", "EXINIT", "TAR_OPTIONS", "RSYNC_RSH", "goflags"]) {
+      expect(loadsCode(n), n).toBe(true);
+    }
+    expect(codeLoadingReason("DOTNET_STARTUP_HOOKS")).toBe("Go, Rust and .NET");
     expect(codeLoadingReason("ld_preload")).toBe("LD_*");
     expect(codeLoadingReason("NODE_OPTIONS")).toBe("Node.js");
   });
