@@ -191,7 +191,9 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       continue;
     }
     if (readable.length === 0) {
-      verdict("unverifiable", "the parent version is not verifiable with your key");
+      // A recipient added later opens a version whose parent it cannot; a second root has no parent at all.
+      if (otherRoot) verdict("break", "a second root of the file's history (an unrelated history merged in) that no version before it vouches for");
+      else verdict("unverifiable", "the parent version is not verifiable with your key");
       continue;
     }
     if (readable.some((p) => sameDataKey(p.sf, self.sf))) {

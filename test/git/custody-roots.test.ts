@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createVault } from "../../src/io/vault-file.js";
-import { alice, bob, forgeInto, legitimate, repository } from "./custody-support.js";
+import { alice, bob, carol, forgeInto, legitimate, repository } from "./custody-support.js";
 
 const GATES = (base: string) => [["history", "--verify"], ["validate", "--since", base], ["check", "--since", base]];
 
@@ -43,6 +43,22 @@ describe("custody roots", () => {
     r.git("commit", "-q", "-m", "x");
     r.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "--no-edit", "main");
     for (const cmd of GATES(base)) expect(r.run(cmd).code).toBe(5);
+  });
+
+  it("a second root your key opens, after versions it does not, is a break, not a recipient added later", async () => {
+    const r = await legitimate(alice, { bob: bob.recipient, carol: carol.recipient });
+    r.git("checkout", "-q", "--orphan", "forge");
+    r.git("rm", "-rqf", "--cached", ".");
+    await forgeInto(r, { alice: alice.recipient, bob: bob.recipient });
+    r.git("add", ".secrets.yaml", ".gitattributes");
+    r.git("commit", "-q", "-m", "x");
+    r.git("checkout", "-qf", "main");
+    r.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "--no-commit", "forge");
+    r.git("checkout", "forge", "--", ".secrets.yaml");
+    r.git("commit", "-q", "-m", "Merge tidy-up");
+    const res = r.run(["history", "--verify"]);
+    expect(res.stderr).toMatch(/custody breaks at [0-9a-f]{8}/);
+    expect(res.code).toBe(5);
   });
 
   it("a vault first committed after REV is a first version for --since REV; one re-keyed with proof passes", async () => {
