@@ -510,7 +510,7 @@ function declareGit(program: Command, run: Runner): void {
     .argument("<ours>", "our version; the result is written here (%A)")
     .argument("<theirs>", "their version (%B)")
     .argument("[path]", "the file's name in the repository, for messages (%P)")
-    .addHelpText("after", "\nExamples:\n  vaultfile git merge %O %A %B %P      # in git config merge.vaultfile.driver\n\nExit 0: merged. Exit 1: conflicts; OURS then holds the merge with our side of each conflict and a\ncomment block on top that explains them (see `vaultfile git resolve`).")
+    .addHelpText("after", "\nExamples:\n  vaultfile git merge %O %A %B %P      # in git config merge.vaultfile.driver\n\nExit 0: merged. Exit 1: conflicts; OURS then holds the merge with our side of each conflict and a\ncomment block on top that explains them (see `vaultfile git resolve`).\nExit 5: refused, OURS left as it was: a side replaced the data key without a custody link from the\nbase's key (a vault written without the key), or a side has a stale seal.")
     .action(run(async (ctx, base: string, ours: string, theirs: string, path: string | undefined) => (await load()).gitMerge(ctx, base, ours, theirs, path)))
     .exitOverride();
 

@@ -34,6 +34,7 @@ describe("merge driver and custody", () => {
     await forgeInto(r);
     r.git("commit", "-q", "-am", "bump");
     expectRefused(await mergeOnMain(r, "pr"), r);
+    expect(r.run(["git", "merge", "--help"]).stdout).toContain("Exit 5: refused, OURS left as it was: a side replaced the data key without a custody link");
   });
 
   it("refuses a branch that deleted the vault and added a forged one", async () => {
