@@ -367,7 +367,7 @@ The command is looked up with vaultfile's own PATH, and gets the secrets but not
 (VAULTFILE_AGE_KEY*, SOPS_AGE_KEY*, *_AGE_SSH_PRIVATE_KEY*, key commands included) are removed unless --pass-keys.
 Secrets named like variables that change which code a program runs (PATH, NODE_OPTIONS, LD_PRELOAD, BASH_ENV, …
 see SECURITY.md) are refused (exit 6) unless --allow-name NAME; names of key variables (SOPS_AGE_KEY_CMD,
-VAULTFILE_AGE_KEY_FILE, …) always: a vault never chooses its reader's key source.
+VAULTFILE_AGE_KEY_FILE, …) and of other VAULTFILE_* and SOPS_* variables always: a vault never configures its reader.
 vaultfile exits with the command's exit code (128 + N when signal N ended it); 127 when it is not found, 126 when
 it cannot be run (not executable).
 

@@ -52,12 +52,13 @@ export function loadsCode(name: string): boolean {
 }
 
 /**
- * The names in `names` that are refused: every key variable ({@link isKeyVariable}; `allowed` cannot allow one), and
+ * The names in `names` that are refused: every variable that configures vaultfile or sops ({@link configuresReader};
+ * `allowed` cannot allow one), and
  * those that {@link loadsCode} and that `allowed` does not list (compared without case).
  */
 export function codeLoadingNames(names: Iterable<string>, allowed: Iterable<string> = []): string[] {
   const ok = new Set([...allowed].map((n) => n.toUpperCase()));
-  return [...names].filter((n) => isKeyVariable(n) || (loadsCode(n) && !ok.has(n.toUpperCase())));
+  return [...names].filter((n) => configuresReader(n) || (loadsCode(n) && !ok.has(n.toUpperCase())));
 }
 
 /**
@@ -72,13 +73,14 @@ export function codeLoadingNames(names: Iterable<string>, allowed: Iterable<stri
  */
 export function refuseCodeLoadingNames(names: Iterable<string>, allowed: Iterable<string>, action: string, howToAllow = (name: string) => `pass --allow-name ${name} if that is what you mean`): void {
   const refused = codeLoadingNames(names, allowed);
-  const key = refused.find(isKeyVariable);
+  const key = refused.find(isKeyVariable) ?? refused.find(configuresReader);
   const [first, ...rest] = key === undefined ? refused : [key, ...refused.filter((n) => n !== key)];
   if (first === undefined) return;
   const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.join(", ")})` : "";
   if (key !== undefined) {
-    throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that chooses where vaultfile and sops read the age key${more}`, {
-      hint: "a vault never chooses its reader's key source, and --allow-name cannot allow it: store the value under another name (SECURITY.md)",
+    const what = isKeyVariable(key) ? "chooses where vaultfile and sops read the age key" : "configures vaultfile or sops (whom sops encrypts to, which file vaultfile opens, …)";
+    throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that ${what}${more}`, {
+      hint: "a vault never chooses its reader's key source or settings, and --allow-name cannot allow it: store the value under another name (SECURITY.md)",
     });
   }
   throw new InvalidInputError("E_NAME", `refusing to ${action} ${first}: a variable that changes which code a program runs (${codeLoadingReason(first)})${more}`, {
@@ -112,6 +114,16 @@ export const KEY_VARIABLE_PREFIXES: readonly string[] = ["VAULTFILE_AGE_KEY", "S
 export function isKeyVariable(name: string): boolean {
   const upper = name.toUpperCase();
   return KEY_VARIABLE_PREFIXES.some((p) => upper.startsWith(p));
+}
+
+/**
+ * Whether a variable of this name configures vaultfile or sops: a key variable ({@link isKeyVariable}), or any other
+ * `VAULTFILE_*` or `SOPS_*` (`SOPS_AGE_RECIPIENTS` chooses whom `sops -e` encrypts to, `SOPS_CONFIG` which rules it
+ * follows, `VAULTFILE_FILE` which vault a child opens, `VAULTFILE_AUDIT_LOG` where it appends). A secret never
+ * configures the program it is handed to, so such names are refused as secret names with no override.
+ */
+export function configuresReader(name: string): boolean {
+  return isKeyVariable(name) || /^(?:VAULTFILE|SOPS)_/i.test(name);
 }
 
 /** A copy of `env` without the key variables (`passKeys`: unchanged), and the names removed. */

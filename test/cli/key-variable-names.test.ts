@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { KEY_VARIABLES } from "../../src/rules/env-danger.js";
 import { workspace, writeVault } from "./lifecycle-support.js";
 
-const KEY_HINT = "vaultfile: hint: a vault never chooses its reader's key source, and --allow-name cannot allow it: store the value under another name (SECURITY.md)\n";
+const KEY_HINT = "vaultfile: hint: a vault never chooses its reader's key source or settings, and --allow-name cannot allow it: store the value under another name (SECURITY.md)\n";
 
 describe("a secret named like a key variable", () => {
   it("exec refuses it (exit 6, naming it), with or without --allow-name, and the key command never runs", async () => {
@@ -57,6 +57,9 @@ describe("a secret named like a key variable", () => {
       expect(r.stderr, name).toBe(`vaultfile: error: refusing to store ${name}: a variable that chooses where vaultfile and sops read the age key\n${KEY_HINT}`);
       expect(r.code, name).toBe(6);
     }
+    const recipients = w.run(["set", "SOPS_AGE_RECIPIENTS", "--stdin", "--allow-name", "SOPS_AGE_RECIPIENTS"], { input: "age1attacker\n" });
+    expect(recipients.stderr.split("\n")[0]).toBe("vaultfile: error: refusing to store SOPS_AGE_RECIPIENTS: a variable that configures vaultfile or sops (whom sops encrypts to, which file vaultfile opens, …)");
+    expect(recipients.code).toBe(6);
     const imp = w.run(["import", "-", "--allow-name", "SOPS_AGE_KEY"], { input: "A=1\nSOPS_AGE_KEY=AGE-SECRET-KEY-1XYZ\n" });
     expect(imp.code).toBe(6);
     expect(imp.stderr).toContain("refusing to import SOPS_AGE_KEY: a variable that chooses where vaultfile and sops read the age key");

@@ -75,9 +75,17 @@ describe("key variables as secret names (issue 12 round 2, item 1)", () => {
     expect(err?.hint).toContain("--allow-name cannot allow it");
   });
 
+  it("refuses every other VAULTFILE_* and SOPS_* name too (they configure the reader), with no override", () => {
+    for (const name of ["SOPS_AGE_RECIPIENTS", "SOPS_CONFIG", "sops_pgp_fp", "VAULTFILE_FILE", "VAULTFILE_AUDIT_LOG"]) {
+      expect(() => refuseCodeLoadingNames([name], [name], "store"), name).toThrow(`refusing to store ${name}: a variable that configures vaultfile or sops (whom sops encrypts to, which file vaultfile opens, …)`);
+    }
+    expect(codeLoadingNames(["SOPSY", "VAULTFILES", "MY_SOPS_TOKEN"])).toEqual([]);
+  });
+
   it("the edit menu refuses one as a new name", async () => {
     const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");
     expect(checkNewSecretName([])("SOPS_AGE_KEY_FILE")).toBe("SOPS_AGE_KEY_FILE chooses where vaultfile and sops read the age key: a vault never holds one; pick another name");
+    expect(checkNewSecretName([])("SOPS_AGE_RECIPIENTS")).toBe("SOPS_AGE_RECIPIENTS configures vaultfile or sops: a vault never holds one; pick another name");
   });
 });
 

@@ -5,7 +5,7 @@
 import { VaultfileError } from "../../errors.js";
 import { addDuration, parseDate, parseDuration } from "../../rules/time.js";
 import { checkSecretName, checkTypeName } from "../../rules/names.js";
-import { codeLoadingReason, isKeyVariable } from "../../rules/env-danger.js";
+import { codeLoadingReason, configuresReader, isKeyVariable } from "../../rules/env-danger.js";
 import { MultiLinePasteError, type Prompter } from "../prompts.js";
 
 /** Words that mean "no expiry" / "no rotation policy". */
@@ -67,6 +67,7 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
       return `${messageOf(err)}: letters, digits and _, not starting with a digit`;
     }
     if (isKeyVariable(name)) return `${name} chooses where vaultfile and sops read the age key: a vault never holds one; pick another name`;
+    if (configuresReader(name)) return `${name} configures vaultfile or sops: a vault never holds one; pick another name`;
     const reason = codeLoadingReason(name);
     if (reason !== undefined) return `${name} changes which code a program runs (${reason}); to store it anyway: vaultfile set ${name} --allow-name ${name}`;
     return existing.includes(name) ? `${name} already exists; pick it in the list to change it` : true;
