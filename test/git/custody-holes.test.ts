@@ -3,6 +3,7 @@ import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createVault } from "../../src/io/vault-file.js";
+import { vf } from "../cli/lifecycle-support.js";
 import { alice, bob, forgeInto, legitimate, repository } from "./custody-support.js";
 
 describe("custody holes", () => {
@@ -23,6 +24,10 @@ describe("custody holes", () => {
       const res = r.run(["-f", "config/.secrets.yaml", ...cmd]);
       expect(res.stderr).toContain(`custody breaks at ${forged}`);
       expect(res.code).toBe(5);
+      // From inside the subfolder too (git's REV:PATH is from the top whatever the working folder).
+      const inside = vf(["-f", ".secrets.yaml", ...cmd], { cwd: join(r.repo, "config"), env: r.env });
+      expect(inside.stderr).toContain(`custody breaks at ${forged}`);
+      expect(inside.code).toBe(5);
     }
   });
 
