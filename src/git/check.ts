@@ -3,6 +3,8 @@
  * sops block, every value is encrypted (no plaintext), the named recipients match the wrapped keys, and no merge
  * conflict is left in it. With a key that opens it: also the MAC, the name seal and the vault's structure.
  */
+import { countAgeStanzas } from "../crypto/age.js";
+import { MAX_AGE_STANZAS } from "../rules/limits.js";
 import { ConflictError, FormatError, InvalidInputError, WrongKeyError } from "../errors.js";
 import { parseEncryptedValue } from "../format/enc.js";
 import type { SopsMetadata } from "../format/yaml.js";
@@ -20,7 +22,8 @@ export interface CheckResult {
 
 /**
  * What can be checked of the sops block without a key: `sops.mac` is a well-formed ENC[…] string, and every
- * `sops.age` stanza is well-formed age armor (a truncated or hand-edited one passed a keyless check before).
+ * `sops.age` stanza is well-formed age armor (a truncated or hand-edited one passed a keyless check before) with
+ * at most {@link MAX_AGE_STANZAS} recipient stanzas, as a reader with a key checks before unwrapping.
  */
 async function checkSopsSyntax(meta: SopsMetadata, file: string): Promise<void> {
   if (meta.mac === undefined || meta.mac === "") throw new FormatError(`sops.mac is missing in ${file}`, { hint: "the file was damaged or not written by sops; restore it from git" });
@@ -38,6 +41,10 @@ async function checkSopsSyntax(meta: SopsMetadata, file: string): Promise<void> 
     const text = Buffer.from(bytes).toString("latin1");
     const end = text.indexOf("\n--- ");
     const payload = end === -1 ? -1 : bytes.length - (text.indexOf("\n", end + 1) + 1);
+    const stanzas = countAgeStanzas(stanza.enc);
+    if (stanzas > MAX_AGE_STANZAS) {
+      throw new FormatError(`sops.age item ${i + 1} in ${file} holds ${stanzas} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`, { hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git' });
+    }
     if (!text.startsWith("age-encryption.org/v1\n") || end === -1 || text.indexOf("\n", end + 1) === -1 || payload !== 16 + 32 + 16) {
       throw new FormatError(`sops.age item ${i + 1} in ${file} is not a complete age file wrapping a data key (truncated or edited)`, { hint: "restore the file from git" });
     }
