@@ -4,9 +4,11 @@
  * style for each string (a string that another type would read back as, e.g. `"2024-01-31"` or `"yes"`, is
  * quoted), Go's `%g` floats (`1.5e+10`), its indentation rules, and `---` between documents. Comments come out as
  * sops writes them: each on its own line, before the item they belong to (inline comments included).
- * Checked against the real sops in test/format/sops-yaml-print.test.ts and the real-sops property test.
+ * Checked against the real sops in test/format/sops-yaml-print.test.ts and the real-sops property test. What a plain
+ * scalar reads back as (go-yaml's resolver) is in go-yaml-resolve.ts.
  */
 import { formatGoFloat } from "./values.js";
+import { BASE60_FLOAT, OLD_BOOL, resolvesToString } from "./go-yaml-resolve.js";
 import type { PlainList, PlainMap, PlainNode, PlainScalar } from "./plain-tree.js";
 
 const INDENT = 4;
@@ -178,7 +180,11 @@ function stringText(s: string, key: boolean, blockIndent: number): string {
       return s;
     case "single":
       // go-yaml breaks the line at U+2028/U+2029 as at any break and indents what follows.
-      return "'" + s.replace(/'/g, "''").replace(/([\u2028\u2029])(?=[^\u2028\u2029])/g, "$1" + " ".repeat(blockIndent)) + "'";
+      return (
+        "'" +
+        s.replace(/'/g, "''").replace(/([\u2028\u2029])(?=[^\u2028\u2029])/g, "$1" + " ".repeat(blockIndent)) +
+        "'"
+      );
     case "double":
       return doubleQuoted(s);
     case "literal":
@@ -195,100 +201,6 @@ function canBePlain(s: string): boolean {
   return resolvesToString(s);
 }
 
-const OLD_BOOL = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
-const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-const RESOLVE_MAP = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-
-/** go-yaml v3's `resolve("", s)` gives `!!str` (for a value, `<<` does). */
-export function resolvesToString(s: string): boolean {
-  if (RESOLVE_MAP.has(s)) return false;
-  const c = s[0]!;
-  if (c === ".") return !goParseFloat(s);
-  if (c === "+" || c === "-" || (c >= "0" && c <= "9")) {
-    if (isGoYamlTimestamp(s)) return false;
-    const plain = s.replace(/_/g, "");
-    if (goParseInt(plain) !== undefined || (YAML_STYLE_FLOAT.test(plain) && goParseFloat(plain))) return false;
-    if (/^-?0b[01]+$/.test(plain) || /^-?0o[0-7]+$/.test(plain)) return false;
-  }
-  return true;
-}
-
-/**
- * What go-yaml v3 decodes an untagged plain scalar to (into `interface{}`, as sops's YAML store does): null, bool,
- * int, float, or string. Timestamps stay strings there (go-yaml keeps them so for `interface{}` targets).
- */
-export function resolveGoYaml(s: string): PlainScalar {
-  if (s === "" || s === "~" || s === "null" || s === "Null" || s === "NULL") return { kind: "null" };
-  if (s === "true" || s === "True" || s === "TRUE") return { kind: "bool", value: true };
-  if (s === "false" || s === "False" || s === "FALSE") return { kind: "bool", value: false };
-  const special: Record<string, number> = { ".nan": NaN, ".NaN": NaN, ".NAN": NaN, ".inf": Infinity, ".Inf": Infinity, ".INF": Infinity, "+.inf": Infinity, "+.Inf": Infinity, "+.INF": Infinity, "-.inf": -Infinity, "-.Inf": -Infinity, "-.INF": -Infinity };
-  if (s in special) return { kind: "float", value: special[s]! };
-  const c = s[0]!;
-  if (c === ".") return goParseFloat(s) ? { kind: "float", value: goFloatValue(s) } : { kind: "str", value: s };
-  if (c === "+" || c === "-" || (c >= "0" && c <= "9")) {
-    if (isGoYamlTimestamp(s)) return { kind: "str", value: s };
-    const plain = s.replace(/_/g, "");
-    const n = goParseInt(plain);
-    if (n !== undefined) return { kind: "int", value: n };
-    if (YAML_STYLE_FLOAT.test(plain) && goParseFloat(plain)) return { kind: "float", value: Number(plain) };
-    const bin = /^(-?)0b([01]+)$/.exec(plain) ?? /^(-?)0o([0-7]+)$/.exec(plain);
-    if (bin) {
-      const v = BigInt((plain.includes("0b") ? "0b" : "0o") + bin[2]!) * (bin[1] === "-" ? -1n : 1n);
-      if (v >= -(2n ** 63n) && v < 2n ** 63n) return { kind: "int", value: v };
-    }
-  }
-  return { kind: "str", value: s };
-}
-
-function goFloatValue(s: string): number {
-  const t = s.toLowerCase().replace(/^\+/, "");
-  if (t === "inf" || t === "infinity") return Infinity;
-  if (t === "-inf" || t === "-infinity") return -Infinity;
-  if (t === "nan") return NaN;
-  return Number(s);
-}
-
-/** Go's `strconv.ParseInt(s, 0, 64)`, else `ParseUint(s, 0, 64)` (underscores already removed), or `undefined`. */
-function goParseInt(s: string): bigint | undefined {
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return undefined;
-  const body = m[2]!;
-  let n: bigint;
-  if (/^0[xXoObB]/.test(body)) n = BigInt(body.toLowerCase());
-  else if (body.length > 1 && body[0] === "0") n = BigInt("0o" + body.slice(1));
-  else n = BigInt(body);
-  if (m[1] === "-") n = -n;
-  if (n < -(2n ** 63n)) return undefined;
-  if (n >= 2n ** 63n && (m[1] === "-" || m[1] === "+" || n >= 2n ** 64n)) return undefined;
-  return n;
-}
-
-/** Go's `strconv.ParseFloat(s, 64)` succeeds (decimal and hex floats, inf/infinity/nan in any case). */
-function goParseFloat(s: string): boolean {
-  if (/^[-+]?(inf|infinity|nan)$/i.test(s)) return !/^[-+]nan$/i.test(s);
-  if (/^[-+]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][-+]?[0-9]+$/.test(s)) return true;
-  return /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(s);
-}
-
-/** go-yaml v3's `parseTimestamp`: a four-digit year and `-`, then one of its four layouts, with Go's range checks. */
-export function isGoYamlTimestamp(s: string): boolean {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])|( ))(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[-+]\d{2}:\d{2})?)?$/.exec(s);
-  if (!m) return false;
-  const [, y, mo, d, t, space, h, mi, sec, , zone] = m;
-  if (!validDate(Number(y), Number(mo), Number(d))) return false;
-  if (h === undefined) return true;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return false;
-  if (t !== undefined) return zone !== undefined && (zone === "Z" || (Number(zone.slice(1, 3)) < 24 && Number(zone.slice(4)) < 60));
-  return space !== undefined && zone === undefined;
-}
-
-function validDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1]!;
-}
-
 interface Analysis {
   multiline: boolean;
   blockPlainAllowed: boolean;
@@ -296,11 +208,17 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
-const isBreakChar = (c: string): boolean => c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
+const isBreakChar = (c: string): boolean =>
+  c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 
 /** go-yaml's `is_printable`: which characters it writes as they are (4-byte UTF-8, i.e. beyond U+FFFF, is not). */
 function isPrintable(cp: number): boolean {
-  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
+  return (
+    cp === 0x0a ||
+    (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
+  );
 }
 
 /** go-yaml's `yaml_emitter_analyze_scalar`, for block context. */
@@ -367,7 +285,22 @@ function analyze(s: string): Analysis {
   return { multiline: lineBreaks, blockPlainAllowed, singleQuotedAllowed, blockAllowed };
 }
 
-const ESCAPES: Record<number, string> = { 0: "0", 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 27: "e", 34: '"', 92: "\\", 133: "N", 8232: "L", 8233: "P" };
+const ESCAPES: Record<number, string> = {
+  0: "0",
+  7: "a",
+  8: "b",
+  9: "t",
+  10: "n",
+  11: "v",
+  12: "f",
+  13: "r",
+  27: "e",
+  34: '"',
+  92: "\\",
+  133: "N",
+  8232: "L",
+  8233: "P",
+};
 
 /** go-yaml's double-quoted style: escapes for non-printable characters, quotes, backslashes and line breaks. */
 function doubleQuoted(s: string): string {

@@ -12,7 +12,7 @@ import { looksEncrypted, parseEncryptedValue } from "../format/enc.js";
 import { MacBuilder } from "../format/mac.js";
 import type { PlainComment, PlainList, PlainMap, PlainNode, PlainScalar } from "../format/plain-tree.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
-import { resolveGoYaml } from "../format/sops-yaml-print.js";
+import { resolveGoYaml } from "../format/go-yaml-resolve.js";
 import { formatGoFloat, utf8Bytes } from "../format/values.js";
 import { lineOf, macAdditionalData, parseYamlDocuments, readMetadata, SOPS_KEY, type SopsMetadata } from "../format/yaml.js";
 import { unlockDataKey, type KeySearch } from "./data-key.js";

@@ -27,14 +27,20 @@ export interface Exposure {
 export function readExposure(e: YAMLMap, secret: string, file: string): Exposure[] {
   const node = e.get(EXPOSED_FIELD, true);
   if (node === undefined || node === null) return [];
-  if (!isMap(node)) throw new FormatError(`secrets.${secret}.${EXPOSED_FIELD} in ${file} must map recipient names to removal dates`, { ...lineOf(node as Scalar, "") });
+  if (!isMap(node))
+    throw new FormatError(`secrets.${secret}.${EXPOSED_FIELD} in ${file} must map recipient names to removal dates`, {
+      ...lineOf(node as Scalar, ""),
+    });
   return node.items.map((p) => {
     const recipient = scalarText(p.key);
     const text = isScalar(p.value) ? scalarText(p.value) : "";
     try {
       return { recipient, removedAt: parseDate(text, `${EXPOSED_FIELD}.${recipient} of ${secret}`) };
     } catch (err) {
-      throw new FormatError(`secrets.${secret}.${EXPOSED_FIELD}.${recipient} in ${file} is not a valid date`, { ...lineOf(p.value as Scalar, ""), cause: err });
+      throw new FormatError(`secrets.${secret}.${EXPOSED_FIELD}.${recipient} in ${file} is not a valid date`, {
+        ...lineOf(p.value as Scalar, ""),
+        cause: err,
+      });
     }
   });
 }

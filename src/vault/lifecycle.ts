@@ -30,7 +30,11 @@ export function statusOf(f: LifecycleFacts, now: Date, warnDays = DEFAULT_WARN_D
 }
 
 /** Whether the expiry has passed or comes within `warnDays`; `undefined` otherwise (or without expiry). */
-export function expiryState(f: Pick<LifecycleFacts, "expiresAt">, now: Date, warnDays = DEFAULT_WARN_DAYS): "expired" | "expiring" | undefined {
+export function expiryState(
+  f: Pick<LifecycleFacts, "expiresAt">,
+  now: Date,
+  warnDays = DEFAULT_WARN_DAYS,
+): "expired" | "expiring" | undefined {
   if (!f.expiresAt) return undefined;
   if (isExpired(f, now)) return "expired";
   return daysUntil(f.expiresAt, now) < warnDays ? "expiring" : undefined;
@@ -43,9 +47,10 @@ export function isExpired(f: Pick<LifecycleFacts, "expiresAt">, now: Date): bool
 
 /** Due for rotation when `rotate_every` has passed since the last rotation. */
 export function isDue(f: LifecycleFacts, now: Date): boolean {
-  return f.rotateEvery !== null && f.rotatedAt !== null && addDuration(f.rotatedAt, f.rotateEvery).getTime() <= now.getTime();
+  return (
+    f.rotateEvery !== null && f.rotatedAt !== null && addDuration(f.rotatedAt, f.rotateEvery).getTime() <= now.getTime()
+  );
 }
-
 
 /** What leaves the vault for an environment: name → value, and the expired secrets among those asked for. */
 export interface ExportSelection {
@@ -55,7 +60,11 @@ export interface ExportSelection {
 }
 
 /** Selects for export (each secret read once by the caller): expired ones are left out with `excludeExpired`. */
-export function selectForExport(secrets: readonly (LifecycleFacts & { name: string; value: string })[], now: Date, excludeExpired: boolean): ExportSelection {
+export function selectForExport(
+  secrets: readonly (LifecycleFacts & { name: string; value: string })[],
+  now: Date,
+  excludeExpired: boolean,
+): ExportSelection {
   // No prototype: a secret may be named __proto__ (a valid environment variable name).
   const env: Record<string, string> = Object.create(null) as Record<string, string>;
   const expired: ExportSelection["expired"] = [];

@@ -45,19 +45,29 @@ export function planMeta(name: string, opts: SetOptions, now: Date, createdAt: s
     plan.type = opts.type;
   }
   if (opts.description !== undefined) plan.description = opts.description === "" ? null : opts.description;
-  if (opts.expiresAt !== undefined && opts.expiresIn !== undefined) throw new InvalidInputError("E_DATE", "give either an expiry date or a duration, not both");
+  if (opts.expiresAt !== undefined && opts.expiresIn !== undefined)
+    throw new InvalidInputError("E_DATE", "give either an expiry date or a duration, not both");
   let expires: Date | null | undefined;
   if (opts.expiresIn !== undefined) expires = addDuration(now, parseDuration(opts.expiresIn, "expiry duration"));
   else if (opts.expiresAt === null || (typeof opts.expiresAt === "string" && isNever(opts.expiresAt))) expires = null;
-  else if (opts.expiresAt !== undefined) expires = opts.expiresAt instanceof Date ? opts.expiresAt : parseDate(opts.expiresAt, "expiry date");
+  else if (opts.expiresAt !== undefined)
+    expires = opts.expiresAt instanceof Date ? opts.expiresAt : parseDate(opts.expiresAt, "expiry date");
   if (expires) {
     if (Number.isNaN(expires.getTime())) throw new InvalidInputError("E_DATE", `invalid expiry date for ${name}`);
     if (createdAt !== null && expires.getTime() < parseDate(createdAt).getTime()) {
-      throw new InvalidInputError("E_DATE", `the expiry of ${name} (${formatTimestamp(expires)}) is before its creation (${createdAt})`, { hint: "check the date; an expiry must come after the secret was created" });
+      throw new InvalidInputError(
+        "E_DATE",
+        `the expiry of ${name} (${formatTimestamp(expires)}) is before its creation (${createdAt})`,
+        { hint: "check the date; an expiry must come after the secret was created" },
+      );
     }
   }
   if (expires !== undefined) plan.expiresAt = expires;
-  if (opts.rotateEvery !== undefined) plan.rotateEvery = opts.rotateEvery === null || isNever(opts.rotateEvery) ? null : parseDuration(opts.rotateEvery, "rotation period").text;
+  if (opts.rotateEvery !== undefined)
+    plan.rotateEvery =
+      opts.rotateEvery === null || isNever(opts.rotateEvery)
+        ? null
+        : parseDuration(opts.rotateEvery, "rotation period").text;
   if (opts.required) {
     checkSecretName(name);
     plan.required = true;
@@ -102,4 +112,22 @@ export function newEntry(stamp: string, type: string, description: string | null
   setField(e, "created_at", stamp, true);
   setField(e, "rotated_at", stamp, true);
   return e;
+}
+
+/**
+ * The metadata options of a rotation: `expires_at` renewed from `rotate_every` when the secret has a policy, unless
+ * the caller gave an expiry.
+ */
+export function rotationOptions(e: YAMLMap, opts: Pick<SetOptions, "expiresAt" | "expiresIn">): SetOptions {
+  const every = fieldText(e, "rotate_every");
+  const meta: SetOptions = { ...opts };
+  if (meta.expiresAt === undefined && meta.expiresIn === undefined && every !== null) meta.expiresIn = every;
+  return meta;
+}
+
+/** A rotation to the value already stored would stamp `rotated_at` on a credential that never changed. */
+export function unchangedRotation(name: string): InvalidInputError {
+  return new InvalidInputError("E_VALUE", `the new value of ${name} is the same as the old one; nothing was changed`, {
+    hint: "create a new credential at its source first, then rotate to it",
+  });
 }

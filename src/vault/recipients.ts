@@ -17,7 +17,10 @@ export async function addRecipient(root: YAMLMap, sf: SopsFile, name: string, re
   checkRecipientName(name);
   checkRecipient(recipient, `recipient ${name}`);
   const existing = readRecipients(root);
-  if (name in existing) throw new ConflictError("E_EXISTS", `a recipient named ${name} already exists`, { hint: `remove it first with \`vaultfile recipients remove ${name}\`` });
+  if (name in existing)
+    throw new ConflictError("E_EXISTS", `a recipient named ${name} already exists`, {
+      hint: `remove it first with \`vaultfile recipients remove ${name}\``,
+    });
   // An SSH key compares without its comment: the same key from another .pub line is the same recipient.
   const holder = Object.entries(existing).find(([, k]) => recipientId(k) === recipientId(recipient));
   if (holder) throw new ConflictError("E_EXISTS", `that key is already a recipient, named ${holder[0]}`);
@@ -30,8 +33,12 @@ export async function addRecipient(root: YAMLMap, sf: SopsFile, name: string, re
 export async function removeRecipient(root: YAMLMap, sf: SopsFile, name: string): Promise<void> {
   const rec = readRecipients(root);
   const key = rec[name];
-  if (key === undefined) throw new NotFoundError(`no recipient named ${name}`, { hint: `recipients: ${Object.keys(rec).join(", ")}` });
-  if (Object.keys(rec).length === 1) throw new InvalidInputError("E_RECIPIENT", `${name} is the only recipient`, { hint: "add another recipient first, or nobody could open the vault" });
+  if (key === undefined)
+    throw new NotFoundError(`no recipient named ${name}`, { hint: `recipients: ${Object.keys(rec).join(", ")}` });
+  if (Object.keys(rec).length === 1)
+    throw new InvalidInputError("E_RECIPIENT", `${name} is the only recipient`, {
+      hint: "add another recipient first, or nobody could open the vault",
+    });
   (getNode(root, SECTION.recipients) as YAMLMap).delete(name);
   const link = await sf.removeRecipient(key);
   if (link) appendCustodyLink(root, link);

@@ -5,7 +5,7 @@
  * editor's view. Pure: works on parsed YAML and plain data.
  */
 import type { Scalar, YAMLMap, YAMLSeq, Document } from "yaml";
-import { FormatError, IntegrityError, InvalidInputError } from "../errors.js";
+import { FormatError, IntegrityError, InvalidInputError, StaleSealError } from "../errors.js";
 import { checkRecipient, describeRecipient, recipientKind } from "../crypto/identities.js";
 import type { EncryptionRules } from "../format/rules.js";
 import type { SopsFile } from "../sops/sops-file.js";
@@ -41,7 +41,8 @@ export function isValuePath(path: readonly string[]): boolean {
 
 /** Why a vault holds recipients of one kind only (age refuses to mix them in one file for the same reason). */
 export const MIXED_KINDS_MESSAGE = "a vault cannot mix post-quantum (age1pq1…) and classic (age1…) recipients";
-const MIXED_KINDS_HINT = "age refuses to mix them because the classic key would undo the post-quantum protection; use one kind for every recipient";
+const MIXED_KINDS_HINT =
+  "age refuses to mix them because the classic key would undo the post-quantum protection; use one kind for every recipient";
 
 /** True when the keys are of more than one kind (unknown kinds are left to {@link checkRecipient}). */
 export function mixesKinds(keys: Iterable<string>): boolean {
@@ -70,11 +71,16 @@ export interface RecipientMismatch {
 }
 
 /** Compares the named recipients with the keys the data key is wrapped for; `undefined` when they match. */
-export function recipientMismatch(named: Readonly<Record<string, string>>, wrapped: readonly string[]): RecipientMismatch | undefined {
+export function recipientMismatch(
+  named: Readonly<Record<string, string>>,
+  wrapped: readonly string[],
+): RecipientMismatch | undefined {
   const keys = new Set(Object.values(named));
   const have = new Set(wrapped);
   const unnamed = [...have].filter((r) => !keys.has(r));
-  const unwrapped = Object.entries(named).filter(([, r]) => !have.has(r)).map(([n]) => n);
+  const unwrapped = Object.entries(named)
+    .filter(([, r]) => !have.has(r))
+    .map(([n]) => n);
   return unnamed.length > 0 || unwrapped.length > 0 ? { unnamed, unwrapped } : undefined;
 }
 
@@ -83,15 +89,25 @@ export function recipientMismatch(named: Readonly<Record<string, string>>, wrapp
  * could read every later value without anyone seeing a new name).
  * @throws IntegrityError (`E_RECIPIENTS`).
  */
-export function checkRecipientsMatch(file: string, named: Readonly<Record<string, string>>, wrapped: readonly string[]): void {
+export function checkRecipientsMatch(
+  file: string,
+  named: Readonly<Record<string, string>>,
+  wrapped: readonly string[],
+): void {
   const m = recipientMismatch(named, wrapped);
   if (!m) return;
   if (m.unnamed.length > 0) {
-    throw new IntegrityError("E_RECIPIENTS", `sops.age in ${file} wraps the data key for ${m.unnamed.join(", ")}, which is not a named recipient`, {
-      hint: "someone added a key to the sops block by hand; remove that entry (restore from git) or add it with `vaultfile recipients add`",
-    });
+    throw new IntegrityError(
+      "E_RECIPIENTS",
+      `sops.age in ${file} wraps the data key for ${m.unnamed.join(", ")}, which is not a named recipient`,
+      {
+        hint: "someone added a key to the sops block by hand; remove that entry (restore from git) or add it with `vaultfile recipients add`",
+      },
+    );
   }
-  throw new IntegrityError("E_RECIPIENTS", `recipient ${m.unwrapped.join(", ")} in ${file} has no sops.age entry`, { hint: "the sops block was edited; restore the file from git" });
+  throw new IntegrityError("E_RECIPIENTS", `recipient ${m.unwrapped.join(", ")} in ${file} has no sops.age entry`, {
+    hint: "the sops block was edited; restore the file from git",
+  });
 }
 
 /** What {@link checkVaultSopsBlock} reads of a vault's `sops` block. */
@@ -117,20 +133,32 @@ const LASTMODIFIED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 export function checkVaultSopsBlock(file: string, sops: VaultSopsBlock): void {
   if (sops.otherKeySources.length > 0) {
     const fields = sops.otherKeySources.map((k) => `sops.${k}`).join(", ");
-    throw new IntegrityError("E_RECIPIENTS", `${fields} in ${file}: a vault's data key is wrapped for its named age recipients only, and no MAC covers ${sops.otherKeySources.length > 1 ? "these entries" : "this entry"}`, {
-      hint: "someone added it to the sops block by hand (sops would ask the key service it names for the data key, with your credentials); remove it, or restore the sops block from git",
-    });
+    throw new IntegrityError(
+      "E_RECIPIENTS",
+      `${fields} in ${file}: a vault's data key is wrapped for its named age recipients only, and no MAC covers ${sops.otherKeySources.length > 1 ? "these entries" : "this entry"}`,
+      {
+        hint: "someone added it to the sops block by hand (sops would ask the key service it names for the data key, with your credentials); remove it, or restore the sops block from git",
+      },
+    );
   }
   if (!LASTMODIFIED.test(sops.lastModified)) {
-    throw new IntegrityError("E_TAMPERED", `sops.lastmodified in ${file} is ${JSON.stringify(sops.lastModified)}, not written as sops and vaultfile write it (YYYY-MM-DDTHH:MM:SSZ): the sops block was edited by hand`, {
-      hint: "no MAC covers its spelling; restore the file from git",
-    });
+    throw new IntegrityError(
+      "E_TAMPERED",
+      `sops.lastmodified in ${file} is ${JSON.stringify(sops.lastModified)}, not written as sops and vaultfile write it (YYYY-MM-DDTHH:MM:SSZ): the sops block was edited by hand`,
+      {
+        hint: "no MAC covers its spelling; restore the file from git",
+      },
+    );
   }
   const m = sops.mislabelled;
   if (m) {
-    throw new IntegrityError("E_RECIPIENTS", `sops.age item ${m.item} in ${file} is labelled for ${describeRecipient(m.label)} but opens with your key ${describeRecipient(m.opener)} (${m.source}): the enc of two items was swapped, or one copied over another`, {
-      hint: "no MAC covers sops.age, and the recipient it is labelled for may no longer be able to open the file; restore the sops block from git",
-    });
+    throw new IntegrityError(
+      "E_RECIPIENTS",
+      `sops.age item ${m.item} in ${file} is labelled for ${describeRecipient(m.label)} but opens with your key ${describeRecipient(m.opener)} (${m.source}): the enc of two items was swapped, or one copied over another`,
+      {
+        hint: "no MAC covers sops.age, and the recipient it is labelled for may no longer be able to open the file; restore the sops block from git",
+      },
+    );
   }
 }
 
@@ -152,7 +180,9 @@ export function readRequired(root: unknown): string[] {
 export function readTypeEntries(root: unknown): Record<string, unknown> {
   const m = getNode(root, SECTION.types);
   const out: Record<string, unknown> = {};
-  if (isMap(m)) for (const p of (m as YAMLMap).items) out[scalarText(p.key)] = isMap(p.value) || isScalar(p.value) || isSeq(p.value) ? p.value.toJSON() : p.value;
+  if (isMap(m))
+    for (const p of (m as YAMLMap).items)
+      out[scalarText(p.key)] = isMap(p.value) || isScalar(p.value) || isSeq(p.value) ? p.value.toJSON() : p.value;
   return out;
 }
 
@@ -173,7 +203,8 @@ export function buildLayout(root: YAMLMap, recipients: Readonly<Record<string, s
   const rec = new (yamlWrite().YAMLMap)();
   for (const [name, key] of Object.entries(recipients)) rec.set(name, new (yamlWrite().Scalar)(key));
   root.set(SECTION.recipients, rec);
-  root.commentBefore = " Secrets managed with vaultfile: values are encrypted, names and metadata are readable.\n Edit with `vaultfile set/rotate/edit`; do not edit by hand (a MAC covers everything).";
+  root.commentBefore =
+    " Secrets managed with vaultfile: values are encrypted, names and metadata are readable.\n Edit with `vaultfile set/rotate/edit`; do not edit by hand (a MAC covers everything).";
 }
 
 /**
@@ -181,6 +212,11 @@ export function buildLayout(root: YAMLMap, recipients: Readonly<Record<string, s
  * @throws InvalidInputError for a bad name or key, or mixed kinds.
  */
 export function checkRecipientList(recipients: Readonly<Record<string, string>>): void {
+  if (Object.keys(recipients).length === 0) {
+    throw new InvalidInputError("E_RECIPIENT", "a vault needs at least one recipient", {
+      hint: "pass --recipient NAME=age1…, or create a key with `vaultfile keygen`",
+    });
+  }
   for (const [name, key] of Object.entries(recipients)) {
     checkRecipientName(name);
     checkRecipient(key, `recipient ${name}`);
@@ -204,7 +240,15 @@ export interface StructureInput {
 
 /** What the structure check reads of an opened sops file (its tree: `yaml`'s or, opened read-only, the light one). */
 export function structureOf(sf: SopsFile, file: string, text: string): StructureInput {
-  return { root: sf.tree.contents as YAMLMap, file, text, rules: sf.meta.rules, plainType: (n) => sf.valueTypeOf(n), wrapped: sf.ageRecipients, sops: { ...sf.meta, mislabelled: sf.mislabelled } };
+  return {
+    root: sf.tree.contents as YAMLMap,
+    file,
+    text,
+    rules: sf.meta.rules,
+    plainType: (n) => sf.valueTypeOf(n),
+    wrapped: sf.ageRecipients,
+    sops: { ...sf.meta, mislabelled: sf.mislabelled },
+  };
 }
 
 /**
@@ -216,22 +260,33 @@ export function structureOf(sf: SopsFile, file: string, text: string): Structure
 export function checkStructure(s: StructureInput): void {
   const { root, file, text } = s;
   if (s.rules.encryptedRegex !== VAULT_RULES.encryptedRegex) {
-    throw new FormatError(`${file} is a sops file but not a vault: it must use encrypted_regex: ${VAULT_RULES.encryptedRegex}`, { hint: "read any sops file with `vaultfile decrypt`" });
+    throw new FormatError(
+      `${file} is a sops file but not a vault: it must use encrypted_regex: ${VAULT_RULES.encryptedRegex}`,
+      { hint: "read any sops file with `vaultfile decrypt`" },
+    );
   }
   const secrets = root.get(SECTION.secrets, true);
-  if (secrets !== undefined && secrets !== null && !isMap(secrets)) throw new FormatError(`secrets in ${file} must be a mapping`, lineOf(secrets as Scalar, text));
+  if (secrets !== undefined && secrets !== null && !isMap(secrets))
+    throw new FormatError(`secrets in ${file} must be a mapping`, lineOf(secrets as Scalar, text));
   if (isMap(secrets)) for (const p of secrets.items) checkEntry(s, scalarText(p.key), p.key as Scalar | null, p.value);
   const required = root.get(SECTION.required, true);
-  if (required !== undefined && required !== null && !isSeq(required)) throw new FormatError(`required in ${file} must be a list of names`, lineOf(required as Scalar, text));
+  if (required !== undefined && required !== null && !isSeq(required))
+    throw new FormatError(`required in ${file} must be a list of names`, lineOf(required as Scalar, text));
   const rec = root.get(SECTION.recipients, true);
-  if (!isMap(rec)) throw new FormatError(`${file} has no recipients section`, { hint: "a vault names its recipients (`recipients: {alice: age1…}`); read other sops files with `vaultfile decrypt`" });
+  if (!isMap(rec))
+    throw new FormatError(`${file} has no recipients section`, {
+      hint: "a vault names its recipients (`recipients: {alice: age1…}`); read other sops files with `vaultfile decrypt`",
+    });
   const named = readRecipients(root);
   for (const [name, key] of Object.entries(named)) {
     try {
       checkRecipientName(name);
       checkRecipient(key, `recipient ${name}`);
     } catch (err) {
-      throw new FormatError(`recipient ${name} in ${file} is invalid`, { cause: err, hint: err instanceof InvalidInputError ? err.hint : undefined });
+      throw new FormatError(`recipient ${name} in ${file} is invalid`, {
+        cause: err,
+        hint: err instanceof InvalidInputError ? err.hint : undefined,
+      });
     }
   }
   checkOneKind(Object.values(named));
@@ -253,7 +308,10 @@ function checkEntry(s: StructureInput, name: string, key: Scalar | null, entry: 
   if (!isScalar(valueNode)) throw new FormatError(`secret ${name} in ${file} has no value`, where());
   const type = s.plainType(valueNode);
   if (valueNode.value !== "" && type !== "str") {
-    throw new FormatError(`the value of ${name} in ${file} is ${type ? `of type ${type}` : "not a string"}; vault values must be strings`, lineOf(valueNode, text));
+    throw new FormatError(
+      `the value of ${name} in ${file} is ${type ? `of type ${type}` : "not a string"}; vault values must be strings`,
+      lineOf(valueNode, text),
+    );
   }
   for (const f of DATE_FIELDS) {
     const v = (entry as YAMLMap).get(f);
@@ -261,7 +319,20 @@ function checkEntry(s: StructureInput, name: string, key: Scalar | null, entry: 
     try {
       parseDate(String(v), f);
     } catch (err) {
-      throw new FormatError(`secrets.${name}.${f} in ${file} is not a valid date`, { ...lineOf(getNode(entry, f) as Scalar, text), cause: err });
+      throw new FormatError(`secrets.${name}.${f} in ${file} is not a valid date`, {
+        ...lineOf(getNode(entry, f) as Scalar, text),
+        cause: err,
+      });
     }
   }
+}
+
+/** A vault whose name seal no longer matches (sops, or a hand edit, changed what the seal covers). */
+export function staleSealError(path: string): StaleSealError {
+  return new StaleSealError(
+    `${path} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`,
+    {
+      hint: "its sops MAC is valid, so values and their order are as a key holder wrote them; run `vaultfile reseal` to review the names and metadata (values hidden) and seal it again",
+    },
+  );
 }

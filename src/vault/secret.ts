@@ -39,7 +39,10 @@ export class Secret {
    * @throws NoIdentityError when the vault was opened without a key.
    */
   get value(): string {
-    if (this.#value === undefined) throw new NoIdentityError(`the value of ${this.name} is not available: the vault was opened without a key`, { hint: "set VAULTFILE_AGE_KEY or pass --identity to read values" });
+    if (this.#value === undefined)
+      throw new NoIdentityError(`the value of ${this.name} is not available: the vault was opened without a key`, {
+        hint: "set VAULTFILE_AGE_KEY or pass --identity to read values",
+      });
     return this.#value;
   }
 
@@ -75,7 +78,16 @@ export class Secret {
 
   /** Never reveal the value by accident (console.log, JSON.stringify, template strings). */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, type: this.type, description: this.description, createdAt: this.createdAt, rotatedAt: this.rotatedAt, expiresAt: this.expiresAt, rotateEvery: this.rotateEvery?.text ?? null, exposedTo: this.exposedTo };
+    return {
+      name: this.name,
+      type: this.type,
+      description: this.description,
+      createdAt: this.createdAt,
+      rotatedAt: this.rotatedAt,
+      expiresAt: this.expiresAt,
+      rotateEvery: this.rotateEvery?.text ?? null,
+      exposedTo: this.exposedTo,
+    };
   }
   toString(): string {
     return `Secret(${this.name})`;
@@ -89,14 +101,23 @@ export class Secret {
  * Reads a secret from its entry node and decrypted value.
  * @throws FormatError when a date or the rotation period in the entry does not parse.
  */
-export function readSecret(e: YAMLMap, name: string, value: string | undefined, file: string, clock: () => Date): Secret {
+export function readSecret(
+  e: YAMLMap,
+  name: string,
+  value: string | undefined,
+  file: string,
+  clock: () => Date,
+): Secret {
   const date = (k: string): Date | null => {
     const v = fieldText(e, k);
     if (v === null) return null;
     try {
       return parseDate(v, `${k} of ${name}`);
     } catch (err) {
-      throw new FormatError(`secrets.${name}.${k} in ${file} is not a valid date`, { ...lineOf(getNode(e, k) as Scalar, ""), cause: err });
+      throw new FormatError(`secrets.${name}.${k} in ${file} is not a valid date`, {
+        ...lineOf(getNode(e, k) as Scalar, ""),
+        cause: err,
+      });
     }
   };
   const every = fieldText(e, "rotate_every");
@@ -108,5 +129,16 @@ export function readSecret(e: YAMLMap, name: string, value: string | undefined, 
       throw new FormatError(`secrets.${name}.rotate_every in ${file} is not a valid duration`, { cause: err });
     }
   }
-  return new Secret(name, value, fieldText(e, "type") ?? DEFAULT_TYPE, fieldText(e, "description"), date("created_at"), date("rotated_at") ?? date("created_at"), date("expires_at"), rotateEvery, clock, readExposure(e, name, file));
+  return new Secret(
+    name,
+    value,
+    fieldText(e, "type") ?? DEFAULT_TYPE,
+    fieldText(e, "description"),
+    date("created_at"),
+    date("rotated_at") ?? date("created_at"),
+    date("expires_at"),
+    rotateEvery,
+    clock,
+    readExposure(e, name, file),
+  );
 }

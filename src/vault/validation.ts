@@ -48,7 +48,14 @@ export interface ValidationResult extends TypeFindings {
 }
 
 /** The verdict over secrets already read (each read once). */
-export function validateSecrets(secrets: readonly Secret[], required: readonly string[], catalogue: TypeCatalogue, now: Date, warnDays: number, opts: ValidateOptions = {}): ValidationResult {
+export function validateSecrets(
+  secrets: readonly Secret[],
+  required: readonly string[],
+  catalogue: TypeCatalogue,
+  now: Date,
+  warnDays: number,
+  opts: ValidateOptions = {},
+): ValidationResult {
   const strict = opts.strict === true;
   const present = new Set(secrets.map((s) => s.name));
   const missing = required.filter((n) => !present.has(n));
@@ -65,15 +72,31 @@ export function validateSecrets(secrets: readonly Secret[], required: readonly s
   }
   const types = typeFindings(secrets, catalogue);
   // An unknown type is only a label nobody declared: reported, never a failure.
-  const typesOk = !(strict || opts.strictTypes) || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0);
+  const typesOk =
+    !(strict || opts.strictTypes) || (types.invalidFormat.length === 0 && types.companionsMissing.length === 0);
   const expiryOk = !strict || (expiringSoon.length === 0 && exposed.length === 0);
-  return { allValid: missing.length === 0 && expired.length === 0 && typesOk && expiryOk, strict, missing, expired, expiringSoon, due, exposed, ...types };
+  return {
+    allValid: missing.length === 0 && expired.length === 0 && typesOk && expiryOk,
+    strict,
+    missing,
+    expired,
+    expiringSoon,
+    due,
+    exposed,
+    ...types,
+  };
 }
 
 /** Per secret: days until expiry, the expiry date and a status; required-but-absent names appear as `missing`. */
-export function expiryReport(secrets: readonly Secret[], required: readonly string[], now: Date, warnDays: number): Record<string, ExpiryEntry> {
+export function expiryReport(
+  secrets: readonly Secret[],
+  required: readonly string[],
+  now: Date,
+  warnDays: number,
+): Record<string, ExpiryEntry> {
   const out: Record<string, ExpiryEntry> = Object.create(null) as Record<string, ExpiryEntry>;
-  for (const s of secrets) out[s.name] = { daysUntilExpiry: s.daysUntilExpiry(now), expiresAt: s.expiresAt, status: s.status(now, warnDays) };
+  for (const s of secrets)
+    out[s.name] = { daysUntilExpiry: s.daysUntilExpiry(now), expiresAt: s.expiresAt, status: s.status(now, warnDays) };
   for (const n of required) if (!(n in out)) out[n] = { daysUntilExpiry: null, expiresAt: null, status: "missing" };
   return out;
 }
