@@ -4,13 +4,14 @@
  * `Metadata.GetDataKeyWithKeyServices`). Key kinds vaultfile cannot use (PGP, cloud KMS, Vault transit) are named in
  * the error.
  */
-import { FormatError, NoIdentityError, WrongKeyError } from "../errors.js";
+import { FormatError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
 import { DATA_KEY_BYTES } from "../crypto/aead.js";
 import { unwrapDataKey } from "../crypto/age.js";
 import { describeRecipient, recipientId, recipientOf, type Identity } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { combine } from "../crypto/shamir.js";
 import type { SopsAgeEntry, KeyGroup, SopsMetadata } from "../format/yaml.js";
+import type { TreeDocument } from "../format/yaml-tree.js";
 
 export type { KeySearch } from "../crypto/key-search.js";
 
@@ -26,9 +27,17 @@ const kindNames = (kinds: readonly string[]): string => kinds.map((k) => KEY_KIN
 
 /** The error for a file that no age key opens, naming the kinds of keys that do (exit 4). */
 export function noAgeKeys(others: readonly string[], file: string): NoIdentityError {
-  return new NoIdentityError(others.length > 0 ? `${file} can only be opened with ${kindNames(others)} keys, which vaultfile does not support` : `${file} has no age recipients`, {
-    hint: others.length > 0 ? "vaultfile opens sops files encrypted with age keys only; decrypt this one with sops" : "vaultfile opens sops files encrypted with age keys only",
-  });
+  return new NoIdentityError(
+    others.length > 0
+      ? `${file} can only be opened with ${kindNames(others)} keys, which vaultfile does not support`
+      : `${file} has no age recipients`,
+    {
+      hint:
+        others.length > 0
+          ? "vaultfile opens sops files encrypted with age keys only; decrypt this one with sops"
+          : "vaultfile opens sops files encrypted with age keys only",
+    },
+  );
 }
 
 /**
@@ -54,7 +63,10 @@ export interface MislabelledStanza {
  * list, item by item with that item's recipient (a key command sees it as `SOPS_AGE_RECIPIENT`), as
  * {@link unwrapDataKey} does. `key` is `undefined` when no identity opens any item.
  */
-export async function unwrapAgeList(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
+export async function unwrapAgeList(
+  stanzas: readonly SopsAgeEntry[],
+  identities: readonly Identity[],
+): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
   const ready = identities.filter((id) => !id.expand);
   const deferred = identities.filter((id) => id.expand);
   const found = await unwrapChecked(stanzas, ready);
@@ -68,7 +80,10 @@ export async function unwrapAgeList(stanzas: readonly SopsAgeEntry[], identities
   return { key: undefined };
 }
 
-async function unwrapChecked(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[]): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
+async function unwrapChecked(
+  stanzas: readonly SopsAgeEntry[],
+  identities: readonly Identity[],
+): Promise<{ key: Uint8Array | undefined; mislabelled?: MislabelledStanza }> {
   if (identities.length === 0) return { key: undefined };
   // Compared as recipients compare: an SSH label keeps its .pub comment, an SSH identity's public key has none.
   const mine = new Set((await Promise.all(identities.map(recipientOf))).map(recipientId));
@@ -80,7 +95,11 @@ async function unwrapChecked(stanzas: readonly SopsAgeEntry[], identities: reado
     if (isMine(s)) continue;
     for (const id of identities) {
       const k = await unwrapDataKey([s], [id]);
-      if (k) return { key: k, mislabelled: { item: i + 1, label: s.recipient, opener: await recipientOf(id), source: id.source } };
+      if (k)
+        return {
+          key: k,
+          mislabelled: { item: i + 1, label: s.recipient, opener: await recipientOf(id), source: id.source },
+        };
     }
   }
   return { key: undefined };
@@ -110,7 +129,10 @@ export async function unlockDataKey(meta: SopsMetadata, file: string, keys: KeyS
   }
   // sops: without shamir_threshold every group is needed.
   const threshold = meta.shamirThreshold ?? groups.length;
-  if (threshold > groups.length) throw new FormatError(`${file} needs ${threshold} key groups but has ${groups.length}`, { hint: "the sops block was damaged; restore the file from git" });
+  if (threshold > groups.length)
+    throw new FormatError(`${file} needs ${threshold} key groups but has ${groups.length}`, {
+      hint: "the sops block was damaged; restore the file from git",
+    });
   const shares: Uint8Array[] = [];
   const opened: number[] = [];
   for (const [i, g] of groups.entries()) {
@@ -123,11 +145,19 @@ export async function unlockDataKey(meta: SopsMetadata, file: string, keys: KeyS
   }
   if (shares.length < threshold) {
     const describe = (g: KeyGroup, i: number): string => {
-      const parts = [...g.age.map((a: SopsAgeEntry) => describeRecipient(a.recipient)), ...(g.otherKeySources.length > 0 ? [`${kindNames(g.otherKeySources)} keys`] : [])];
+      const parts = [
+        ...g.age.map((a: SopsAgeEntry) => describeRecipient(a.recipient)),
+        ...(g.otherKeySources.length > 0 ? [`${kindNames(g.otherKeySources)} keys`] : []),
+      ];
       return `group ${i + 1} (${parts.join(", ") || "no keys"})`;
     };
-    const have = opened.length > 0 ? `your identities open ${opened.map((i) => describe(groups[i]!, i)).join(", ")}` : "your identities open none of them";
-    const missing = groups.map((g, i) => (opened.includes(i) ? undefined : describe(g, i))).filter((d) => d !== undefined);
+    const have =
+      opened.length > 0
+        ? `your identities open ${opened.map((i) => describe(groups[i]!, i)).join(", ")}`
+        : "your identities open none of them";
+    const missing = groups
+      .map((g, i) => (opened.includes(i) ? undefined : describe(g, i)))
+      .filter((d) => d !== undefined);
     throw new WrongKeyError(`${file} needs keys of ${threshold} of its ${groups.length} key groups; ${have}`, {
       hint: `add an identity for ${threshold - shares.length} more of: ${missing.join("; ")} (tried ${keys.identities.length} key(s) from: ${sources()})`,
     });
@@ -136,11 +166,46 @@ export async function unlockDataKey(meta: SopsMetadata, file: string, keys: KeyS
   try {
     key = combine(shares);
   } catch (cause) {
-    throw new FormatError(`the key group shares of ${file} do not combine: ${cause instanceof Error ? cause.message.replace(/^shamir: /, "") : "damaged"}`, {
-      hint: "the sops block was damaged; restore the file from git",
-      cause,
-    });
+    throw new FormatError(
+      `the key group shares of ${file} do not combine: ${cause instanceof Error ? cause.message.replace(/^shamir: /, "") : "damaged"}`,
+      {
+        hint: "the sops block was damaged; restore the file from git",
+        cause,
+      },
+    );
   }
-  if (key.length !== DATA_KEY_BYTES) throw new FormatError(`the key group shares of ${file} give a ${key.length}-byte key, not ${DATA_KEY_BYTES}`);
+  if (key.length !== DATA_KEY_BYTES)
+    throw new FormatError(`the key group shares of ${file} give a ${key.length}-byte key, not ${DATA_KEY_BYTES}`);
   return key;
+}
+
+/** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
+export function requireAge(meta: SopsMetadata, file: string): void {
+  if (meta.age.length === 0) throw noAgeKeys(meta.otherKeySources, file);
+}
+
+/** The structured facts of a key error: public keys and places only. */
+export async function keyErrorDetails(
+  file: string,
+  meta: SopsMetadata,
+  keys: KeySearch,
+  doc: TreeDocument,
+  named: ((tree: TreeDocument) => Record<string, string>) | undefined,
+): Promise<KeyErrorDetails> {
+  const tried = await Promise.all(
+    keys.identities.map(async (id) => ({ source: id.source, recipient: await recipientOf(id).catch(() => undefined) })),
+  );
+  let names: Record<string, string> | undefined;
+  try {
+    names = named?.(doc);
+  } catch {
+    names = undefined; // a damaged recipients section: the error still lists the wrapped keys
+  }
+  return {
+    file,
+    recipients: meta.age.map((a) => a.recipient),
+    named: names && Object.keys(names).length > 0 ? names : undefined,
+    searched: keys.searched,
+    tried,
+  };
 }

@@ -14,7 +14,14 @@ import type { PlainComment, PlainList, PlainMap, PlainNode, PlainScalar } from "
 import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { resolveGoYaml } from "../format/go-yaml-resolve.js";
 import { formatGoFloat, utf8Bytes } from "../format/values.js";
-import { lineOf, macAdditionalData, parseYamlDocuments, readMetadata, SOPS_KEY, type SopsMetadata } from "../format/yaml.js";
+import {
+  lineOf,
+  macAdditionalData,
+  parseYamlDocuments,
+  readMetadata,
+  SOPS_KEY,
+  type SopsMetadata,
+} from "../format/yaml.js";
 import { unlockDataKey, type KeySearch } from "./data-key.js";
 import { selector } from "./select.js";
 
@@ -32,7 +39,8 @@ export interface DecryptedSops {
  */
 export async function decryptSops(text: string, file: string, keys: KeySearch): Promise<DecryptedSops> {
   const docs = parseYamlDocuments(text, file);
-  if (docs.length === 0) throw new FormatError(`${file} has no sops metadata block`, { hint: "it is not an encrypted sops file" });
+  if (docs.length === 0)
+    throw new FormatError(`${file} has no sops metadata block`, { hint: "it is not an encrypted sops file" });
   const meta = readMetadata(docs[0]!, file, text);
   const dataKey = await unlockDataKey(meta, file, keys);
   const mac = new MacBuilder(meta.macOnlyEncrypted);
@@ -43,10 +51,16 @@ export async function decryptSops(text: string, file: string, keys: KeySearch): 
 }
 
 function verifyMac(meta: SopsMetadata, dataKey: Uint8Array, digest: string, file: string): void {
-  if (!meta.mac) throw new IntegrityError("E_MAC", `${file} has no MAC`, { hint: "the sops block was damaged; restore the file from git" });
+  if (!meta.mac)
+    throw new IntegrityError("E_MAC", `${file} has no MAC`, {
+      hint: "the sops block was damaged; restore the file from git",
+    });
   const enc = parseEncryptedValue(meta.mac, "sops.mac");
   const stored = decryptAead(dataKey, enc, macAdditionalData(meta.lastModified));
-  if (!stored) throw new IntegrityError("E_MAC", `the MAC of ${file} does not decrypt: the MAC or lastmodified was altered`, { hint: "restore the file from git" });
+  if (!stored)
+    throw new IntegrityError("E_MAC", `the MAC of ${file} does not decrypt: the MAC or lastmodified was altered`, {
+      hint: "restore the file from git",
+    });
   const computed = utf8Bytes(digest);
   if (stored.length !== computed.length || !timingSafeEqual(stored, computed)) {
     throw new IntegrityError("E_MAC", `MAC mismatch in ${file}: its contents were changed outside sops/vaultfile`, {
@@ -105,7 +119,8 @@ class Walker {
     for (const pair of node.items) {
       const keyNode = pair.key;
       const key = isScalar(keyNode) ? keyNode.value : keyNode;
-      if (key === null || typeof key === "object") throw new FormatError("mapping keys must be plain strings", lineOf(keyNode as Scalar, this.text));
+      if (key === null || typeof key === "object")
+        throw new FormatError("mapping keys must be plain strings", lineOf(keyNode as Scalar, this.text));
       const name = String(key);
       if (top && name === SOPS_KEY) continue;
       comment((keyNode as Scalar).commentBefore);
@@ -116,7 +131,11 @@ class Walker {
         comment(v.comment);
       }
       const value = this.value(v, [...path, name], stack);
-      out.items.push({ kind: "pair", key: name, value: value.kind === "comment" ? { kind: "str", value: value.text } : value });
+      out.items.push({
+        kind: "pair",
+        key: name,
+        value: value.kind === "comment" ? { kind: "str", value: value.text } : value,
+      });
       stack[stack.length - 1] = [];
     }
     comment(node.comment);
@@ -131,7 +150,10 @@ class Walker {
     if (isSeq(node)) return this.list(node, path, [...stack, []]);
     if (node === null || node === undefined) return { kind: "null" };
     if (isScalar(node)) return this.leaf(node, path, stack);
-    throw new FormatError(`unsupported YAML node at ${path.join(".")} (anchors and aliases are not supported)`, lineOf(node as Scalar, this.text));
+    throw new FormatError(
+      `unsupported YAML node at ${path.join(".")} (anchors and aliases are not supported)`,
+      lineOf(node as Scalar, this.text),
+    );
   }
 
   private list(node: YAMLSeq, path: readonly string[], stack: string[][]): PlainList {
@@ -162,12 +184,18 @@ class Walker {
     }
     const where = path.join(".");
     if (clear.kind !== "str" || !looksEncrypted(clear.value)) {
-      throw new FormatError(`${where} holds a plaintext value where sops expects an encrypted one`, { ...lineOf(node, this.text), hint: "restore the file from git (and rotate the value: it was exposed in clear)" });
+      throw new FormatError(`${where} holds a plaintext value where sops expects an encrypted one`, {
+        ...lineOf(node, this.text),
+        hint: "restore the file from git (and rotate the value: it was exposed in clear)",
+      });
     }
     const enc = parseEncryptedValue(clear.value, where);
     const bytes = decryptAead(this.dataKey, enc, additionalData(path));
     if (!bytes) {
-      throw new DecryptionError(`the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`, { hint: "the file was changed outside sops; restore it from git" });
+      throw new DecryptionError(
+        `the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`,
+        { hint: "the file was changed outside sops; restore it from git" },
+      );
     }
     const text = () => {
       try {
@@ -186,13 +214,20 @@ class Walker {
         break;
       case "int": {
         const t = text();
-        if (!/^[-+]?\d+$/.test(t) || BigInt(t) < -(2n ** 63n) || BigInt(t) >= 2n ** 63n) throw new FormatError(`decrypted int at ${where} is not a 64-bit integer`);
+        if (!/^[-+]?\d+$/.test(t) || BigInt(t) < -(2n ** 63n) || BigInt(t) >= 2n ** 63n)
+          throw new FormatError(`decrypted int at ${where} is not a 64-bit integer`);
         value = { kind: "int", value: BigInt(t) };
         break;
       }
       case "float": {
         const t = text();
-        const n = /^[-+]?(inf|infinity)$/i.test(t) ? (t.startsWith("-") ? -Infinity : Infinity) : /^nan$/i.test(t) ? NaN : Number(t);
+        const n = /^[-+]?(inf|infinity)$/i.test(t)
+          ? t.startsWith("-")
+            ? -Infinity
+            : Infinity
+          : /^nan$/i.test(t)
+            ? NaN
+            : Number(t);
         if (Number.isNaN(n) && !/^nan$/i.test(t)) throw new FormatError(`decrypted float at ${where} is not a number`);
         value = { kind: "float", value: n };
         break;
@@ -227,7 +262,10 @@ function clearScalar(node: Scalar): PlainScalar {
   if (typeof v === "string") return { kind: "str", value: v };
   if (typeof v === "boolean") return { kind: "bool", value: v };
   if (typeof v === "bigint") return { kind: "int", value: v };
-  if (typeof v === "number") return Number.isInteger(v) && !String(v).includes(".") ? { kind: "int", value: BigInt(v) } : { kind: "float", value: v };
+  if (typeof v === "number")
+    return Number.isInteger(v) && !String(v).includes(".")
+      ? { kind: "int", value: BigInt(v) }
+      : { kind: "float", value: v };
   return { kind: "str", value: String(v) };
 }
 

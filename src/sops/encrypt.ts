@@ -39,7 +39,9 @@ export async function encryptSops(docs: readonly PlainMap[], opts: EncryptOption
   const walker = new EncryptWalker(selector(rules), dataKey, mac);
   const encrypted = docs.map((d) => walker.branch(d, [], [[]]));
   const lastModified = opts.now.toISOString().replace(/\.\d{3}Z$/, "Z");
-  const macValue = formatEncryptedValue(encryptAead(dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str"));
+  const macValue = formatEncryptedValue(
+    encryptAead(dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str"),
+  );
   const age: PlainMap[] = [];
   for (const r of opts.recipients) {
     checkRecipient(r, r);
@@ -68,7 +70,9 @@ function ruleItems(rules: EncryptionRules): PlainMap["items"] {
     ["unencryptedCommentRegex", "unencrypted_comment_regex"],
     ["encryptedCommentRegex", "encrypted_comment_regex"],
   ];
-  return names.filter(([k]) => rules[k] !== undefined && rules[k] !== "").map(([k, name]) => pair(name, str(rules[k]!)));
+  return names
+    .filter(([k]) => rules[k] !== undefined && rules[k] !== "")
+    .map(([k, name]) => pair(name, str(rules[k]!)));
 }
 
 const str = (value: string): PlainScalar => ({ kind: "str", value });
@@ -127,7 +131,10 @@ class EncryptWalker {
   /** The comment encrypted, when sops would encrypt it (never an empty one); else `undefined`. */
   private commentItem(c: PlainComment, path: readonly string[], stack: string[][]): PlainComment | undefined {
     if (c.text === "" || !this.shouldEncrypt(path, stack, true)) return undefined;
-    return { kind: "comment", text: formatEncryptedValue(encryptAead(this.dataKey, utf8Bytes(c.text), additionalData(path), "comment")) };
+    return {
+      kind: "comment",
+      text: formatEncryptedValue(encryptAead(this.dataKey, utf8Bytes(c.text), additionalData(path), "comment")),
+    };
   }
 }
 

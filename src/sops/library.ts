@@ -28,10 +28,19 @@ export interface DecryptedSops {
  * @throws WrongKeyError when none of the identities opens the file.
  * @throws FormatError for text that is not a sops YAML file; DecryptionError or IntegrityError (`E_MAC`) when a value or the MAC was altered.
  */
-export async function decryptSops(text: string, identities: readonly string[], opts: { file?: string } = {}): Promise<DecryptedSops> {
+export async function decryptSops(
+  text: string,
+  identities: readonly string[],
+  opts: { file?: string } = {},
+): Promise<DecryptedSops> {
   const file = opts.file ?? "sops file";
   const parsed = identities.flatMap((t, i) => parseIdentities(t, `identity #${i + 1} given by the caller`));
   const { documents, meta } = await decryptStream(text, file, { identities: parsed, searched: [] });
   const plain = documents.map((d) => plainToJs(d) as Record<string, unknown>);
-  return { data: plain[0] ?? {}, documents: plain, yaml: printSopsYaml(documents), recipients: meta.age.map((a) => a.recipient) };
+  return {
+    data: plain[0] ?? {},
+    documents: plain,
+    yaml: printSopsYaml(documents),
+    recipients: meta.age.map((a) => a.recipient),
+  };
 }

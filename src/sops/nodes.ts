@@ -6,7 +6,7 @@ import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { yamlWrite } from "../format/yaml-load.js";
 import { getNode, isScalar, walkTree, type SopsAgeEntry, type TreeScalar } from "../format/yaml-tree.js";
 import { scalarToBytes, sopsTypeOf, type Scalar as ScalarValue } from "../format/values.js";
-import type { PlainLeaf } from "./sops-file.js";
+import type { PlainLeaf } from "./integrity.js";
 
 /** A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. */
 export function clearLeaf(v: ScalarValue): PlainLeaf {
@@ -26,7 +26,6 @@ export function setScalar(map: YAMLMap, key: string, value: string, quote: boole
   }
 }
 
-
 export function stanzaNode(entry: SopsAgeEntry): YAMLMap {
   const { Scalar, YAMLMap } = yamlWrite();
   const m = new YAMLMap();
@@ -42,7 +41,12 @@ export function stanzaNode(entry: SopsAgeEntry): YAMLMap {
  * leaves no longer in the document. One walk for every path: looking each node up apart was quadratic (77 s for
  * 4,000 secrets).
  */
-export function reencryptLeaves(doc: Document, rules: EncryptionRules, plain: Map<TreeScalar, PlainLeaf>, key: Uint8Array): void {
+export function reencryptLeaves(
+  doc: Document,
+  rules: EncryptionRules,
+  plain: Map<TreeScalar, PlainLeaf>,
+  key: Uint8Array,
+): void {
   const paths = new Map<TreeScalar, readonly string[]>();
   walkTree(doc, rules, { leaf: (leaf) => void (leaf.encrypted && paths.set(leaf.node, leaf.path)) });
   for (const [node, p] of plain) {

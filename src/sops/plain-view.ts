@@ -1,6 +1,6 @@
 /** The data of a decrypted sops document as plain values, from either tree (light nodes or `yaml`'s). */
 import { isMap, isScalar, isSeq, SOPS_KEY, type TreeDocument, type TreeScalar } from "../format/yaml-tree.js";
-import type { PlainLeaf } from "./sops-file.js";
+import type { PlainLeaf } from "./integrity.js";
 
 /** The decrypted data tree as plain JavaScript values (no `sops` block). */
 export function toPlain(doc: TreeDocument, plain: ReadonlyMap<TreeScalar, PlainLeaf>): Record<string, unknown> {

@@ -6,16 +6,28 @@ import { compileRuleRegex, DEFAULT_UNENCRYPTED_SUFFIX, type EncryptionRules } fr
 import type { Re2Pattern } from "../rules/re2.js";
 
 /** `comments`: one list per enclosing mapping or list, of the comments seen since its last item. */
-export type ShouldEncrypt = (path: readonly string[], comments: readonly (readonly string[])[], isComment: boolean) => boolean;
+export type ShouldEncrypt = (
+  path: readonly string[],
+  comments: readonly (readonly string[])[],
+  isComment: boolean,
+) => boolean;
 
 /** sops's `shouldBeEncrypted`: the path rules, then the comment rules over the comments seen on the way. */
 export function selector(rules: EncryptionRules): ShouldEncrypt {
-  const re = (s: string | undefined, name: string): Re2Pattern | undefined => (s === undefined || s === "" ? undefined : compileRuleRegex(s, name));
+  const re = (s: string | undefined, name: string): Re2Pattern | undefined =>
+    s === undefined || s === "" ? undefined : compileRuleRegex(s, name);
   const unencRe = re(rules.unencryptedRegex, "unencrypted_regex");
   const encRe = re(rules.encryptedRegex, "encrypted_regex");
   const unencComment = re(rules.unencryptedCommentRegex, "unencrypted_comment_regex");
   const encComment = re(rules.encryptedCommentRegex, "encrypted_comment_regex");
-  const anySet = [rules.unencryptedSuffix, rules.encryptedSuffix, rules.unencryptedRegex, rules.encryptedRegex, rules.unencryptedCommentRegex, rules.encryptedCommentRegex].some((v) => v !== undefined && v !== "");
+  const anySet = [
+    rules.unencryptedSuffix,
+    rules.encryptedSuffix,
+    rules.unencryptedRegex,
+    rules.encryptedRegex,
+    rules.unencryptedCommentRegex,
+    rules.encryptedCommentRegex,
+  ].some((v) => v !== undefined && v !== "");
   const unencSuffix = rules.unencryptedSuffix || (anySet ? undefined : DEFAULT_UNENCRYPTED_SUFFIX);
   const encSuffix = rules.encryptedSuffix || undefined;
   return (path, comments, isComment) => {
@@ -42,4 +54,3 @@ export function selector(rules: EncryptionRules): ShouldEncrypt {
     return encrypted;
   };
 }
-

@@ -5,38 +5,38 @@
  * vaults (the `decrypt` command uses it directly).
  */
 import { custodyHolds, custodyLink, type CustodyLink } from "../crypto/custody.js";
-import { timingSafeEqual } from "node:crypto";
 import type { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { DecryptionError, FormatError, IntegrityError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
-import { deriveKey, generateDataKey, hmac, decryptAead, encryptAead } from "../crypto/aead.js";
+import { FormatError, NoIdentityError, WrongKeyError, type KeyErrorDetails } from "../errors.js";
+import { deriveKey, generateDataKey, encryptAead } from "../crypto/aead.js";
 import { wrapDataKey } from "../crypto/age.js";
-import { checkRecipient, recipientOf } from "../crypto/identities.js";
+import { checkRecipient } from "../crypto/identities.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { formatEncryptedValue, looksEncrypted, parseEncryptedValue, type SopsValueType } from "../format/enc.js";
-import { MacBuilder } from "../format/mac.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { formatTimestamp } from "../rules/time.js";
-import { SEAL_CONTEXT, SealEncoder } from "../format/seal.js";
-import { bytesToScalar, scalarToBytes, utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
+import { utf8Bytes, type Scalar as ScalarValue } from "../format/values.js";
 import { loadYamlWrite, yamlWrite } from "../format/yaml-load.js";
-import { detectIndentSeq, getNode, isSeq, lineOf, macAdditionalData, readMetadata, readYamlTree, SOPS_KEY, walkTree, type SopsAgeEntry, type Leaf, type SopsMetadata, type TreeDocument, type TreeScalar } from "../format/yaml-tree.js";
-import { noAgeKeys, unwrapAgeList, type MislabelledStanza } from "./data-key.js";
+import {
+  detectIndentSeq,
+  getNode,
+  isSeq,
+  readMetadata,
+  readYamlTree,
+  SOPS_KEY,
+  walkTree,
+  type SopsAgeEntry,
+  type Leaf,
+  type SopsMetadata,
+  type TreeDocument,
+  type TreeScalar,
+} from "../format/yaml-tree.js";
+import { keyErrorDetails, requireAge, unwrapAgeList, type MislabelledStanza } from "./data-key.js";
 import { toPlain } from "./plain-view.js";
 import { clearLeaf, reencryptLeaves, setScalar, stanzaNode } from "./nodes.js";
-
-/** Refuses a sops file without age recipients (kms, pgp…): vaultfile has no way to its data key. */
-function requireAge(meta: SopsMetadata, file: string): void {
-  if (meta.age.length === 0) throw noAgeKeys(meta.otherKeySources, file);
-}
+import { authenticate, decryptLeaf, macValue, verifyMac, type PlainLeaf } from "./integrity.js";
 
 /** The sops version vaultfile writes into new files: one whose format it matches. */
 export const SOPS_VERSION = "3.9.4";
-
-export interface PlainLeaf {
-  value: ScalarValue;
-  type: SopsValueType;
-  bytes: Uint8Array;
-}
 
 export type SealState = "valid" | "stale";
 
@@ -93,7 +93,10 @@ export class SopsFile {
 
   /** Refuses to change, write or derive keys from a file opened without its key. */
   private needsKey(): void {
-    if (!this.verified) throw new NoIdentityError(`${this.file} was opened without a key, read-only`, { hint: "changing it needs a key: set VAULTFILE_AGE_KEY or pass --identity" });
+    if (!this.verified)
+      throw new NoIdentityError(`${this.file} was opened without a key, read-only`, {
+        hint: "changing it needs a key: set VAULTFILE_AGE_KEY or pass --identity",
+      });
   }
 
   /**
@@ -116,18 +119,28 @@ export class SopsFile {
    * `editable: false` opens it read-only, without loading `yaml` (the fast reader's light tree when the file lies in
    * its subset): every check is the same, but changing or printing it is an internal error.
    */
-  static async open(text: string, file: string, keys: KeySearch, opts: { named?: (tree: TreeDocument) => Record<string, string>; editable?: boolean } = {}): Promise<SopsFile> {
+  static async open(
+    text: string,
+    file: string,
+    keys: KeySearch,
+    opts: { named?: (tree: TreeDocument) => Record<string, string>; editable?: boolean } = {},
+  ): Promise<SopsFile> {
     const editable = opts.editable !== false;
     // To change the file, `yaml`'s own nodes straight from the text (one tree; the light one first cost memory).
     const y = editable ? await loadYamlWrite() : undefined;
     const doc = y ? y.parseYaml(text, file) : await readYamlTree(text, file);
     const meta = readMetadata(doc, file, text);
     if (meta.keyGroups) {
-      throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, { hint: "read it with `vaultfile decrypt`" });
+      throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, {
+        hint: "read it with `vaultfile decrypt`",
+      });
     }
     requireAge(meta, file);
     if (keys.identities.length === 0) {
-      throw new NoIdentityError(`no age identity found to open ${file}`, { hint: "set VAULTFILE_AGE_KEY or pass an identity (--identity FILE)", keys: await keyErrorDetails(file, meta, keys, doc, opts.named) });
+      throw new NoIdentityError(`no age identity found to open ${file}`, {
+        hint: "set VAULTFILE_AGE_KEY or pass an identity (--identity FILE)",
+        keys: await keyErrorDetails(file, meta, keys, doc, opts.named),
+      });
     }
     const { key: dataKey, mislabelled } = await unwrapAgeList(meta.age, keys.identities);
     if (!dataKey) {
@@ -144,7 +157,12 @@ export class SopsFile {
   }
 
   /** A new, empty sops document with one encryption rule (`encrypted_regex`); `build` fills it. */
-  static async create(file: string, recipients: readonly string[], rules: EncryptionRules & { encryptedRegex: string }, build: (doc: Document) => void): Promise<SopsFile> {
+  static async create(
+    file: string,
+    recipients: readonly string[],
+    rules: EncryptionRules & { encryptedRegex: string },
+    build: (doc: Document) => void,
+  ): Promise<SopsFile> {
     const { Document, doubleQuoted, Scalar, YAMLMap, YAMLSeq } = await loadYamlWrite();
     const doc = new Document(new YAMLMap());
     build(doc);
@@ -171,89 +189,34 @@ export class SopsFile {
     return sf;
   }
 
-  /** Walks the tree once: decrypts each encrypted leaf, feeds the MAC and the seal. */
+  /** Walks the tree once: decrypts each encrypted leaf, feeds the MAC and the seal, and checks both. */
   private decryptAll(text: string): void {
-    const mac = new MacBuilder(this.meta.macOnlyEncrypted);
-    const sealer = this.newSealer();
-    walkTree(
+    const walk = authenticate(
       this.tree,
       this.meta.rules,
-      {
-        map: (size) => sealer.enc.push({ kind: "map", size }),
-        seq: (size) => sealer.enc.push({ kind: "seq", size }),
-        key: (name) => sealer.enc.push({ kind: "key", name }),
-        leaf: (leaf) => {
-          const p = this.readLeaf(leaf, text);
-          if (p === null) {
-            sealer.enc.push({ kind: "null" });
-            return;
-          }
-          mac.add(p.bytes, leaf.encrypted);
-          sealer.enc.push({ kind: "leaf", type: p.type, encrypted: leaf.encrypted, bytes: p.bytes });
-        },
-      },
+      this.meta.macOnlyEncrypted,
+      this.dataKey,
+      (leaf) => this.readLeaf(leaf, text),
       text,
     );
-    this.verifyMac(mac.digest(), sealer.finish(this.meta.lastModified), text);
+    const macNode = getNode(getNode(this.tree.contents, SOPS_KEY), "mac") as TreeScalar | undefined;
+    this.sealState = verifyMac(
+      this.file,
+      { mac: this.meta.mac, lastModified: this.meta.lastModified, macNode },
+      this.dataKey,
+      walk,
+      text,
+    );
   }
 
   /** The plaintext of one leaf; decrypts and remembers encrypted ones. `null` for YAML nulls. */
   private readLeaf(leaf: Leaf, text: string): PlainLeaf | null {
     const v = leaf.node.value as ScalarValue | undefined;
     if (v === null || v === undefined) return null;
-    const where = leaf.path.join(".");
-    if (leaf.encrypted && v !== "") {
-      if (!looksEncrypted(v)) {
-        throw new FormatError(`${where} holds a plaintext value where sops expects an encrypted one`, {
-          ...lineOf(leaf.node, text),
-          hint: "never write values into the file by hand; use `vaultfile set` (and rotate this secret: it was exposed in clear)",
-        });
-      }
-      const enc = parseEncryptedValue(v, where);
-      const bytes = decryptAead(this.dataKey, enc, additionalData(leaf.path));
-      if (!bytes) {
-        throw new DecryptionError(`the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`, {
-          hint: "the file was changed outside vaultfile; restore it from git",
-        });
-      }
-      const value = bytesToScalar(bytes, enc.type, where);
-      // Hash what sops hashes: the value re-encoded from its type (floats normalise, e.g. "1.50" → "1.5").
-      const p: PlainLeaf = { value, type: enc.type, bytes: enc.type === "str" ? bytes : scalarToBytes(value, enc.type) };
-      this.plain.set(leaf.node, p);
-      return p;
-    }
-    return clearLeaf(v);
-  }
-
-  private verifyMac(digest: string, expectedSeal: Uint8Array, text: string): void {
-    const where = lineOf(getNode(getNode(this.tree.contents, SOPS_KEY), "mac") as TreeScalar | undefined, text);
-    if (!this.meta.mac) throw new IntegrityError("E_MAC", `${this.file} has no MAC`, { hint: "the sops block was damaged; restore the file from git" });
-    const enc = parseEncryptedValue(this.meta.mac, "sops.mac");
-    const stored = decryptAead(this.dataKey, enc, macAdditionalData(this.meta.lastModified));
-    if (!stored) {
-      throw new IntegrityError("E_MAC", `the MAC of ${this.file} does not decrypt: the MAC or lastmodified was altered`, { hint: "restore the file from git", ...where });
-    }
-    const computed = utf8Bytes(digest);
-    if (stored.length !== computed.length || !timingSafeEqual(stored, computed)) {
-      throw new IntegrityError("E_MAC", `MAC mismatch in ${this.file}: its contents were changed outside sops/vaultfile`, {
-        hint: "a value, a metadata field or their order was edited by hand; restore the file from git",
-      });
-    }
-    this.sealState = enc.iv.length === expectedSeal.length && timingSafeEqual(enc.iv, expectedSeal) ? "valid" : "stale";
-  }
-
-  private newSealer(): { enc: SealEncoder; finish(lastModified: string): Uint8Array } {
-    const h = hmac(deriveKey(this.dataKey, SEAL_CONTEXT));
-    const enc = new SealEncoder((chunk) => h.update(chunk));
-    return {
-      enc,
-      finish: (lastModified) => {
-        enc.push({ kind: "key", name: "lastmodified" });
-        enc.push({ kind: "leaf", type: "str", encrypted: false, bytes: utf8Bytes(macAdditionalData(lastModified)) });
-        enc.flush();
-        return h.digest();
-      },
-    };
+    if (!leaf.encrypted || v === "") return clearLeaf(v);
+    const p = decryptLeaf(leaf, v as string, this.dataKey, text);
+    this.plain.set(leaf.node, p);
+    return p;
   }
 
   /** The decrypted value of an encrypted scalar node, or `undefined` when the node is not encrypted. */
@@ -396,37 +359,20 @@ export class SopsFile {
   serialize(now: Date): string {
     this.needsKey();
     const lastModified = formatTimestamp(now);
-    const mac = new MacBuilder(this.meta.macOnlyEncrypted);
-    const sealer = this.newSealer();
-    walkTree(this.doc, this.meta.rules, {
-      map: (size) => sealer.enc.push({ kind: "map", size }),
-      seq: (size) => sealer.enc.push({ kind: "seq", size }),
-      key: (name) => sealer.enc.push({ kind: "key", name }),
-      leaf: (leaf) => {
-        const v = leaf.node.value as ScalarValue | undefined;
-        if (v === null || v === undefined) {
-          sealer.enc.push({ kind: "null" });
-          return;
-        }
-        let p: PlainLeaf;
-        if (leaf.encrypted && v !== "") {
-          const known = this.plain.get(leaf.node);
-          if (!known) throw new Error(`internal: ${leaf.path.join(".")} is on an encrypted path but was never encrypted`);
-          p = known;
-        } else {
-          p = clearLeaf(v);
-        }
-        mac.add(p.bytes, leaf.encrypted);
-        sealer.enc.push({ kind: "leaf", type: p.type, encrypted: leaf.encrypted, bytes: p.bytes });
-      },
+    const walk = authenticate(this.doc, this.meta.rules, this.meta.macOnlyEncrypted, this.dataKey, (leaf) => {
+      const v = leaf.node.value as ScalarValue | undefined;
+      if (v === null || v === undefined) return null;
+      if (!leaf.encrypted || v === "") return clearLeaf(v);
+      const known = this.plain.get(leaf.node);
+      if (!known) throw new Error(`internal: ${leaf.path.join(".")} is on an encrypted path but was never encrypted`);
+      return known;
     });
-    const iv = sealer.finish(lastModified);
-    const macValue = formatEncryptedValue(encryptAead(this.dataKey, utf8Bytes(mac.digest()), macAdditionalData(lastModified), "str", iv));
+    const macText = macValue(this.dataKey, walk, lastModified);
     const sops = getNode(this.doc.contents, SOPS_KEY) as YAMLMap;
     setScalar(sops, "lastmodified", lastModified, true);
-    setScalar(sops, "mac", macValue, false);
+    setScalar(sops, "mac", macText, false);
     this.meta.lastModified = lastModified;
-    this.meta.mac = macValue;
+    this.meta.mac = macText;
     this.sealState = "valid";
     this.dirty = false;
     // Only values changed (a rotation, new metadata): the old text with those values replaced, which is what the
@@ -449,16 +395,4 @@ export class SopsFile {
     const i = root.items.findIndex((p) => ((p.key as Scalar | undefined)?.value ?? p.key) === SOPS_KEY);
     if (i >= 0 && i !== root.items.length - 1) root.items.push(...root.items.splice(i, 1));
   }
-}
-
-/** The structured facts of a key error: public keys and places only. */
-async function keyErrorDetails(file: string, meta: SopsMetadata, keys: KeySearch, doc: TreeDocument, named: ((tree: TreeDocument) => Record<string, string>) | undefined): Promise<KeyErrorDetails> {
-  const tried = await Promise.all(keys.identities.map(async (id) => ({ source: id.source, recipient: await recipientOf(id).catch(() => undefined) })));
-  let names: Record<string, string> | undefined;
-  try {
-    names = named?.(doc);
-  } catch {
-    names = undefined; // a damaged recipients section: the error still lists the wrapped keys
-  }
-  return { file, recipients: meta.age.map((a) => a.recipient), named: names && Object.keys(names).length > 0 ? names : undefined, searched: keys.searched, tried };
 }
