@@ -11,7 +11,9 @@ import { locateVault } from "../io/vault-discovery.js";
 import { estimateYamlNodes, MAX_FILE_BYTES, MAX_NODES } from "../rules/limits.js";
 import { BUILTIN_TYPES } from "../types/builtin.js";
 import type { CliIO } from "./context.js";
-import { valueKindOf, type Shell, type ValueKind } from "./program.js";
+import { valueKindOf } from "./declare/parts.js";
+import type { ValueKind } from "./option-table.js";
+import type { Shell } from "./program.js";
 
 /** The script for `shell`; `bin` is the command name the shell runs (and completes). */
 export function completionScript(shell: Shell, bin = "vaultfile"): string {
@@ -70,11 +72,15 @@ function namesIn(file: string): Names {
     // A hostile checkout must not make TAB slow: over the readers' size or node limit, no names.
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     const text = size > 0 && size <= MAX_FILE_BYTES ? readFileSync(file, "utf8") : undefined;
-    doc = text !== undefined && estimateYamlNodes(text) <= MAX_NODES ? parse(text, { maxAliasCount: 0, uniqueKeys: false }) : undefined;
+    doc =
+      text !== undefined && estimateYamlNodes(text) <= MAX_NODES
+        ? parse(text, { maxAliasCount: 0, uniqueKeys: false })
+        : undefined;
   } catch {
     doc = undefined; // not readable, or not YAML: complete without names
   }
-  const keysOf = (v: unknown): string[] => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.keys(v).filter((k) => SAFE.test(k)) : []);
+  const keysOf = (v: unknown): string[] =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.keys(v).filter((k) => SAFE.test(k)) : [];
   const root = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : {};
   names.secret = keysOf(root.secrets);
   names.recipient = keysOf(root.recipients);
@@ -82,12 +88,20 @@ function namesIn(file: string): Names {
   return names;
 }
 
-const visibleCommands = (cmd: Command): Command[] => cmd.createHelp().visibleCommands(cmd).filter((c) => c.name() !== "help");
+const visibleCommands = (cmd: Command): Command[] =>
+  cmd
+    .createHelp()
+    .visibleCommands(cmd)
+    .filter((c) => c.name() !== "help");
 const optionsOf = (cmd: Command): readonly Option[] => cmd.options.filter((o) => !o.hidden);
 
 /** The option `word` names on `cmd` or the program's globals (`--name`, `-n`, `--name=value`). */
 function findOption(word: string, cmds: readonly Command[]): Option | undefined {
-  const flag = word.includes("=") ? word.slice(0, word.indexOf("=")) : !word.startsWith("--") && word.length > 2 ? word.slice(0, 2) : word;
+  const flag = word.includes("=")
+    ? word.slice(0, word.indexOf("="))
+    : !word.startsWith("--") && word.length > 2
+      ? word.slice(0, 2)
+      : word;
   for (const c of cmds) {
     const o = c.options.find((x) => x.long === flag || x.short === flag);
     if (o) return o;
@@ -96,7 +110,11 @@ function findOption(word: string, cmds: readonly Command[]): Option | undefined 
 }
 
 /** The candidates for the last of `words` (the word under the cursor, "" for a new one), one per line. */
-export async function candidates(program: Command, words: readonly string[], io: Pick<CliIO, "cwd" | "env">): Promise<string[]> {
+export async function candidates(
+  program: Command,
+  words: readonly string[],
+  io: Pick<CliIO, "cwd" | "env">,
+): Promise<string[]> {
   const done = words.slice(0, -1);
   const current = words[words.length - 1] ?? "";
   const chain: Command[] = [program];
@@ -141,7 +159,9 @@ export async function candidates(program: Command, words: readonly string[], io:
     found = pending.argChoices ? [...pending.argChoices] : await names(valueKindOf(pending));
   } else if (current.startsWith("-") && !afterDashes) {
     pending = undefined;
-    found = chain.flatMap((c) => optionsOf(c).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)));
+    found = chain.flatMap((c) =>
+      optionsOf(c).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)),
+    );
     found.push("--help", "-h"); // commander's own help option, on every command
   } else if (visibleCommands(cmd).length > 0 && positional === 0) {
     found = visibleCommands(cmd).map((c) => c.name());
