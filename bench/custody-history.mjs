@@ -23,7 +23,14 @@ import { summarise } from "./measure.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "vaultfile.js");
-const { values: opt } = parseArgs({ options: { commits: { type: "string" }, rekey: { type: "string" }, secrets: { type: "string" }, reps: { type: "string" } } });
+const { values: opt } = parseArgs({
+  options: {
+    commits: { type: "string" },
+    rekey: { type: "string" },
+    secrets: { type: "string" },
+    reps: { type: "string" },
+  },
+});
 const commits = Number(opt.commits ?? 200);
 const rekey = Number(opt.rekey ?? 20);
 const secrets = Number(opt.secrets ?? 20);
@@ -66,13 +73,21 @@ try {
   const times = [];
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
-    const res = spawnSync(process.execPath, [BIN, "--json", "history", "--verify"], { cwd: dir, env: { ...env, VAULTFILE_AGE_KEY: owner }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const res = spawnSync(process.execPath, [BIN, "--json", "history", "--verify"], {
+      cwd: dir,
+      env: { ...env, VAULTFILE_AGE_KEY: owner },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     times.push((performance.now() - t) / 1000);
     if (res.status !== 0) throw new Error(`history --verify exited ${res.status}: ${res.stderr}`);
     const report = JSON.parse(res.stdout);
     const proofs = report.versions.filter((x) => x.detail.includes("proof ok")).length;
     const expected = Math.floor((commits - 1) / rekey);
-    if (report.versions.length !== commits || proofs !== expected) throw new Error(`expected ${commits} versions and ${expected} proofs, got ${report.versions.length} and ${proofs}`);
+    if (report.versions.length !== commits || proofs !== expected)
+      throw new Error(
+        `expected ${commits} versions and ${expected} proofs, got ${report.versions.length} and ${proofs}`,
+      );
   }
   // textconv finds the version before (git log --find-object): one HEAD~1 version as git passes it (a temp copy
   // named XXXXXX_<name>), inside the repository and, without the lookup, outside any.
@@ -81,7 +96,11 @@ try {
   const textconv = (cwd, copy) => {
     writeFileSync(copy, blob);
     const t = performance.now();
-    const res = spawnSync(process.execPath, [BIN, "git", "textconv", copy], { cwd, env: { ...env, VAULTFILE_AGE_KEY: owner }, encoding: "utf8" });
+    const res = spawnSync(process.execPath, [BIN, "git", "textconv", copy], {
+      cwd,
+      env: { ...env, VAULTFILE_AGE_KEY: owner },
+      encoding: "utf8",
+    });
     if (res.status !== 0) throw new Error(`textconv exited ${res.status}: ${res.stderr}`);
     return (performance.now() - t) / 1000;
   };
@@ -93,14 +112,24 @@ try {
   }
   rmSync(outside, { recursive: true, force: true });
   const s = summarise(times);
-  console.error(`bench: built ${commits} commits in ${buildSeconds.toFixed(1)} s on ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.error(
+    `bench: built ${commits} commits in ${buildSeconds.toFixed(1)} s on ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log("| versions | re-keys | secrets | median s | min–max s | per version ms |");
   console.log("|---:|---:|---:|---:|---:|---:|");
-  console.log(`| ${commits} | ${Math.floor((commits - 1) / rekey)} | ${secrets} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)}–${s.max.toFixed(2)} | ${((s.median * 1000) / commits).toFixed(1)} |`);
+  console.log(
+    `| ${commits} | ${Math.floor((commits - 1) / rekey)} | ${secrets} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)}–${s.max.toFixed(2)} | ${((s.median * 1000) / commits).toFixed(1)} |`,
+  );
   const [a, b] = [summarise(inRepo), summarise(noRepo)];
   console.log(`\n| git textconv of one version | median s | min–max s |\n|---|---:|---:|`);
-  console.log(`| in the repository (finds the version before) | ${a.median.toFixed(3)} | ${a.min.toFixed(3)}–${a.max.toFixed(3)} |`);
-  console.log(`| outside a repository (no lookup) | ${b.median.toFixed(3)} | ${b.min.toFixed(3)}–${b.max.toFixed(3)} |`);
+  console.log(
+    `| in the repository (finds the version before) | ${a.median.toFixed(3)} | ${a.min.toFixed(3)}–${a.max.toFixed(3)} |`,
+  );
+  console.log(
+    `| outside a repository (no lookup) | ${b.median.toFixed(3)} | ${b.min.toFixed(3)}–${b.max.toFixed(3)} |`,
+  );
 } finally {
   for (const d of [dir, home]) rmSync(d, { recursive: true, force: true });
 }

@@ -90,7 +90,12 @@ export function makeDotenvx(dir, n, dotenvxBin) {
   const folder = join(dir, `dotenvx-${n}.g${GENERATION}`);
   if (existsSync(join(folder, ".env.keys"))) return folder;
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, ".env"), secretsFor(n).map((s) => `${s.name}="${s.value}"\n`).join(""));
+  writeFileSync(
+    join(folder, ".env"),
+    secretsFor(n)
+      .map((s) => `${s.name}="${s.value}"\n`)
+      .join(""),
+  );
   execFileSync(process.execPath, [dotenvxBin, "encrypt", "-f", ".env"], { cwd: folder, stdio: "ignore" });
   return folder;
 }

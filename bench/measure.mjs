@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 
 const GNU_TIME = "/usr/bin/time";
 const PROBE = fileURLToPath(new URL("rss-probe.cjs", import.meta.url));
-export const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" }).status === 0;
+export const hasGnuTime =
+  existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" }).status === 0;
 
 /**
  * Runs `node …args` once (`node`: the binary, default this process's). Returns

@@ -23,7 +23,8 @@ function probe(path) {
  * fetched with `npm pack` when absent and `fetch` is true. Undefined when it cannot be had.
  */
 export function nodeOf(major, { fetch = true } = {}) {
-  if (Number(process.versions.node.split(".")[0]) === major) return { major, version: process.version, path: process.execPath };
+  if (Number(process.versions.node.split(".")[0]) === major)
+    return { major, version: process.version, path: process.execPath };
   if (!ARCH) return undefined;
   const dir = join(process.env.TMPDIR || tmpdir(), `vaultfile-ci-node${major}-${ARCH}`);
   const bin = join(dir, "package", "bin", "node");
@@ -33,7 +34,10 @@ export function nodeOf(major, { fetch = true } = {}) {
   console.error(`bench: fetching node-linux-${ARCH}@${major} from the npm registry into ${dir}…`);
   const staging = mkdtempSync(join(process.env.TMPDIR || tmpdir(), `vaultfile-ci-node${major}.`));
   try {
-    execFileSync("npm", ["pack", `node-linux-${ARCH}@${major}`, "--silent"], { cwd: staging, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync("npm", ["pack", `node-linux-${ARCH}@${major}`, "--silent"], {
+      cwd: staging,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     const tgz = readdirSync(staging).find((f) => f.endsWith(".tgz"));
     execFileSync("tar", ["xzf", tgz], { cwd: staging });
     rmSync(join(staging, tgz));

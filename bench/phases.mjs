@@ -70,7 +70,11 @@ for (const name of ["vault-100x1.g1.yaml", "vault-10000x20.g1.yaml"]) {
   }
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", file, join(DATA, "identity.agekey")], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), "--child", file, join(DATA, "identity.agekey")],
+      { encoding: "utf8" },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     samples.push(JSON.parse(r.stdout));
   }

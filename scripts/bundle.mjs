@@ -32,7 +32,9 @@ await build({
   outExtension: { ".js": ".mjs" },
   // CommonJS dependencies (commander, yaml) call require() for node built-ins. Every chunk gets this banner, and
   // createRequire costs ~1 ms (it computes node_modules paths), so all chunks share one.
-  banner: { js: 'import { createRequire as __vfCreateRequire } from "node:module"; const require = (globalThis.__vfRequire ??= __vfCreateRequire(import.meta.url));' },
+  banner: {
+    js: 'import { createRequire as __vfCreateRequire } from "node:module"; const require = (globalThis.__vfRequire ??= __vfCreateRequire(import.meta.url));',
+  },
   logLevel: "warning",
 });
 // Swap the folder in whole, so a CLI started during the build sees the old bundle or the new one, not a mix.

@@ -89,7 +89,10 @@ export class SecretNotFoundError extends VaultfileError {
   readonly suggestions: readonly string[];
   constructor(name: string, suggestions: readonly string[] = []) {
     super("E_NOT_FOUND", ExitCode.notFound, `no secret named ${name}`, {
-      hint: suggestions.length > 0 ? `did you mean ${suggestions.join(" or ")}?` : "run `vaultfile status` to list the secrets",
+      hint:
+        suggestions.length > 0
+          ? `did you mean ${suggestions.join(" or ")}?`
+          : "run `vaultfile status` to list the secrets",
     });
     this.secretName = name;
     this.suggestions = suggestions;
@@ -162,7 +165,11 @@ export class DecryptionError extends VaultfileError {
 
 /** The sops MAC, vaultfile's name seal, the recipients check or the chain of custody failed. */
 export class IntegrityError extends VaultfileError {
-  constructor(code: "E_MAC" | "E_SEAL" | "E_RECIPIENTS" | "E_TAMPERED" | "E_CUSTODY", message: string, details?: ErrorDetails) {
+  constructor(
+    code: "E_MAC" | "E_SEAL" | "E_RECIPIENTS" | "E_TAMPERED" | "E_CUSTODY",
+    message: string,
+    details?: ErrorDetails,
+  ) {
     super(code, ExitCode.integrity, message, details);
   }
 }
@@ -190,8 +197,14 @@ export class ExpiredError extends VaultfileError {
 export class FormatError extends VaultfileError {
   readonly line: number | undefined;
   readonly column: number | undefined;
-  constructor(message: string, details: ErrorDetails & { line?: number | undefined; column?: number | undefined } = {}) {
-    const where = details.line === undefined ? "" : ` (line ${details.line}${details.column === undefined ? "" : `, column ${details.column}`})`;
+  constructor(
+    message: string,
+    details: ErrorDetails & { line?: number | undefined; column?: number | undefined } = {},
+  ) {
+    const where =
+      details.line === undefined
+        ? ""
+        : ` (line ${details.line}${details.column === undefined ? "" : `, column ${details.column}`})`;
     super("E_FORMAT", ExitCode.invalidInput, message + where, details);
     this.line = details.line;
     this.column = details.column;
@@ -200,7 +213,11 @@ export class FormatError extends VaultfileError {
 
 /** A user-supplied input (name, date, duration, value) is invalid. */
 export class InvalidInputError extends VaultfileError {
-  constructor(code: "E_NAME" | "E_DATE" | "E_DURATION" | "E_VALUE" | "E_RECIPIENT" | "E_INPUT", message: string, details?: ErrorDetails) {
+  constructor(
+    code: "E_NAME" | "E_DATE" | "E_DURATION" | "E_VALUE" | "E_RECIPIENT" | "E_INPUT",
+    message: string,
+    details?: ErrorDetails,
+  ) {
     super(code, ExitCode.invalidInput, message, details);
   }
 }
@@ -217,7 +234,11 @@ export class IoError extends VaultfileError {
  * can write to (exit 8).
  */
 export class ConflictError extends VaultfileError {
-  constructor(code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT" | "E_UNSAFE_FOLDER", message: string, details?: ErrorDetails) {
+  constructor(
+    code: "E_EXISTS" | "E_LOCKED" | "E_CONFLICT" | "E_UNSAFE_FOLDER",
+    message: string,
+    details?: ErrorDetails,
+  ) {
     super(code, ExitCode.conflict, message, details);
   }
 }

@@ -9,7 +9,16 @@ export { openVault, updateVault, createVault } from "./io/vault-file.js";
 export type { VaultOptions } from "./io/vault-file.js";
 export type { KeySourceOptions } from "./io/keys.js";
 export { Vault, Secret } from "./vault/vault.js";
-export type { SetOptions, ExpiryEntry, ExportSelection, ValidateOptions, ValidationResult, VaultModelOptions, VaultSettings, VaultStore } from "./vault/vault.js";
+export type {
+  SetOptions,
+  ExpiryEntry,
+  ExportSelection,
+  ValidateOptions,
+  ValidationResult,
+  VaultModelOptions,
+  VaultSettings,
+  VaultStore,
+} from "./vault/vault.js";
 export type { ExpiryStatus } from "./vault/lifecycle.js";
 export type { Exposure } from "./vault/exposure.js";
 export type { Duration } from "./rules/time.js";
@@ -20,7 +29,20 @@ export type { AskPassphrase } from "./crypto/key-files.js";
 export type { SshKeyType, SshPublicKey, SshSecret } from "./crypto/ssh-keys.js";
 export type { KeySearch } from "./crypto/key-search.js";
 export { BUILTIN_TYPES, checkTypeName, customTypeEntry } from "./types/index.js";
-export type { CompanionFinding, CompanionNeed, CustomTypeEntry, CustomTypeOptions, FormatCheck, FormatFinding, RoleMatch, SecretRole, SecretType, TypeCatalogue, TypeFindings, UnknownTypeFinding } from "./types/index.js";
+export type {
+  CompanionFinding,
+  CompanionNeed,
+  CustomTypeEntry,
+  CustomTypeOptions,
+  FormatCheck,
+  FormatFinding,
+  RoleMatch,
+  SecretRole,
+  SecretType,
+  TypeCatalogue,
+  TypeFindings,
+  UnknownTypeFinding,
+} from "./types/index.js";
 export {
   ConflictError,
   DecryptionError,

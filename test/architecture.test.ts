@@ -26,8 +26,7 @@ const RANKS: [prefix: string, rank: number][] = [
 ];
 
 /** Files allowed past the line limit, each with its reason. Keep this empty; add only with a reason a reviewer accepts. */
-const LONG_FILES = new Map<string, string>([
-]);
+const LONG_FILES = new Map<string, string>([]);
 const MAX_LINES = 400;
 
 function rankOf(file: string): number {
@@ -37,7 +36,9 @@ function rankOf(file: string): number {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module specifier: static imports and re-exports (type-only too), and dynamic `import("…")`. */
@@ -57,7 +58,9 @@ describe("architecture", () => {
     expect(files.length).toBeGreaterThan(50);
     const vault = files.find((f) => f.rel === "vault/vault.ts")!;
     expect(specifiers(readFileSync(vault.abs, "utf8"))).toContain("../sops/sops-file.js");
-    expect(specifiers('import type { A } from "./a.js";\nexport { b } from "../b.js";\nconst c = await import("./c.js");')).toEqual(["./a.js", "../b.js", "./c.js"]);
+    expect(
+      specifiers('import type { A } from "./a.js";\nexport { b } from "../b.js";\nconst c = await import("./c.js");'),
+    ).toEqual(["./a.js", "../b.js", "./c.js"]);
   });
 
   it("every import points to the same layer or one below", () => {
@@ -66,7 +69,10 @@ describe("architecture", () => {
       const own = rankOf(f.rel);
       for (const spec of specifiers(readFileSync(f.abs, "utf8"))) {
         if (!spec.startsWith(".")) continue;
-        const target = relative(SRC, resolve(dirname(f.abs), spec)).split("\\").join("/").replace(/\.js$/, ".ts");
+        const target = relative(SRC, resolve(dirname(f.abs), spec))
+          .split("\\")
+          .join("/")
+          .replace(/\.js$/, ".ts");
         if (target.startsWith("..")) {
           upward.push(`${f.rel} imports ${spec}, outside src/`);
           continue;

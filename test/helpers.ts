@@ -26,10 +26,17 @@ export function sharedSkipMessage(what: string): string {
 }
 
 /** Test-only keys (fixtures/keys/TEST-ONLY-*.agekey): public, never for real secrets. */
-export function testKey(name: "alice" | "bob" | "carol" | "pq-dana"): { identityFile: string; secret: string; recipient: string } {
+export function testKey(name: "alice" | "bob" | "carol" | "pq-dana"): {
+  identityFile: string;
+  secret: string;
+  recipient: string;
+} {
   const identityFile = join(FIXTURES, "keys", `TEST-ONLY-${name}.agekey`);
   const text = readFileSync(identityFile, "utf8");
-  const secret = text.split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"))!.trim();
+  const secret = text
+    .split("\n")
+    .find((l) => l.startsWith("AGE-SECRET-KEY-"))!
+    .trim();
   const recipient = /public key: (age1\S+)/.exec(text)![1]!;
   return { identityFile, secret, recipient };
 }

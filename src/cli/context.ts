@@ -99,7 +99,14 @@ export function vaultToOpen(g: GlobalOptions, io: CliIO): string {
 export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}): VaultOptions {
   const fake = io.env.VAULTFILE_NOW; // a fixed clock for tests and demos: VAULTFILE_NOW=2026-11-24T10:00:00Z
   const now = fake ? () => new Date(fake) : undefined;
-  return { identityFiles: g.identityFiles, env: io.env, passphrase: passphraseAsker(io), warn: (line) => note(io, "warning", line), ...(now ? { now } : {}), ...extra };
+  return {
+    identityFiles: g.identityFiles,
+    env: io.env,
+    passphrase: passphraseAsker(io),
+    warn: (line) => note(io, "warning", line),
+    ...(now ? { now } : {}),
+    ...extra,
+  };
 }
 
 /**
@@ -115,7 +122,15 @@ function passphraseAsker(io: CliIO): ((message: string) => Promise<string>) | un
   const memo = asked;
   return (message) => {
     let answer = memo.get(message);
-    if (!answer) memo.set(message, (answer = import("./prompts.js").then((m) => m.prompter(io, "").password(message, { pasteHint: "a passphrase is one line: type it, or paste it without a line break" }))));
+    if (!answer)
+      memo.set(
+        message,
+        (answer = import("./prompts.js").then((m) =>
+          m
+            .prompter(io, "")
+            .password(message, { pasteHint: "a passphrase is one line: type it, or paste it without a line break" }),
+        )),
+      );
     return answer;
   };
 }

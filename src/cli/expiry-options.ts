@@ -11,9 +11,14 @@ export interface ExpiryOptions {
 /** The library's expiry fields; both flags at once is a usage error. */
 export function expiryFrom(opts: ExpiryOptions): { expiresAt?: string; expiresIn?: string } {
   if (opts.expiresAt !== undefined && opts.expiresIn !== undefined) {
-    throw new UsageError("--expires-at and --expires-in cannot be combined", { hint: "give either a date or a duration" });
+    throw new UsageError("--expires-at and --expires-in cannot be combined", {
+      hint: "give either a date or a duration",
+    });
   }
-  return { ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}), ...(opts.expiresIn !== undefined ? { expiresIn: opts.expiresIn } : {}) };
+  return {
+    ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}),
+    ...(opts.expiresIn !== undefined ? { expiresIn: opts.expiresIn } : {}),
+  };
 }
 
 /** `expires 2027-06-01` or `no expiry`, for the one-line summaries on stderr. */

@@ -38,7 +38,9 @@ export function generateValue(spec: string): string {
   }
   switch (m[1] ?? "alnum") {
     case "hex":
-      return randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+      return randomBytes(Math.ceil(n / 2))
+        .toString("hex")
+        .slice(0, n);
     case "base64":
       return randomBytes(n).toString("base64");
     case "base64url":
@@ -62,7 +64,8 @@ function randomAlnum(n: number): string {
 /** All of stdin, as bytes. */
 export async function readStdinBytes(io: CliIO): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of io.stdin) chunks.push(typeof c === "string" ? Buffer.from(c, "utf8") : Buffer.from(c as Uint8Array));
+  for await (const c of io.stdin)
+    chunks.push(typeof c === "string" ? Buffer.from(c, "utf8") : Buffer.from(c as Uint8Array));
   return Buffer.concat(chunks);
 }
 
@@ -74,7 +77,9 @@ export function decodeSecretText(bytes: Uint8Array, what: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new InvalidInputError("E_VALUE", `${what} is not valid UTF-8 text`, { hint: "encode binary secrets first, e.g. `base64 < file | vaultfile set NAME --stdin`" });
+    throw new InvalidInputError("E_VALUE", `${what} is not valid UTF-8 text`, {
+      hint: "encode binary secrets first, e.g. `base64 < file | vaultfile set NAME --stdin`",
+    });
   }
 }
 
@@ -116,7 +121,11 @@ export async function stdinBringsData(io: CliIO, waitMs = 200): Promise<boolean>
 
 /** The value sources given on the command line (`--stdin`, `--generate`, `--value`); empty for the prompt. */
 export function valueSourcesOf(opts: ValueSourceOptions): string[] {
-  return [opts.stdin ? "--stdin" : undefined, opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined, opts.value !== undefined ? "--value" : undefined].filter((s) => s !== undefined);
+  return [
+    opts.stdin ? "--stdin" : undefined,
+    opts.generate !== undefined && opts.generate !== false ? "--generate" : undefined,
+    opts.value !== undefined ? "--value" : undefined,
+  ].filter((s) => s !== undefined);
 }
 
 /** How {@link readSecretValue} asks when the value comes from the prompt. */
@@ -133,23 +142,44 @@ export interface PromptPlan {
 }
 
 /** The new value of secret `name` from the chosen source; the prompt as `plan` says. */
-export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name: string, plan: PromptPlan = { command: "set" }): Promise<string> {
+export async function readSecretValue(
+  io: CliIO,
+  opts: ValueSourceOptions,
+  name: string,
+  plan: PromptPlan = { command: "set" },
+): Promise<string> {
   const chosen = valueSourcesOf(opts);
-  if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
+  if (chosen.length > 1)
+    throw new UsageError(`${chosen.join(" and ")} cannot be combined`, { hint: "choose one source for the value" });
   let value: string;
   if (opts.stdin) value = await readStdinValue(io);
-  else if (opts.generate !== undefined && opts.generate !== false) value = generateValue(opts.generate === true ? DEFAULT_GENERATE_SPEC : opts.generate);
+  else if (opts.generate !== undefined && opts.generate !== false)
+    value = generateValue(opts.generate === true ? DEFAULT_GENERATE_SPEC : opts.generate);
   else if (opts.value !== undefined) {
-    note(io, "warning", "--value puts the secret in your shell history and the process list; prefer --stdin or the prompt");
+    note(
+      io,
+      "warning",
+      "--value puts the secret in your shell history and the process list; prefer --stdin or the prompt",
+    );
     value = opts.value;
   } else {
     const fromStdin = `\`vaultfile ${plan.command} ${name} --stdin < FILE\``;
-    const ask = prompter(io, `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile ${plan.command} ${name} --stdin\`) or --generate`);
+    const ask = prompter(
+      io,
+      `pass the value with --stdin (e.g. \`printf '%s' "$TOKEN" | vaultfile ${plan.command} ${name} --stdin\`) or --generate`,
+    );
     const type = await plan.before?.();
     if (type?.multiLine) {
-      throw new UsageError(`a ${type.id} value has several lines, which the hidden prompt cannot take`, { hint: `pass it with --stdin: ${fromStdin}` });
+      throw new UsageError(`a ${type.id} value has several lines, which the hidden prompt cannot take`, {
+        hint: `pass it with --stdin: ${fromStdin}`,
+      });
     }
-    value = await promptTwice(io, ask, plan.question ?? `Value for ${name}:`, `a value of several lines goes in with --stdin: ${fromStdin}`);
+    value = await promptTwice(
+      io,
+      ask,
+      plan.question ?? `Value for ${name}:`,
+      `a value of several lines goes in with --stdin: ${fromStdin}`,
+    );
   }
   checkSecretValue(name, value); // the one rule for values: set, rotate, import, edit and the library
   return value;
@@ -159,15 +189,27 @@ export async function readSecretValue(io: CliIO, opts: ValueSourceOptions, name:
 const PROMPT_TRIES = 3;
 
 /** Asks for the value and its confirmation; entries that differ are asked again, up to {@link PROMPT_TRIES} times. */
-async function promptTwice(io: CliIO, ask: ReturnType<typeof prompter>, question: string, pasteHint: string): Promise<string> {
+async function promptTwice(
+  io: CliIO,
+  ask: ReturnType<typeof prompter>,
+  question: string,
+  pasteHint: string,
+): Promise<string> {
   const nonEmpty = (v: string): true | string => (v === "" ? "the value cannot be empty" : true);
   try {
     for (let attempt = 1; ; attempt++) {
       const first = await ask.password(question, { validate: nonEmpty, pasteHint });
       const second = await ask.password(`Again, to confirm:`, { pasteHint });
       if (first === second) return first;
-      if (attempt === PROMPT_TRIES) throw new InvalidInputError("E_VALUE", `the two entries differed ${PROMPT_TRIES} times; nothing was changed`, { hint: "run the command again, or pass the value with --stdin" });
-      note(io, "warning", `the two entries differ; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? "try" : "tries"} left)`);
+      if (attempt === PROMPT_TRIES)
+        throw new InvalidInputError("E_VALUE", `the two entries differed ${PROMPT_TRIES} times; nothing was changed`, {
+          hint: "run the command again, or pass the value with --stdin",
+        });
+      note(
+        io,
+        "warning",
+        `the two entries differ; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? "try" : "tries"} left)`,
+      );
     }
   } catch (err) {
     if (isPromptAbort(err)) throw new InterruptedError();

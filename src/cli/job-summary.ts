@@ -19,7 +19,11 @@ export function appendJobSummary(io: CliIO, g: GlobalOptions, rows: readonly Rep
     appendFileSync(target, toMarkdownTable(rows, { title }) + "\n");
     return true;
   } catch (err) {
-    note(io, "warning", `could not append the expiry table to $GITHUB_STEP_SUMMARY: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    note(
+      io,
+      "warning",
+      `could not append the expiry table to $GITHUB_STEP_SUMMARY: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
     return false;
   }
 }

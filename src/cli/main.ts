@@ -53,7 +53,8 @@ function isCommanderError(err: unknown): err is CommanderError {
 export function report(err: unknown, io: CliIO, debug: boolean): number {
   if (isCommanderError(err)) {
     // Help and version exit "successfully" through an exception.
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+      return ExitCode.ok;
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (err instanceof VaultfileError) {
@@ -62,7 +63,8 @@ export function report(err: unknown, io: CliIO, debug: boolean): number {
     io.stderr.write(`${safeLine(`vaultfile: error: ${err.message}`, gh)}\n`);
     const hint = hintFor(err);
     if (hint) io.stderr.write(`${safeLine(`vaultfile: hint: ${hint}`, gh)}\n`);
-    if (debug) io.stderr.write(`${err.stack ?? ""}\n${err.cause instanceof Error ? `caused by: ${err.cause.stack}\n` : ""}`);
+    if (debug)
+      io.stderr.write(`${err.stack ?? ""}\n${err.cause instanceof Error ? `caused by: ${err.cause.stack}\n` : ""}`);
     return err.exitCode;
   }
   const msg = err instanceof Error ? err.message : String(err);

@@ -8,7 +8,8 @@ export interface Painter {
   bold(s: string): string;
 }
 
-const wrap = (on: boolean, code: number, reset: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[${reset}m` : s);
+const wrap = (on: boolean, code: number, reset: number) => (s: string) =>
+  on ? `\u001b[${code}m${s}\u001b[${reset}m` : s;
 
 export function painter(color: boolean): Painter {
   return {
@@ -32,5 +33,10 @@ const visibleLength = (s: string): number => s.replace(ANSI, "").length;
 export function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const r of rows) for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, visibleLength(c));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - visibleLength(c)))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - visibleLength(c))))
+      .join("  ")
+      .trimEnd(),
+  );
 }

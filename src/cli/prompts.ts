@@ -52,12 +52,20 @@ export const inquirerPrompter: Prompter = {
       paste.stop();
       throw err;
     }
-    if (await paste.pasted()) throw new MultiLinePasteError(opts?.pasteHint ?? "pass a value of several lines with --stdin");
+    if (await paste.pasted())
+      throw new MultiLinePasteError(opts?.pasteHint ?? "pass a value of several lines with --stdin");
     return answer;
   },
   async input(message, opts) {
     const { input } = await import("@inquirer/prompts");
-    return input({ message, ...(opts?.default !== undefined ? { default: opts.default } : {}), ...(opts?.validate ? { validate: opts.validate } : {}) }, promptContext());
+    return input(
+      {
+        message,
+        ...(opts?.default !== undefined ? { default: opts.default } : {}),
+        ...(opts?.validate ? { validate: opts.validate } : {}),
+      },
+      promptContext(),
+    );
   },
   async confirm(message, opts) {
     const { confirm } = await import("@inquirer/prompts");
@@ -65,7 +73,15 @@ export const inquirerPrompter: Prompter = {
   },
   async select(message, choices, opts) {
     const { select } = await import("@inquirer/prompts");
-    return select({ message, choices: choices.map((c) => ({ ...c })), ...(opts?.default !== undefined ? { default: opts.default } : {}), pageSize: 15 }, promptContext());
+    return select(
+      {
+        message,
+        choices: choices.map((c) => ({ ...c })),
+        ...(opts?.default !== undefined ? { default: opts.default } : {}),
+        pageSize: 15,
+      },
+      promptContext(),
+    );
   },
 };
 
@@ -115,7 +131,8 @@ function watchPaste(stdin: NodeJS.ReadStream): { pasted(): Promise<boolean>; sto
         if (!more) return false;
         listen(true);
         const start = Date.now();
-        while (Date.now() - last < PASTE_QUIET_MS && Date.now() - start < PASTE_DRAIN_MAX_MS) await sleep(PASTE_QUIET_MS / 3);
+        while (Date.now() - last < PASTE_QUIET_MS && Date.now() - start < PASTE_DRAIN_MAX_MS)
+          await sleep(PASTE_QUIET_MS / 3);
         return true;
       } finally {
         listen(false);

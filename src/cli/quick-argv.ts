@@ -42,11 +42,21 @@ function flagOf(spec: OptionSpec): Flag {
   const negate = long.startsWith("--no-");
   const name = negate ? long.slice(5) : long.slice(2);
   const value = m[3] === undefined ? "none" : m[3].includes("<") ? "one" : "optional";
-  return { ...(m[1] ? { short: m[1] } : {}), long, key: name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), value, variadic: /\w\.\.\.[>\]]$/.test(spec.flags), negate, spec };
+  return {
+    ...(m[1] ? { short: m[1] } : {}),
+    long,
+    key: name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+    value,
+    variadic: /\w\.\.\.[>\]]$/.test(spec.flags),
+    negate,
+    spec,
+  };
 }
 
 const GLOBAL = GLOBAL_OPTIONS.map(flagOf);
-const LOCAL = Object.fromEntries(Object.entries(HOT_COMMANDS).map(([name, c]) => [name, c.options.map(flagOf)])) as Record<HotCommand, Flag[]>;
+const LOCAL = Object.fromEntries(
+  Object.entries(HOT_COMMANDS).map(([name, c]) => [name, c.options.map(flagOf)]),
+) as Record<HotCommand, Flag[]>;
 
 const isHot = (w: string | undefined): w is HotCommand => w !== undefined && Object.hasOwn(HOT_COMMANDS, w);
 /** What commander takes for an option (`maybeOption`). */
@@ -61,7 +71,12 @@ class Decline extends Error {}
  * the first unknown option on, left for a subcommand). Declines whatever this parser does not read exactly as
  * commander would, or where commander would stop with an error.
  */
-function parseLevel(args: readonly string[], flags: readonly Flag[], into: Record<string, unknown>, leaf: boolean): { operands: string[]; unknown: string[] } {
+function parseLevel(
+  args: readonly string[],
+  flags: readonly Flag[],
+  into: Record<string, unknown>,
+  leaf: boolean,
+): { operands: string[]; unknown: string[] } {
   const operands: string[] = [];
   const unknown: string[] = [];
   let dest = operands;

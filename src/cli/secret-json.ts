@@ -8,5 +8,10 @@ import type { Secret } from "../vault/vault.js";
  */
 export function secretJson(secret: Secret): Record<string, unknown> {
   const time = (d: Date | null): string | null => (d ? formatTimestamp(d) : null);
-  return { ...secret.toJSON(), createdAt: time(secret.createdAt), rotatedAt: time(secret.rotatedAt), expiresAt: time(secret.expiresAt) };
+  return {
+    ...secret.toJSON(),
+    createdAt: time(secret.createdAt),
+    rotatedAt: time(secret.rotatedAt),
+    expiresAt: time(secret.expiresAt),
+  };
 }

@@ -30,19 +30,39 @@ const PURPOSE = { export: "exporting", exec: "passing" } as const;
  * in the audit log (when it is on). Expired secrets handed out get a warning. Each of `mustExist` must be a secret of
  * the vault (else SecretNotFoundError), whether selected or not.
  */
-export async function selectSecrets(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE, mustExist: readonly string[] = []): Promise<Record<string, string>> {
+export async function selectSecrets(
+  g: GlobalOptions,
+  io: CliIO,
+  opts: SelectionOptions,
+  command: keyof typeof PURPOSE,
+  mustExist: readonly string[] = [],
+): Promise<Record<string, string>> {
   return (await selectSecretsFrom(g, io, opts, command, mustExist)).env;
 }
 
 /** {@link selectSecrets}, also returning the opened vault (for its recipients, clock…). */
-export async function selectSecretsFrom(g: GlobalOptions, io: CliIO, opts: SelectionOptions, command: keyof typeof PURPOSE, mustExist: readonly string[] = []): Promise<{ env: Record<string, string>; vault: Vault }> {
+export async function selectSecretsFrom(
+  g: GlobalOptions,
+  io: CliIO,
+  opts: SelectionOptions,
+  command: keyof typeof PURPOSE,
+  mustExist: readonly string[] = [],
+): Promise<{ env: Record<string, string>; vault: Vault }> {
   const vault = await readVault(g, io);
   for (const name of mustExist) vault.get(name); // an unknown name: SecretNotFoundError, with the closest names
   const only = onlyNames(opts.only);
-  const { env, expired } = vault.exportSelection({ excludeExpired: opts.excludeExpired === true, ...(only ? { only } : {}) });
+  const { env, expired } = vault.exportSelection({
+    excludeExpired: opts.excludeExpired === true,
+    ...(only ? { only } : {}),
+  });
   for (const { name, expiresAt } of expired) {
     const when = expiresAt ? formatDay(expiresAt) : "?";
-    if (name in env) note(io, "warning", `${name} expired on ${when}; ${PURPOSE[command]} it anyway (--exclude-expired leaves it out)`);
+    if (name in env)
+      note(
+        io,
+        "warning",
+        `${name} expired on ${when}; ${PURPOSE[command]} it anyway (--exclude-expired leaves it out)`,
+      );
     else if (only) note(io, "warning", `${name} expired on ${when} and was left out (--exclude-expired)`);
   }
   audit(io, g, command, Object.keys(env));

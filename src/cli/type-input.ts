@@ -21,18 +21,34 @@ export function rotateAtText(rotateAt: string | null): string {
  * unknown type is only a warning: the value cannot be checked. Runs inside the vault update, so a refusal leaves
  * the file unchanged.
  */
-export function enforceType(io: CliIO, vault: Vault, name: string, typeId: string, value: string, force: boolean): void {
+export function enforceType(
+  io: CliIO,
+  vault: Vault,
+  name: string,
+  typeId: string,
+  value: string,
+  force: boolean,
+): void {
   const catalogue = vault.typeCatalogue();
   const type = catalogue.get(typeId);
   if (!type) {
-    const close = closestNames(typeId, catalogue.list().map((t) => t.id));
-    note(io, "warning", `type ${typeId} is neither built in nor declared in the file, so the value of ${name} is not checked${close.length > 0 ? ` (did you mean ${close.join(" or ")}?)` : ""}; see \`vaultfile type list\``);
+    const close = closestNames(
+      typeId,
+      catalogue.list().map((t) => t.id),
+    );
+    note(
+      io,
+      "warning",
+      `type ${typeId} is neither built in nor declared in the file, so the value of ${name} is not checked${close.length > 0 ? ` (did you mean ${close.join(" or ")}?)` : ""}; see \`vaultfile type list\``,
+    );
     return;
   }
   const finding = catalogue.check(name, typeId, value);
   if (!finding) return;
   if (!force) {
-    throw new InvalidInputError("E_VALUE", `${finding.message}; nothing was changed`, { hint: `check that you copied the whole value, or pass --force to store it anyway${rotateAtText(catalogue.rotationOf(name, type.id).rotateAt)}` });
+    throw new InvalidInputError("E_VALUE", `${finding.message}; nothing was changed`, {
+      hint: `check that you copied the whole value, or pass --force to store it anyway${rotateAtText(catalogue.rotationOf(name, type.id).rotateAt)}`,
+    });
   }
   note(io, "warning", `${finding.message} (stored anyway: --force)`);
 }
@@ -46,16 +62,26 @@ export function generateForType(opts: ValueSourceOptions, type: SecretType | und
   if (opts.generate !== true || !type || type.id === "generic") return opts;
   if (type.generate !== null) return { ...opts, generate: type.generate };
   if (type.source === "file") {
-    throw new UsageError(`type ${type.id} has no generator; pass a SPEC, e.g. --generate=alnum:32`, { hint: `choose a SPEC whose values match the type's pattern ${type.pattern ?? ""}`.trimEnd() });
+    throw new UsageError(`type ${type.id} has no generator; pass a SPEC, e.g. --generate=alnum:32`, {
+      hint: `choose a SPEC whose values match the type's pattern ${type.pattern ?? ""}`.trimEnd(),
+    });
   }
-  throw new UsageError(`--generate cannot make a ${type.id} value: they come from the provider`, { hint: `create one at ${type.rotateAt ?? "the provider"}, then pass it with --stdin` });
+  throw new UsageError(`--generate cannot make a ${type.id} value: they come from the provider`, {
+    hint: `create one at ${type.rotateAt ?? "the provider"}, then pass it with --stdin`,
+  });
 }
 
 /**
  * For a bare `--generate`: the value options with the type's generator. Opens the vault (read-only) to learn the
  * type of an existing secret and the file's custom types; other sources are returned as they are.
  */
-export async function valueOptionsForType<T extends ValueSourceOptions>(g: GlobalOptions, io: CliIO, opts: T, name: string, typeFlag?: string): Promise<T> {
+export async function valueOptionsForType<T extends ValueSourceOptions>(
+  g: GlobalOptions,
+  io: CliIO,
+  opts: T,
+  name: string,
+  typeFlag?: string,
+): Promise<T> {
   if (opts.generate !== true) return opts;
   const vault = await readVault(g, io);
   const typeId = typeFlag ?? (vault.has(name) ? vault.get(name).type : undefined);
@@ -63,7 +89,13 @@ export async function valueOptionsForType<T extends ValueSourceOptions>(g: Globa
 }
 
 /** The default rotation policy of a new secret's type, when the command gave none. */
-export function defaultRotation(vault: Vault, name: string, typeId: string | undefined, given: string | undefined, isNew: boolean): string | undefined {
+export function defaultRotation(
+  vault: Vault,
+  name: string,
+  typeId: string | undefined,
+  given: string | undefined,
+  isNew: boolean,
+): string | undefined {
   if (given !== undefined || !isNew || typeId === undefined) return given;
   return vault.typeCatalogue().rotationOf(name, typeId).rotateEvery ?? undefined;
 }
@@ -74,5 +106,7 @@ export function companionNotes(vault: Vault, name: string, after: "set" | "rotat
   const typeId = vault.get(name).type;
   const present = new Set(vault.list());
   if (after === "set") return catalogue.missingCompanions(name, typeId, present).map((f) => f.message);
-  return catalogue.presentCompanions(name, typeId, present).map((other) => `${other} goes with ${name} (${typeId}): if it changed too, run \`vaultfile rotate ${other}\``);
+  return catalogue
+    .presentCompanions(name, typeId, present)
+    .map((other) => `${other} goes with ${name} (${typeId}): if it changed too, run \`vaultfile rotate ${other}\``);
 }

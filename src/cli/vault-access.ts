@@ -48,7 +48,12 @@ export type Keyless = "never" | "fallback" | "always";
  * Opens the vault read-only, without loading `yaml` (`editable: true` in `extra` for a command that saves it after
  * all); with `keyless`, perhaps as an unverified metadata view (`vault.verified` is false).
  */
-export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<VaultOptions> = {}, keyless: Keyless = "never"): Promise<Vault> {
+export async function readVault(
+  g: GlobalOptions,
+  io: CliIO,
+  extra: Partial<VaultOptions> = {},
+  keyless: Keyless = "never",
+): Promise<Vault> {
   vaultToOpen(g, io);
   await warnAboutClone(g, io);
   const opts = vaultOptions(g, io, { editable: false, ...extra });
@@ -69,12 +74,21 @@ export async function readVault(g: GlobalOptions, io: CliIO, extra: Partial<Vaul
 /** The clear metadata, unverified, with a warning that says so and why. */
 async function metadataOnly(g: GlobalOptions, io: CliIO, opts: VaultOptions, why: string): Promise<Vault> {
   const vault = await Vault.openMetadata(readVaultText(g.file), g.file, opts);
-  note(io, "warning", `${why}: ${shownFile(g, io)} read without decrypting, NOT verified (MAC not checked): names, dates and required are as the file says, and anyone could have edited them; values are not checked`);
+  note(
+    io,
+    "warning",
+    `${why}: ${shownFile(g, io)} read without decrypting, NOT verified (MAC not checked): names, dates and required are as the file says, and anyone could have edited them; values are not checked`,
+  );
   return vault;
 }
 
 /** Opens under the lock, runs `fn`, saves if anything changed. The file is untouched when `fn` throws. */
-export async function changeVault<T>(g: GlobalOptions, io: CliIO, fn: (v: Vault) => T | Promise<T>, extra: Partial<VaultOptions> = {}): Promise<T> {
+export async function changeVault<T>(
+  g: GlobalOptions,
+  io: CliIO,
+  fn: (v: Vault) => T | Promise<T>,
+  extra: Partial<VaultOptions> = {},
+): Promise<T> {
   vaultToOpen(g, io);
   await warnAboutClone(g, io);
   return updateVault(g.file, vaultOptions(g, io, extra), (vault) => {
@@ -98,7 +112,11 @@ const shownFile = (g: GlobalOptions, io: CliIO): string => relative(io.cwd, g.fi
 /** `.gitattributes` names vaultfile's merge driver but this clone never ran `git setup`: the next merge breaks. */
 async function warnAboutClone(g: GlobalOptions, io: CliIO): Promise<void> {
   if (!once(io, "driver") || !(await mergeDriverMissing(g.file, io.env))) return;
-  note(io, "warning", `.gitattributes sends ${shownFile(g, io)} through vaultfile's merge driver, but this clone's git config does not define it: a merge would leave git conflict markers in the file`);
+  note(
+    io,
+    "warning",
+    `.gitattributes sends ${shownFile(g, io)} through vaultfile's merge driver, but this clone's git config does not define it: a merge would leave git conflict markers in the file`,
+  );
   note(io, "hint", "run `vaultfile git setup` once in this clone");
 }
 
@@ -106,6 +124,10 @@ async function warnAboutClone(g: GlobalOptions, io: CliIO): Promise<void> {
 function warnAboutVault(g: GlobalOptions, io: CliIO, vault: Vault): void {
   if (!vault.hasConflictReport || !once(io, "conflict")) return;
   const shown = shownFile(g, io);
-  note(io, "warning", `${shown} holds an unfinished merge (the comment block at its top): the entries it names are our side's until resolved`);
+  note(
+    io,
+    "warning",
+    `${shown} holds an unfinished merge (the comment block at its top): the entries it names are our side's until resolved`,
+  );
   note(io, "hint", `\`vaultfile git resolve ${shown} --ours NAME… / --theirs NAME…\`, then \`git add ${shown}\``);
 }

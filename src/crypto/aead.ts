@@ -14,7 +14,13 @@ export function generateDataKey(): Uint8Array {
 }
 
 /** Encrypts `plaintext` with a fresh random IV unless one is given (only the MAC seal passes its own). */
-export function encryptAead(key: Uint8Array, plaintext: Uint8Array, aad: string, type: SopsValueType, iv: Uint8Array = randomBytes(IV_BYTES)): EncryptedValue {
+export function encryptAead(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  aad: string,
+  type: SopsValueType,
+  iv: Uint8Array = randomBytes(IV_BYTES),
+): EncryptedValue {
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -72,7 +72,15 @@ function montgomery(key: SshPublicKey): Uint8Array {
 export function wrapForSsh(key: SshPublicKey, fileKey: Uint8Array): StanzaLike[] {
   const tag = sshTag(key);
   if (key.type === "ssh-rsa") {
-    const body = publicEncrypt({ key: key.rsa!, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(RSA_LABEL) }, fileKey);
+    const body = publicEncrypt(
+      {
+        key: key.rsa!,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: "sha256",
+        oaepLabel: Buffer.from(RSA_LABEL),
+      },
+      fileKey,
+    );
     return [{ args: ["ssh-rsa", tag], body: new Uint8Array(body) }];
   }
   const theirs = montgomery(key);
@@ -80,7 +88,9 @@ export function wrapForSsh(key: SshPublicKey, fileKey: Uint8Array): StanzaLike[]
   const share = rawPublic(ephemeral.publicKey);
   const shared = new Uint8Array(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519Public(theirs) }));
   const tweaked = x25519(tweak(key), shared);
-  const c = createCipheriv("chacha20-poly1305", wrappingKey(tweaked, share, theirs), new Uint8Array(12), { authTagLength: 16 });
+  const c = createCipheriv("chacha20-poly1305", wrappingKey(tweaked, share, theirs), new Uint8Array(12), {
+    authTagLength: 16,
+  });
   const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
   return [{ args: ["ssh-ed25519", tag, b64(share)], body: new Uint8Array(body) }];
 }
@@ -92,7 +102,11 @@ export function wrapForSsh(key: SshPublicKey, fileKey: Uint8Array): StanzaLike[]
  * @throws Error("invalid ssh-ed25519 stanza" / "invalid ssh-rsa stanza") for a stanza of this key that does not
  * open: typage's contract for an identity that recognises a stanza.
  */
-export async function unwrapForSsh(key: SshPublicKey, stanzas: readonly StanzaLike[], secret: () => Promise<SshSecret>): Promise<Uint8Array | null> {
+export async function unwrapForSsh(
+  key: SshPublicKey,
+  stanzas: readonly StanzaLike[],
+  secret: () => Promise<SshSecret>,
+): Promise<Uint8Array | null> {
   const tag = sshTag(key);
   for (const s of stanzas) {
     if (s.args[0] !== key.type) continue;
@@ -109,7 +123,12 @@ export async function unwrapForSsh(key: SshPublicKey, stanzas: readonly StanzaLi
 
 function unwrapRsa(key: KeyObject, s: StanzaLike): Uint8Array | undefined {
   try {
-    return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(RSA_LABEL) }, s.body));
+    return new Uint8Array(
+      privateDecrypt(
+        { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: Buffer.from(RSA_LABEL) },
+        s.body,
+      ),
+    );
   } catch {
     return undefined;
   }
@@ -123,7 +142,9 @@ function unwrapEd25519(key: SshPublicKey, seed: Uint8Array, s: StanzaLike): Uint
   try {
     const ours = rawPublic(x25519Private(scalar));
     const shared = x25519(tweak(key), x25519(scalar, share));
-    const d = createDecipheriv("chacha20-poly1305", wrappingKey(shared, share, ours), new Uint8Array(12), { authTagLength: 16 });
+    const d = createDecipheriv("chacha20-poly1305", wrappingKey(shared, share, ours), new Uint8Array(12), {
+      authTagLength: 16,
+    });
     d.setAuthTag(s.body.subarray(16));
     return new Uint8Array(Buffer.concat([d.update(s.body.subarray(0, 16)), d.final()]));
   } catch {

@@ -9,7 +9,16 @@
  * falls back to `age-encryption`, which then gives the exact error, so behaviour is the same either way.
  */
 import { bech32 } from "@scure/base";
-import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual, type KeyObject } from "node:crypto";
+import {
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  timingSafeEqual,
+  type KeyObject,
+} from "node:crypto";
 
 const PKCS8_X25519 = Buffer.from("302e020100300506032b656e04220420", "hex");
 const SPKI_X25519 = Buffer.from("302a300506032b656e032100", "hex");
@@ -90,7 +99,12 @@ function parseHeader(file: Uint8Array): Header | undefined {
       if (!mac) return undefined;
       const stanzas = parseStanzas(lines.slice(1));
       if (!stanzas) return undefined;
-      return { stanzas, macInput: file.subarray(0, pos - line.length - 1 + 3), mac: Buffer.from(mac), payloadStart: pos };
+      return {
+        stanzas,
+        macInput: file.subarray(0, pos - line.length - 1 + 3),
+        mac: Buffer.from(mac),
+        payloadStart: pos,
+      };
     }
     lines.push(line);
   }

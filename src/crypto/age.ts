@@ -53,7 +53,11 @@ export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promi
  * recipient line was edited. Returns `undefined` when no identity fits; throws when one fits but the stanza is
  * damaged. `length`: the plaintext size expected (32, or 33 for a Shamir share of a key group).
  */
-export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[], length: number = DATA_KEY_BYTES): Promise<Uint8Array | undefined> {
+export async function unwrapDataKey(
+  stanzas: readonly SopsAgeEntry[],
+  identities: readonly Identity[],
+  length: number = DATA_KEY_BYTES,
+): Promise<Uint8Array | undefined> {
   // Identities that cost something to get (a passphrase-protected file, a key command) are asked for only when no
   // other key fits, stanza by stanza with its recipient (a key command sees it as SOPS_AGE_RECIPIENT).
   const ready = identities.filter((id) => !id.expand);
@@ -69,7 +73,11 @@ export async function unwrapDataKey(stanzas: readonly SopsAgeEntry[], identities
   return undefined;
 }
 
-async function unwrapWith(stanzas: readonly SopsAgeEntry[], identities: readonly Identity[], length: number): Promise<Uint8Array | undefined> {
+async function unwrapWith(
+  stanzas: readonly SopsAgeEntry[],
+  identities: readonly Identity[],
+  length: number,
+): Promise<Uint8Array | undefined> {
   if (identities.length === 0) return undefined;
   const byRecipient = new Map<string, Identity>();
   for (const id of identities) byRecipient.set(recipientId(await recipientOf(id)), id);
@@ -94,7 +102,10 @@ async function unwrapWith(stanzas: readonly SopsAgeEntry[], identities: readonly
  * checked later by whoever decrypts it). Linear in the text and without any cryptography.
  */
 export function countAgeStanzas(armored: string): number {
-  const b64 = armored.split("\n").filter((l) => !l.startsWith("-----")).join("");
+  const b64 = armored
+    .split("\n")
+    .filter((l) => !l.startsWith("-----"))
+    .join("");
   const file = Buffer.from(b64, "base64").toString("latin1");
   const end = file.indexOf("\n---");
   const header = end < 0 ? file : file.slice(0, end + 1);
@@ -110,13 +121,21 @@ export function countAgeStanzas(armored: string): number {
 function checkStanzaCount(s: SopsAgeEntry, index: number): void {
   const n = countAgeStanzas(s.enc);
   if (n > MAX_AGE_STANZAS) {
-    throw new FormatError(`sops.age item ${index + 1} holds ${n} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`, {
-      hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git',
-    });
+    throw new FormatError(
+      `sops.age item ${index + 1} holds ${n} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`,
+      {
+        hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git',
+      },
+    );
   }
 }
 
-async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index: number, length: number): Promise<Uint8Array | undefined> {
+async function tryUnwrap(
+  s: SopsAgeEntry,
+  identities: readonly Identity[],
+  index: number,
+  length: number,
+): Promise<Uint8Array | undefined> {
   checkStanzaCount(s, index);
   const native = nativeReader ? nativeIdentities(identities) : undefined;
   const fast = native && decryptArmoredX25519(s.enc, native);
@@ -126,7 +145,10 @@ async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index
   try {
     file = armor.decode(s.enc);
   } catch (cause) {
-    throw new FormatError(`sops.age item ${index + 1} holds a damaged age armor`, { hint: "restore the file from git", cause });
+    throw new FormatError(`sops.age item ${index + 1} holds a damaged age armor`, {
+      hint: "restore the file from git",
+      cause,
+    });
   }
   const d = new Decrypter();
   for (const id of identities) {
@@ -162,11 +184,15 @@ async function tryUnwrap(s: SopsAgeEntry, identities: readonly Identity[], index
     const msg = cause instanceof Error ? cause.message : "";
     // The library's message goes nowhere near the user (and no cause is kept for --debug): only a known,
     // key-free reason is named.
-    throw new DecryptionError(`the data key in sops.age item ${index + 1} could not be decrypted: ${knownReason(msg)}`, {
-      hint: "the file was altered or damaged; restore it from git",
-    });
+    throw new DecryptionError(
+      `the data key in sops.age item ${index + 1} could not be decrypted: ${knownReason(msg)}`,
+      {
+        hint: "the file was altered or damaged; restore it from git",
+      },
+    );
   }
-  if (key.length !== length) throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${length}`);
+  if (key.length !== length)
+    throw new DecryptionError(`the data key in sops.age item ${index + 1} has ${key.length} bytes, not ${length}`);
   return key;
 }
 

@@ -32,7 +32,8 @@ const DOMAIN = "vaultfile custody v1";
 /** PKCS #8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
-const derive = (key: DataKeySource, purpose: string): Uint8Array => (key instanceof Uint8Array ? deriveKey(key, purpose) : key.deriveKey(purpose));
+const derive = (key: DataKeySource, purpose: string): Uint8Array =>
+  key instanceof Uint8Array ? deriveKey(key, purpose) : key.deriveKey(purpose);
 
 /** The key id of a data key: a domain-separated digest, safe to publish. */
 export function keyId(dataKey: DataKeySource): string {
@@ -53,7 +54,11 @@ export function custodyPublicKey(dataKey: DataKeySource): string {
 function publicKeyObject(raw: string): KeyObject | undefined {
   const bytes = Buffer.from(raw, "base64");
   if (bytes.length !== 32) return undefined;
-  return createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), bytes]), format: "der", type: "spki" });
+  return createPublicKey({
+    key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), bytes]),
+    format: "der",
+    type: "spki",
+  });
 }
 
 function linkMessage(to: string, key: string): Buffer {

@@ -6,7 +6,14 @@ import { createHash } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { InvalidIdentityError, InvalidInputError } from "../errors.js";
 import { decodeX25519Identity, type NativeX25519 } from "./age-x25519.js";
-import { looksLikeSshPublicKey, parseSshPublicKey, SshKeyError, type SshKeyType, type SshPublicKey, type SshSecret } from "./ssh-keys.js";
+import {
+  looksLikeSshPublicKey,
+  parseSshPublicKey,
+  SshKeyError,
+  type SshKeyType,
+  type SshPublicKey,
+  type SshSecret,
+} from "./ssh-keys.js";
 
 /**
  * A vault's key family: `pq` (post-quantum hybrid, `age1pq1…`) or `x25519`, the classic one, which takes X25519
@@ -70,16 +77,26 @@ export function checkRecipient(r: string, label: string): KeyKind {
     } catch (err) {
       if (err instanceof SshKeyError) why = `is an SSH key vaultfile cannot use: ${err.message}`;
     }
-    throw new InvalidInputError("E_RECIPIENT", `${what} ${why}`, { hint: "age takes ssh-ed25519 and ssh-rsa (2048 to 16384 bits) public keys, as one line of a .pub file" });
-  }
-  if (PLUGIN_RECIPIENT.test(r) && !r.startsWith("age1pq1")) {
-    throw new InvalidInputError("E_RECIPIENT", `${what} is an age plugin recipient: age plugins are not supported yet`, {
-      hint: "use an X25519 (age1…) or SSH public key for this recipient",
+    throw new InvalidInputError("E_RECIPIENT", `${what} ${why}`, {
+      hint: "age takes ssh-ed25519 and ssh-rsa (2048 to 16384 bits) public keys, as one line of a .pub file",
     });
   }
-  throw new InvalidInputError("E_RECIPIENT", `${what} is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)`, {
-    hint: "get one with `vaultfile keygen` or `age-keygen -y KEYFILE`, or use an SSH public key (`cat ~/.ssh/id_ed25519.pub`)",
-  });
+  if (PLUGIN_RECIPIENT.test(r) && !r.startsWith("age1pq1")) {
+    throw new InvalidInputError(
+      "E_RECIPIENT",
+      `${what} is an age plugin recipient: age plugins are not supported yet`,
+      {
+        hint: "use an X25519 (age1…) or SSH public key for this recipient",
+      },
+    );
+  }
+  throw new InvalidInputError(
+    "E_RECIPIENT",
+    `${what} is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)`,
+    {
+      hint: "get one with `vaultfile keygen` or `age-keygen -y KEYFILE`, or use an SSH public key (`cat ~/.ssh/id_ed25519.pub`)",
+    },
+  );
 }
 
 /**
@@ -120,7 +137,8 @@ function identityProblem(word: string): { kind: KeyKind } | { problem: string } 
   const pq = word.startsWith("AGE-SECRET-KEY-PQ-1");
   if (pq ? !PQ_IDENTITY.test(word) : !X25519_IDENTITY.test(word)) {
     if (word.startsWith("age1")) return { problem: "that is a public key (age1…), not an identity" };
-    if (/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-|sk-)/.test(word)) return { problem: "that is an SSH public key (.pub), not its private key" };
+    if (/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-|sk-)/.test(word))
+      return { problem: "that is an SSH public key (.pub), not its private key" };
     if (/^AGE-PLUGIN-/i.test(word)) return { problem: "age plugin identities are not supported yet" };
     return { problem: "not an age identity" };
   }
@@ -207,7 +225,9 @@ export function recipientOf(identity: Identity): Promise<string> {
           .then((age) => age.identityToRecipient(identity.secret))
           .catch(() => {
             // Never the library's message: it may quote the key.
-            throw new InvalidIdentityError(`invalid age identity in ${identity.source}: its public key cannot be derived`);
+            throw new InvalidIdentityError(
+              `invalid age identity in ${identity.source}: its public key cannot be derived`,
+            );
           });
   }
   recipientCache.set(identity, p);

@@ -5,7 +5,13 @@
  */
 import { InvalidIdentityError } from "../errors.js";
 import { parseIdentities, type Identity } from "./identities.js";
-import { looksLikeSshPrivateKey, parseSshPrivateKey, SshKeyError, type SshPrivateKeyFile, type SshSecret } from "./ssh-keys.js";
+import {
+  looksLikeSshPrivateKey,
+  parseSshPrivateKey,
+  SshKeyError,
+  type SshPrivateKeyFile,
+  type SshSecret,
+} from "./ssh-keys.js";
 
 /** Asks a person for a passphrase; `prompt` names the key's source. */
 export type AskPassphrase = (prompt: string) => Promise<string>;
@@ -20,7 +26,8 @@ const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
  */
 export function parseKeyFile(bytes: Uint8Array, source: string, ask: AskPassphrase | undefined): Identity[] {
   const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
-  if (head.startsWith(AGE_BINARY) || head.trimStart().startsWith(AGE_ARMOR)) return [passphraseFile(bytes, source, ask)];
+  if (head.startsWith(AGE_BINARY) || head.trimStart().startsWith(AGE_ARMOR))
+    return [passphraseFile(bytes, source, ask)];
   const text = Buffer.from(bytes).toString("utf8");
   if (looksLikeSshPrivateKey(text)) return [sshIdentity(text, source, ask)];
   if (/^-----BEGIN [A-Z ]*PRIVATE KEY-----/m.test(text)) {
@@ -62,13 +69,22 @@ export function sshIdentity(text: string, source: string, ask: AskPassphrase | u
       secret = undefined;
       throw sshError(err, source);
     }));
-  return { secret: "", kind: file.publicKey.type, source, ssh: { publicKey: file.publicKey, secret: load, encrypted: file.encrypted } };
+  return {
+    secret: "",
+    kind: file.publicKey.type,
+    source,
+    ssh: { publicKey: file.publicKey, secret: load, encrypted: file.encrypted },
+  };
 }
 
 function sshError(err: unknown, source: string): unknown {
-  if (!(err instanceof SshKeyError)) return err instanceof InvalidIdentityError ? err : new InvalidIdentityError(`invalid SSH identity in ${source}`);
+  if (!(err instanceof SshKeyError))
+    return err instanceof InvalidIdentityError ? err : new InvalidIdentityError(`invalid SSH identity in ${source}`);
   return new InvalidIdentityError(`invalid SSH identity in ${source}: ${err.message}`, {
-    hint: err.message === "wrong passphrase" ? "run the command again and type the key's passphrase" : "age takes OpenSSH ed25519 and RSA private keys",
+    hint:
+      err.message === "wrong passphrase"
+        ? "run the command again and type the key's passphrase"
+        : "age takes OpenSSH ed25519 and RSA private keys",
   });
 }
 
@@ -87,9 +103,12 @@ function passphraseFile(bytes: Uint8Array, source: string, ask: AskPassphrase | 
       d.addPassphrase(pass);
       plain = await d.decrypt(file);
     } catch {
-      throw new InvalidIdentityError(`cannot open ${source}: wrong passphrase, or not a passphrase-protected key file`, {
-        hint: "run the command again and type the passphrase the file was encrypted with (`age -p`)",
-      });
+      throw new InvalidIdentityError(
+        `cannot open ${source}: wrong passphrase, or not a passphrase-protected key file`,
+        {
+          hint: "run the command again and type the passphrase the file was encrypted with (`age -p`)",
+        },
+      );
     }
     return parseKeyFile(plain, `${source} (decrypted)`, undefined);
   };

@@ -74,7 +74,9 @@ export function split(secret: Uint8Array, parts: number, threshold: number): Uin
   if (parts > 255) throw new Error("shamir: parts cannot exceed 255");
   if (threshold < 2) throw new Error("shamir: threshold must be at least 2");
   if (secret.length === 0) throw new Error("shamir: cannot split an empty secret");
-  const xs = randomPermutation(255).slice(0, parts).map((x) => x + 1);
+  const xs = randomPermutation(255)
+    .slice(0, parts)
+    .map((x) => x + 1);
   const out = xs.map((x) => {
     const share = new Uint8Array(secret.length + 1);
     share[secret.length] = x;

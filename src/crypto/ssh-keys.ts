@@ -89,8 +89,10 @@ function rsaPublic(e: Uint8Array, n: Uint8Array): KeyObject {
   if (size > MAX_RSA_BITS + 8) throw new SshKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported`);
   const key = createPublicKey({ key: { kty: "RSA", n: b64url(unsigned(n)), e: b64url(unsigned(e)) }, format: "jwk" });
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) throw new SshKeyError(`RSA keys under ${MIN_RSA_BITS} bits are not supported (this one has ${bits})`);
-  if (bits > MAX_RSA_BITS) throw new SshKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported (this one has ${bits})`);
+  if (bits < MIN_RSA_BITS)
+    throw new SshKeyError(`RSA keys under ${MIN_RSA_BITS} bits are not supported (this one has ${bits})`);
+  if (bits > MAX_RSA_BITS)
+    throw new SshKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported (this one has ${bits})`);
   return key;
 }
 
@@ -109,7 +111,11 @@ export function publicKeyFromBlob(blob: Uint8Array): SshPublicKey {
     if (!r.done) throw new SshKeyError("malformed ssh-rsa key");
     return { type, blob, text: `${type} ${Buffer.from(blob).toString("base64")}`, rsa: rsaPublic(e, n) };
   }
-  throw new SshKeyError(/^[a-z0-9@.-]{1,40}$/.test(type) ? `${type} keys are not supported (only ssh-ed25519 and ssh-rsa)` : "not an SSH key");
+  throw new SshKeyError(
+    /^[a-z0-9@.-]{1,40}$/.test(type)
+      ? `${type} keys are not supported (only ssh-ed25519 and ssh-rsa)`
+      : "not an SSH key",
+  );
 }
 
 /** True when the text looks like an SSH public key line (`ssh-…` or another OpenSSH key type, then base64). */
@@ -171,7 +177,8 @@ export function parseSshPrivateKey(text: string): SshPrivateKeyFile {
   const end = t.indexOf(OPENSSH_END);
   if (!t.startsWith(OPENSSH_BEGIN) || end < 0) throw new SshKeyError("not an OpenSSH private key");
   const body = Buffer.from(t.slice(OPENSSH_BEGIN.length, end).replace(/\s+/g, ""), "base64");
-  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) throw new SshKeyError("not an OpenSSH private key");
+  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new SshKeyError("not an OpenSSH private key");
   const r = new Reader(new Uint8Array(body.subarray(MAGIC.length)));
   const cipher = r.text();
   const kdf = r.text();
@@ -186,7 +193,10 @@ export function parseSshPrivateKey(text: string): SshPrivateKeyFile {
   }
   if (kdf !== "bcrypt") throw new SshKeyError(`the key's KDF ${kdf.slice(0, 20)} is not supported`);
   const spec = CIPHERS[cipher];
-  if (!spec) throw new SshKeyError(`keys encrypted with ${cipher.slice(0, 40)} are not supported (aes256-ctr and aes256-gcm@openssh.com are)`);
+  if (!spec)
+    throw new SshKeyError(
+      `keys encrypted with ${cipher.slice(0, 40)} are not supported (aes256-ctr and aes256-gcm@openssh.com are)`,
+    );
   const opts = new Reader(kdfOptions);
   const salt = opts.string();
   const rounds = opts.uint32();
@@ -237,7 +247,11 @@ function opensshSecret(section: Uint8Array, publicKey: SshPublicKey): SshSecret 
   if (type === "ssh-ed25519") {
     const pub = r.string();
     const priv = r.string();
-    if (priv.length !== 64 || !Buffer.from(priv.subarray(32)).equals(Buffer.from(pub)) || !Buffer.from(pub).equals(Buffer.from(publicKey.ed25519!))) {
+    if (
+      priv.length !== 64 ||
+      !Buffer.from(priv.subarray(32)).equals(Buffer.from(pub)) ||
+      !Buffer.from(pub).equals(Buffer.from(publicKey.ed25519!))
+    ) {
       throw new SshKeyError("the private key does not match its public key");
     }
     return { type, seed: new Uint8Array(priv.subarray(0, 32)) };
@@ -269,7 +283,10 @@ function opensshSecret(section: Uint8Array, publicKey: SshPublicKey): SshSecret 
     format: "jwk",
   });
   const pub = createPublicKey(key).export({ format: "jwk" });
-  if (pub.n !== b64url(unsigned(n)) || rsaBlob(key).toString("base64") !== Buffer.from(publicKey.blob).toString("base64")) {
+  if (
+    pub.n !== b64url(unsigned(n)) ||
+    rsaBlob(key).toString("base64") !== Buffer.from(publicKey.blob).toString("base64")
+  ) {
     throw new SshKeyError("the private key does not match its public key");
   }
   return { type: "ssh-rsa", key };
@@ -277,13 +294,20 @@ function opensshSecret(section: Uint8Array, publicKey: SshPublicKey): SshSecret 
 
 function rsaBlob(key: KeyObject): Buffer {
   const jwk = createPublicKey(key).export({ format: "jwk" });
-  return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshString(mpint(Buffer.from(jwk.e!, "base64url"))), sshString(mpint(Buffer.from(jwk.n!, "base64url")))]);
+  return Buffer.concat([
+    sshString(Buffer.from("ssh-rsa")),
+    sshString(mpint(Buffer.from(jwk.e!, "base64url"))),
+    sshString(mpint(Buffer.from(jwk.n!, "base64url"))),
+  ]);
 }
 
 /** `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1, `ssh-keygen -m PEM`): node:crypto reads it. */
 function pemRsa(pem: string): SshPrivateKeyFile {
   // An encrypted PEM file hides its public key too, so it could only be tried by asking for every passphrase.
-  if (/^Proc-Type:\s*4,ENCRYPTED/m.test(pem)) throw new SshKeyError("PEM keys with a passphrase are not supported; convert it with `ssh-keygen -p -f FILE` (OpenSSH format)");
+  if (/^Proc-Type:\s*4,ENCRYPTED/m.test(pem))
+    throw new SshKeyError(
+      "PEM keys with a passphrase are not supported; convert it with `ssh-keygen -p -f FILE` (OpenSSH format)",
+    );
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: "pem" });
@@ -291,5 +315,9 @@ function pemRsa(pem: string): SshPrivateKeyFile {
     throw new SshKeyError("malformed RSA private key");
   }
   if (key.asymmetricKeyType !== "rsa") throw new SshKeyError("not an RSA key");
-  return { publicKey: publicKeyFromBlob(new Uint8Array(rsaBlob(key))), encrypted: false, secret: async () => ({ type: "ssh-rsa", key }) };
+  return {
+    publicKey: publicKeyFromBlob(new Uint8Array(rsaBlob(key))),
+    encrypted: false,
+    secret: async () => ({ type: "ssh-rsa", key }),
+  };
 }

@@ -7,7 +7,8 @@
 
 // One entry: optional `export`, a name, `=` or `: `, then a single-, double- or backtick-quoted value (which may
 // span lines) or a bare value up to `#` or the line end, then an optional comment.
-const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
+const LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
 
 /** The entries of `.env` text, in order. */
 export function parseDotenv(text: string): [string, string][] {
@@ -63,8 +64,10 @@ export function readDotenv(text: string): { entries: [string, string][]; notes: 
     for (let l = first; l <= lineAt(m.index + m[0].length - 1); l++) covered.add(l);
     const end = m.indices?.[2]?.[1];
     const isQuoted = quote === '"' || quote === "'" || quote === "`";
-    if (!isQuoted && end !== undefined && src[end] === "#" && raw !== "" && !/\s$/.test(raw)) notes.push({ kind: "comment", line: first, name });
-    else if (isQuoted && (quote === '"' ? /\\[^nr]/ : new RegExp(`\\\\${quote}`)).test(value)) notes.push({ kind: "backslash", line: first, name });
+    if (!isQuoted && end !== undefined && src[end] === "#" && raw !== "" && !/\s$/.test(raw))
+      notes.push({ kind: "comment", line: first, name });
+    else if (isQuoted && (quote === '"' ? /\\[^nr]/ : new RegExp(`\\\\${quote}`)).test(value))
+      notes.push({ kind: "backslash", line: first, name });
     if (out.has(name)) notes.push({ kind: "repeated", line: first, name });
     out.set(name, value);
   }

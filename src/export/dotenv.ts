@@ -73,10 +73,16 @@ export function dotenvValue(value: string): string | undefined {
 export function dotenvLine(name: string, value: string): string {
   const written = dotenvValue(value);
   if (written === undefined) {
-    const reasons = [...new Set((["'", '"', "`"] as const).map((q) => quoteObstacle(value, q)).concat(bareObstacle(value)))].filter(Boolean);
-    throw new InvalidInputError("E_VALUE", `cannot write ${name} in dotenv format exactly: its value has ${reasons.join(", ")}, which no dotenv quoting holds`, {
-      hint: "use --format shell or --format json, or `vaultfile exec -- CMD` to pass it without a file",
-    });
+    const reasons = [
+      ...new Set((["'", '"', "`"] as const).map((q) => quoteObstacle(value, q)).concat(bareObstacle(value))),
+    ].filter(Boolean);
+    throw new InvalidInputError(
+      "E_VALUE",
+      `cannot write ${name} in dotenv format exactly: its value has ${reasons.join(", ")}, which no dotenv quoting holds`,
+      {
+        hint: "use --format shell or --format json, or `vaultfile exec -- CMD` to pass it without a file",
+      },
+    );
   }
   return `${name}=${written}\n`;
 }

@@ -68,7 +68,8 @@ export function eventUid(scope: string, name: string, kind: CalendarEventKind): 
 
 const pad = (n: number): string => String(n).padStart(2, "0");
 const dateValue = (d: Date): string => `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
-const utcDateTime = (d: Date): string => `${dateValue(d)}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
+const utcDateTime = (d: Date): string =>
+  `${dateValue(d)}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
 const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** The feed: a VCALENDAR with the events sorted by date, then name, then kind. */
@@ -78,7 +79,9 @@ export function toIcs(secrets: readonly CalendarSecret[], opts: IcsOptions): str
     if (s.expiresAt) events.push({ at: s.expiresAt, kind: "expires", s });
     if (s.rotationDueAt) events.push({ at: s.rotationDueAt, kind: "rotation-due", s });
   }
-  events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.s.name.localeCompare(b.s.name) || a.kind.localeCompare(b.kind));
+  events.sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || a.s.name.localeCompare(b.s.name) || a.kind.localeCompare(b.kind),
+  );
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",

@@ -9,7 +9,23 @@ export { toGithub, maskLines, escapeCommandData, type GithubExport, type GithubO
 export { checkedEntries, ENV_NAME_RE } from "./env-names.js";
 export { expiresText, statusText, type ReportRow, type ReportStatus } from "./report.js";
 export { markdownCell, toMarkdownTable, type MarkdownOptions } from "./markdown.js";
-export { eventUid, foldLine, icsText, toIcs, type CalendarEventKind, type CalendarSecret, type IcsOptions } from "./ics.js";
-export { checkK8sKey, checkK8sMetadata, defaultK8sName, K8S_KEY_RE, k8sData, toK8sSecret, type K8sSecretOptions } from "./k8s.js";
+export {
+  eventUid,
+  foldLine,
+  icsText,
+  toIcs,
+  type CalendarEventKind,
+  type CalendarSecret,
+  type IcsOptions,
+} from "./ics.js";
+export {
+  checkK8sKey,
+  checkK8sMetadata,
+  defaultK8sName,
+  K8S_KEY_RE,
+  k8sData,
+  toK8sSecret,
+  type K8sSecretOptions,
+} from "./k8s.js";
 
 export { EXPORT_FORMATS, type ExportFormat } from "./formats.js";

@@ -47,7 +47,11 @@ export function checkK8sMetadata(opts: K8sSecretOptions): void {
  * `secrets.prod`, `deploy_vault.yml` → `deploy-vault`; `undefined` when nothing valid is left.
  */
 export function defaultK8sName(fileBaseName: string): string | undefined {
-  const n = fileBaseName.replace(/\.ya?ml$/i, "").replace(/^\.+/, "").toLowerCase().replace(/_/g, "-");
+  const n = fileBaseName
+    .replace(/\.ya?ml$/i, "")
+    .replace(/^\.+/, "")
+    .toLowerCase()
+    .replace(/_/g, "-");
   return n.length <= 253 && DNS_SUBDOMAIN_RE.test(n) ? n : undefined;
 }
 

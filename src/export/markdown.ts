@@ -36,7 +36,14 @@ export function toMarkdownTable(rows: readonly ReportRow[], opts: MarkdownOption
   const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
   lines.push(line(HEADER), line(HEADER.map((_, i) => (i === 3 ? "---:" : "---"))));
   for (const r of rows) {
-    const cells = [r.name, r.type ?? "-", expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusText(r), r.rotateAt ?? ""];
+    const cells = [
+      r.name,
+      r.type ?? "-",
+      expiresText(r),
+      r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry),
+      statusText(r),
+      r.rotateAt ?? "",
+    ];
     lines.push(line(cells.map(markdownCell)));
   }
   return lines.join("\n") + "\n";

@@ -27,9 +27,13 @@ export function gitConflictMarkerLine(text: string): number | undefined {
 export function refuseGitConflictMarkers(text: string, file: string): void {
   const line = gitConflictMarkerLine(text);
   if (line === undefined) return;
-  throw new ConflictError("E_CONFLICT", `${file} holds git merge-conflict markers (line ${line}): it was merged without vaultfile's merge driver`, {
-    hint: `run \`vaultfile git setup\`, then \`vaultfile git resolve ${file}\` (while git still reports the merge as unfinished)`,
-  });
+  throw new ConflictError(
+    "E_CONFLICT",
+    `${file} holds git merge-conflict markers (line ${line}): it was merged without vaultfile's merge driver`,
+    {
+      hint: `run \`vaultfile git setup\`, then \`vaultfile git resolve ${file}\` (while git still reports the merge as unfinished)`,
+    },
+  );
 }
 
 /** Whether the text still holds the merge driver's conflict report (the file is a valid vault, our side kept). */

@@ -26,15 +26,22 @@ export function looksEncrypted(s: unknown): s is string {
 /** Parses an `ENC[…]` string. Throws {@link FormatError} (naming `where`, never the value) when malformed. */
 export function parseEncryptedValue(s: string, where: string): EncryptedValue {
   const m = ENC_RE.exec(s);
-  if (!m) throw new FormatError(`malformed encrypted value at ${where}`, { hint: "the ENC[…] string was damaged; restore the file from git" });
+  if (!m)
+    throw new FormatError(`malformed encrypted value at ${where}`, {
+      hint: "the ENC[…] string was damaged; restore the file from git",
+    });
   const [, data, iv, tag, type] = m as unknown as [string, string, string, string, string];
   for (const part of [data, iv, tag]) {
-    if (!B64_RE.test(part)) throw new FormatError(`malformed base64 in encrypted value at ${where}`, { hint: "the ENC[…] string was damaged; restore the file from git" });
+    if (!B64_RE.test(part))
+      throw new FormatError(`malformed base64 in encrypted value at ${where}`, {
+        hint: "the ENC[…] string was damaged; restore the file from git",
+      });
   }
   if (!VALUE_TYPES.has(type)) throw new FormatError(`unknown value type "${type}" at ${where}`);
   const ivBytes = fromBase64(iv);
   const tagBytes = fromBase64(tag);
-  if (ivBytes.length === 0 || tagBytes.length !== 16) throw new FormatError(`malformed iv or tag in encrypted value at ${where}`);
+  if (ivBytes.length === 0 || tagBytes.length !== 16)
+    throw new FormatError(`malformed iv or tag in encrypted value at ${where}`);
   return { data: fromBase64(data), iv: ivBytes, tag: tagBytes, type: type as SopsValueType };
 }
 

@@ -27,7 +27,10 @@ export function compileRuleRegex(re: string, name: string): Re2Pattern {
     return compileRe2(re);
   } catch (cause) {
     const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
-    throw new FormatError(`sops.${name} is not a valid RE2 regular expression${why}`, { cause, hint: "sops reads these patterns with Go's RE2 syntax (no lookarounds or backreferences)" });
+    throw new FormatError(`sops.${name} is not a valid RE2 regular expression${why}`, {
+      cause,
+      hint: "sops reads these patterns with Go's RE2 syntax (no lookarounds or backreferences)",
+    });
   }
 }
 
@@ -39,7 +42,9 @@ export function compileRules(rules: EncryptionRules): (path: readonly string[]) 
     [rules.unencryptedCommentRegex, "unencrypted_comment_regex"],
   ] as const) {
     if (value !== undefined && value !== "") {
-      throw new FormatError(`the file uses sops.${name}, which vaultfile reads only in \`vaultfile decrypt\``, { hint: "decrypt it with `vaultfile decrypt`, or re-create it without comment-based encryption rules" });
+      throw new FormatError(`the file uses sops.${name}, which vaultfile reads only in \`vaultfile decrypt\``, {
+        hint: "decrypt it with `vaultfile decrypt`, or re-create it without comment-based encryption rules",
+      });
     }
   }
   if (rules.encryptedRegex !== undefined) {

@@ -19,7 +19,11 @@ function value(node: PlainNode, indent: string): string {
       const pairs = node.items.filter((i) => i.kind === "pair");
       if (pairs.length === 0) return "{}";
       const inner = indent + "\t";
-      return "{\n" + pairs.map((p) => `${inner}${goJsonString(p.key)}: ${value(p.value, inner)}`).join(",\n") + `\n${indent}}`;
+      return (
+        "{\n" +
+        pairs.map((p) => `${inner}${goJsonString(p.key)}: ${value(p.value, inner)}`).join(",\n") +
+        `\n${indent}}`
+      );
     }
     case "list": {
       const items = node.items.filter((i) => i.kind !== "comment") as PlainNode[];
@@ -48,7 +52,9 @@ function value(node: PlainNode, indent: string): string {
 /** Go's `encoding/json` float64: `'f'` form, or `'e'` below 1e-6 and from 1e21 on, with `e-07` shortened to `e-7`. */
 export function goJsonFloat(v: number): string {
   if (!Number.isFinite(v)) {
-    throw new FormatError(`the value ${String(v)} cannot be printed as JSON`, { hint: "sops refuses it too (json: unsupported value); decrypt to YAML instead" });
+    throw new FormatError(`the value ${String(v)} cannot be printed as JSON`, {
+      hint: "sops refuses it too (json: unsupported value); decrypt to YAML instead",
+    });
   }
   const abs = Math.abs(v);
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
@@ -69,7 +75,8 @@ export function goJsonString(s: string): string {
     else if (c === "\n") out += "\\n";
     else if (c === "\r") out += "\\r";
     else if (c === "\t") out += "\\t";
-    else if (cp < 0x20 || c === "<" || c === ">" || c === "&" || cp === 0x2028 || cp === 0x2029) out += "\\u" + cp.toString(16).padStart(4, "0");
+    else if (cp < 0x20 || c === "<" || c === ">" || c === "&" || cp === 0x2028 || cp === 0x2029)
+      out += "\\u" + cp.toString(16).padStart(4, "0");
     else if (cp >= 0xd800 && cp <= 0xdfff) out += "\\ufffd";
     else out += c;
   }

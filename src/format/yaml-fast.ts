@@ -22,7 +22,8 @@ export interface TreeBuilder<N, D> {
 }
 
 /** Plain scalars the core schema resolves to something other than a string: those are left to `yaml`. */
-const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+const NOT_A_STRING =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 /** A key or a flow-sequence item: a plain word. */
 const WORD = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** A one-line plain scalar in block context that needs no care: no indicator first, no `: ` or ` #`, no edge spaces. */
@@ -62,7 +63,10 @@ class Reader<N, D> {
   }
 
   private line(i: number): string {
-    return this.text.slice(this.starts[i]!, this.starts[i + 1] !== undefined ? this.starts[i + 1]! - 1 : this.text.length - 1);
+    return this.text.slice(
+      this.starts[i]!,
+      this.starts[i + 1] !== undefined ? this.starts[i + 1]! - 1 : this.text.length - 1,
+    );
   }
 
   /** Offset just past line i's newline. */
@@ -181,7 +185,8 @@ class Reader<N, D> {
       if (!/^'(?:[^']|'')*'$/.test(src)) throw new Decline();
       return [this.b.scalar(src.slice(1, -1).replace(/''/g, "'"), range, "QUOTE_SINGLE"), after];
     }
-    if (!PLAIN.test(src) || src.endsWith(":") || src.includes(": ") || src.includes(" #") || NOT_A_STRING.test(src)) throw new Decline();
+    if (!PLAIN.test(src) || src.endsWith(":") || src.includes(": ") || src.includes(" #") || NOT_A_STRING.test(src))
+      throw new Decline();
     return [this.b.scalar(src, range, "PLAIN"), after];
   }
 

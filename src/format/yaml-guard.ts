@@ -52,7 +52,10 @@ export function checkTextLimits(text: string, file: string): void {
         while (stack.length > 0 && stack[stack.length - 1]! >= indent) stack.pop();
         stack.push(indent);
         // `- - x`, `? ? x`, `- ? x`: each indicator opens a level of its own.
-        while ((text.charCodeAt(i) === 45 || text.charCodeAt(i) === 63) && (text.charCodeAt(i + 1) === 32 || i + 1 === end)) {
+        while (
+          (text.charCodeAt(i) === 45 || text.charCodeAt(i) === 63) &&
+          (text.charCodeAt(i + 1) === 32 || i + 1 === end)
+        ) {
           i += 2;
           while (i < end && text.charCodeAt(i) === 32) i++;
           stack.push(i - start);
@@ -71,15 +74,21 @@ export function checkTextLimits(text: string, file: string): void {
   // After the depth scan, which stops at the first line too deep.
   const nodes = estimateYamlNodes(text);
   if (nodes > MAX_NODES) {
-    throw new FormatError(`${file} holds about ${nodes.toLocaleString("en-US")} YAML nodes, more than the limit of ${MAX_NODES.toLocaleString("en-US")}`, {
-      hint: 'a vault takes about 14 per secret; see README "Limits"',
-    });
+    throw new FormatError(
+      `${file} holds about ${nodes.toLocaleString("en-US")} YAML nodes, more than the limit of ${MAX_NODES.toLocaleString("en-US")}`,
+      {
+        hint: 'a vault takes about 14 per secret; see README "Limits"',
+      },
+    );
   }
 }
 
 /** The error for nesting deeper than {@link MAX_DEPTH}. */
 export function tooDeep(file: string, at: { line?: number; column?: number } = {}): FormatError {
-  return new FormatError(`${file} nests mappings and lists more than ${MAX_DEPTH} levels deep`, { ...at, hint: "a vault needs 4 levels; see README \"Limits\"" });
+  return new FormatError(`${file} nests mappings and lists more than ${MAX_DEPTH} levels deep`, {
+    ...at,
+    hint: 'a vault needs 4 levels; see README "Limits"',
+  });
 }
 
 /**
@@ -98,9 +107,21 @@ export function checkNodes(doc: TreeDocument, file: string, text: string): void 
     const [node, depth] = todo.pop()!;
     if (node === null || node === undefined || (!isScalar(node) && !isCollection(node) && !isAlias(node))) continue;
     const n = node as YamlNode;
-    if (isAlias(n)) throw new FormatError(`YAML aliases are not allowed in ${file} (*${n.source})`, { ...where(n), hint: "sops never writes anchors or aliases; write the value out in full" });
-    if (n.anchor) throw new FormatError(`YAML anchors are not allowed in ${file} (&${n.anchor})`, { ...where(n), hint: "sops never writes anchors or aliases; write the value out in full" });
-    if (n.tag) throw new FormatError(`YAML tags are not allowed in ${file} (${n.tag.replace(/^tag:yaml\.org,2002:/, "!!")})`, { ...where(n), hint: "sops never writes tags; remove it so the value is a plain string" });
+    if (isAlias(n))
+      throw new FormatError(`YAML aliases are not allowed in ${file} (*${n.source})`, {
+        ...where(n),
+        hint: "sops never writes anchors or aliases; write the value out in full",
+      });
+    if (n.anchor)
+      throw new FormatError(`YAML anchors are not allowed in ${file} (&${n.anchor})`, {
+        ...where(n),
+        hint: "sops never writes anchors or aliases; write the value out in full",
+      });
+    if (n.tag)
+      throw new FormatError(`YAML tags are not allowed in ${file} (${n.tag.replace(/^tag:yaml\.org,2002:/, "!!")})`, {
+        ...where(n),
+        hint: "sops never writes tags; remove it so the value is a plain string",
+      });
     if (depth > MAX_DEPTH) throw tooDeep(file, where(n));
     // Pushed in reverse, so that the first problem in document order is the one reported.
     if (isMap(n)) {

@@ -58,7 +58,8 @@ export interface TreeDocument {
   range?: Range | null;
 }
 
-const typeOf = (node: unknown): unknown => (node !== null && typeof node === "object" ? (node as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined);
+const typeOf = (node: unknown): unknown =>
+  node !== null && typeof node === "object" ? (node as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined;
 export const isMap = (node: unknown): node is TreeMap => typeOf(node) === MAP;
 export const isSeq = (node: unknown): node is TreeSeq => typeOf(node) === SEQ;
 export const isScalar = (node: unknown): node is TreeScalar => typeOf(node) === SCALAR;

@@ -42,7 +42,12 @@ interface Edit {
  * scalar replaced by the way `doc.toString(options)` prints that scalar, or `undefined` when the changes are not
  * only such scalars.
  */
-export function spliceChangedScalars(doc: Document, source: string, shape: readonly number[], options: ToStringOptions): string | undefined {
+export function spliceChangedScalars(
+  doc: Document,
+  source: string,
+  shape: readonly number[],
+  options: ToStringOptions,
+): string | undefined {
   if (doc.schema.name !== "core") return undefined;
   const edits: Edit[] = [];
   let shapeAt = 0;
@@ -111,7 +116,8 @@ function compare(node: Scalar, source: string, doc: Document): "same" | "changed
     return style === Scalar.PLAIN && resolvesToNonString(v, doc) ? "changed" : "same";
   }
   if (v === null) return /^(?:~|null|Null|NULL)?$/.test(parsed) && node.type === style ? "same" : "unknown";
-  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v) === parsed && node.type === style ? "same" : "unknown";
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean")
+    return String(v) === parsed && node.type === style ? "same" : "unknown";
   return "unknown";
 }
 
@@ -135,7 +141,8 @@ function styleAt(source: string, at: number): Scalar.Type {
 function textMatches(node: Scalar, style: Scalar.Type, parsed: string, source: string): boolean {
   const [start, end] = node.range!;
   if (style === Scalar.PLAIN) return end - start === parsed.length && source.startsWith(parsed, start);
-  if (style === Scalar.QUOTE_DOUBLE || style === Scalar.QUOTE_SINGLE) return end - start >= 2 && source[end - 1] === source[start];
+  if (style === Scalar.QUOTE_DOUBLE || style === Scalar.QUOTE_SINGLE)
+    return end - start >= 2 && source[end - 1] === source[start];
   return true;
 }
 

@@ -8,9 +8,32 @@ import { FormatError } from "../errors.js";
 import { refuseGitConflictMarkers } from "./conflict-markers.js";
 import { compileRules, type EncryptionRules } from "./rules.js";
 import { checkNodes, checkTextLimits, positionAt, tooDeep } from "./yaml-guard.js";
-import { getNode, isAlias, isMap, isScalar, isSeq, LightScalar, readSopsYamlLight, type LightDocument, type TreeDocument, type TreeMap, type TreeScalar } from "./yaml-nodes.js";
+import {
+  getNode,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LightScalar,
+  readSopsYamlLight,
+  type LightDocument,
+  type TreeDocument,
+  type TreeMap,
+  type TreeScalar,
+} from "./yaml-nodes.js";
 
-export { getNode, isMap, isScalar, isSeq, scalarText, type TreeDocument, type TreeMap, type TreePair, type TreeScalar, type TreeSeq } from "./yaml-nodes.js";
+export {
+  getNode,
+  isMap,
+  isScalar,
+  isSeq,
+  scalarText,
+  type TreeDocument,
+  type TreeMap,
+  type TreePair,
+  type TreeScalar,
+  type TreeSeq,
+} from "./yaml-nodes.js";
 
 export interface SopsAgeEntry {
   recipient: string;
@@ -83,7 +106,10 @@ export function checkUniqueKeys(doc: TreeDocument, file: string, text: string): 
         const seen = typeof k === "string" ? strings : others;
         const id = typeof k === "string" || (typeof k === "object" && k !== null) ? k : `${typeof k}:${String(k)}`;
         if (seen.has(id as string)) {
-          throw new FormatError(`duplicate key in ${file}`, { ...lineOf(pair.key as Positioned, text), hint: "each name may appear once in a mapping" });
+          throw new FormatError(`duplicate key in ${file}`, {
+            ...lineOf(pair.key as Positioned, text),
+            hint: "each name may appear once in a mapping",
+          });
         }
         seen.add(id as string);
         visit(pair.value);
@@ -120,7 +146,10 @@ export function readMetadata(doc: TreeDocument, file: string, text: string): Sop
   const meta = node.toJSON() as Record<string, unknown>;
   const version = str(meta.version);
   if (version !== undefined && !/^3\.\d+(\.\d+)?([-+].*)?$/.test(version)) {
-    throw new FormatError(`unsupported sops version ${version} in ${file}`, { hint: "vaultfile reads files written by sops 3.x", ...lineOf(getNode(node, "version") as Positioned, text) });
+    throw new FormatError(`unsupported sops version ${version} in ${file}`, {
+      hint: "vaultfile reads files written by sops 3.x",
+      ...lineOf(getNode(node, "version") as Positioned, text),
+    });
   }
   const where = lineOf(getNode(node, "age") as Positioned, text);
   const age = readAgeList(meta.age, "sops.age", file, where);
@@ -131,18 +160,29 @@ export function readMetadata(doc: TreeDocument, file: string, text: string): Sop
   if (Array.isArray(meta.key_groups) && meta.key_groups.length > 0) {
     const groupsWhere = lineOf(getNode(node, "key_groups") as Positioned, text);
     keyGroups = meta.key_groups.map((g: unknown, i: number) => {
-      if (!g || typeof g !== "object" || Array.isArray(g)) throw new FormatError(`sops.key_groups item ${i + 1} in ${file} is not a mapping`, groupsWhere);
+      if (!g || typeof g !== "object" || Array.isArray(g))
+        throw new FormatError(`sops.key_groups item ${i + 1} in ${file} is not a mapping`, groupsWhere);
       const group = g as Record<string, unknown>;
-      return { age: readAgeList(group.age, `sops.key_groups item ${i + 1}: age`, file, groupsWhere), otherKeySources: otherSources(group) };
+      return {
+        age: readAgeList(group.age, `sops.key_groups item ${i + 1}: age`, file, groupsWhere),
+        otherKeySources: otherSources(group),
+      };
     });
     const t = meta.shamir_threshold;
     if (t !== undefined && t !== null) {
       const n = Number(t);
-      if (!Number.isInteger(n) || n < 1 || n > 255) throw new FormatError(`sops.shamir_threshold in ${file} is not a number of key groups`, lineOf(getNode(node, "shamir_threshold") as Positioned, text));
+      if (!Number.isInteger(n) || n < 1 || n > 255)
+        throw new FormatError(
+          `sops.shamir_threshold in ${file} is not a number of key groups`,
+          lineOf(getNode(node, "shamir_threshold") as Positioned, text),
+        );
       shamirThreshold = n;
     }
   } else if (meta.key_groups !== undefined && meta.key_groups !== null && !Array.isArray(meta.key_groups)) {
-    throw new FormatError(`sops.key_groups in ${file} is not a list`, lineOf(getNode(node, "key_groups") as Positioned, text));
+    throw new FormatError(
+      `sops.key_groups in ${file} is not a list`,
+      lineOf(getNode(node, "key_groups") as Positioned, text),
+    );
   }
   const rules: EncryptionRules = {
     unencryptedSuffix: str(meta.unencrypted_suffix),
@@ -153,9 +193,21 @@ export function readMetadata(doc: TreeDocument, file: string, text: string): Sop
     encryptedCommentRegex: str(meta.encrypted_comment_regex),
   };
   if (Object.values(rules).filter((v) => v !== undefined && v !== "").length > 1) {
-    throw new FormatError(`${file} sets more than one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex`);
+    throw new FormatError(
+      `${file} sets more than one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex`,
+    );
   }
-  return { age, keyGroups, shamirThreshold, lastModified, mac: str(meta.mac), rules, macOnlyEncrypted: meta.mac_only_encrypted === true, version, otherKeySources: otherSources(meta) };
+  return {
+    age,
+    keyGroups,
+    shamirThreshold,
+    lastModified,
+    mac: str(meta.mac),
+    rules,
+    macOnlyEncrypted: meta.mac_only_encrypted === true,
+    version,
+    otherKeySources: otherSources(meta),
+  };
 }
 
 /** The key kinds other than age that hold entries, in a `sops` block or a key group. */
@@ -166,7 +218,12 @@ function otherSources(m: Record<string, unknown>): string[] {
   });
 }
 
-function readAgeList(list: unknown, label: string, file: string, where: { line?: number; column?: number }): SopsAgeEntry[] {
+function readAgeList(
+  list: unknown,
+  label: string,
+  file: string,
+  where: { line?: number; column?: number },
+): SopsAgeEntry[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new FormatError(`${label} in ${file} is not a list`, where);
   return list.map((e: unknown, i: number) => {
@@ -223,10 +280,15 @@ export function walkTree(doc: TreeDocument, rules: EncryptionRules, visitor: Tre
   function visit(node: Positioned | null, path: string[]): void {
     if (node === null || node === undefined) {
       // `key:` with nothing after it is a null leaf.
-      visitor.leaf({ node: new LightScalar(null, undefined, undefined, undefined), path, encrypted: shouldEncrypt(path) });
+      visitor.leaf({
+        node: new LightScalar(null, undefined, undefined, undefined),
+        path,
+        encrypted: shouldEncrypt(path),
+      });
       return;
     }
-    if (isAlias(node)) throw new FormatError(`YAML aliases are not supported (at ${path.join(".")})`, lineOf(node, text));
+    if (isAlias(node))
+      throw new FormatError(`YAML aliases are not supported (at ${path.join(".")})`, lineOf(node, text));
     if (isMap(node)) {
       visitor.map?.(node.items.length);
       for (const pair of node.items) {
@@ -252,7 +314,11 @@ export function walkTree(doc: TreeDocument, rules: EncryptionRules, visitor: Tre
     const raw = node as unknown;
     if (typeof raw !== "object") {
       // A plain JS value set into the document without a node wrapper.
-      visitor.leaf({ node: new LightScalar(raw, undefined, undefined, undefined), path, encrypted: shouldEncrypt(path) });
+      visitor.leaf({
+        node: new LightScalar(raw, undefined, undefined, undefined),
+        path,
+        encrypted: shouldEncrypt(path),
+      });
       return;
     }
     throw new FormatError(`unsupported YAML node at ${path.join(".")}`, lineOf(node, text));
@@ -268,7 +334,8 @@ export function isListComment(item: unknown): boolean {
 function keyName(key: unknown, text: string): string {
   if (isScalar(key)) {
     const v = key.value;
-    if (v === null || typeof v === "object") throw new FormatError("mapping keys must be plain strings", lineOf(key, text));
+    if (v === null || typeof v === "object")
+      throw new FormatError("mapping keys must be plain strings", lineOf(key, text));
     return String(v);
   }
   if (typeof key === "string") return key;
@@ -281,4 +348,3 @@ export function detectIndentSeq(text: string): boolean {
   if (!m) return false;
   return m[2]!.length > m[1]!.length;
 }
-

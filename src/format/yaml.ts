@@ -4,7 +4,19 @@
  * vaultfile write it. Reading a tree of either kind (metadata, walk, positions) is yaml-tree.ts, which needs no
  * `yaml`; it is re-exported here. No cryptography here.
  */
-import { Document, isMap, isScalar, isSeq, Pair, parseAllDocuments, parseDocument, Scalar, YAMLMap, YAMLSeq, type ToStringOptions } from "yaml";
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  Pair,
+  parseAllDocuments,
+  parseDocument,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  type ToStringOptions,
+} from "yaml";
 import { FormatError } from "../errors.js";
 import { refuseGitConflictMarkers } from "./conflict-markers.js";
 import { readSopsYaml, type TreeBuilder } from "./yaml-fast.js";
@@ -107,14 +119,18 @@ function checkParsed(doc: Document.Parsed, text: string, file: string): void {
     throw new FormatError(`${what} in ${file}`, {
       line: pos.line,
       column: pos.col,
-      hint: first.code === "DUPLICATE_KEY" ? "each name may appear once in a mapping" : "fix the syntax near that position",
+      hint:
+        first.code === "DUPLICATE_KEY" ? "each name may appear once in a mapping" : "fix the syntax near that position",
       cause: first,
     });
   }
   checkNodes(doc, file, text);
   checkUniqueKeys(doc, file, text);
   if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new FormatError(`${file} is not a YAML mapping`, { hint: "a sops file is a mapping with a `sops` key at the top level", ...lineOf(doc.contents, text) });
+    throw new FormatError(`${file} is not a YAML mapping`, {
+      hint: "a sops file is a mapping with a `sops` key at the top level",
+      ...lineOf(doc.contents, text),
+    });
   }
 }
 

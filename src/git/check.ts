@@ -26,7 +26,10 @@ export interface CheckResult {
  * at most {@link MAX_AGE_STANZAS} recipient stanzas, as a reader with a key checks before unwrapping.
  */
 async function checkSopsSyntax(meta: SopsMetadata, file: string): Promise<void> {
-  if (meta.mac === undefined || meta.mac === "") throw new FormatError(`sops.mac is missing in ${file}`, { hint: "the file was damaged or not written by sops; restore it from git" });
+  if (meta.mac === undefined || meta.mac === "")
+    throw new FormatError(`sops.mac is missing in ${file}`, {
+      hint: "the file was damaged or not written by sops; restore it from git",
+    });
   parseEncryptedValue(meta.mac, "sops.mac");
   const { armor } = await import("age-encryption");
   for (const [i, stanza] of meta.age.entries()) {
@@ -34,7 +37,9 @@ async function checkSopsSyntax(meta: SopsMetadata, file: string): Promise<void> 
     try {
       bytes = armor.decode(stanza.enc);
     } catch {
-      throw new FormatError(`sops.age item ${i + 1} in ${file} is not valid age armor (truncated or edited)`, { hint: "restore the file from git; a recipient can re-wrap the data key with `vaultfile recipients add`" });
+      throw new FormatError(`sops.age item ${i + 1} in ${file} is not valid age armor (truncated or edited)`, {
+        hint: "restore the file from git; a recipient can re-wrap the data key with `vaultfile recipients add`",
+      });
     }
     // An age file: the header (up to its "---" MAC line), then a 16-byte nonce and one chunk holding the 32-byte
     // data key with its 16-byte tag.
@@ -43,10 +48,21 @@ async function checkSopsSyntax(meta: SopsMetadata, file: string): Promise<void> 
     const payload = end === -1 ? -1 : bytes.length - (text.indexOf("\n", end + 1) + 1);
     const stanzas = countAgeStanzas(stanza.enc);
     if (stanzas > MAX_AGE_STANZAS) {
-      throw new FormatError(`sops.age item ${i + 1} in ${file} holds ${stanzas} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`, { hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git' });
+      throw new FormatError(
+        `sops.age item ${i + 1} in ${file} holds ${stanzas} age stanzas, more than the limit of ${MAX_AGE_STANZAS}`,
+        { hint: 'sops writes one stanza per recipient item; see README "Limits". Restore the sops block from git' },
+      );
     }
-    if (!text.startsWith("age-encryption.org/v1\n") || end === -1 || text.indexOf("\n", end + 1) === -1 || payload !== 16 + 32 + 16) {
-      throw new FormatError(`sops.age item ${i + 1} in ${file} is not a complete age file wrapping a data key (truncated or edited)`, { hint: "restore the file from git" });
+    if (
+      !text.startsWith("age-encryption.org/v1\n") ||
+      end === -1 ||
+      text.indexOf("\n", end + 1) === -1 ||
+      payload !== 16 + 32 + 16
+    ) {
+      throw new FormatError(
+        `sops.age item ${i + 1} in ${file} is not a complete age file wrapping a data key (truncated or edited)`,
+        { hint: "restore the file from git" },
+      );
     }
   }
 }
@@ -67,7 +83,11 @@ export async function checkVaultFile(file: string, opts: VaultOptions): Promise<
       hint: `do not commit this. Store it with \`vaultfile set ${names[0]}\`, and rotate it at its source: it was written in clear`,
     });
   }
-  checkRecipientsMatch(file, view.recipients, view.meta.age.map((a) => a.recipient));
+  checkRecipientsMatch(
+    file,
+    view.recipients,
+    view.meta.age.map((a) => a.recipient),
+  );
   checkVaultSopsBlock(file, view.meta);
   await checkSopsSyntax(view.meta, file);
   if (findIdentities(opts).identities.length === 0) return { file, macVerified: false };

@@ -35,7 +35,8 @@ const US = "\x1f";
 
 type Opened = { sf: SopsFile } | { error: string };
 
-const VOUCHED = "data key replaced outside vaultfile; vouched for later by a holder of the previous one (reseal --vouch)";
+const VOUCHED =
+  "data key replaced outside vaultfile; vouched for later by a holder of the previous one (reseal --vouch)";
 
 interface VersionRecord {
   commit: string;
@@ -59,11 +60,26 @@ async function versionsOf(cwd: string, topPath: string, since: string | undefine
   let [rev, path] = ["HEAD", topPath];
   for (let hop = 0; hop <= MAX_RENAMES; hop++) {
     const range = since === undefined ? [rev] : [rev, `^${since}`];
-    const log = await runGit(["log", "--reverse", "--topo-order", "--full-history", `--format=%H${US}%P${US}%an${US}%aI`, ...range, "--", `:(top,literal)${path}`], { cwd });
-    const segment = log.split("\n").filter((l) => l !== "").map((l): VersionRecord => {
-      const [commit = "", parents = "", author = "", date = ""] = l.split(US);
-      return { commit, parents: parents.split(" ").filter((p) => p !== ""), author, date, path, parentPath: path };
-    });
+    const log = await runGit(
+      [
+        "log",
+        "--reverse",
+        "--topo-order",
+        "--full-history",
+        `--format=%H${US}%P${US}%an${US}%aI`,
+        ...range,
+        "--",
+        `:(top,literal)${path}`,
+      ],
+      { cwd },
+    );
+    const segment = log
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l): VersionRecord => {
+        const [commit = "", parents = "", author = "", date = ""] = l.split(US);
+        return { commit, parents: parents.split(" ").filter((p) => p !== ""), author, date, path, parentPath: path };
+      });
     out.unshift(...segment);
     const oldest = segment[0];
     if (oldest?.parents.length !== 1) break;
@@ -125,7 +141,9 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   /** The version before the latest deletion of the file reachable from `parents` (a key into `blobs`), if any. */
   const beforeDeletion = async (parents: readonly string[], path: string): Promise<string | null> => {
     for (const parent of parents) {
-      const deletion = (await runGit(["rev-list", "-1", "--full-history", parent, "--", `:(top,literal)${path}`], { cwd })).trim();
+      const deletion = (
+        await runGit(["rev-list", "-1", "--full-history", parent, "--", `:(top,literal)${path}`], { cwd })
+      ).trim();
       if (deletion === "") continue;
       const specsBefore = [`${deletion}^1:${path}`, `${deletion}^2:${path}`];
       const texts = await catFiles(specsBefore, cwd);
@@ -145,7 +163,8 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
   const versions: VersionVerdict[] = [];
   let openedOnce = false;
   for (const c of commits) {
-    const verdict = (kind: VerdictKind, detail: string) => versions.push({ commit: c.commit, author: shown(c.author), date: c.date, kind, detail });
+    const verdict = (kind: VerdictKind, detail: string) =>
+      versions.push({ commit: c.commit, author: shown(c.author), date: c.date, kind, detail });
     const text = blobs.get(here(c)) ?? null;
     if (text === null) {
       // git listed this commit for the path: a deletion when a parent has the file, else the lookup went wrong.
@@ -175,8 +194,15 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       // A version your key cannot open after one it could (an earlier one, or this one's parent: the base of a
       // `--since` walk) is a break: a forger may re-key for recipients of their own choosing.
       const couldOpen = openedOnce || readable.length > 0;
-      if (/no identity|none of|not a recipient|no age identity|decrypt the data key/i.test(why) && !couldOpen) verdict("unverifiable", "not verifiable with your key");
-      else verdict("break", couldOpen && /no identity|none of|data key/i.test(why) ? "your key no longer opens this version" : `does not open: ${why}`);
+      if (/no identity|none of|not a recipient|no age identity|decrypt the data key/i.test(why) && !couldOpen)
+        verdict("unverifiable", "not verifiable with your key");
+      else
+        verdict(
+          "break",
+          couldOpen && /no identity|none of|data key/i.test(why)
+            ? "your key no longer opens this version"
+            : `does not open: ${why}`,
+        );
       continue;
     }
     openedOnce = true;
@@ -192,7 +218,11 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
     }
     if (readable.length === 0) {
       // A recipient added later opens a version whose parent it cannot; a second root has no parent at all.
-      if (otherRoot) verdict("break", "a second root of the file's history (an unrelated history merged in) that no version before it vouches for");
+      if (otherRoot)
+        verdict(
+          "break",
+          "a second root of the file's history (an unrelated history merged in) that no version before it vouches for",
+        );
       else verdict("unverifiable", "the parent version is not verifiable with your key");
       continue;
     }
@@ -201,9 +231,16 @@ export async function verifyCustody(file: string, keys: KeySearch, since?: strin
       continue;
     }
     const links = readCustody(self.sf.doc.contents);
-    if (readable.some((p) => self.sf.custodyFrom(p.sf, links))) verdict("ok", "data key replaced by a holder of the previous one (proof ok)");
+    if (readable.some((p) => self.sf.custodyFrom(p.sf, links)))
+      verdict("ok", "data key replaced by a holder of the previous one (proof ok)");
     else if (await vouchedLater(readable, self.sf)) verdict("ok", VOUCHED);
-    else verdict("break", otherRoot ? "data key replaced without proof (a second root of the file's history: an unrelated history merged in)" : "data key replaced without proof");
+    else
+      verdict(
+        "break",
+        otherRoot
+          ? "data key replaced without proof (a second root of the file's history: an unrelated history merged in)"
+          : "data key replaced without proof",
+      );
   }
   return { holds: !versions.some((v) => v.kind === "break"), versions };
 }

@@ -62,7 +62,11 @@ export async function mergeDriverMissing(file: string, env: NodeJS.ProcessEnv): 
   if (!found) return false;
   const home = env.HOME ?? "";
   const xdg = env.XDG_CONFIG_HOME || join(home, ".config");
-  const configs = [join(found.gitDir, "config"), ...(home ? [join(home, ".gitconfig")] : []), join(xdg, "git", "config")];
+  const configs = [
+    join(found.gitDir, "config"),
+    ...(home ? [join(home, ".gitconfig")] : []),
+    join(xdg, "git", "config"),
+  ];
   if (configs.some((c) => DRIVER_SECTION.test(readOr(c)))) return false;
   try {
     // git (and node:child_process) only for a file that names the driver: most reads never run it.

@@ -35,11 +35,17 @@ export async function exposureHistory(file: string, name?: string): Promise<Remo
   const cwd = dirname(file);
   const path = basename(file);
   const log = await runGit(["log", "--first-parent", "--reverse", `--format=%H${US}%an${US}%aI`, "--", path], { cwd });
-  const commits = log.split("\n").filter((l) => l !== "").map((l) => {
-    const [commit = "", author = "", date = ""] = l.split(US);
-    return { commit, author, date };
-  });
-  const blobs = await catFiles(commits.map((c) => `${c.commit}:./${path}`), cwd);
+  const commits = log
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [commit = "", author = "", date = ""] = l.split(US);
+      return { commit, author, date };
+    });
+  const blobs = await catFiles(
+    commits.map((c) => `${c.commit}:./${path}`),
+    cwd,
+  );
   const removals: RemovalExposure[] = [];
   let before: CiphertextView | null = null;
   commits.forEach((c, i) => {
@@ -58,11 +64,19 @@ export async function exposureHistory(file: string, name?: string): Promise<Remo
       const kept = new Set(after.meta.age.map((a: { recipient: string }) => a.recipient));
       for (const [who, key] of Object.entries(before.recipients)) {
         if (who in after.recipients || kept.has(key)) continue;
-        removals.push({ recipient: who, commit: c.commit, author: c.author, date: c.date, secrets: [...before.entries.keys()].map((n) => ({ name: n, rotated: null })) });
+        removals.push({
+          recipient: who,
+          commit: c.commit,
+          author: c.author,
+          date: c.date,
+          secrets: [...before.entries.keys()].map((n) => ({ name: n, rotated: null })),
+        });
       }
     }
     before = after;
   });
   if (name === undefined) return removals;
-  return removals.map((r) => ({ ...r, secrets: r.secrets.filter((s) => s.name === name) })).filter((r) => r.secrets.length > 0);
+  return removals
+    .map((r) => ({ ...r, secrets: r.secrets.filter((s) => s.name === name) }))
+    .filter((r) => r.secrets.length > 0);
 }

@@ -52,9 +52,16 @@ const MAX_RENAMES = 50;
  */
 export async function secretHistory(file: string, name?: string): Promise<HistoryEvent[]> {
   const cwd = dirname(file);
-  const records = await commitRecords(cwd, (await runGit(["rev-parse", "--show-prefix"], { cwd })).trim() + basename(file));
+  const records = await commitRecords(
+    cwd,
+    (await runGit(["rev-parse", "--show-prefix"], { cwd })).trim() + basename(file),
+  );
   if (records.length === 0) return [];
-  const specs = records.flatMap((r) => [`${r.commit}:${r.path}`, `${r.commit}^1:${r.parentPath}`, `${r.commit}^2:${r.parentPath}`]);
+  const specs = records.flatMap((r) => [
+    `${r.commit}:${r.path}`,
+    `${r.commit}^1:${r.parentPath}`,
+    `${r.commit}^2:${r.parentPath}`,
+  ]);
   // A non-merge has no second parent: ask only for what exists (cat-file reports a missing one, but costs a lookup).
   const wanted = specs.filter((_, i) => i % 3 !== 2 || records[Math.floor(i / 3)]!.parents.length > 1);
   const blobs = new Map(wanted.map((spec, i) => [spec, i]));
@@ -72,14 +79,25 @@ export async function secretHistory(file: string, name?: string): Promise<Histor
       continue;
     }
     const theirs = parseVersion(blob(`${r.commit}^2:${r.parentPath}`));
-    events.unshift(...changes.map((c): HistoryEvent => ({ ...common, ...c, event: "merged", change: c.event as Exclude<HistoryEventKind, "merged">, took: theirs !== undefined && sameEntry(theirs, after, c.name) ? "theirs" : null })));
+    events.unshift(
+      ...changes.map(
+        (c): HistoryEvent => ({
+          ...common,
+          ...c,
+          event: "merged",
+          change: c.event as Exclude<HistoryEventKind, "merged">,
+          took: theirs !== undefined && sameEntry(theirs, after, c.name) ? "theirs" : null,
+        }),
+      ),
+    );
   }
   return name === undefined ? events : events.filter((e) => e.name === name);
 }
 
 /** How `history` shows an event: `rotated`, `updated (expires_at)`, `merged: took theirs`. */
 export function eventLabel(e: HistoryEvent): string {
-  const base = e.event !== "merged" ? e.event : e.took === "theirs" ? "merged: took theirs" : `merged: ${e.change ?? "changed"}`;
+  const base =
+    e.event !== "merged" ? e.event : e.took === "theirs" ? "merged: took theirs" : `merged: ${e.change ?? "changed"}`;
   return e.fields ? `${base} (${e.fields.join(", ")})` : base;
 }
 
@@ -92,11 +110,17 @@ async function commitRecords(cwd: string, path: string): Promise<CommitRecord[]>
   const records: CommitRecord[] = [];
   let rev = "HEAD";
   for (let hop = 0; hop <= MAX_RENAMES; hop++) {
-    const log = await runGit(["log", "--date-order", `--format=${RS}%H${US}%P${US}%an${US}%aI${US}%s`, rev, "--", `:(top,literal)${path}`], { cwd });
-    const segment = log.split(RS).slice(1).map((chunk): CommitRecord => {
-      const [commit = "", parents = "", author = "", date = "", subject = ""] = chunk.replace(/\n+$/, "").split(US);
-      return { commit, parents: parents.split(" ").filter(Boolean), author, date, subject, path, parentPath: path };
-    });
+    const log = await runGit(
+      ["log", "--date-order", `--format=${RS}%H${US}%P${US}%an${US}%aI${US}%s`, rev, "--", `:(top,literal)${path}`],
+      { cwd },
+    );
+    const segment = log
+      .split(RS)
+      .slice(1)
+      .map((chunk): CommitRecord => {
+        const [commit = "", parents = "", author = "", date = "", subject = ""] = chunk.replace(/\n+$/, "").split(US);
+        return { commit, parents: parents.split(" ").filter(Boolean), author, date, subject, path, parentPath: path };
+      });
     records.push(...segment);
     const oldest = segment[segment.length - 1];
     if (oldest?.parents.length !== 1) break;
@@ -111,7 +135,9 @@ async function commitRecords(cwd: string, path: string): Promise<CommitRecord[]>
 
 /** The path `path` was renamed from between `parent` and `commit`, or `null` when it was added there. */
 export async function renamedFrom(cwd: string, parent: string, commit: string, path: string): Promise<string | null> {
-  const out = await runGit(["diff-tree", "-r", "-M", "-z", "--name-status", "--diff-filter=R", parent, commit], { cwd });
+  const out = await runGit(["diff-tree", "-r", "-M", "-z", "--name-status", "--diff-filter=R", parent, commit], {
+    cwd,
+  });
   const parts = out.split("\0");
   for (let i = 0; i + 2 < parts.length; i += 3) if (parts[i + 2] === path) return parts[i + 1]!;
   return null;
@@ -142,7 +168,9 @@ type Change = Pick<HistoryEvent, "name" | "event" | "expiresAt" | "fields">;
 export function diffVersions(before: CiphertextView | null, after: CiphertextView | null): Change[] {
   const b = before?.entries ?? new Map<string, EntryView>();
   const a = after?.entries ?? new Map<string, EntryView>();
-  const lostRecipient = (before?.meta.age ?? []).some((s) => !(after?.meta.age ?? []).some((t) => t.recipient === s.recipient));
+  const lostRecipient = (before?.meta.age ?? []).some(
+    (s) => !(after?.meta.age ?? []).some((t) => t.recipient === s.recipient),
+  );
   const out: Change[] = [];
   for (const [name, e] of a) {
     const old = b.get(name);
@@ -157,7 +185,9 @@ export function diffVersions(before: CiphertextView | null, after: CiphertextVie
       out.push({ name, event: reencrypted ? "re-encrypted" : "rotated", expiresAt });
       continue;
     }
-    const fields = [...new Set([...Object.keys(old.fields), ...Object.keys(e.fields)])].filter((f) => old.fields[f] !== e.fields[f]);
+    const fields = [...new Set([...Object.keys(old.fields), ...Object.keys(e.fields)])].filter(
+      (f) => old.fields[f] !== e.fields[f],
+    );
     if (fields.length > 0) out.push({ name, event: "updated", expiresAt, fields });
   }
   for (const name of b.keys()) if (!a.has(name)) out.push({ name, event: "removed", expiresAt: null });
@@ -166,7 +196,11 @@ export function diffVersions(before: CiphertextView | null, after: CiphertextVie
 
 /** Reads many `rev:path` blobs with one `git cat-file --batch`; `null` for each that does not exist. */
 export async function catFiles(specs: readonly string[], cwd: string, timeoutMs?: number): Promise<(string | null)[]> {
-  const out = await runGitBytes(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join(""), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  const out = await runGitBytes(["cat-file", "--batch"], {
+    cwd,
+    input: specs.map((s) => `${s}\n`).join(""),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
   const result: (string | null)[] = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {

@@ -22,7 +22,12 @@ export function sameDataKey(a: SopsFile, b: SopsFile): boolean {
  * keyless verdict when `keys` do not open `parent`; `unknown (…)` when the version before cannot be told; `undefined`
  * when the key did not change, the file was added, or no lookup was asked for.
  */
-export async function keyedChange(self: SopsFile, source: string, parent: ParentVersion | undefined, keys: KeySearch): Promise<string | undefined> {
+export async function keyedChange(
+  self: SopsFile,
+  source: string,
+  parent: ParentVersion | undefined,
+  keys: KeySearch,
+): Promise<string | undefined> {
   if (parent === null || parent === undefined) return undefined;
   if (typeof parent === "object") return unknownChange(parent.unknown);
   let before: SopsFile;
@@ -39,15 +44,23 @@ export async function keyedChange(self: SopsFile, source: string, parent: Parent
  * Without a key: `changed (…)` when every recipient both versions share has a different wrapped key (a new data
  * key is wrapped anew for everyone; adding a recipient leaves the others' byte for byte). Never throws.
  */
-export function keylessChange(source: string | undefined, parent: ParentVersion | undefined, why = "no key to check its proof"): string | undefined {
+export function keylessChange(
+  source: string | undefined,
+  parent: ParentVersion | undefined,
+  why = "no key to check its proof",
+): string | undefined {
   if (typeof parent === "object" && parent !== null) return unknownChange(parent.unknown);
   if (source === undefined || parent === null || parent === undefined || parent === source) return undefined;
   try {
-    const [now, then] = [readVaultView(source, "this version").meta.age, readVaultView(parent, "the version before").meta.age];
+    const [now, then] = [
+      readVaultView(source, "this version").meta.age,
+      readVaultView(parent, "the version before").meta.age,
+    ];
     const common = now.filter((a) => then.some((b) => b.recipient === a.recipient));
     if (now.length === 0 || then.length === 0) return undefined;
     if (common.length === 0) return `changed (no recipient in common; ${why})`;
-    if (common.every((a) => then.find((b) => b.recipient === a.recipient)?.enc !== a.enc)) return `changed (all recipients' enc blobs differ; ${why})`;
+    if (common.every((a) => then.find((b) => b.recipient === a.recipient)?.enc !== a.enc))
+      return `changed (all recipients' enc blobs differ; ${why})`;
   } catch {
     // an unreadable version: nothing to tell
   }

@@ -68,7 +68,12 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
     else if (sameDataKey(theirs, base)) theirs.adoptDataKeyOf(provenFrom(base, ours, "ours", input.path));
   }
   if (!sameDataKey(ours, theirs)) {
-    const conflict: MergeConflict = { kind: "data key", name: "(all values)", ours: recipientChanges(base, ours), theirs: recipientChanges(base, theirs) };
+    const conflict: MergeConflict = {
+      kind: "data key",
+      name: "(all values)",
+      ours: recipientChanges(base, ours),
+      theirs: recipientChanges(base, theirs),
+    };
     return { text: withConflictBlock(input.ours, input.path, [conflict]), conflicts: [conflict], fromTheirs: [] };
   }
 
@@ -89,7 +94,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const bSecrets = base ? mapAt(base, SECTION.secrets) : undefined;
   for (const name of union(keysOf(oSecrets), keysOf(tSecrets))) {
     // Exposure marks are merged apart (below), so a removal on one side and a rotation on the other do not conflict.
-    const [b, o, t] = [canonical(base, withoutExposure(bSecrets?.get(name, true))), canonical(ours, withoutExposure(oSecrets.get(name, true))), canonical(theirs, withoutExposure(tSecrets?.get(name, true)))];
+    const [b, o, t] = [
+      canonical(base, withoutExposure(bSecrets?.get(name, true))),
+      canonical(ours, withoutExposure(oSecrets.get(name, true))),
+      canonical(theirs, withoutExposure(tSecrets?.get(name, true))),
+    ];
     const [oEntry, tEntry] = [oSecrets.get(name, true), tSecrets?.get(name, true)];
     const side = settle("secret", name, decide(b, o, t), () => [
       describeEntry(base, bSecrets?.get(name, true), ours, oSecrets.get(name, true)),
@@ -111,7 +120,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const tRec = mapAt(theirs, SECTION.recipients);
   const bRec = base ? mapAt(base, SECTION.recipients) : undefined;
   for (const name of union(keysOf(oRec), keysOf(tRec))) {
-    const [b, o, t] = [optionalText(bRec?.get(name, true)), optionalText(oRec.get(name, true)), optionalText(tRec?.get(name, true))];
+    const [b, o, t] = [
+      optionalText(bRec?.get(name, true)),
+      optionalText(oRec.get(name, true)),
+      optionalText(tRec?.get(name, true)),
+    ];
     const side = settle("recipient", name, decide(b, o, t), () => [describeRecipient(b, o), describeRecipient(b, t)]);
     if (side === "theirs" && o !== t) {
       putOrDelete(oRec, name, tRec?.get(name, true));
@@ -125,7 +138,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   const bRoot = base?.doc.contents as YAMLMap | undefined;
   const handled = new Set<string>([SECTION.secrets, SECTION.required, SECTION.recipients, SOPS_KEY]);
   for (const key of union(keysOf(oRoot), keysOf(tRoot)).filter((k) => !handled.has(k))) {
-    const [b, o, t] = [canonical(base, bRoot?.get(key, true)), canonical(ours, oRoot.get(key, true)), canonical(theirs, tRoot.get(key, true))];
+    const [b, o, t] = [
+      canonical(base, bRoot?.get(key, true)),
+      canonical(ours, oRoot.get(key, true)),
+      canonical(theirs, tRoot.get(key, true)),
+    ];
     const side = settle("key", key, decide(b, o, t), () => ["changed", "changed"]);
     if (side === "theirs" && o !== t) {
       putOrDelete(oRoot, key, tRoot.get(key, true));
@@ -147,7 +164,11 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
   }
   ours.keepMetadataLast();
   const merged = ours.serialize(input.now);
-  return { text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged, conflicts, fromTheirs };
+  return {
+    text: conflicts.length > 0 ? withConflictBlock(merged, input.path, conflicts) : merged,
+    conflicts,
+    fromTheirs,
+  };
 }
 
 /**
@@ -157,9 +178,12 @@ export async function mergeVaults(input: MergeInput): Promise<MergeOutcome> {
  */
 function sealed(sf: SopsFile): SopsFile {
   if (sf.sealState === "valid") return sf;
-  throw new StaleSealError(`${sf.file} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`, {
-    hint: "review that version (`vaultfile decrypt`), run `vaultfile reseal` on it and commit, then merge again",
-  });
+  throw new StaleSealError(
+    `${sf.file} was last saved by a tool that does not seal names (plain sops?), or its key names were edited`,
+    {
+      hint: "review that version (`vaultfile decrypt`), run `vaultfile reseal` on it and commit, then merge again",
+    },
+  );
 }
 
 /**
@@ -169,9 +193,13 @@ function sealed(sf: SopsFile): SopsFile {
  */
 function provenFrom(base: SopsFile, rolled: SopsFile, side: Side, path: string): SopsFile {
   if (rolled.custodyFrom(base, readCustody(rolled.doc.contents))) return rolled;
-  throw new IntegrityError("E_CUSTODY", `merge refused: ${side} replaced the data key of ${path} without proof that its writer held the base's (chain of custody)`, {
-    hint: `do not merge that version as it is: \`vaultfile history --verify\` on its branch names the commit; git left ${path} unmerged with our side in it`,
-  });
+  throw new IntegrityError(
+    "E_CUSTODY",
+    `merge refused: ${side} replaced the data key of ${path} without proof that its writer held the base's (chain of custody)`,
+    {
+      hint: `do not merge that version as it is: \`vaultfile history --verify\` on its branch names the commit; git left ${path} unmerged with our side in it`,
+    },
+  );
 }
 
 /** The base, or `undefined` when the file is new on both sides (git passes an empty base) or we cannot open it. */
@@ -215,7 +243,8 @@ function mergeExposure(result: YAMLMap, ...sides: [SopsFile, unknown][]): void {
     }
   }
   const have = readExposure(result, "", "");
-  if (have.length === marks.size && have.every((x) => marks.get(x.recipient)?.getTime() === x.removedAt.getTime())) return; // keep its lines as they are
+  if (have.length === marks.size && have.every((x) => marks.get(x.recipient)?.getTime() === x.removedAt.getTime()))
+    return; // keep its lines as they are
   clearExposure(result);
   for (const [recipient, at] of marks) markExposed(result, recipient, at);
 }
@@ -321,7 +350,10 @@ function recipientChanges(base: SopsFile | undefined, sf: SopsFile): string {
   const [b, x] = [names(base), names(sf)];
   const added = [...x].filter((n) => !b.has(n));
   const removed = [...b].filter((n) => !x.has(n));
-  const parts = [...(removed.length ? [`removed ${removed.join(", ")}`] : []), ...(added.length ? [`added ${added.join(", ")}`] : [])];
+  const parts = [
+    ...(removed.length ? [`removed ${removed.join(", ")}`] : []),
+    ...(added.length ? [`added ${added.join(", ")}`] : []),
+  ];
   return parts.length > 0 ? `${parts.join("; ")} (new data key)` : "kept the recipients but has another data key";
 }
 

@@ -26,7 +26,9 @@ export interface UnknownParent {
 export type ParentVersion = string | null | UnknownParent;
 
 const NO_ANSWER: UnknownParent = { unknown: "git did not answer" };
-const AMBIGUOUS: UnknownParent = { unknown: "this version is at several paths or commits with different versions before it" };
+const AMBIGUOUS: UnknownParent = {
+  unknown: "this version is at several paths or commits with different versions before it",
+};
 
 /** The version before `file`'s (as git passed it to textconv, from `cwd`: the repository's top). */
 export async function parentVersion(file: string, cwd: string): Promise<ParentVersion> {
@@ -44,7 +46,8 @@ async function lookUp(file: string, cwd: string): Promise<ParentVersion> {
   const git: Git = (args) => tryGit(args, { cwd, env, timeoutMs: TIMEOUT_MS } satisfies GitOptions);
   // One call for the top and HEAD's id, whose length says the object format (SHA-1 or SHA-256) to hash the blob in.
   const [top, head] = ((await git(["rev-parse", "--show-toplevel", "HEAD"])) ?? "").split("\n");
-  if (!top) return (await git(["rev-parse", "--show-toplevel"])) === null ? { unknown: "not in a git repository" } : null; // no commit yet
+  if (!top)
+    return (await git(["rev-parse", "--show-toplevel"])) === null ? { unknown: "not in a git repository" } : null; // no commit yet
   if (!head) return NO_ANSWER;
   const absolute = resolve(cwd, file);
   const rel = relative(top, absolute);
@@ -53,7 +56,18 @@ async function lookUp(file: string, cwd: string): Promise<ParentVersion> {
   const name = basename(file).replace(/^[A-Za-z0-9]{6}_(?=.)/, "");
   const pathspec = inTree ? `:(top,literal)${rel}` : `:(top,glob)**/${name.replace(/[*?[\]\\]/g, "\\$&")}`;
   const blob = blobId(readFileSync(absolute), head.length === 64 ? "sha256" : "sha1");
-  const log = await git(["log", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--format=%x1e%H", `--find-object=${blob}`, "HEAD", "--", pathspec]);
+  const log = await git([
+    "log",
+    "--raw",
+    "--no-abbrev",
+    "--no-renames",
+    "--diff-merges=first-parent",
+    "--format=%x1e%H",
+    `--find-object=${blob}`,
+    "HEAD",
+    "--",
+    pathspec,
+  ]);
   if (log === null) return NO_ANSWER;
   // Every commit that introduced this blob (at any path of that name): the blob each replaced.
   const before = new Set<string | null>();

@@ -21,9 +21,19 @@ export async function resolveConflict(file: string, opts: ResolveOptions): Promi
   const stage = (n: number) => tryGit(["show", `:${n}:./${basename(file)}`], { cwd });
   const [base, ours, theirs] = await Promise.all([stage(1), stage(2), stage(3)]);
   if (ours === null || theirs === null) {
-    throw new NotFoundError(`${file} is not in a conflicted merge`, { hint: "git resolve works while git reports the file as unmerged (after `git merge` stopped on it)" });
+    throw new NotFoundError(`${file} is not in a conflicted merge`, {
+      hint: "git resolve works while git reports the file as unmerged (after `git merge` stopped on it)",
+    });
   }
-  const outcome = await mergeVaults({ base: base ?? "", ours, theirs, path: basename(file), keys: opts.keys, now: opts.now, prefer: opts.prefer });
+  const outcome = await mergeVaults({
+    base: base ?? "",
+    ours,
+    theirs,
+    path: basename(file),
+    keys: opts.keys,
+    now: opts.now,
+    prefer: opts.prefer,
+  });
   writeFileAtomic(file, outcome.text);
   return outcome;
 }

@@ -22,18 +22,39 @@ interface GitResult {
 
 function execGit(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile("git", [...args], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 256 * 1024 * 1024, encoding: "buffer", timeout: opts.timeoutMs ?? 0 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ stdout, failure: null });
-      if (err.killed) return resolve({ stdout, failure: `timed out after ${opts.timeoutMs ?? 0} ms` });
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        return reject(new IoError("git is not installed or not on PATH", { hint: "install git, or run vaultfile where git is available", cause: err }));
-      }
-      const first = stderr.toString("utf8").trim().split("\n")[0] ?? "";
-      if (/not a git repository/i.test(first)) {
-        return reject(new NotFoundError(`${opts.cwd} is not inside a git repository`, { hint: "run the command inside your repository (or `git init` first)", cause: err }));
-      }
-      resolve({ stdout, failure: first || `exit code ${String(err.code)}` });
-    });
+    const child = execFile(
+      "git",
+      [...args],
+      {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: "buffer",
+        timeout: opts.timeoutMs ?? 0,
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ stdout, failure: null });
+        if (err.killed) return resolve({ stdout, failure: `timed out after ${opts.timeoutMs ?? 0} ms` });
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+          return reject(
+            new IoError("git is not installed or not on PATH", {
+              hint: "install git, or run vaultfile where git is available",
+              cause: err,
+            }),
+          );
+        }
+        const first = stderr.toString("utf8").trim().split("\n")[0] ?? "";
+        if (/not a git repository/i.test(first)) {
+          return reject(
+            new NotFoundError(`${opts.cwd} is not inside a git repository`, {
+              hint: "run the command inside your repository (or `git init` first)",
+              cause: err,
+            }),
+          );
+        }
+        resolve({ stdout, failure: first || `exit code ${String(err.code)}` });
+      },
+    );
     // git may exit without reading its input (an error): that EPIPE is not ours to report, its exit status is.
     child.stdin?.on("error", () => {});
     child.stdin?.end(opts.input ?? "");

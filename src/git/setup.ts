@@ -31,7 +31,8 @@ export async function setupGit(opts: SetupOptions): Promise<string[]> {
   const patterns = attributePatterns(relative(realpathSync(root), realpathOr(opts.file)));
   const existing = existsSync(attrFile) ? readTextFile(attrFile) : "";
   const missing = patterns.filter((p) => !hasAttributes(existing, p));
-  for (const p of patterns) if (!missing.includes(p)) done.push(`.gitattributes: ${p} already uses the vaultfile drivers`);
+  for (const p of patterns)
+    if (!missing.includes(p)) done.push(`.gitattributes: ${p} already uses the vaultfile drivers`);
   if (missing.length > 0) {
     const sepLine = existing === "" || existing.endsWith("\n") ? "" : "\n";
     writeFileAtomic(attrFile, existing + sepLine + missing.map((p) => `${p} ${ATTRIBUTES}\n`).join(""));

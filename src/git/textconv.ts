@@ -8,7 +8,15 @@ import { isMap, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { DecryptionError, IntegrityError, NoIdentityError, WrongKeyError } from "../errors.js";
 import { hmac } from "../crypto/aead.js";
 import { utf8Bytes } from "../format/values.js";
-import { detectIndentSeq, printYaml, SOPS_KEY, walkTree, type SopsMetadata, doubleQuoted, type TreeScalar } from "../format/yaml.js";
+import {
+  detectIndentSeq,
+  printYaml,
+  SOPS_KEY,
+  walkTree,
+  type SopsMetadata,
+  doubleQuoted,
+  type TreeScalar,
+} from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { ciphertextTag, readVaultView } from "./vault-view.js";
@@ -57,7 +65,12 @@ export async function textconv(source: string, file: string, opts: TextconvOptio
 }
 
 /** The keyed view, and the names whose values it shows in clear (with `showValues`). */
-async function keyedView(source: string, file: string, opts: TextconvOptions, parent: ParentVersion | undefined): Promise<{ text: string; shown: string[] }> {
+async function keyedView(
+  source: string,
+  file: string,
+  opts: TextconvOptions,
+  parent: ParentVersion | undefined,
+): Promise<{ text: string; shown: string[] }> {
   const sf = await SopsFile.open(source, file, opts.keys);
   const dataKey = await keyedChange(sf, source, parent, opts.keys).catch(() => undefined);
   const key = sf.deriveKey(FINGERPRINT_PURPOSE);
@@ -77,8 +90,15 @@ async function keyedView(source: string, file: string, opts: TextconvOptions, pa
   });
   const m = sf.mislabelled;
   // No MAC covers sops.age, and the view hides the enc of each item: a moved one must show in review.
-  const moved = m && `item ${m.item} is labelled for ${m.label} but opens with your key ${m.opener}: its enc was swapped or copied`;
-  summariseSops(sf.doc, sf.meta, sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)", dataKey, moved);
+  const moved =
+    m && `item ${m.item} is labelled for ${m.label} but opens with your key ${m.opener}: its enc was swapped or copied`;
+  summariseSops(
+    sf.doc,
+    sf.meta,
+    sf.sealState === "valid" ? "verified" : "verified (seal stale: last saved by plain sops)",
+    dataKey,
+    moved,
+  );
   return { text: printYaml(sf.doc, detectIndentSeq(source)), shown: [...shown] };
 }
 
@@ -89,7 +109,10 @@ function keylessView(source: string, file: string, macStatus: string, dataKey: s
       const v: unknown = leaf.node.value;
       if (!leaf.encrypted || v === null || v === undefined || v === "") return;
       // A clear value on an encrypted path is flagged, not shown: `vaultfile check` names it.
-      replace(leaf.node, typeof v === "string" && v.startsWith("ENC[") ? `<encrypted:${ciphertextTag(v)}>` : "<NOT ENCRYPTED>");
+      replace(
+        leaf.node,
+        typeof v === "string" && v.startsWith("ENC[") ? `<encrypted:${ciphertextTag(v)}>` : "<NOT ENCRYPTED>",
+      );
     },
   });
   summariseSops(view.doc, view.meta, macStatus, dataKey);
@@ -125,7 +148,13 @@ function replace(node: TreeScalar, shown: string): void {
  * an added one is one added line), an age item whose enc opened with another key than its label, `lastmodified`,
  * whether the MAC verified and, when it changed against the version before, the data key. The wrapped keys and the MAC itself say nothing to a person.
  */
-function summariseSops(doc: Document, meta: SopsMetadata, macStatus: string, dataKey: string | undefined, movedEnc?: string): void {
+function summariseSops(
+  doc: Document,
+  meta: SopsMetadata,
+  macStatus: string,
+  dataKey: string | undefined,
+  movedEnc?: string,
+): void {
   const root = doc.contents;
   if (!isMap(root)) return;
   const summary = new YAMLMap();

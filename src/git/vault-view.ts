@@ -27,7 +27,8 @@ export interface CiphertextView {
   recipients: Record<string, string>;
 }
 
-const text = (v: unknown): string | null => (v === undefined || v === null ? null : String(isScalar(v) ? (v as Scalar).value : v));
+const text = (v: unknown): string | null =>
+  v === undefined || v === null ? null : String(isScalar(v) ? (v as Scalar).value : v);
 
 /** Parses a vault file without decrypting anything. Throws FormatError on bad YAML or a missing sops block. */
 export function readVaultView(source: string, file: string): CiphertextView {

@@ -26,12 +26,18 @@ export interface VouchChanges {
   recipientsRemoved: string[];
 }
 
-export type VouchPlan = { kind: "same key" } | { kind: "already proven" } | { kind: "vouch"; changes: VouchChanges; text: string };
+export type VouchPlan =
+  | { kind: "same key" }
+  | { kind: "already proven" }
+  | { kind: "vouch"; changes: VouchChanges; text: string };
 
 /** The text of `file` at `rev` (git, from the file's folder). */
 export async function versionAt(file: string, rev: string): Promise<string> {
   const [text] = await catFiles([`${rev}:./${basename(file)}`], dirname(file));
-  if (text === null || text === undefined) throw new NotFoundError(`${basename(file)} does not exist at ${rev}`, { hint: "pass the commit (or branch) whose version was re-keyed, e.g. the one before `sops rotate`" });
+  if (text === null || text === undefined)
+    throw new NotFoundError(`${basename(file)} does not exist at ${rev}`, {
+      hint: "pass the commit (or branch) whose version was re-keyed, e.g. the one before `sops rotate`",
+    });
   return text;
 }
 
@@ -40,8 +46,17 @@ export async function versionAt(file: string, rev: string): Promise<string> {
  * link appended and a fresh MAC and seal. Both must open with `keys`.
  * @throws NoIdentityError / WrongKeyError when a version does not open; IntegrityError when one is damaged.
  */
-export async function planVouch(current: string, before: string, file: string, keys: KeySearch, now: Date): Promise<VouchPlan> {
-  const [old, sf] = await Promise.all([SopsFile.open(before, `${file} at the vouched revision`, keys), SopsFile.open(current, file, keys)]);
+export async function planVouch(
+  current: string,
+  before: string,
+  file: string,
+  keys: KeySearch,
+  now: Date,
+): Promise<VouchPlan> {
+  const [old, sf] = await Promise.all([
+    SopsFile.open(before, `${file} at the vouched revision`, keys),
+    SopsFile.open(current, file, keys),
+  ]);
   if (sameDataKey(old, sf)) return { kind: "same key" };
   const links = readCustody(sf.doc.contents);
   if (custodyHolds(old, sf, links)) return { kind: "already proven" };

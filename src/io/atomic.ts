@@ -4,7 +4,19 @@
  * does not apply to it), a read-only one's included: the rename replaces it, as the folder allows; so is its owner
  * and group, where the writer may set them (root may).
  */
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { ioErrorFrom } from "../errors.js";

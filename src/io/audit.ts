@@ -49,7 +49,13 @@ function currentUser(env: NodeJS.ProcessEnv): string {
 export function appendAudit(env: NodeJS.ProcessEnv, event: AuditEvent, now: Date = new Date()): void {
   const path = auditLogPath(env);
   if (!path) return;
-  const record: AuditRecord = { time: formatTimestamp(now), user: currentUser(env), command: event.command, file: event.file, names: [...event.names] };
+  const record: AuditRecord = {
+    time: formatTimestamp(now),
+    user: currentUser(env),
+    command: event.command,
+    file: event.file,
+    names: [...event.names],
+  };
   try {
     // One write with O_APPEND: concurrent writers interleave whole lines, never parts of them.
     appendFileSync(path, JSON.stringify(record) + "\n", { mode: 0o600, flag: "a" });

@@ -12,6 +12,8 @@ import { createRequire } from "node:module";
  */
 export function resolveCommand(command: string, path: string | undefined): string | undefined {
   if (command.includes("/") || (process.platform === "win32" && command.includes("\\"))) return command;
-  const which = createRequire(import.meta.url)("which") as { sync(cmd: string, opts: { path?: string; nothrow: true }): string | null };
+  const which = createRequire(import.meta.url)("which") as {
+    sync(cmd: string, opts: { path?: string; nothrow: true }): string | null;
+  };
   return which.sync(command, { path: path ?? "", nothrow: true }) ?? undefined;
 }

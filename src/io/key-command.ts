@@ -23,9 +23,12 @@ export const KEY_COMMAND_MAX_OUTPUT = 64 * 1024;
 export async function splitCommand(line: string, source: string): Promise<string[]> {
   const open = unclosedQuote(line);
   if (open !== undefined) {
-    throw new InvalidIdentityError(`${source} has ${open === "\\" ? "a backslash at its end" : `an unclosed ${open} quote`}, so it was not run`, {
-      hint: "close the quote (sops refuses such a command too)",
-    });
+    throw new InvalidIdentityError(
+      `${source} has ${open === "\\" ? "a backslash at its end" : `an unclosed ${open} quote`}, so it was not run`,
+      {
+        hint: "close the quote (sops refuses such a command too)",
+      },
+    );
   }
   const mod = await import("shell-quote");
   // CommonJS: its exports arrive as named bindings from node, on `default` from a bundle.
@@ -64,7 +67,12 @@ function unclosedQuote(line: string): string | undefined {
 }
 
 /** Runs a key command and returns its output; errors name the program and the exit code, never its output. */
-export async function runKeyCommand(line: string, source: string, env: NodeJS.ProcessEnv, recipient: string | undefined): Promise<Uint8Array> {
+export async function runKeyCommand(
+  line: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  recipient: string | undefined,
+): Promise<Uint8Array> {
   const [program, ...args] = await splitCommand(line, source);
   const childEnv: NodeJS.ProcessEnv = { ...env };
   if (recipient !== undefined) childEnv.SOPS_AGE_RECIPIENT = recipient;
@@ -84,9 +92,14 @@ export async function runKeyCommand(line: string, source: string, env: NodeJS.Pr
   const shownName = shownKeySource(program!);
   const name = shownName.length > 60 ? `${shownName.slice(0, 57)}…` : shownName;
   const err = r.error as NodeJS.ErrnoException | undefined;
-  if (err?.code === "ENOENT") throw new InvalidIdentityError(`${source}: command not found: ${name}`, { hint: "check the program name and PATH" });
-  if (err?.code === "ETIMEDOUT") throw new InvalidIdentityError(`${source}: ${name} did not finish within ${KEY_COMMAND_TIMEOUT_MS / 1000} s`);
-  if (err?.code === "ENOBUFS") throw new InvalidIdentityError(`${source}: ${name} printed more than ${KEY_COMMAND_MAX_OUTPUT / 1024} KiB`);
+  if (err?.code === "ENOENT")
+    throw new InvalidIdentityError(`${source}: command not found: ${name}`, {
+      hint: "check the program name and PATH",
+    });
+  if (err?.code === "ETIMEDOUT")
+    throw new InvalidIdentityError(`${source}: ${name} did not finish within ${KEY_COMMAND_TIMEOUT_MS / 1000} s`);
+  if (err?.code === "ENOBUFS")
+    throw new InvalidIdentityError(`${source}: ${name} printed more than ${KEY_COMMAND_MAX_OUTPUT / 1024} KiB`);
   if (err) throw new InvalidIdentityError(`${source}: ${name} could not be run (${err.code ?? "error"})`);
   if (r.signal) throw new InvalidIdentityError(`${source}: ${name} was ended by ${r.signal}`);
   if (r.status !== 0) {
@@ -101,12 +114,18 @@ export async function runKeyCommand(line: string, source: string, env: NodeJS.Pr
  * A key command as a deferred identity: run when its keys are needed, once per recipient asked about (and once
  * without one, for callers that only want to know its public key).
  */
-export function commandIdentity(line: string, source: string, env: NodeJS.ProcessEnv, ask: AskPassphrase | undefined): Identity {
+export function commandIdentity(
+  line: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  ask: AskPassphrase | undefined,
+): Identity {
   return {
     secret: "",
     kind: "command",
     source,
-    expand: (recipient) => commandOutput(line, source, env, recipient).then((out) => parseKeyFile(out, `the output of ${source}`, ask)),
+    expand: (recipient) =>
+      commandOutput(line, source, env, recipient).then((out) => parseKeyFile(out, `the output of ${source}`, ask)),
   };
 }
 
@@ -117,7 +136,12 @@ export function commandIdentity(line: string, source: string, env: NodeJS.Proces
  */
 const runs = new WeakMap<NodeJS.ProcessEnv, Map<string, Map<string | undefined, Promise<Uint8Array>>>>();
 
-function commandOutput(line: string, source: string, env: NodeJS.ProcessEnv, recipient: string | undefined): Promise<Uint8Array> {
+function commandOutput(
+  line: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  recipient: string | undefined,
+): Promise<Uint8Array> {
   let forEnv = runs.get(env);
   if (!forEnv) runs.set(env, (forEnv = new Map()));
   let forLine = forEnv.get(line);

@@ -58,7 +58,10 @@ export function readIdentityFile(path: string, optional: boolean, ask?: AskPassp
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     const e = ioErrorFrom(err, "read identity file", shownKeySource(path));
     if (!looksLikeKeyMaterial(path)) throw e;
-    throw new IoError(e.message, { hint: "the path given looks like a key itself: put a key's text in VAULTFILE_AGE_KEY, a file's path in VAULTFILE_AGE_KEY_FILE or -i", cause: err });
+    throw new IoError(e.message, {
+      hint: "the path given looks like a key itself: put a key's text in VAULTFILE_AGE_KEY, a file's path in VAULTFILE_AGE_KEY_FILE or -i",
+      cause: err,
+    });
   }
   return parseKeyFile(bytes, shownKeySource(path), ask);
 }
@@ -69,7 +72,8 @@ export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
   const ask = opts.passphrase;
   const identities: Identity[] = [];
   const searched: string[] = [];
-  for (const [i, text] of (opts.identities ?? []).entries()) identities.push(...parseIdentities(text, `identity #${i + 1} given by the caller`));
+  for (const [i, text] of (opts.identities ?? []).entries())
+    identities.push(...parseIdentities(text, `identity #${i + 1} given by the caller`));
   for (const file of opts.identityFiles ?? []) {
     searched.push(`--identity ${shownKeySource(file)}`);
     identities.push(...readIdentityFile(file, false, ask)!);
@@ -105,7 +109,9 @@ export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
     try {
       found = readIdentityFile(f, true, ask);
     } catch (err) {
-      searched.push(`${f} (not usable: ${err instanceof Error ? err.message.replace(/^invalid SSH identity in \S+: /, "") : "unreadable"})`);
+      searched.push(
+        `${f} (not usable: ${err instanceof Error ? err.message.replace(/^invalid SSH identity in \S+: /, "") : "unreadable"})`,
+      );
       continue;
     }
     searched.push(found ? f : `${f} (absent)`);

@@ -4,7 +4,18 @@
  * holds no readable record (its creator died between creating and writing it) is stale once it is older than
  * {@link UNREADABLE_LOCK_STALE_MS}.
  */
-import { closeSync, constants, lstatSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { hostname } from "node:os";
 import { ConflictError, ioErrorFrom } from "../errors.js";
 
@@ -49,7 +60,9 @@ function readLockFile(path: string): { raw: string | undefined; holder: Holder |
     raw = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === "EACCES" || code === "EPERM" ? { raw: undefined, holder: undefined, unreadable: true } : { raw: undefined, holder: undefined };
+    return code === "EACCES" || code === "EPERM"
+      ? { raw: undefined, holder: undefined, unreadable: true }
+      : { raw: undefined, holder: undefined };
   }
   try {
     const h = JSON.parse(raw) as Holder | null;
@@ -186,7 +199,9 @@ export function acquireLock(target: string, opts: LockOptions = {}): Lock {
     }
     const { raw, holder, unreadable } = readLockFile(path);
     // The holder died without releasing (SIGKILL, power loss), or died before writing its record: take over.
-    const stale = raw !== undefined && (holder ? holder.host === hostname() && !processAlive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS));
+    const stale =
+      raw !== undefined &&
+      (holder ? holder.host === hostname() && !processAlive(holder.pid) : olderThan(path, UNREADABLE_LOCK_STALE_MS));
     if (stale && removeStale(path, raw)) continue;
     if (Date.now() >= deadline) {
       const who = unreadable

@@ -5,7 +5,18 @@
  * committed `.env -> docs/CHANGELOG.md` would receive every secret) unless the caller asks to follow it: then the
  * file it points to is replaced and the link stays.
  */
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { ConflictError, ioErrorFrom } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { writeAll } from "./atomic.js";
@@ -93,4 +104,3 @@ export function appendPrivateFile(target: string, data: string, opts: PrivateFil
     if (fd !== undefined) closeSync(fd);
   }
 }
-

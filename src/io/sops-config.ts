@@ -49,12 +49,22 @@ export function findSopsConfig(cwd: string, env: NodeJS.ProcessEnv, flag?: strin
   for (let i = 0; i < MAX_CONFIG_DEPTH; i++) {
     const candidate = join(dir, SOPS_CONFIG);
     if (existsSync(candidate)) {
-      return { path: candidate, source: "search", ...(alternate ? { warning: `ignoring ${alternate}: the config file must be called ${SOPS_CONFIG}; using ${candidate}` } : {}) };
+      return {
+        path: candidate,
+        source: "search",
+        ...(alternate
+          ? { warning: `ignoring ${alternate}: the config file must be called ${SOPS_CONFIG}; using ${candidate}` }
+          : {}),
+      };
     }
     if (alternate === undefined && existsSync(join(dir, ALTERNATE_NAME))) alternate = join(dir, ALTERNATE_NAME);
     dir = dirname(dir); // at the root, the root again (as path.Join(dir, "..") in sops)
   }
-  return { path: undefined, source: "none", ...(alternate ? { warning: `ignoring ${alternate}: the config file must be called ${SOPS_CONFIG}` } : {}) };
+  return {
+    path: undefined,
+    source: "none",
+    ...(alternate ? { warning: `ignoring ${alternate}: the config file must be called ${SOPS_CONFIG}` } : {}),
+  };
 }
 
 /** A key field as sops's `parseKeyField`: a comma-separated string (blanks dropped) or a list of strings. */
@@ -63,7 +73,10 @@ function keyField(v: unknown, where: string): string[] {
   if (typeof v === "string") return splitKeys(v);
   if (Array.isArray(v)) {
     return v.flatMap((item) => {
-      if (typeof item !== "string") throw new FormatError(`invalid age key configuration in ${where}: expected a string in the list, not ${item === null ? "null" : typeof item}`);
+      if (typeof item !== "string")
+        throw new FormatError(
+          `invalid age key configuration in ${where}: expected a string in the list, not ${item === null ? "null" : typeof item}`,
+        );
       return splitKeys(item);
     });
   }
@@ -71,14 +84,20 @@ function keyField(v: unknown, where: string): string[] {
 }
 
 /** age's `MasterKeysFromRecipients`: comma-separated, each trimmed. */
-const splitKeys = (text: string): string[] => text.split(",").map((k) => k.trim()).filter((k) => k !== "");
+const splitKeys = (text: string): string[] =>
+  text
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k !== "");
 
 /** The age keys of one key group, its `merge`d groups first, as sops's `extractMasterKeys`. */
 function groupKeys(group: unknown, where: string, depth = 0): string[] {
-  if (group === null || typeof group !== "object" || Array.isArray(group)) throw new FormatError(`invalid key group in ${where}: expected a mapping`);
+  if (group === null || typeof group !== "object" || Array.isArray(group))
+    throw new FormatError(`invalid key group in ${where}: expected a mapping`);
   if (depth > 10) throw new FormatError(`key groups in ${where} are merged more than 10 levels deep`);
   const g = group as { merge?: unknown; age?: unknown };
-  if (g.age !== undefined && g.age !== null && !Array.isArray(g.age)) throw new FormatError(`invalid age key configuration in ${where}: a key group's age must be a list`);
+  if (g.age !== undefined && g.age !== null && !Array.isArray(g.age))
+    throw new FormatError(`invalid age key configuration in ${where}: a key group's age must be a list`);
   const merged = Array.isArray(g.merge) ? g.merge.flatMap((m) => groupKeys(m, where, depth + 1)) : [];
   return [...merged, ...keyField(g.age, where)];
 }
@@ -92,22 +111,28 @@ export function creationRuleFor(configPath: string, file: string): CreationRuleM
   try {
     text = readFileSync(configPath, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError(`sops config ${configPath} does not exist`, { hint: "check --config or SOPS_CONFIG" });
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new NotFoundError(`sops config ${configPath} does not exist`, { hint: "check --config or SOPS_CONFIG" });
     throw ioErrorFrom(err, "read", configPath);
   }
   let conf: { creation_rules?: unknown };
   try {
     conf = (parse(text, { maxAliasCount: 100 }) ?? {}) as { creation_rules?: unknown };
   } catch (cause) {
-    throw new FormatError(`${configPath} is not valid YAML`, { cause, hint: "fix it, or move it away while running init" });
+    throw new FormatError(`${configPath} is not valid YAML`, {
+      cause,
+      hint: "fix it, or move it away while running init",
+    });
   }
-  if (conf === null || typeof conf !== "object" || conf.creation_rules === undefined || conf.creation_rules === null) return undefined;
+  if (conf === null || typeof conf !== "object" || conf.creation_rules === undefined || conf.creation_rules === null)
+    return undefined;
   if (!Array.isArray(conf.creation_rules)) throw new FormatError(`creation_rules in ${configPath} is not a list`);
   // As sops: the path with the config's folder and a separator cut off the front (else the absolute path).
   const prefix = dirname(configPath) + sep;
   const rel = file.startsWith(prefix) ? file.slice(prefix.length) : file;
   for (const [i, r] of (conf.creation_rules as unknown[]).entries()) {
-    if (r === null || typeof r !== "object" || Array.isArray(r)) throw new FormatError(`creation rule ${i + 1} in ${configPath} is not a mapping`);
+    if (r === null || typeof r !== "object" || Array.isArray(r))
+      throw new FormatError(`creation rule ${i + 1} in ${configPath} is not a mapping`);
     const rule = r as { path_regex?: unknown; age?: unknown; key_groups?: unknown };
     const where = `creation rule ${i + 1} in ${configPath}`;
     if (rule.path_regex !== undefined && rule.path_regex !== null && rule.path_regex !== "") {
@@ -116,7 +141,10 @@ export function creationRuleFor(configPath: string, file: string): CreationRuleM
         re = compileRe2(String(rule.path_regex));
       } catch (cause) {
         const why = cause instanceof Re2SyntaxError ? `: ${cause.reason}` : "";
-        throw new FormatError(`${where} has an invalid path_regex${why}`, { cause, hint: "sops reads path_regex with Go's RE2 syntax" });
+        throw new FormatError(`${where} has an invalid path_regex${why}`, {
+          cause,
+          hint: "sops reads path_regex with Go's RE2 syntax",
+        });
       }
       if (!re.test(rel)) continue;
     }

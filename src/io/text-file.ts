@@ -15,7 +15,8 @@ export function readTextFile(path: string, opts: { missingHint?: string } = {}):
     if (fstatSync(fd).size > MAX_FILE_BYTES) throw fileTooLarge(path);
     return readFileSync(fd, "utf8");
   } catch (err) {
-    if (opts.missingHint !== undefined && (err as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError(`${path} does not exist`, { hint: opts.missingHint });
+    if (opts.missingHint !== undefined && (err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new NotFoundError(`${path} does not exist`, { hint: opts.missingHint });
     throw ioErrorFrom(err, "read", path);
   } finally {
     if (fd !== undefined) closeSync(fd);

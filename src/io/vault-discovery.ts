@@ -29,7 +29,12 @@ const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false
  * The vault file for a command run in `cwd`. `flag` is `-f`'s value. `search: false` (for `init`, which creates
  * the file) skips the parent folders: a new vault goes where the command was run.
  */
-export function locateVault(cwd: string, env: NodeJS.ProcessEnv, flag: string | undefined, search = true): VaultLocation {
+export function locateVault(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  flag: string | undefined,
+  search = true,
+): VaultLocation {
   if (flag !== undefined) return { file: resolve(cwd, flag), source: "flag", searched: [] };
   if (env.VAULTFILE_FILE) return { file: resolve(cwd, env.VAULTFILE_FILE), source: "env", searched: [] };
   const here = resolve(cwd, DEFAULT_FILE);

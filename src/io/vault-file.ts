@@ -39,13 +39,20 @@ class FileStore implements VaultStore {
     try {
       if (this.diskText !== undefined) {
         const now = readVaultText(this.path);
-        if (now !== this.diskText) throw new ConflictError("E_CONFLICT", `${this.path} changed on disk since it was opened`, { hint: "run the command again" });
+        if (now !== this.diskText)
+          throw new ConflictError("E_CONFLICT", `${this.path} changed on disk since it was opened`, {
+            hint: "run the command again",
+          });
       }
       const text = vault.toText();
-      const { previousMode } = writeFileAtomic(this.path, text, { exclusive: opts.exclusive ?? this.diskText === undefined });
+      const { previousMode } = writeFileAtomic(this.path, text, {
+        exclusive: opts.exclusive ?? this.diskText === undefined,
+      });
       this.diskText = text;
       if (previousMode !== undefined && (previousMode & 0o200) === 0) {
-        this.warn?.(`${this.path} was read-only (mode ${previousMode.toString(8).padStart(4, "0")}); replaced it with the new version, which keeps that mode`);
+        this.warn?.(
+          `${this.path} was read-only (mode ${previousMode.toString(8).padStart(4, "0")}); replaced it with the new version, which keeps that mode`,
+        );
       }
     } finally {
       if (own) lock.release();
@@ -58,7 +65,9 @@ class FileStore implements VaultStore {
  * @throws NotFoundError when the file does not exist; IoError when it cannot be read.
  */
 export function readVaultText(path: string): string {
-  return readTextFile(path, { missingHint: "create a vault with `vaultfile init`, or point to one with -f FILE or VAULTFILE_FILE" });
+  return readTextFile(path, {
+    missingHint: "create a vault with `vaultfile init`, or point to one with -f FILE or VAULTFILE_FILE",
+  });
 }
 
 /**
@@ -102,7 +111,11 @@ export function createVault(path: string, recipients: Record<string, string>, op
  * @throws ConflictError (`E_LOCKED`) when another process holds the lock past the timeout; whatever
  * {@link openVault} and `fn` throw; IoError when the file cannot be written.
  */
-export async function updateVault<T>(path: string, opts: VaultOptions, fn: (vault: Vault) => T | Promise<T>): Promise<T> {
+export async function updateVault<T>(
+  path: string,
+  opts: VaultOptions,
+  fn: (vault: Vault) => T | Promise<T>,
+): Promise<T> {
   const lock = acquireLock(path);
   try {
     const text = readVaultText(path);

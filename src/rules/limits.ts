@@ -57,7 +57,8 @@ export function estimateYamlNodes(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote !== 0) {
-      if (c === 92 && quote === 34) i++; // \x inside "…"
+      if (c === 92 && quote === 34)
+        i++; // \x inside "…"
       else if (c === quote) quote = 0;
       continue;
     }
@@ -105,5 +106,7 @@ export function estimateYamlNodes(text: string): number {
 
 /** The error for a file over {@link MAX_FILE_BYTES} (exit 6), raised before it is read or parsed. */
 export function fileTooLarge(file: string): FormatError {
-  return new FormatError(`${file} is larger than the limit of ${formatBytes(MAX_FILE_BYTES)}`, { hint: 'a vault holds secrets, not files; see README "Limits"' });
+  return new FormatError(`${file} is larger than the limit of ${formatBytes(MAX_FILE_BYTES)}`, {
+    hint: 'a vault holds secrets, not files; see README "Limits"',
+  });
 }

@@ -53,7 +53,14 @@ export function compileRe2(source: string, opts: { whole?: boolean } = {}): Re2P
   const lit = LITERAL.exec(source);
   if (lit) {
     const [, start, word, end] = lit as unknown as [string, string, string, string];
-    const test = whole || (start && end) ? (s: string) => s === word : start ? (s: string) => s.startsWith(word) : end ? (s: string) => s.endsWith(word) : (s: string) => s.includes(word);
+    const test =
+      whole || (start && end)
+        ? (s: string) => s === word
+        : start
+          ? (s: string) => s.startsWith(word)
+          : end
+            ? (s: string) => s.endsWith(word)
+            : (s: string) => s.includes(word);
     return { source, test };
   }
   let compiled: ReturnType<Re2Engine["compile"]>;

@@ -11,7 +11,10 @@ export function closestNames(name: string, known: Iterable<string>, max = 3): st
     const limit = Math.max(2, Math.floor(target.length / 4));
     if (d <= limit || k.toLowerCase().includes(target) || target.includes(k.toLowerCase())) scored.push([d, k]);
   }
-  return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, max).map(([, k]) => k);
+  return scored
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
+    .slice(0, max)
+    .map(([, k]) => k);
 }
 
 function editDistance(a: string, b: string): number {

@@ -89,7 +89,11 @@ export function safeLine(line: string, github: boolean): string {
 export function checkPrintable(text: string, what: string): void {
   const m = UNSAFE.exec(text);
   if (!m) return;
-  throw new InvalidInputError("E_INPUT", `the ${what} contains a control character (${escapeOne(m[0])} at position ${m.index + 1})`, {
-    hint: "control characters (escape sequences, line breaks, bidi overrides) are refused in text stored in clear; remove it",
-  });
+  throw new InvalidInputError(
+    "E_INPUT",
+    `the ${what} contains a control character (${escapeOne(m[0])} at position ${m.index + 1})`,
+    {
+      hint: "control characters (escape sequences, line breaks, bidi overrides) are refused in text stored in clear; remove it",
+    },
+  );
 }

@@ -30,7 +30,12 @@ export function parseDate(text: string, what = "date"): Date {
   if ((parts = DATE_ONLY.exec(t))) {
     d = new Date(Date.UTC(+parts[1]!, +parts[2]! - 1, +parts[3]!));
   } else if ((parts = DATE_TIME.exec(t))) {
-    const zone = parts[7] === undefined ? "Z" : parts[7].toUpperCase() === "Z" ? "Z" : parts[7].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
+    const zone =
+      parts[7] === undefined
+        ? "Z"
+        : parts[7].toUpperCase() === "Z"
+          ? "Z"
+          : parts[7].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
     d = new Date(`${parts[1]}-${parts[2]}-${parts[3]}T${parts[4]}:${parts[5]}:${parts[6] ?? "00"}${zone}`);
   }
   const valid =
@@ -87,7 +92,11 @@ export function parseDuration(text: string, what = "duration"): Duration {
   // Refused here rather than stored: a 99999y expiry is a typo, and a date past year 9999 breaks every reader.
   const days = Number(m[1]) * { h: 1 / 24, d: 1, w: 7, mo: 30.4375, y: 365.25 }[unit];
   if (days > MAX_DURATION_DAYS) {
-    throw new InvalidInputError("E_DURATION", `the ${what} ${Number(m[1])}${unit} is longer than the limit of 100 years`, { hint: "for a secret that does not expire or rotate, leave the option out" });
+    throw new InvalidInputError(
+      "E_DURATION",
+      `the ${what} ${Number(m[1])}${unit} is longer than the limit of 100 years`,
+      { hint: "for a secret that does not expire or rotate, leave the option out" },
+    );
   }
   return { amount: Number(m[1]), unit, text: `${Number(m[1])}${unit}` };
 }
@@ -117,7 +126,11 @@ export function addDuration(from: Date, d: Duration): Date {
 
 /** Days from the UTC calendar day of `now` to that of `d` (the days a person counts between two dates). */
 function calendarDays(d: Date, now: Date): number {
-  return Math.round((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS);
+  return Math.round(
+    (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) /
+      DAY_MS,
+  );
 }
 
 /**

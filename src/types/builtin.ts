@@ -3,13 +3,24 @@
  * default for a release credential (the provider's own maximum where it has one), applied only when a new secret
  * is given none. README "Types" documents the same table: keep them in step.
  */
-import { anyOf, anyValue, minLengthCheck, noSpaceCheck, pemCheck, tokenCheck, trimmedCheck, urlCheck } from "./checks.js";
+import {
+  anyOf,
+  anyValue,
+  minLengthCheck,
+  noSpaceCheck,
+  pemCheck,
+  tokenCheck,
+  trimmedCheck,
+  urlCheck,
+} from "./checks.js";
 import type { SecretRole, SecretType } from "./definition.js";
 
 /** The shortest password the `password` type accepts. */
 export const MIN_PASSWORD_LENGTH = 12;
 
-const builtin = (t: Omit<SecretType, "source" | "roles" | "companions"> & Partial<Pick<SecretType, "roles">>): SecretType => ({ source: "builtin", roles: [], companions: [], ...t });
+const builtin = (
+  t: Omit<SecretType, "source" | "roles" | "companions"> & Partial<Pick<SecretType, "roles">>,
+): SecretType => ({ source: "builtin", roles: [], companions: [], ...t });
 
 const GITHUB_CLASSIC = /^gh[pousr]_[A-Za-z0-9]{36}$/;
 const GITHUB_FINE_GRAINED = /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/;
@@ -21,13 +32,28 @@ const dockerRoles: SecretRole[] = [
     id: "password",
     suffixes: ["_PASSWORD", "_TOKEN", "_PAT", "_PASS"],
     // A Docker Hub access token has a known shape; any other password is only checked for pasted whitespace.
-    check: (v) => (v.startsWith("dckr_pat_") ? tokenCheck(DOCKER_PAT, "a Docker access token: dckr_pat_ and at least 27 letters, digits, - or _")(v) : trimmedCheck(v)),
+    check: (v) =>
+      v.startsWith("dckr_pat_")
+        ? tokenCheck(DOCKER_PAT, "a Docker access token: dckr_pat_ and at least 27 letters, digits, - or _")(v)
+        : trimmedCheck(v),
   },
 ];
 
 const awsRoles: SecretRole[] = [
-  { id: "access-key-id", suffixes: ["_ACCESS_KEY_ID", "_KEY_ID"], check: tokenCheck(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "an access key id: AKIA or ASIA and 16 upper-case letters or digits"), identifier: true },
-  { id: "secret-access-key", suffixes: ["_SECRET_ACCESS_KEY", "_SECRET_KEY"], check: tokenCheck(/^[A-Za-z0-9/+]{40}$/, "a secret access key: 40 letters, digits, / or +") },
+  {
+    id: "access-key-id",
+    suffixes: ["_ACCESS_KEY_ID", "_KEY_ID"],
+    check: tokenCheck(
+      /^(AKIA|ASIA)[A-Z0-9]{16}$/,
+      "an access key id: AKIA or ASIA and 16 upper-case letters or digits",
+    ),
+    identifier: true,
+  },
+  {
+    id: "secret-access-key",
+    suffixes: ["_SECRET_ACCESS_KEY", "_SECRET_KEY"],
+    check: tokenCheck(/^[A-Za-z0-9/+]{40}$/, "a secret access key: 40 letters, digits, / or +"),
+  },
   { id: "session-token", suffixes: ["_SESSION_TOKEN"], check: noSpaceCheck, optional: true },
 ];
 
@@ -53,7 +79,10 @@ export const BUILTIN_TYPES: readonly SecretType[] = [
     id: "github",
     description: "GitHub token (ghp_, gho_, ghu_, ghs_, ghr_ and 36 characters, or github_pat_…)",
     check: anyOf(
-      tokenCheck(GITHUB_CLASSIC, "a GitHub token: ghp_, gho_, ghu_, ghs_ or ghr_ and 36 letters or digits, or github_pat_, 22 letters or digits, _ and 59 more"),
+      tokenCheck(
+        GITHUB_CLASSIC,
+        "a GitHub token: ghp_, gho_, ghu_, ghs_ or ghr_ and 36 letters or digits, or github_pat_, 22 letters or digits, _ and 59 more",
+      ),
       tokenCheck(GITHUB_FINE_GRAINED, "a fine-grained GitHub token"),
     ),
     rotateEvery: "90d",
@@ -71,11 +100,13 @@ export const BUILTIN_TYPES: readonly SecretType[] = [
   }),
   builtin({
     id: "aws",
-    description: "AWS access key: *_ACCESS_KEY_ID (AKIA/ASIA…) with *_SECRET_ACCESS_KEY (40 characters), optional *_SESSION_TOKEN",
+    description:
+      "AWS access key: *_ACCESS_KEY_ID (AKIA/ASIA…) with *_SECRET_ACCESS_KEY (40 characters), optional *_SESSION_TOKEN",
     check: anyOf(...awsRoles.map((r) => r.check)),
     roles: awsRoles,
     rotateEvery: "90d",
-    rotateAt: "https://console.aws.amazon.com/iam/home#/security_credentials (or `aws iam create-access-key`), then delete the old key",
+    rotateAt:
+      "https://console.aws.amazon.com/iam/home#/security_credentials (or `aws iam create-access-key`), then delete the old key",
     generate: null,
   }),
   builtin({

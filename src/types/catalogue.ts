@@ -37,7 +37,10 @@ export class TypeCatalogue {
   static withCustom(entries: Readonly<Record<string, unknown>>, file: string): TypeCatalogue {
     const byId = new Map(BUILTIN_TYPES.map((t) => [t.id, t]));
     for (const [name, raw] of Object.entries(entries)) {
-      if (byId.has(name)) throw new FormatError(`custom type ${name} in ${file} has the name of a built-in type`, { hint: `remove it with \`vaultfile type rm ${name}\` and add it under another name` });
+      if (byId.has(name))
+        throw new FormatError(`custom type ${name} in ${file} has the name of a built-in type`, {
+          hint: `remove it with \`vaultfile type rm ${name}\` and add it under another name`,
+        });
       byId.set(name, customTypeFromEntry(name, raw, file));
     }
     return new TypeCatalogue(byId);
@@ -57,7 +60,9 @@ export class TypeCatalogue {
     const t = this.byId.get(id);
     if (t) return t;
     const close = closestNames(id, this.byId.keys());
-    throw new NotFoundError(`no type named ${id}`, { hint: `${close.length > 0 ? `did you mean ${close.join(" or ")}? ` : ""}see \`vaultfile type list\`; declare your own with \`vaultfile type add\`` });
+    throw new NotFoundError(`no type named ${id}`, {
+      hint: `${close.length > 0 ? `did you mean ${close.join(" or ")}? ` : ""}see \`vaultfile type list\`; declare your own with \`vaultfile type add\``,
+    });
   }
 
   /** Which part of a multi-part type the secret is, by the end of its name; `undefined` when the name says none. */
@@ -108,7 +113,9 @@ export class TypeCatalogue {
   companionsOf(secretName: string, typeId: string): CompanionNeed[] {
     const type = this.byId.get(typeId);
     if (!type) return [];
-    const needs: CompanionNeed[] = type.companions.filter((c) => c !== secretName).map((c) => ({ missing: c, expected: [c] }));
+    const needs: CompanionNeed[] = type.companions
+      .filter((c) => c !== secretName)
+      .map((c) => ({ missing: c, expected: [c] }));
     const match = this.roleOf(secretName, type);
     if (match) {
       for (const other of type.roles) {
@@ -129,7 +136,10 @@ export class TypeCatalogue {
         type: typeId,
         missing: need.missing,
         expected: need.expected,
-        message: need.expected.length === 1 && need.expected[0] === need.missing ? `${secretName} (${typeId}) goes with ${need.missing}, which is not set` : `${secretName} (${typeId}) has no ${need.missing} beside it: expected ${need.expected.join(" or ")}`,
+        message:
+          need.expected.length === 1 && need.expected[0] === need.missing
+            ? `${secretName} (${typeId}) goes with ${need.missing}, which is not set`
+            : `${secretName} (${typeId}) has no ${need.missing} beside it: expected ${need.expected.join(" or ")}`,
       }));
   }
 

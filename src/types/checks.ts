@@ -23,7 +23,8 @@ export function minLengthCheck(min: number): FormatCheck {
 }
 
 /** Any value without whitespace at its ends. */
-export const trimmedCheck: FormatCheck = (value) => (EDGE_SPACE.test(value) ? "it starts or ends with whitespace (a pasted newline?)" : null);
+export const trimmedCheck: FormatCheck = (value) =>
+  EDGE_SPACE.test(value) ? "it starts or ends with whitespace (a pasted newline?)" : null;
 
 /** One line with no whitespace at all (a user name, a key id). */
 export const noSpaceCheck: FormatCheck = (value) => (ANY_SPACE.test(value) ? "it contains whitespace" : null);
@@ -73,7 +74,18 @@ export const pemCheck: FormatCheck = (value) => {
 };
 
 /** Labels named in messages; any other label is the value's own text and is not repeated. */
-const KNOWN_LABELS = new Set(["CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY", "PUBLIC KEY", "RSA PUBLIC KEY", "X509 CRL", "CERTIFICATE REQUEST"]);
+const KNOWN_LABELS = new Set([
+  "CERTIFICATE",
+  "PRIVATE KEY",
+  "RSA PRIVATE KEY",
+  "EC PRIVATE KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "OPENSSH PRIVATE KEY",
+  "PUBLIC KEY",
+  "RSA PUBLIC KEY",
+  "X509 CRL",
+  "CERTIFICATE REQUEST",
+]);
 
 function pemBlockProblem(label: string, body: string, block: string): string | null {
   const problem = pemPayloadProblem(label, body, block);
@@ -83,12 +95,18 @@ function pemBlockProblem(label: string, body: string, block: string): string | n
 function pemPayloadProblem(label: string, body: string, block: string): string | null {
   // Legacy encrypted keys carry headers ("Proc-Type: 4,ENCRYPTED") and a blank line before the payload.
   const hasHeaders = /^[A-Za-z-]+:/m.test(body);
-  const payload = hasHeaders ? body.split(/\r?\n\r?\n/).slice(1).join("\n") : body;
+  const payload = hasHeaders
+    ? body
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join("\n")
+    : body;
   if (!BASE64_BODY.test(payload)) return "{block} is not base64";
   const der = Buffer.from(payload.replace(/\s/g, ""), "base64");
   if (der.length === 0) return "{block} is empty";
   try {
-    if (hasHeaders) return /^Proc-Type:.*ENCRYPTED/m.test(body) ? null : "{block} has headers but is not an encrypted key";
+    if (hasHeaders)
+      return /^Proc-Type:.*ENCRYPTED/m.test(body) ? null : "{block} has headers but is not an encrypted key";
     if (label === "CERTIFICATE") new X509Certificate(block);
     else if (label === "OPENSSH PRIVATE KEY") {
       if (!der.subarray(0, 15).equals(Buffer.from("openssh-key-v1\0"))) return "{block} is not an OpenSSH key";

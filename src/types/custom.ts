@@ -46,14 +46,19 @@ export function compilePattern(pattern: string): Re2Pattern {
     return compileRe2(pattern, { whole: true });
   } catch (err) {
     const why = err instanceof Re2SyntaxError ? err.reason : "does not compile";
-    throw new InvalidInputError("E_INPUT", `invalid pattern ${JSON.stringify(pattern)}: not an RE2 regular expression (${why})`, { hint: 'patterns use RE2 syntax (no lookarounds or backreferences), e.g. --pattern "^ia_[a-z0-9]{32}$"' });
+    throw new InvalidInputError(
+      "E_INPUT",
+      `invalid pattern ${JSON.stringify(pattern)}: not an RE2 regular expression (${why})`,
+      { hint: 'patterns use RE2 syntax (no lookarounds or backreferences), e.g. --pattern "^ia_[a-z0-9]{32}$"' },
+    );
   }
 }
 
 /** Checks options for a new custom type and returns the entry to store. Throws {@link InvalidInputError}. */
 export function customTypeEntry(name: string, opts: CustomTypeOptions): CustomTypeEntry {
   checkTypeName(name);
-  if (opts.pattern === "") throw new InvalidInputError("E_INPUT", "the pattern is empty", { hint: 'e.g. --pattern "^ia_[a-z0-9]{32}$"' });
+  if (opts.pattern === "")
+    throw new InvalidInputError("E_INPUT", "the pattern is empty", { hint: 'e.g. --pattern "^ia_[a-z0-9]{32}$"' });
   // Stored in clear and shown by `type list` and `validate` (a pattern with line breaks injected workflow commands).
   checkPrintable(opts.pattern, "pattern");
   compilePattern(opts.pattern);
@@ -80,7 +85,10 @@ function oneLine(text: string, what: string): string {
  * MAC makes that rare: it takes a key holder's edit outside vaultfile).
  */
 export function customTypeFromEntry(name: string, raw: unknown, file: string): SecretType {
-  const bad = (why: string): FormatError => new FormatError(`custom type ${name} in ${file} is invalid: ${why}`, { hint: `fix it with \`vaultfile type rm ${name}\` and \`vaultfile type add ${name} --pattern …\`` });
+  const bad = (why: string): FormatError =>
+    new FormatError(`custom type ${name} in ${file} is invalid: ${why}`, {
+      hint: `fix it with \`vaultfile type rm ${name}\` and \`vaultfile type add ${name} --pattern …\``,
+    });
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw bad("it must be a mapping with a pattern");
   const r = raw as Record<string, unknown>;
   const str = (k: string): string | undefined => {
@@ -90,10 +98,17 @@ export function customTypeFromEntry(name: string, raw: unknown, file: string): S
     return String(v);
   };
   const companions = r.companions ?? [];
-  if (!Array.isArray(companions) || companions.some((c) => typeof c !== "string")) throw bad("companions must be a list of secret names");
+  if (!Array.isArray(companions) || companions.some((c) => typeof c !== "string"))
+    throw bad("companions must be a list of secret names");
   let entry: CustomTypeEntry;
   try {
-    entry = customTypeEntry(name, { pattern: str("pattern") ?? "", rotateEvery: str("rotate_every"), rotateAt: str("rotate_at"), description: str("description"), companions: companions as string[] });
+    entry = customTypeEntry(name, {
+      pattern: str("pattern") ?? "",
+      rotateEvery: str("rotate_every"),
+      rotateAt: str("rotate_at"),
+      description: str("description"),
+      companions: companions as string[],
+    });
   } catch (err) {
     throw bad(err instanceof Error ? err.message : String(err));
   }

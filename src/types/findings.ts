@@ -26,7 +26,11 @@ export function typeFindings(secrets: readonly TypedValue[], catalogue: TypeCata
   const found: TypeFindings = { invalidFormat: [], companionsMissing: [], unknownType: [] };
   for (const s of secrets) {
     if (!catalogue.get(s.type)) {
-      found.unknownType.push({ name: s.name, type: s.type, message: `${s.name} has type ${s.type}, which is neither built in nor declared in the file, so its value is not checked` });
+      found.unknownType.push({
+        name: s.name,
+        type: s.type,
+        message: `${s.name} has type ${s.type}, which is neither built in nor declared in the file, so its value is not checked`,
+      });
       continue;
     }
     const bad = s.hasValue === false ? null : catalogue.check(s.name, s.type, s.value);

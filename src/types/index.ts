@@ -7,4 +7,11 @@ export { checkTypeName, TYPE_NAME_RE } from "../rules/names.js";
 export type { CustomTypeEntry, CustomTypeOptions } from "./custom.js";
 export { typeFindings } from "./findings.js";
 export type { TypeFindings, TypedValue } from "./findings.js";
-export type { CompanionFinding, FormatCheck, FormatFinding, SecretRole, SecretType, UnknownTypeFinding } from "./definition.js";
+export type {
+  CompanionFinding,
+  FormatCheck,
+  FormatFinding,
+  SecretRole,
+  SecretType,
+  UnknownTypeFinding,
+} from "./definition.js";

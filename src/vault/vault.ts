@@ -121,7 +121,11 @@ export class Vault {
    * changing or saving it throws.
    * @throws FormatError for a malformed file; NoIdentityError for a sops file without age recipients.
    */
-  static async openMetadata(text: string, path: string, opts: ClockSettings = {}): Promise<Vault> {
+  static async openMetadata(
+    text: string,
+    path: string,
+    opts: Pick<VaultSettings, "now" | "warnDays"> = {},
+  ): Promise<Vault> {
     const sf = await SopsFile.openUnverified(text, path);
     checkStructure(structureOf(sf, path, text));
     return new Vault(path, sf, undefined, text, opts);
@@ -196,7 +200,7 @@ export class Vault {
     return this.clock();
   }
 
-  // ---- policy --------------------------------------------------------------------------------------------------
+  // ---- policy and types ----------------------------------------------------------------------------------------
 
   /**
    * Missing required, expired and expiring-soon secrets, the type findings (values that do not match their type,
@@ -213,8 +217,6 @@ export class Vault {
   expiryReport(opts: { warnDays?: number } = {}): Record<string, ExpiryEntry> {
     return expiryReport(this.secrets(), this.required, this.clock(), opts.warnDays ?? this.warnDays);
   }
-
-  // ---- types ---------------------------------------------------------------------------------------------------
 
   /** The custom types declared in the file (`types:`), name → fields as written, in file order. */
   typeEntries(): Record<string, unknown> {

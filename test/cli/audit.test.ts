@@ -18,10 +18,19 @@ describe("audit log (VAULTFILE_AUDIT_LOG)", () => {
     expect(w.run(["rm", "OLD"], { env }).code).toBe(0);
     const text = readFileSync(log, "utf8");
     expect(text).not.toMatch(/pypi-value-123|old-value/);
-    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     // A failed lookup revealed nothing, so it is not an access.
     expect(lines).toEqual(
-      ["set", "get", "rm"].map((command, i) => ({ time: "2026-11-24T10:00:00Z", user: "alice", command, file: w.file, names: [["PYPI_TOKEN"], ["PYPI_TOKEN"], ["OLD"]][i] })),
+      ["set", "get", "rm"].map((command, i) => ({
+        time: "2026-11-24T10:00:00Z",
+        user: "alice",
+        command,
+        file: w.file,
+        names: [["PYPI_TOKEN"], ["PYPI_TOKEN"], ["OLD"]][i],
+      })),
     );
     expect(statSync(log).mode & 0o777).toBe(0o600);
   });
@@ -37,10 +46,23 @@ describe("audit log (VAULTFILE_AUDIT_LOG)", () => {
     expect(w.run(["git", "textconv", ".secrets.yaml"], { env }).stdout).toContain("value: <fp:");
     const shown = w.run(["git", "textconv", "--show-values", ".secrets.yaml"], { env });
     expect(shown.stdout).toContain("value: a-value-123");
-    const lines = readFileSync(log, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toEqual([{ time: "2026-11-24T10:00:00Z", user: "alice", command: "git textconv --show-values", file: w.file, names: ["A_TOKEN", "B_TOKEN"] }]);
+    const lines = readFileSync(log, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      {
+        time: "2026-11-24T10:00:00Z",
+        user: "alice",
+        command: "git textconv --show-values",
+        file: w.file,
+        names: ["A_TOKEN", "B_TOKEN"],
+      },
+    ]);
 
-    const unlogged = w.run(["git", "textconv", "--show-values", ".secrets.yaml"], { env: { VAULTFILE_AUDIT_LOG: join(w.dir, "no", "dir", "log") } });
+    const unlogged = w.run(["git", "textconv", "--show-values", ".secrets.yaml"], {
+      env: { VAULTFILE_AUDIT_LOG: join(w.dir, "no", "dir", "log") },
+    });
     expect(unlogged).toMatchObject({ code: 7, stdout: "" });
     expect(unlogged.stderr).toContain("cannot append to the audit log");
   });
@@ -56,7 +78,6 @@ describe("audit log (VAULTFILE_AUDIT_LOG)", () => {
   });
 
   it("an unwritable log fails the command before the value is shown", async () => {
-
     const w = workspace();
     await writeVault(w.file, (v) => v.set("T", "t-value"));
     const r = w.run(["get", "T"], { env: { VAULTFILE_AUDIT_LOG: join(w.dir, "no", "such", "dir", "log") } });

@@ -12,8 +12,20 @@ function context(dir: string, file: string): { ctx: CommandContext; stdout: () =
   let text = "";
   const stdout = new PassThrough();
   stdout.on("data", (d: Buffer) => (text += d.toString()));
-  const io: CliIO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: cleanEnv({ VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile, VAULTFILE_NOW: NOW.toISOString() }), cwd: dir };
-  return { ctx: { io, globals: { file, fileSource: "flag", searched: [], identityFiles: [], json: false, debug: false, color: false } }, stdout: () => text };
+  const io: CliIO = {
+    stdout,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: cleanEnv({ VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile, VAULTFILE_NOW: NOW.toISOString() }),
+    cwd: dir,
+  };
+  return {
+    ctx: {
+      io,
+      globals: { file, fileSource: "flag", searched: [], identityFiles: [], json: false, debug: false, color: false },
+    },
+    stdout: () => text,
+  };
 }
 
 describe("command functions", () => {
@@ -35,7 +47,13 @@ describe("command functions", () => {
   it("main returns the command's status as the exit code and leaves process.exitCode alone", async () => {
     const w = workspace();
     await writeVault(w.file, (v) => v.require(["API_TOKEN"]));
-    const io: CliIO = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: w.env, cwd: w.dir };
+    const io: CliIO = {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      env: w.env,
+      cwd: w.dir,
+    };
     expect(await main(["validate"], io)).toBe(ExitCode.validationFailed);
     expect(process.exitCode).toBeUndefined();
   });

@@ -20,7 +20,11 @@ function quietIO(): CliIO {
 
 const program = buildProgram(quietIO());
 /** The commands a person sees (`__complete`, run by completion scripts, is hidden). */
-const allNames = program.createHelp().visibleCommands(program).map((c) => c.name()).filter((n) => n !== "help");
+const allNames = program
+  .createHelp()
+  .visibleCommands(program)
+  .map((c) => c.name())
+  .filter((n) => n !== "help");
 
 /**
  * The modules under dist/ (and packages) that `vaultfile ARGS` imports, recorded by a module resolve hook in the
@@ -30,14 +34,30 @@ function modulesLoadedBy(args: string[], cwd: string, env: NodeJS.ProcessEnv): s
   const dir = tempDir();
   const trace = join(dir, "trace.txt");
   const hooks = join(dir, "hooks.mjs");
-  writeFileSync(hooks, `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(trace)}, r.url + "\\n"); return r; }\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(trace)}, r.url + "\\n"); return r; }\n`,
+  );
   const register = join(dir, "register.mjs");
-  writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    register,
+    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   const main = pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href;
   const script = `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(${JSON.stringify(args)});`;
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, "--input-type=module", "-e", script], { cwd, env, encoding: "utf8", timeout: 20_000 });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", pathToFileURL(register).href, "--input-type=module", "-e", script],
+    { cwd, env, encoding: "utf8", timeout: 20_000 },
+  );
   expect(r.status, r.stderr).toBe(0);
-  return [...new Set(readFileSync(trace, "utf8").split("\n").filter((u) => u.startsWith("file:")))].map((u) => u.replace(pathToFileURL(ROOT).href + "/", ""));
+  return [
+    ...new Set(
+      readFileSync(trace, "utf8")
+        .split("\n")
+        .filter((u) => u.startsWith("file:")),
+    ),
+  ].map((u) => u.replace(pathToFileURL(ROOT).href + "/", ""));
 }
 
 describe("command table", () => {
@@ -45,7 +65,8 @@ describe("command table", () => {
     expect(new Set(allNames).size).toBe(allNames.length);
     const modules = readdirSync(join(ROOT, "src", "cli", "commands")).map((f) => f.replace(/\.ts$/, ""));
     // require and unrequire share a module; completion and version are the CLI's own (cli/completion.ts, program.ts).
-    for (const name of allNames.filter((n) => !["unrequire", "completion", "version"].includes(n))) expect(modules, name).toContain(name);
+    for (const name of allNames.filter((n) => !["unrequire", "completion", "version"].includes(n)))
+      expect(modules, name).toContain(name);
   });
 
   it("imports only the invoked command's module: `export` loads neither the prompts nor another command", async () => {
@@ -56,7 +77,11 @@ describe("command table", () => {
     expect(loaded).not.toContain("dist/cli/prompts.js");
     expect(loaded.filter((m) => m.includes("@inquirer"))).toEqual([]);
     // Global options before the command (and their values, even a command's name) do not change which module loads.
-    const status = modulesLoadedBy(["--json", "-f", ".secrets.yaml", "-i", w.env.VAULTFILE_AGE_KEY_FILE!, "status"], w.dir, w.env);
+    const status = modulesLoadedBy(
+      ["--json", "-f", ".secrets.yaml", "-i", w.env.VAULTFILE_AGE_KEY_FILE!, "status"],
+      w.dir,
+      w.env,
+    );
     expect(status.filter((m) => m.startsWith("dist/cli/commands/"))).toEqual(["dist/cli/commands/status.js"]);
   });
 

@@ -10,10 +10,14 @@ import { describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "../helpers.js";
 
 const BIN = join(ROOT, "bin", "vaultfile.js");
-const hasCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function" && process.getuid !== undefined;
+const hasCache =
+  typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function" && process.getuid !== undefined;
 
 function run(tmp: string): string {
-  return execFileSync(process.execPath, [BIN, "--version"], { env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp }, encoding: "utf8" });
+  return execFileSync(process.execPath, [BIN, "--version"], {
+    env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp },
+    encoding: "utf8",
+  });
 }
 
 describe.skipIf(!hasCache)("compile cache", () => {

@@ -29,14 +29,23 @@ async function setup(): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
 }
 
 /** Sources `vaultfile completion bash` and completes the words (the last one is under the cursor) as bash does. */
-function bashComplete(dir: string, env: NodeJS.ProcessEnv, words: string[]): { registered: string; candidates: string[] } {
+function bashComplete(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  words: string[],
+): { registered: string; candidates: string[] } {
   const line = ["vaultfile", ...words].map((w) => `'${w}'`).join(" ");
   const script = `eval "$(vaultfile completion bash)"
 complete -p vaultfile
 COMP_WORDS=(${line}); COMP_CWORD=${words.length}; COMP_LINE="vaultfile ${words.join(" ")}"; COMP_POINT=\${#COMP_LINE}
 "$(complete -p vaultfile | sed -E 's/.* -F ([^ ]+) .*/\\1/')" vaultfile '${words[words.length - 1] ?? ""}' '${words[words.length - 2] ?? "vaultfile"}'
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", script], { cwd: dir, env, encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", script], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   expect(r.status, r.stderr).toBe(0);
   const [registered = "", ...candidates] = r.stdout.split("\n").filter((l) => l !== "");
   return { registered, candidates };
@@ -50,10 +59,22 @@ describe("vaultfile completion", () => {
     expect(ro.candidates).toEqual(["rotate"]);
     expect(bashComplete(dir, env, ["get", "P"]).candidates).toEqual(["PASSWORD", "PYPI_TOKEN"]);
     // After global options and their values; a variadic option's names; a recipient; choices; a subcommand.
-    expect(bashComplete(dir, env, ["-f", ".secrets.yaml", "--json", "rm", "API_KEY", "PY"]).candidates).toEqual(["PYPI_TOKEN"]);
-    expect(bashComplete(dir, env, ["export", "--only", "API_KEY", ""]).candidates).toEqual(["API_KEY", "PASSWORD", "PYPI_TOKEN"]);
+    expect(bashComplete(dir, env, ["-f", ".secrets.yaml", "--json", "rm", "API_KEY", "PY"]).candidates).toEqual([
+      "PYPI_TOKEN",
+    ]);
+    expect(bashComplete(dir, env, ["export", "--only", "API_KEY", ""]).candidates).toEqual([
+      "API_KEY",
+      "PASSWORD",
+      "PYPI_TOKEN",
+    ]);
     expect(bashComplete(dir, env, ["recipients", "remove", ""]).candidates).toEqual(["alice", "bob"]);
-    expect(bashComplete(dir, env, ["export", "--format", ""]).candidates).toEqual(["dotenv", "github", "json", "k8s-secret", "shell"]);
+    expect(bashComplete(dir, env, ["export", "--format", ""]).candidates).toEqual([
+      "dotenv",
+      "github",
+      "json",
+      "k8s-secret",
+      "shell",
+    ]);
     expect(bashComplete(dir, env, ["recipients", "r"]).candidates).toEqual(["remove"]);
     expect(bashComplete(dir, env, ["set", "X", "--type", "doc"]).candidates).toEqual(["docker"]);
     expect(bashComplete(dir, env, ["status", "--w"]).candidates).toEqual(["--warn-days"]);
@@ -63,7 +84,10 @@ describe("vaultfile completion", () => {
     const { dir, env } = await setup();
     const all = bashComplete(dir, env, [""]).candidates;
     const help = vf(["--help"], { cwd: dir, env });
-    const commandsSection = help.stdout.slice(help.stdout.indexOf("Commands:"), help.stdout.indexOf("\n\n", help.stdout.indexOf("Commands:")));
+    const commandsSection = help.stdout.slice(
+      help.stdout.indexOf("Commands:"),
+      help.stdout.indexOf("\n\n", help.stdout.indexOf("Commands:")),
+    );
     const listed = [...commandsSection.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== "help");
     expect(all).toEqual([...listed].sort());
     expect(all).toContain("completion");

@@ -16,10 +16,15 @@ const has392 = existsSync(join(SOPS392, "enc-05-multidoc.enc.yaml"));
 if (!has392) console.warn(`SKIPPED: vaultfile decrypt on sops v3.9.2 fixtures: ${SOPS392} is absent`);
 
 describe.skipIf(!has392)("vaultfile decrypt: sops v3.9.2 files", () => {
-  const run = (file: string, key: string, ...args: string[]) => workspace().run(["decrypt", join(SOPS392, file), "-i", join(SOPS392, key), ...args]);
+  const run = (file: string, key: string, ...args: string[]) =>
+    workspace().run(["decrypt", join(SOPS392, file), "-i", join(SOPS392, key), ...args]);
 
   it("key groups: two of three groups' keys open a 2-of-3 file; every group is needed without a threshold", () => {
-    for (const [file, key] of [["enc-09b-shamir-2of3.enc.yaml", "key-alice+carol.agekey"], ["enc-09c-keygroups-no-threshold.enc.yaml", "key-bob+carol.agekey"], ["enc-09a-shamir-2of2.enc.yaml", "key-alice+bob.agekey"]]) {
+    for (const [file, key] of [
+      ["enc-09b-shamir-2of3.enc.yaml", "key-alice+carol.agekey"],
+      ["enc-09c-keygroups-no-threshold.enc.yaml", "key-bob+carol.agekey"],
+      ["enc-09a-shamir-2of2.enc.yaml", "key-alice+bob.agekey"],
+    ]) {
       const r = run(file!, key!);
       expect(r.code, r.stderr).toBe(0);
       expect(parse(r.stdout)).toEqual(parse(readFileSync(join(SOPS392, "plain-enc-09a-shamir-2of2.yaml"), "utf8")));
@@ -36,7 +41,13 @@ describe.skipIf(!has392)("vaultfile decrypt: sops v3.9.2 files", () => {
 
   it("vault commands refuse a key-group file (they do not edit Shamir splits), pointing at decrypt", () => {
     const w = workspace();
-    const r = w.run(["status", "-f", join(SOPS392, "enc-09a-shamir-2of2.enc.yaml"), "-i", join(SOPS392, "key-alice+bob.agekey")]);
+    const r = w.run([
+      "status",
+      "-f",
+      join(SOPS392, "enc-09a-shamir-2of2.enc.yaml"),
+      "-i",
+      join(SOPS392, "key-alice+bob.agekey"),
+    ]);
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/splits its data key over key_groups \(Shamir\), which vault commands do not edit/);
     expect(r.stderr).toMatch(/hint: read it with `vaultfile decrypt`/);
@@ -57,8 +68,14 @@ describe.skipIf(!has392)("vaultfile decrypt: sops v3.9.2 files", () => {
     const w = workspace();
     const text = readFileSync(join(SOPS392, "enc-01-sops-example.enc.yaml"), "utf8")
       .replace(/ {4}age:\n(?: {8}.*\n)+/, "    age: []\n")
-      .replace("    pgp: []\n", "    pgp:\n        - created_at: \"2026-12-01T19:01:44Z\"\n          enc: |\n            -----BEGIN PGP MESSAGE-----\n            AAAA\n            -----END PGP MESSAGE-----\n          fp: 0123456789ABCDEF\n")
-      .replace("    kms: []\n", "    kms:\n        - arn: arn:aws:kms:us-east-1:123456789012:key/x\n          created_at: \"2026-12-01T19:01:44Z\"\n          enc: AQIC\n          aws_profile: \"\"\n");
+      .replace(
+        "    pgp: []\n",
+        '    pgp:\n        - created_at: "2026-12-01T19:01:44Z"\n          enc: |\n            -----BEGIN PGP MESSAGE-----\n            AAAA\n            -----END PGP MESSAGE-----\n          fp: 0123456789ABCDEF\n',
+      )
+      .replace(
+        "    kms: []\n",
+        '    kms:\n        - arn: arn:aws:kms:us-east-1:123456789012:key/x\n          created_at: "2026-12-01T19:01:44Z"\n          enc: AQIC\n          aws_profile: ""\n',
+      );
     writeFileSync(join(w.dir, "pgp.yaml"), text);
     const r = w.run(["decrypt", "pgp.yaml"]);
     expect(r.code).toBe(4);
@@ -72,7 +89,10 @@ describe("vaultfile decrypt: a vault whose seal is stale (issue 12 item 9)", () 
   function staleVault() {
     const w = workspace();
     expect(w.run(["init"]).code).toBe(0);
-    expect(w.run(["set", "TOKEN", "--stdin", "--expires-at", "2027-01-01", "--rotate-every", "90d"], { input: "t0k3n\n" }).code).toBe(0);
+    expect(
+      w.run(["set", "TOKEN", "--stdin", "--expires-at", "2027-01-01", "--rotate-every", "90d"], { input: "t0k3n\n" })
+        .code,
+    ).toBe(0);
     const text = w.text();
     // Swap the names of two clear fields with their values in place: the sops MAC (over values in order) still
     // verifies, vaultfile's seal over the names does not.
@@ -87,7 +107,9 @@ describe("vaultfile decrypt: a vault whose seal is stale (issue 12 item 9)", () 
     const r = w.run(["decrypt", ".secrets.yaml"]);
     expect(r.code).toBe(5);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/error: the name seal of .*\.secrets\.yaml is stale: its key names or metadata .* were changed outside vaultfile/);
+    expect(r.stderr).toMatch(
+      /error: the name seal of .*\.secrets\.yaml is stale: its key names or metadata .* were changed outside vaultfile/,
+    );
     expect(r.stderr).toMatch(/hint: .*vaultfile reseal.*--accept-stale-seal/);
   });
 

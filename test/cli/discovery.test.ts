@@ -39,7 +39,9 @@ describe("finding the vault", () => {
     const { w, sub } = await repoWithVault();
     const set = vf(["set", "NEW_TOKEN", "--generate"], { cwd: sub, env: w.env });
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stderr.split("\n").filter((l) => l.startsWith("vaultfile: note: using"))).toEqual([`vaultfile: note: using ${w.file}`]);
+    expect(set.stderr.split("\n").filter((l) => l.startsWith("vaultfile: note: using"))).toEqual([
+      `vaultfile: note: using ${w.file}`,
+    ]);
     const decrypt = vf(["decrypt", w.file], { cwd: sub, env: w.env });
     expect(decrypt.code, decrypt.stderr).toBe(0);
     expect(decrypt.stderr).toBe("");
@@ -49,7 +51,9 @@ describe("finding the vault", () => {
     const { w, sub } = await repoWithVault();
     const r = vf(["init"], { cwd: sub, env: w.env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`vaultfile: note: ${w.file} exists too: commands run in ${sub} now use the new vault, not that one (pass -f to choose)`);
+    expect(r.stderr).toContain(
+      `vaultfile: note: ${w.file} exists too: commands run in ${sub} now use the new vault, not that one (pass -f to choose)`,
+    );
     const again = vf(["-f", "other.yaml", "init"], { cwd: sub, env: w.env });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toContain("exists too");
@@ -72,12 +76,16 @@ describe("finding the vault", () => {
     mkdirSync(nested, { recursive: true });
     const outside = vf(["status"], { cwd: nested, env: w.env });
     expect(outside.code).toBe(3);
-    expect(outside.stderr).toBe(`vaultfile: error: ${join(nested, ".secrets.yaml")} does not exist\nvaultfile: hint: create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE\n`);
+    expect(outside.stderr).toBe(
+      `vaultfile: error: ${join(nested, ".secrets.yaml")} does not exist\nvaultfile: hint: create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE\n`,
+    );
     spawnSync("git", ["init", "-q", join(w.dir, "project")]);
     const inRepo = vf(["get", "API_TOKEN"], { cwd: nested, env: w.env });
     expect(inRepo.code).toBe(3);
     // The hint names every folder looked in, up to the git root.
-    expect(inRepo.stderr).toContain(`vaultfile: hint: looked for .secrets.yaml in ${nested}, ${join(w.dir, "project")} (up to the git root)`);
+    expect(inRepo.stderr).toContain(
+      `vaultfile: hint: looked for .secrets.yaml in ${nested}, ${join(w.dir, "project")} (up to the git root)`,
+    );
   });
 
   it("init creates the vault in the working folder, even below a folder that has one", async () => {
@@ -94,11 +102,17 @@ describe("init and .sops.yaml", () => {
     const sub = join(w.dir, "deploy", "prod");
     mkdirSync(sub, { recursive: true });
     const [bob, carol] = [testKey("bob").recipient, testKey("carol").recipient];
-    writeFileSync(join(w.dir, ".sops.yaml"), `creation_rules:\n  - path_regex: ^deploy/staging/\n    age: ${carol}\n  - path_regex: ^deploy/prod/\\.secrets\\.yaml$\n    age: [${bob}]\n`);
+    writeFileSync(
+      join(w.dir, ".sops.yaml"),
+      `creation_rules:\n  - path_regex: ^deploy/staging/\n    age: ${carol}\n  - path_regex: ^deploy/prod/\\.secrets\\.yaml$\n    age: [${bob}]\n`,
+    );
     const r = vf(["init"], { cwd: sub, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`added the age keys of creation rule 2 in ${join(w.dir, ".sops.yaml")}`);
-    expect(parse(readFileSync(join(sub, ".secrets.yaml"), "utf8")).recipients).toEqual({ alice: testKey("alice").recipient, "sops-1": bob });
+    expect(parse(readFileSync(join(sub, ".secrets.yaml"), "utf8")).recipients).toEqual({
+      alice: testKey("alice").recipient,
+      "sops-1": bob,
+    });
   });
 
   it("--config and SOPS_CONFIG name the config instead; a missing one is an error", () => {

@@ -22,9 +22,15 @@ async function vault(): Promise<Workspace> {
 
 /** Runs exec in the background until the child has written its file's path to path.txt; returns the process and that path. */
 async function startExec(w: Workspace, script: string) {
-  const p = spawn(process.execPath, [BIN, "exec", "--as-file", "DB_PASSWORD", "--", "sh", "-c", script], { cwd: w.dir, env: w.env, stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(process.execPath, [BIN, "exec", "--as-file", "DB_PASSWORD", "--", "sh", "-c", script], {
+    cwd: w.dir,
+    env: w.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const pathFile = join(w.dir, "path.txt");
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => p.on("exit", (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    p.on("exit", (code, signal) => res({ code, signal })),
+  );
   for (let i = 0; i < 400 && !existsSync(pathFile); i++) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 50));
   return { p, exited, file: readFileSync(pathFile, "utf8").trim() };
@@ -33,7 +39,15 @@ async function startExec(w: Workspace, script: string) {
 describe("vaultfile exec --as-file", () => {
   it("gives the command a 0600 file in a 0700 directory holding the value, its path in NAME_FILE, and removes it after", async () => {
     const w = await vault();
-    const r = w.run(["exec", "--as-file", "DB_PASSWORD", "--", "sh", "-c", `f="$DB_PASSWORD_FILE"; echo "$f" > path.txt; stat -c '%a' "$f" "$(dirname "$f")"; cat "$f"; echo "|\${DB_PASSWORD-unset}|$API_TOKEN"`]);
+    const r = w.run([
+      "exec",
+      "--as-file",
+      "DB_PASSWORD",
+      "--",
+      "sh",
+      "-c",
+      `f="$DB_PASSWORD_FILE"; echo "$f" > path.txt; stat -c '%a' "$f" "$(dirname "$f")"; cat "$f"; echo "|\${DB_PASSWORD-unset}|$API_TOKEN"`,
+    ]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(`600\n700\n${VALUE}|unset|tok\n`);
     expect(r.code).toBe(0);
@@ -45,14 +59,32 @@ describe("vaultfile exec --as-file", () => {
 
   it("NAME=VAR names the variable; several files share one directory; the command's exit code is kept", async () => {
     const w = await vault();
-    const r = w.run(["exec", "--as-file", "DB_PASSWORD=PGPASSFILE", "--as-file", "API_TOKEN=TOKEN_PATH", "--", "sh", "-c", `cat "$PGPASSFILE" "$TOKEN_PATH"; [ "$(dirname "$PGPASSFILE")" = "$(dirname "$TOKEN_PATH")" ] && echo same; echo "$(dirname "$PGPASSFILE")" > path.txt; exit 4`]);
+    const r = w.run([
+      "exec",
+      "--as-file",
+      "DB_PASSWORD=PGPASSFILE",
+      "--as-file",
+      "API_TOKEN=TOKEN_PATH",
+      "--",
+      "sh",
+      "-c",
+      `cat "$PGPASSFILE" "$TOKEN_PATH"; [ "$(dirname "$PGPASSFILE")" = "$(dirname "$TOKEN_PATH")" ] && echo same; echo "$(dirname "$PGPASSFILE")" > path.txt; exit 4`,
+    ]);
     expect(r).toEqual({ code: 4, stdout: `${VALUE}toksame\n`, stderr: "" });
     expect(existsSync(readFileSync(join(w.dir, "path.txt"), "utf8").trim())).toBe(false);
   });
 
   it("removes the file when the command is killed (SIGKILL of the child)", async () => {
     const w = await vault();
-    const r = w.run(["exec", "--as-file", "DB_PASSWORD", "--", "sh", "-c", `echo "$DB_PASSWORD_FILE" > path.txt; kill -KILL $$`]);
+    const r = w.run([
+      "exec",
+      "--as-file",
+      "DB_PASSWORD",
+      "--",
+      "sh",
+      "-c",
+      `echo "$DB_PASSWORD_FILE" > path.txt; kill -KILL $$`,
+    ]);
     expect(r.code).toBe(137);
     const file = readFileSync(join(w.dir, "path.txt"), "utf8").trim();
     expect(existsSync(dirname(file))).toBe(false);

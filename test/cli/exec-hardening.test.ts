@@ -15,12 +15,19 @@ const PRINT_ANY_KEY = `env | grep -E '^[A-Za-z_]*AGE_(KEY|SSH)' | cut -d= -f1 | 
 
 describe("exec and the key variables", () => {
   it("removes every key variable from the child's environment; --pass-keys keeps them", async () => {
-    const w = workspace({ VAULTFILE_AGE_KEY: testKey("alice").secret, SOPS_AGE_KEY: testKey("alice").secret, SOPS_AGE_KEY_FILE: testKey("alice").identityFile, SOPS_AGE_SSH_PRIVATE_KEY_FILE: testKey("bob").identityFile });
+    const w = workspace({
+      VAULTFILE_AGE_KEY: testKey("alice").secret,
+      SOPS_AGE_KEY: testKey("alice").secret,
+      SOPS_AGE_KEY_FILE: testKey("alice").identityFile,
+      SOPS_AGE_SSH_PRIVATE_KEY_FILE: testKey("bob").identityFile,
+    });
     await writeVault(w.file, (v) => v.set("DB_PASSWORD", "db-pass"));
     const r = w.run(["exec", "--only", "DB_PASSWORD", "--", "sh", "-c", PRINT_KEYS]);
     expect(r).toMatchObject({ code: 0, stdout: "[db-pass]\n" });
     const kept = w.run(["exec", "--pass-keys", "--only", "DB_PASSWORD", "--", "sh", "-c", PRINT_KEYS]);
-    expect(kept.stdout).toBe("SOPS_AGE_KEY SOPS_AGE_KEY_FILE SOPS_AGE_SSH_PRIVATE_KEY_FILE VAULTFILE_AGE_KEY VAULTFILE_AGE_KEY_FILE [db-pass]\n");
+    expect(kept.stdout).toBe(
+      "SOPS_AGE_KEY SOPS_AGE_KEY_FILE SOPS_AGE_SSH_PRIVATE_KEY_FILE VAULTFILE_AGE_KEY VAULTFILE_AGE_KEY_FILE [db-pass]\n",
+    );
   });
 
   it("removes every variable the key lookup reads (files, texts, key commands, SSH keys), each set to a working key", async () => {
@@ -28,7 +35,8 @@ describe("exec and the key variables", () => {
     const alice = testKey("alice");
     const env: Record<string, string> = {};
     for (const { names, kind } of KEY_SOURCES) {
-      for (const name of names) env[name] = kind === "file" ? alice.identityFile : kind === "text" ? alice.secret : `cat ${alice.identityFile}`;
+      for (const name of names)
+        env[name] = kind === "file" ? alice.identityFile : kind === "text" ? alice.secret : `cat ${alice.identityFile}`;
     }
     expect(Object.keys(env)).toHaveLength(10);
     const w = workspace(env);

@@ -22,22 +22,47 @@ describe("vaultfile exec", () => {
     const r = w.run(["exec", "--", "sh", "-c", `printf '%s|%s|%s' "$API_TOKEN" "$OLD_TOKEN" "$USER"; exit 42`]);
     expect(r.code).toBe(42);
     expect(r.stdout).toBe("tok 'en' $HOME\nline 2|old|alice");
-    expect(r.stderr).toBe("vaultfile: warning: OLD_TOKEN expired on 2026-12-01; passing it anyway (--exclude-expired leaves it out)\n");
+    expect(r.stderr).toBe(
+      "vaultfile: warning: OLD_TOKEN expired on 2026-12-01; passing it anyway (--exclude-expired leaves it out)\n",
+    );
   });
 
   it("keeps a variable already set in the environment unless --override, naming it (issue 15, item 8)", async () => {
     const w = await execVault();
     const show = ["--only", "API_TOKEN", "--", "sh", "-c", `printf '%s' "$API_TOKEN"`];
     const kept = w.run(["exec", ...show], { env: { API_TOKEN: "from-the-shell" } });
-    expect(kept).toEqual({ code: 0, stdout: "from-the-shell", stderr: "vaultfile: note: API_TOKEN is already set in the environment and kept; --override passes the vault's value instead\n" });
+    expect(kept).toEqual({
+      code: 0,
+      stdout: "from-the-shell",
+      stderr:
+        "vaultfile: note: API_TOKEN is already set in the environment and kept; --override passes the vault's value instead\n",
+    });
     const replaced = w.run(["exec", "--override", ...show], { env: { API_TOKEN: "from-the-shell" } });
-    expect(replaced).toEqual({ code: 0, stdout: "tok 'en' $HOME\nline 2", stderr: "vaultfile: note: API_TOKEN was already set in the environment; the vault's value replaces it (--override)\n" });
+    expect(replaced).toEqual({
+      code: 0,
+      stdout: "tok 'en' $HOME\nline 2",
+      stderr:
+        "vaultfile: note: API_TOKEN was already set in the environment; the vault's value replaces it (--override)\n",
+    });
   });
 
   it("--only and --exclude-expired choose what the child gets", async () => {
     const w = await execVault();
-    const r = w.run(["exec", "--only", "OLD_TOKEN", "--exclude-expired", "--", "sh", "-c", `echo "\${API_TOKEN-unset} \${OLD_TOKEN-unset}"`]);
-    expect(r).toEqual({ code: 0, stdout: "unset unset\n", stderr: "vaultfile: warning: OLD_TOKEN expired on 2026-12-01 and was left out (--exclude-expired)\n" });
+    const r = w.run([
+      "exec",
+      "--only",
+      "OLD_TOKEN",
+      "--exclude-expired",
+      "--",
+      "sh",
+      "-c",
+      `echo "\${API_TOKEN-unset} \${OLD_TOKEN-unset}"`,
+    ]);
+    expect(r).toEqual({
+      code: 0,
+      stdout: "unset unset\n",
+      stderr: "vaultfile: warning: OLD_TOKEN expired on 2026-12-01 and was left out (--exclude-expired)\n",
+    });
     expect(w.run(["exec", "--only", "NOPE", "--", "true"]).code).toBe(3);
   });
 
@@ -46,7 +71,9 @@ describe("vaultfile exec", () => {
     const r = w.run(["exec", "sh", "-c", "echo ran"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^vaultfile: error: unknown option '-c'\nvaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n/);
+    expect(r.stderr).toMatch(
+      /^vaultfile: error: unknown option '-c'\nvaultfile: hint: put the command after --: vaultfile exec -- CMD ARGS…\n/,
+    );
   });
 
   it("exits 128 + N when signal N ended the child (SIGTERM: 143)", async () => {
@@ -57,7 +84,11 @@ describe("vaultfile exec", () => {
   it("passes SIGTERM sent to vaultfile on to the child", async () => {
     const w = await execVault();
     const child = `process.on("SIGTERM", () => { console.log("child got SIGTERM"); process.exit(7); }); console.log("ready"); setInterval(() => {}, 1000);`;
-    const p = spawn(process.execPath, [BIN, "exec", "--", process.execPath, "-e", child], { cwd: w.dir, env: w.env, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [BIN, "exec", "--", process.execPath, "-e", child], {
+      cwd: w.dir,
+      env: w.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     p.stdout.on("data", (d: Buffer) => {
       stdout += d.toString();
@@ -71,7 +102,12 @@ describe("vaultfile exec", () => {
   it("a missing command exits 127 and a non-executable one 126, like a shell", async () => {
     const w = await execVault();
     const missing = w.run(["exec", "--exclude-expired", "--", "no-such-command-xyz", "arg"]);
-    expect(missing).toEqual({ code: 127, stdout: "", stderr: "vaultfile: error: command not found: no-such-command-xyz\nvaultfile: hint: check the command's name and your PATH\n" });
+    expect(missing).toEqual({
+      code: 127,
+      stdout: "",
+      stderr:
+        "vaultfile: error: command not found: no-such-command-xyz\nvaultfile: hint: check the command's name and your PATH\n",
+    });
     writeFileSync(join(w.dir, "script.sh"), "#!/bin/sh\necho hi\n");
     chmodSync(join(w.dir, "script.sh"), 0o644);
     const notExec = w.run(["exec", "--exclude-expired", "--", "./script.sh"]);
@@ -84,7 +120,10 @@ describe("vaultfile exec", () => {
     const out = join(w.dir, "child-saw");
     const env = { ...w.env };
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env, cwd: w.dir };
-    const code = await main(["exec", "--exclude-expired", "--", "sh", "-c", `printf '%s' "$API_TOKEN" > "$0"; exit 5`, out], io);
+    const code = await main(
+      ["exec", "--exclude-expired", "--", "sh", "-c", `printf '%s' "$API_TOKEN" > "$0"; exit 5`, out],
+      io,
+    );
     expect(code).toBe(5);
     expect(process.exitCode).toBeUndefined();
     expect(readFileSync(out, "utf8")).toBe("tok 'en' $HOME\nline 2");

@@ -12,10 +12,15 @@ const ENV_FILE = [
   "export API_KEY=plain-token-123",
   "DB_URL='postgres://u:p@h/db?x=1#frag'",
   'PEM="-----BEGIN-----\\nabc\\n-----END-----"',
-  "GREETING=`it's \"quoted\"`  # trailing comment",
+  'GREETING=`it\'s "quoted"`  # trailing comment',
   "",
 ].join("\n");
-const EXPECTED = { API_KEY: "plain-token-123", DB_URL: "postgres://u:p@h/db?x=1#frag", PEM: "-----BEGIN-----\nabc\n-----END-----", GREETING: `it's "quoted"` };
+const EXPECTED = {
+  API_KEY: "plain-token-123",
+  DB_URL: "postgres://u:p@h/db?x=1#frag",
+  PEM: "-----BEGIN-----\nabc\n-----END-----",
+  GREETING: `it's "quoted"`,
+};
 
 async function values(w: Workspace): Promise<Record<string, string>> {
   const v = await openVault(w.file, { identities: [testKey("alice").secret], env: {} });
@@ -36,7 +41,8 @@ describe("vaultfile import", () => {
     expect(r).toEqual({
       code: 0,
       stdout: "",
-      stderr: "vaultfile: note: imported 4 secrets from .env: 4 new, 0 replaced, 0 unchanged\nvaultfile: hint: .env still holds the values in plaintext; delete it once you have checked the import\n",
+      stderr:
+        "vaultfile: note: imported 4 secrets from .env: 4 new, 0 replaced, 0 unchanged\nvaultfile: hint: .env still holds the values in plaintext; delete it once you have checked the import\n",
     });
     expect(await values(w)).toEqual({ EXISTING: "keep-me", ...EXPECTED });
     const doc = parse(w.text());
@@ -50,9 +56,17 @@ describe("vaultfile import", () => {
     const before = w.text();
     writeFileSync(join(w.dir, ".env"), "A=1\nB=\nC=''\n");
     const r = w.run(["import", ".env"]);
-    expect(r).toEqual({ code: 6, stdout: "", stderr: "vaultfile: error: B, C in .env are empty; vaultfile stores no empty secrets, so nothing was imported\nvaultfile: hint: give each a value, or remove those lines from the file\n" });
+    expect(r).toEqual({
+      code: 6,
+      stdout: "",
+      stderr:
+        "vaultfile: error: B, C in .env are empty; vaultfile stores no empty secrets, so nothing was imported\nvaultfile: hint: give each a value, or remove those lines from the file\n",
+    });
     expect(w.text()).toBe(before);
-    expect(w.run(["set", "B", "--stdin"], { input: "\n" })).toMatchObject({ code: 6, stderr: expect.stringContaining("vaultfile: error: the value of B is empty\n") });
+    expect(w.run(["set", "B", "--stdin"], { input: "\n" })).toMatchObject({
+      code: 6,
+      stderr: expect.stringContaining("vaultfile: error: the value of B is empty\n"),
+    });
   });
 
   it("warns, per variable and never with the value, where dotenv reads a line differently than it looks", async () => {
@@ -66,7 +80,8 @@ describe("vaultfile import", () => {
       "vaultfile: warning: .env line 3 is not NAME=value and was skipped",
       "vaultfile: warning: X (.env line 4): set again; the last value is the one imported",
     ]);
-    for (const value of ["abc#def", "#def", 'say \\"hi', "later-value", "FOO bar"]) expect(r.stderr).not.toContain(value);
+    for (const value of ["abc#def", "#def", 'say \\"hi', "later-value", "FOO bar"])
+      expect(r.stderr).not.toContain(value);
     expect((await values(w)).HASH).toBe("abc");
   });
 
@@ -76,7 +91,9 @@ describe("vaultfile import", () => {
     const input = "NEW=1\nEXISTING=changed\n";
     const refused = w.run(["import", "-"], { input });
     expect(refused.code).toBe(8);
-    expect(refused.stderr).toBe("vaultfile: error: the vault already has EXISTING\nvaultfile: hint: pass --overwrite to replace their values, or remove those lines from the file\n");
+    expect(refused.stderr).toBe(
+      "vaultfile: error: the vault already has EXISTING\nvaultfile: hint: pass --overwrite to replace their values, or remove those lines from the file\n",
+    );
     expect(w.text()).toBe(before);
     const r = w.run(["import", "-", "--overwrite"], { input });
     expect(r.stderr).toBe("vaultfile: note: imported 2 secrets from stdin: 1 new, 1 replaced, 0 unchanged\n");
@@ -88,14 +105,21 @@ describe("vaultfile import", () => {
     const before = w.text();
     const bad = w.run(["import", "-"], { input: "GOOD=1\nmy.var=2\nvalue=3\n" });
     expect(bad.code).toBe(6);
-    expect(bad.stderr).toMatch(/^vaultfile: error: cannot import "my.var", "value": secret names must be environment variable names\n/);
+    expect(bad.stderr).toMatch(
+      /^vaultfile: error: cannot import "my.var", "value": secret names must be environment variable names\n/,
+    );
     const enc = w.run(["import", "-"], { input: 'DOTENV_PUBLIC_KEY="02ab"\nSECRET="encrypted:BDqD8j9x"\n' });
     expect(enc.code).toBe(6);
-    expect(enc.stderr).toMatch(/^vaultfile: error: SECRET in stdin is encrypted by dotenvx\nvaultfile: hint: decrypt first/);
+    expect(enc.stderr).toMatch(
+      /^vaultfile: error: SECRET in stdin is encrypted by dotenvx\nvaultfile: hint: decrypt first/,
+    );
     expect(w.run(["import", "-"], { input: "# nothing\n" }).code).toBe(6);
     // Bytes that are not UTF-8 would be imported as U+FFFD, a different secret: refused instead.
     writeFileSync(join(w.dir, "latin1.env"), Buffer.from("PASSWORD=caf\xe9\n", "latin1"));
-    expect(w.run(["import", "latin1.env"])).toMatchObject({ code: 6, stderr: expect.stringMatching(/^vaultfile: error: latin1\.env is not valid UTF-8 text\n/) });
+    expect(w.run(["import", "latin1.env"])).toMatchObject({
+      code: 6,
+      stderr: expect.stringMatching(/^vaultfile: error: latin1\.env is not valid UTF-8 text\n/),
+    });
     expect(w.text()).toBe(before);
   });
 

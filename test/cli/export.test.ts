@@ -7,7 +7,12 @@ import { describe, expect, it } from "vitest";
 import { BIN, workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 
 /** Values that break naive quoting, one expired secret, and one that is fine. */
-const TRICKY = { QUOTES: `it's a "test" with \`ticks\``, DOLLAR: "pa$$word ${HOME} $(id)", MULTI: "-----BEGIN KEY-----\nabc=\n-----END KEY-----\n", SPACES: "  padded # not a comment " };
+const TRICKY = {
+  QUOTES: `it's a "test" with \`ticks\``,
+  DOLLAR: "pa$$word ${HOME} $(id)",
+  MULTI: "-----BEGIN KEY-----\nabc=\n-----END KEY-----\n",
+  SPACES: "  padded # not a comment ",
+};
 
 /** The vault is written at NOW (2026-11-24); the CLI runs on 2026-12-15, after OLD_TOKEN expired. */
 async function exportVault(): Promise<Workspace> {
@@ -27,7 +32,9 @@ describe("vaultfile export", () => {
     const r = w.run(["export"]);
     expect(r.code).toBe(0);
     expect(dotenv.parse(r.stdout)).toEqual({ ...TRICKY, OLD_TOKEN: "old-value" });
-    expect(r.stderr).toBe("vaultfile: warning: OLD_TOKEN expired on 2026-12-01; exporting it anyway (--exclude-expired leaves it out)\n");
+    expect(r.stderr).toBe(
+      "vaultfile: warning: OLD_TOKEN expired on 2026-12-01; exporting it anyway (--exclude-expired leaves it out)\n",
+    );
   });
 
   it("--exclude-expired leaves expired secrets out; --only picks names in the order given", async () => {
@@ -36,7 +43,9 @@ describe("vaultfile export", () => {
     expect(JSON.parse(r.stdout)).toEqual(TRICKY);
     const only = w.run(["export", "--format", "json", "--only", "MULTI,QUOTES", "OLD_TOKEN", "--exclude-expired"]);
     expect(Object.keys(JSON.parse(only.stdout))).toEqual(["MULTI", "QUOTES"]);
-    expect(only.stderr).toBe("vaultfile: warning: OLD_TOKEN expired on 2026-12-01 and was left out (--exclude-expired)\n");
+    expect(only.stderr).toBe(
+      "vaultfile: warning: OLD_TOKEN expired on 2026-12-01 and was left out (--exclude-expired)\n",
+    );
     // One argument with spaces (a quoted list, or "$NAMES"), as --help says: "space- or comma-separated".
     const quoted = w.run(["export", "--format", "json", "--only", "DOLLAR SPACES, QUOTES"]);
     expect(quoted.stderr).toBe("");
@@ -46,14 +55,23 @@ describe("vaultfile export", () => {
   it("--only with an unknown name fails with exit 3 and prints nothing", async () => {
     const w = await exportVault();
     const r = w.run(["export", "--only", "QUOTES", "NOPE"]);
-    expect(r).toEqual({ code: 3, stdout: "", stderr: "vaultfile: error: no secret named NOPE\nvaultfile: hint: run `vaultfile status` to list the secrets\n" });
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "vaultfile: error: no secret named NOPE\nvaultfile: hint: run `vaultfile status` to list the secrets\n",
+    });
   });
 
   it("shell output eval'd by bash and dash gives the exact values", async () => {
     const w = await exportVault();
     for (const shell of ["bash", "dash"]) {
       const script = `eval "$(node ${BIN} export --format shell --exclude-expired)" && printf '%s\\0' "$QUOTES" "$DOLLAR" "$MULTI" "$SPACES"`;
-      const r = spawnSync(shell, ["-c", script], { cwd: w.dir, env: w.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      const r = spawnSync(shell, ["-c", script], {
+        cwd: w.dir,
+        env: w.env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       expect(r.status).toBe(0);
       expect(r.stdout.split("\0").slice(0, 4)).toEqual(Object.values(TRICKY));
     }
@@ -89,10 +107,12 @@ describe("vaultfile export", () => {
 
   it("refuses a value no dotenv quoting holds, naming the secret, writing no file", async () => {
     const w = workspace();
-    await writeVault(w.file, (v) => v.set("HARD", "it's \"all\" `three`\nsecret-part"));
+    await writeVault(w.file, (v) => v.set("HARD", 'it\'s "all" `three`\nsecret-part'));
     const r = w.run(["export", "-o", ".env"]);
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/^vaultfile: error: cannot write HARD in dotenv format exactly: .*\nvaultfile: hint: use --format shell or --format json/);
+    expect(r.stderr).toMatch(
+      /^vaultfile: error: cannot write HARD in dotenv format exactly: .*\nvaultfile: hint: use --format shell or --format json/,
+    );
     expect(r.stderr).not.toContain("secret-part");
     expect(existsSync(join(w.dir, ".env"))).toBe(false);
   });
@@ -103,7 +123,9 @@ describe("vaultfile export", () => {
     writeFileSync(githubEnv, "EARLIER=1"); // no trailing newline
     const r = w.run(["export", "--format", "github", "--only", "MULTI", "DOLLAR"], { env: { GITHUB_ENV: githubEnv } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("::add-mask::-----BEGIN KEY-----\n::add-mask::abc=\n::add-mask::-----END KEY-----\n::add-mask::pa$$word ${HOME} $(id)\n");
+    expect(r.stdout).toBe(
+      "::add-mask::-----BEGIN KEY-----\n::add-mask::abc=\n::add-mask::-----END KEY-----\n::add-mask::pa$$word ${HOME} $(id)\n",
+    );
     expect(r.stderr).toBe("vaultfile: note: appended 2 secrets to $GITHUB_ENV\n");
     const text = readFileSync(githubEnv, "utf8");
     const m = /^EARLIER=1\nMULTI<<(\S+)\n([\s\S]*)\n\1\nDOLLAR<<(\S+)\n(.*)\n\3\n$/.exec(text);

@@ -27,7 +27,10 @@ describe("--help", () => {
   });
 
   it("set and rotate list every --generate alphabet, base64url included", async () => {
-    for (const cmd of ["set", "rotate"]) expect((await help(cmd)).replace(/\s+/g, " "), cmd).toMatch(/alnum:40, hex:64 \(characters\), base64:48, base64url:48 \(bytes\)/);
+    for (const cmd of ["set", "rotate"])
+      expect((await help(cmd)).replace(/\s+/g, " "), cmd).toMatch(
+        /alnum:40, hex:64 \(characters\), base64:48, base64url:48 \(bytes\)/,
+      );
   });
 
   it("exec names both exit codes of a command that cannot be started; decrypt says --json implies json output", async () => {
@@ -39,10 +42,23 @@ describe("--help", () => {
   it("the program's help and README's Keys section list the whole key lookup, in the order the lookup reads it", async () => {
     const { KEY_VARIABLES } = await import("../../src/rules/env-danger.js");
     const keysSection = README.slice(README.indexOf("\n## Keys\n"), README.indexOf("\n### Finding the vault"));
-    const order = ["--identity", ...KEY_VARIABLES, "sops/age/keys.txt", "vaultfile/keys.txt", "~/.ssh/id_ed25519", "~/.ssh/id_rsa"];
-    for (const [where, text] of [["--help", await help()], ["README", keysSection]] as const) {
+    const order = [
+      "--identity",
+      ...KEY_VARIABLES,
+      "sops/age/keys.txt",
+      "vaultfile/keys.txt",
+      "~/.ssh/id_ed25519",
+      "~/.ssh/id_rsa",
+    ];
+    for (const [where, text] of [
+      ["--help", await help()],
+      ["README", keysSection],
+    ] as const) {
       const at = order.map((o) => text.search(new RegExp(`(?<![A-Z_])${o.replace(/[.$~/]/g, "\\$&")}(?![A-Z_])`)));
-      expect(at.every((i) => i >= 0), `${where}: ${order.filter((_, i) => at[i]! < 0).join(", ")}`).toBe(true);
+      expect(
+        at.every((i) => i >= 0),
+        `${where}: ${order.filter((_, i) => at[i]! < 0).join(", ")}`,
+      ).toBe(true);
       expect(at, where).toEqual([...at].sort((a, b) => a - b));
     }
   });
@@ -67,7 +83,8 @@ describe("small things a new user trips over (issue 15, item 8)", () => {
     await writeVault(join(dir, ".secrets.yaml"), (v) => v.set("PYPI_TOKEN", "pypi-x", { expiresAt: "2027-06-01" }));
     const env = { VAULTFILE_AGE_KEY_FILE: alice.identityFile };
     const status = await runCli(["status"], { cwd: dir, tty: false, env });
-    for (const alias of ["list", "ls"]) expect(await runCli([alias], { cwd: dir, tty: false, env }), alias).toEqual(status);
+    for (const alias of ["list", "ls"])
+      expect(await runCli([alias], { cwd: dir, tty: false, env }), alias).toEqual(status);
     for (const c of ["status", "validate"]) {
       const h = await help(c);
       expect(h, c).toContain("(default: 30)");
@@ -81,7 +98,9 @@ describe("small things a new user trips over (issue 15, item 8)", () => {
       const r = await runCli([cmd, "FOO", "bar"], { cwd: tempDir(), tty: false });
       expect(r.code, cmd).toBe(2);
       expect(r.stderr, cmd).toContain("too many arguments");
-      expect(r.stderr, cmd).toContain(`vaultfile: hint: the value is not an argument (it would land in shell history): printf '%s' "$VALUE" | vaultfile ${cmd} NAME --stdin, or type it at the hidden prompt\n`);
+      expect(r.stderr, cmd).toContain(
+        `vaultfile: hint: the value is not an argument (it would land in shell history): printf '%s' "$VALUE" | vaultfile ${cmd} NAME --stdin, or type it at the hidden prompt\n`,
+      );
       expect(r.stderr + r.stdout, cmd).not.toContain("bar");
     }
   });
@@ -125,10 +144,19 @@ describe("README", () => {
     const doc = bullet("vaultfile status");
     expect(doc).toContain("[--warn-days 30]");
     expect(doc).toContain("`where to rotate:`");
-    const documented = /`\[\{(.*?)\}\]`/.exec(doc)?.[1]?.split(",").map((k) => k.trim().replace(/"/g, ""));
+    const documented = /`\[\{(.*?)\}\]`/
+      .exec(doc)?.[1]
+      ?.split(",")
+      .map((k) => k.trim().replace(/"/g, ""));
     const dir = tempDir();
-    await writeVault(join(dir, ".secrets.yaml"), (v) => v.set("NPM_TOKEN", "npm_" + "a".repeat(36), { type: "npm", expiresAt: "2026-11-24T12:00:00Z" }));
-    const r = await runCli(["status", "--json"], { cwd: dir, tty: false, env: { VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile } });
+    await writeVault(join(dir, ".secrets.yaml"), (v) =>
+      v.set("NPM_TOKEN", "npm_" + "a".repeat(36), { type: "npm", expiresAt: "2026-11-24T12:00:00Z" }),
+    );
+    const r = await runCli(["status", "--json"], {
+      cwd: dir,
+      tty: false,
+      env: { VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile },
+    });
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows[0]!.status).toBe("expired");

@@ -38,7 +38,10 @@ function substitutions(key: string): string[] {
   return out;
 }
 
-type Source = { name: string; where: (key: string, dir: string) => { args: string[]; env: Record<string, string>; label: string } };
+type Source = {
+  name: string;
+  where: (key: string, dir: string) => { args: string[]; env: Record<string, string>; label: string };
+};
 
 const SOURCES: Source[] = [
   {
@@ -49,8 +52,14 @@ const SOURCES: Source[] = [
       return { args: ["-i", f], env: {}, label: `${f} (line 3)` };
     },
   },
-  { name: "$VAULTFILE_AGE_KEY", where: (key) => ({ args: [], env: { VAULTFILE_AGE_KEY: key }, label: "$VAULTFILE_AGE_KEY (line 1)" }) },
-  { name: "$SOPS_AGE_KEY", where: (key) => ({ args: [], env: { SOPS_AGE_KEY: key }, label: "$SOPS_AGE_KEY (line 1)" }) },
+  {
+    name: "$VAULTFILE_AGE_KEY",
+    where: (key) => ({ args: [], env: { VAULTFILE_AGE_KEY: key }, label: "$VAULTFILE_AGE_KEY (line 1)" }),
+  },
+  {
+    name: "$SOPS_AGE_KEY",
+    where: (key) => ({ args: [], env: { SOPS_AGE_KEY: key }, label: "$SOPS_AGE_KEY (line 1)" }),
+  },
   {
     name: "the default key file",
     where: (key, dir) => {
@@ -88,7 +97,9 @@ describe("a mistyped identity is never printed", () => {
         expect(leaked(run, typo), context).toBeUndefined();
         expect(leaked(run, key), context).toBeUndefined();
         expect(run.code, `${context}: ${run.stderr}`).toBe(4);
-        expect(run.stderr, context).toMatch(new RegExp(`^vaultfile: error: invalid age identity in ${escapeRegExp(label)}: `));
+        expect(run.stderr, context).toMatch(
+          new RegExp(`^vaultfile: error: invalid age identity in ${escapeRegExp(label)}: `),
+        );
         expect(run.stdout, context).toBe("");
       }
     });
@@ -97,8 +108,14 @@ describe("a mistyped identity is never printed", () => {
   it("a bad checksum is named as such", async () => {
     const key = testKey("alice").secret;
     const last = key.at(-1) === "Q" ? "P" : "Q";
-    const run = await runCli(["-f", vault.file, "status"], { cwd: vault.dir, tty: false, env: { SOPS_AGE_KEY: key.slice(0, -1) + last } });
-    expect(run.stderr.split("\n")[0]).toBe("vaultfile: error: invalid age identity in $SOPS_AGE_KEY (line 1): bad checksum");
+    const run = await runCli(["-f", vault.file, "status"], {
+      cwd: vault.dir,
+      tty: false,
+      env: { SOPS_AGE_KEY: key.slice(0, -1) + last },
+    });
+    expect(run.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: invalid age identity in $SOPS_AGE_KEY (line 1): bad checksum",
+    );
     expect(run.code).toBe(4);
   });
 });
@@ -108,14 +125,33 @@ describe("a mistyped identity is never printed", () => {
  * was printed whole in "cannot read identity file …" and "command not found: …". Every path and program name from
  * a key source is shown through one redacting helper.
  */
-const MISPLACED: { name: string; put: (key: string) => { args: string[]; env: Record<string, string> }; error: RegExp }[] = [
-  ...["SOPS_AGE_KEY_FILE", "VAULTFILE_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE"].map((v) => ({
+const MISPLACED: {
+  name: string;
+  put: (key: string) => { args: string[]; env: Record<string, string> };
+  error: RegExp;
+}[] = [
+  ...[
+    "SOPS_AGE_KEY_FILE",
+    "VAULTFILE_AGE_KEY_FILE",
+    "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+    "VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE",
+  ].map((v) => ({
     name: `$${v}`,
     put: (key: string) => ({ args: [], env: { [v]: key } }),
-    error: /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\nvaultfile: hint: the path given looks like a key itself/,
+    error:
+      /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\nvaultfile: hint: the path given looks like a key itself/,
   })),
-  { name: "-i KEY", put: (key) => ({ args: ["-i", key], env: {} }), error: /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\n/ },
-  ...["SOPS_AGE_KEY_CMD", "VAULTFILE_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD", "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD"].map((v) => ({
+  {
+    name: "-i KEY",
+    put: (key) => ({ args: ["-i", key], env: {} }),
+    error: /^vaultfile: error: cannot read identity file <not shown: it looks like a key>: does not exist\n/,
+  },
+  ...[
+    "SOPS_AGE_KEY_CMD",
+    "VAULTFILE_AGE_KEY_CMD",
+    "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+    "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD",
+  ].map((v) => ({
     name: `$${v}`,
     put: (key: string) => ({ args: [], env: { [v]: key } }),
     error: new RegExp(`^vaultfile: error: \\$${v}: command not found: <not shown: it looks like a key>\n`),
@@ -128,7 +164,13 @@ describe("a key given where its path or command belongs is never printed", () =>
     vault = await makeVault();
   });
 
-  const bodies = (key: string) => [key, key.toLowerCase(), key.slice("AGE-SECRET-KEY-".length), `# created: 2026-11-24\n${key}\n`, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n"];
+  const bodies = (key: string) => [
+    key,
+    key.toLowerCase(),
+    key.slice("AGE-SECRET-KEY-".length),
+    `# created: 2026-11-24\n${key}\n`,
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n",
+  ];
   for (const kind of ["alice", "pq-dana"] as const) {
     it(`${kind}: in every _FILE and _CMD variable and -i, as it is, lower case, without its prefix or as a file's text`, async () => {
       const key = testKey(kind).secret;
@@ -151,10 +193,20 @@ describe("a key given where its path or command belongs is never printed", () =>
 
   it("a path or a program name that is not key material is still named", async () => {
     const missing = join(vault.dir, "no-such.agekey");
-    const file = await runCli(["-f", vault.file, "status"], { cwd: vault.dir, tty: false, env: { SOPS_AGE_KEY_FILE: missing } });
+    const file = await runCli(["-f", vault.file, "status"], {
+      cwd: vault.dir,
+      tty: false,
+      env: { SOPS_AGE_KEY_FILE: missing },
+    });
     expect(file.stderr.split("\n")[0]).toBe(`vaultfile: error: cannot read identity file ${missing}: does not exist`);
-    const cmd = await runCli(["-f", vault.file, "status"], { cwd: vault.dir, tty: false, env: { SOPS_AGE_KEY_CMD: "no-such-key-program --x" } });
-    expect(cmd.stderr.split("\n")[0]).toBe("vaultfile: error: $SOPS_AGE_KEY_CMD: command not found: no-such-key-program");
+    const cmd = await runCli(["-f", vault.file, "status"], {
+      cwd: vault.dir,
+      tty: false,
+      env: { SOPS_AGE_KEY_CMD: "no-such-key-program --x" },
+    });
+    expect(cmd.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: $SOPS_AGE_KEY_CMD: command not found: no-such-key-program",
+    );
   });
 });
 

@@ -55,7 +55,9 @@ describe("readSecretValue", () => {
   });
 
   it("refuses stdin that is not UTF-8, and an empty value", async () => {
-    await expect(readSecretValue(io(Buffer.from([0xff, 0xfe])), { stdin: true }, "X")).rejects.toThrow(/not valid UTF-8/);
+    await expect(readSecretValue(io(Buffer.from([0xff, 0xfe])), { stdin: true }, "X")).rejects.toThrow(
+      /not valid UTF-8/,
+    );
     await expect(readSecretValue(io("\n"), { stdin: true }, "X")).rejects.toBeInstanceOf(InvalidInputError);
   });
 
@@ -68,7 +70,9 @@ describe("readSecretValue", () => {
 
   it("never waits for input without a terminal, and does not run the pre-prompt check", async () => {
     let checked = false;
-    await expect(readSecretValue(io(""), {}, "X", { command: "set", before: async () => void (checked = true) })).rejects.toThrow(/no terminal to prompt on/);
+    await expect(
+      readSecretValue(io(""), {}, "X", { command: "set", before: async () => void (checked = true) }),
+    ).rejects.toThrow(/no terminal to prompt on/);
     expect(checked).toBe(false);
   });
 
@@ -86,14 +90,25 @@ describe("readSecretValue", () => {
       const tty = io("", true);
       (tty.stderr as { isTTY?: boolean }).isTTY = true;
       let checked = false;
-      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "set", before: async () => void (checked = true) })).toBe("one");
+      expect(
+        await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "set", before: async () => void (checked = true) }),
+      ).toBe("one");
       expect(checked).toBe(true);
       expect(asked).toEqual(["Value for PYPI_TOKEN:", "Again, to confirm:"]);
       asked.length = 0;
-      expect(await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "rotate", question: "New value for PYPI_TOKEN:" })).toBe("uno");
-      expect(asked).toEqual(["New value for PYPI_TOKEN:", "Again, to confirm:", "New value for PYPI_TOKEN:", "Again, to confirm:"]);
+      expect(
+        await readSecretValue(tty, {}, "PYPI_TOKEN", { command: "rotate", question: "New value for PYPI_TOKEN:" }),
+      ).toBe("uno");
+      expect(asked).toEqual([
+        "New value for PYPI_TOKEN:",
+        "Again, to confirm:",
+        "New value for PYPI_TOKEN:",
+        "Again, to confirm:",
+      ]);
       expect(tty.err()).toBe("vaultfile: warning: the two entries differ; try again (2 tries left)\n");
-      await expect(readSecretValue(tty, {}, "PYPI_TOKEN")).rejects.toThrow(/the two entries differed 3 times; nothing was changed/);
+      await expect(readSecretValue(tty, {}, "PYPI_TOKEN")).rejects.toThrow(
+        /the two entries differed 3 times; nothing was changed/,
+      );
       expect(answers).toEqual([]);
     } finally {
       setPrompter(prev);
@@ -109,7 +124,9 @@ describe("readSecretValue of a type whose values have several lines (pem)", () =
       const tty = io("", true);
       (tty.stderr as { isTTY?: boolean }).isTTY = true;
       const pem = BUILTIN_TYPES.find((t) => t.id === "pem");
-      const err = await readSecretValue(tty, {}, "TLS_KEY", { command: "rotate", before: async () => pem }).catch((e: unknown) => e);
+      const err = await readSecretValue(tty, {}, "TLS_KEY", { command: "rotate", before: async () => pem }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).message).toBe("a pem value has several lines, which the hidden prompt cannot take");
       expect((err as UsageError).hint).toBe("pass it with --stdin: `vaultfile rotate TLS_KEY --stdin < FILE`");

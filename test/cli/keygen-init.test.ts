@@ -23,7 +23,9 @@ describe("vaultfile keygen", () => {
     const text = readFileSync(path, "utf8");
     const pub = r.stdout.trim();
     expect(pub).toMatch(AGE1);
-    expect(text).toMatch(new RegExp(`^# created: 2026-11-24T10:00:00Z\\n# public key: ${pub}\\nAGE-SECRET-KEY-1[0-9A-Z]{58}\\n$`));
+    expect(text).toMatch(
+      new RegExp(`^# created: 2026-11-24T10:00:00Z\\n# public key: ${pub}\\nAGE-SECRET-KEY-1[0-9A-Z]{58}\\n$`),
+    );
     // The printed key is the recipient of the written identity, and the secret never reaches the output.
     expect(await recipientOf(parseIdentities(text, path)[0]!)).toBe(pub);
     expect(r.stdout + r.stderr).not.toContain("AGE-SECRET-KEY");
@@ -36,7 +38,9 @@ describe("vaultfile keygen", () => {
     writeFileSync(path, "# precious\n");
     const r = w.run(["keygen", "-o", "k.txt"]);
     expect(r.code).toBe(8);
-    expect(r.stderr).toMatch(/^vaultfile: error: .*k\.txt already exists\nvaultfile: hint: keygen never overwrites a key; keep it \(its public key is on its `# public key:` line; `vaultfile recipients list` marks yours\)/);
+    expect(r.stderr).toMatch(
+      /^vaultfile: error: .*k\.txt already exists\nvaultfile: hint: keygen never overwrites a key; keep it \(its public key is on its `# public key:` line; `vaultfile recipients list` marks yours\)/,
+    );
     expect(r.stdout).toBe("");
     expect(readFileSync(path, "utf8")).toBe("# precious\n");
   });
@@ -45,7 +49,9 @@ describe("vaultfile keygen", () => {
     const w = workspace();
     const r = w.run(["keygen", "-o", "-"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^# created: 2026-11-24T10:00:00Z\n# public key: (age1[0-9a-z]{58})\nAGE-SECRET-KEY-1[0-9A-Z]{58}\n$/);
+    expect(r.stdout).toMatch(
+      /^# created: 2026-11-24T10:00:00Z\n# public key: (age1[0-9a-z]{58})\nAGE-SECRET-KEY-1[0-9A-Z]{58}\n$/,
+    );
     const pub = /public key: (\S+)/.exec(r.stdout)![1]!;
     expect(await recipientOf(parseIdentities(r.stdout, "stdout")[0]!)).toBe(pub);
     expect(r.stderr).toBe(`Public key: ${pub}\n`);
@@ -57,7 +63,9 @@ describe("vaultfile keygen", () => {
     execFileSync("git", ["init", "-q"], { cwd: w.dir });
     const bare = w.run(["keygen", "-o", "ci.agekey"]);
     expect(bare.code).toBe(0);
-    expect(bare.stderr).toContain(`vaultfile: warning: ${join(w.dir, "ci.agekey")} is inside a git work tree and not ignored: add it to .gitignore`);
+    expect(bare.stderr).toContain(
+      `vaultfile: warning: ${join(w.dir, "ci.agekey")} is inside a git work tree and not ignored: add it to .gitignore`,
+    );
     writeFileSync(join(w.dir, ".gitignore"), "*.agekey\n");
     const ignored = w.run(["keygen", "-o", "other.agekey"]);
     expect(ignored.code).toBe(0);
@@ -81,10 +89,16 @@ describe("vaultfile init", () => {
     expect(r.stderr).toContain("encrypted to: alice (you), bob");
     const doc = parse(w.text());
     expect(doc.recipients).toEqual({ alice: testKey("alice").recipient, bob: testKey("bob").recipient });
-    expect(doc.sops.age.map((a: { recipient: string }) => a.recipient)).toEqual([testKey("alice").recipient, testKey("bob").recipient]);
+    expect(doc.sops.age.map((a: { recipient: string }) => a.recipient)).toEqual([
+      testKey("alice").recipient,
+      testKey("bob").recipient,
+    ]);
     expect(doc.secrets).toEqual({});
     // The new vault opens for both, and is empty.
-    expect(w.run(["status"], { env: { VAULTFILE_AGE_KEY_FILE: testKey("bob").identityFile } })).toMatchObject({ code: 0, stdout: expect.stringContaining("no secrets yet") });
+    expect(w.run(["status"], { env: { VAULTFILE_AGE_KEY_FILE: testKey("bob").identityFile } })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("no secrets yet"),
+    });
 
     const named = workspace();
     expect(named.run(["init", "--name", "al"]).code).toBe(0);
@@ -99,7 +113,9 @@ describe("vaultfile init", () => {
     expect(await defaultRecipientName({ ...none, gitUser: async () => "Alice Example" })).toBe("alice-example");
     expect(await defaultRecipientName({ ...none, gitUser: async () => "  Ünï Cödé  " })).toBe("n-c-d");
     expect(await defaultRecipientName({ ...none, gitUser: async () => undefined })).toBe("me");
-    expect(await defaultRecipientName({ envUser: "not valid!", osUser: () => "bob", gitUser: async () => "x" })).toBe("bob");
+    expect(await defaultRecipientName({ envUser: "not valid!", osUser: () => "bob", gitUser: async () => "x" })).toBe(
+      "bob",
+    );
   });
 
   it("refuses to overwrite an existing vault (exit 8)", () => {
@@ -115,7 +131,9 @@ describe("vaultfile init", () => {
     const w = workspace({ VAULTFILE_AGE_KEY_FILE: "" });
     const r = w.run(["init"]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/^vaultfile: error: no age key found.*\nvaultfile: hint: create one with `vaultfile keygen`/);
+    expect(r.stderr).toMatch(
+      /^vaultfile: error: no age key found.*\nvaultfile: hint: create one with `vaultfile keygen`/,
+    );
     expect(existsSync(w.file)).toBe(false);
   });
 

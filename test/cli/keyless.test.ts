@@ -26,7 +26,8 @@ async function vault(): Promise<Workspace> {
   return w;
 }
 const noValues = (r: { stdout: string; stderr: string }) => {
-  for (const v of ["pypi-secret-value-1", "old-secret-value-2", "soon-secret-value-3"]) expect(r.stdout + r.stderr).not.toContain(v);
+  for (const v of ["pypi-secret-value-1", "old-secret-value-2", "soon-secret-value-3"])
+    expect(r.stdout + r.stderr).not.toContain(v);
 };
 
 describe("without a key", () => {
@@ -39,12 +40,17 @@ describe("without a key", () => {
     expect(keyless.stdout).toMatch(/\nSOON +generic +2026-12-04 +4 +EXPIRING in 4 days\n/);
     noValues(keyless);
     // A key that does not open the file is the same as none, said so.
-    expect(w.run(["status"], { env: { VAULTFILE_AGE_KEY_FILE: testKey("bob").identityFile } })).toEqual({ code: 0, stdout: keyed.stdout, stderr: warning("none of your keys opens it") });
+    expect(w.run(["status"], { env: { VAULTFILE_AGE_KEY_FILE: testKey("bob").identityFile } })).toEqual({
+      code: 0,
+      stdout: keyed.stdout,
+      stderr: warning("none of your keys opens it"),
+    });
   });
 
   it("status --json marks every row verified: false, and true with the key; --no-decrypt never uses the key", async () => {
     const w = await vault();
-    const rows = (env: Record<string, string>, ...flags: string[]) => JSON.parse(w.run(["--json", "status", ...flags], { env }).stdout) as { name: string; verified: boolean }[];
+    const rows = (env: Record<string, string>, ...flags: string[]) =>
+      JSON.parse(w.run(["--json", "status", ...flags], { env }).stdout) as { name: string; verified: boolean }[];
     const keyed = rows({});
     expect(keyed.map((r) => r.verified)).toEqual([true, true, true, true]);
     const keyless = rows(NO_KEY);
@@ -59,7 +65,13 @@ describe("without a key", () => {
     const r = w.run(["--json", "validate", "--no-decrypt"], { env: NO_KEY });
     expect(r.code).toBe(1); // OLD_TOKEN expired, GITHUB_TOKEN missing
     expect(r.stderr).toBe(warning("--no-decrypt"));
-    expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, verified: false, missing: ["GITHUB_TOKEN"], expired: ["OLD_TOKEN"], expiringSoon: ["SOON"] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      valid: false,
+      verified: false,
+      missing: ["GITHUB_TOKEN"],
+      expired: ["OLD_TOKEN"],
+      expiringSoon: ["SOON"],
+    });
     expect(JSON.parse(w.run(["--json", "validate"]).stdout)).toMatchObject({ valid: false, verified: true });
     noValues(r);
   });
@@ -70,7 +82,9 @@ describe("without a key", () => {
     expect(w.run(["status"]).code).toBe(5); // with the key: the MAC catches it
     const keyless = w.run(["--json", "status"], { env: NO_KEY });
     expect(keyless.code).toBe(0);
-    expect((JSON.parse(keyless.stdout) as { name: string; status: string }[]).find((x) => x.name === "OLD_TOKEN")?.status).toBe("ok");
+    expect(
+      (JSON.parse(keyless.stdout) as { name: string; status: string }[]).find((x) => x.name === "OLD_TOKEN")?.status,
+    ).toBe("ok");
   });
 });
 
@@ -90,7 +104,9 @@ describe("Vault.openMetadata", () => {
     expect(() => v.toText()).toThrow(NoIdentityError);
     await expect(v.addRecipient("bob", testKey("bob").recipient)).rejects.toThrow(NoIdentityError);
     // The same structure rules as a keyed open: a value in clear is refused.
-    await expect(Vault.openMetadata(w.text().replace(/value: ENC\[[^\]]*\]/, "value: hunter2"), w.file)).rejects.toThrow(FormatError);
+    await expect(
+      Vault.openMetadata(w.text().replace(/value: ENC\[[^\]]*\]/, "value: hunter2"), w.file),
+    ).rejects.toThrow(FormatError);
     expect((await openVault(w.file, { identityFiles: [testKey("alice").identityFile], env: {} })).verified).toBe(true);
   });
 });

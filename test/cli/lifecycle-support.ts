@@ -16,7 +16,13 @@ export const BIN = join(ROOT, "bin", "vaultfile.js");
 
 /** Runs `vaultfile ARGS` with stdin closed (or `input`), never on a terminal. */
 export function vf(args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, input: opts.input ?? "", encoding: "utf8", timeout: 20_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    input: opts.input ?? "",
+    encoding: "utf8",
+    timeout: 20_000,
+  });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -32,13 +38,19 @@ export interface Workspace {
 /** A temp folder with alice's TEST-ONLY key in the environment and the clock fixed at {@link NOW}. */
 export function workspace(extraEnv: Record<string, string> = {}): Workspace {
   const dir = tempDir();
-  const env = cleanEnv({ VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile, VAULTFILE_NOW: NOW.toISOString(), USER: "alice", ...extraEnv });
+  const env = cleanEnv({
+    VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile,
+    VAULTFILE_NOW: NOW.toISOString(),
+    USER: "alice",
+    ...extraEnv,
+  });
   const file = join(dir, ".secrets.yaml");
   return {
     dir,
     file,
     env,
-    run: (args, o = {}) => vf(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) }),
+    run: (args, o = {}) =>
+      vf(args, { cwd: dir, env: { ...env, ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) }),
     text: () => readFileSync(file, "utf8"),
   };
 }

@@ -11,8 +11,18 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { workspace, writeVault, type Workspace } from "./lifecycle-support.js";
 
-async function cli(w: Workspace, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: { ...w.env, ...env }, cwd: w.dir };
+async function cli(
+  w: Workspace,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: { ...w.env, ...env },
+    cwd: w.dir,
+  };
   io.stdin.end();
   let stdout = "";
   let stderr = "";
@@ -30,7 +40,10 @@ describe("text from the file in human-readable output", () => {
   it("a pattern and description with line breaks and escapes inject nothing (validate, status, type list)", async () => {
     const w = workspace();
     await writeVault(w.file, (v) => {
-      v.setTypeEntry("evil", { pattern: "x\n::stop-commands::tok\n::error::pwned", description: "\u001b]0;owned\u0007\u001b[2J" });
+      v.setTypeEntry("evil", {
+        pattern: "x\n::stop-commands::tok\n::error::pwned",
+        description: "\u001b]0;owned\u0007\u001b[2J",
+      });
       v.set("API_TOKEN", "value", { type: "evil", description: "plain" });
     });
     for (const args of [["validate"], ["status"], ["type", "list"]]) {
@@ -45,7 +58,14 @@ describe("text from the file in human-readable output", () => {
   it("git author names in history are shown escaped", async () => {
     const w = workspace();
     await writeVault(w.file, (v) => v.set("API_TOKEN", "value"));
-    const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "\u001b]8;;http://evil\u0007mallory\u202e", GIT_AUTHOR_EMAIL: "m@e", GIT_COMMITTER_NAME: "m", GIT_COMMITTER_EMAIL: "m@e" };
+    const env = {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_AUTHOR_NAME: "\u001b]8;;http://evil\u0007mallory\u202e",
+      GIT_AUTHOR_EMAIL: "m@e",
+      GIT_COMMITTER_NAME: "m",
+      GIT_COMMITTER_EMAIL: "m@e",
+    };
     execFileSync("git", ["init", "-q"], { cwd: w.dir, env });
     execFileSync("git", ["add", "."], { cwd: w.dir, env });
     execFileSync("git", ["commit", "-qm", "x"], { cwd: w.dir, env });
@@ -68,11 +88,17 @@ describe("text from the file in human-readable output", () => {
     await writeVault(w.file, (v) => v.set("API_TOKEN", "value"));
     const pattern = await cli(w, ["type", "add", "t1", "--pattern", "a\u001b[2Jb"]);
     expect(pattern.code).toBe(6);
-    expect(pattern.stderr.split("\n")[0]).toBe("vaultfile: error: the pattern contains a control character (\\x1b at position 2)");
+    expect(pattern.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: the pattern contains a control character (\\x1b at position 2)",
+    );
     const at = await cli(w, ["type", "add", "t2", "--pattern", "a+", "--rotate-at", "https://x\u202e"]);
-    expect(at.stderr.split("\n")[0]).toBe("vaultfile: error: the rotate-at contains a control character (\\u202e at position 10)");
+    expect(at.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: the rotate-at contains a control character (\\u202e at position 10)",
+    );
     const desc = await cli(w, ["set", "API_TOKEN", "--description", "see\u0007"]);
     expect(desc.code).toBe(6);
-    expect(desc.stderr.split("\n")[0]).toBe("vaultfile: error: the description contains a control character (\\x07 at position 4)");
+    expect(desc.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: the description contains a control character (\\x07 at position 4)",
+    );
   });
 });

@@ -40,30 +40,45 @@ async function inTerminal(w: Workspace, script: string) {
   };
 }
 
-const PASTE = ["-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0paste-line-two", "paste-line-three-secret", "-----END PRIVATE KEY-----"];
+const PASTE = [
+  "-----BEGIN PRIVATE KEY-----",
+  "MIIEvQIBADANBgkqhkiG9w0paste-line-two",
+  "paste-line-three-secret",
+  "-----END PRIVATE KEY-----",
+];
 
 describe("a paste of several lines into the hidden prompt", () => {
   it.each([
     ["CR", "\r"],
     ["LF", "\n"],
-  ])("(lines ending in %s) is refused (exit 2) with a hint to --stdin, and its other lines never reach the shell", async (_name, eol) => {
-    const w = workspace();
-    await writeVault(w.file, () => {});
-    const before = readFileSync(w.file, "utf8");
-    // After vaultfile, the shell reads what is left on the terminal: nothing, if the paste was drained.
-    const t = await inTerminal(w, '$VF set TLS_KEY; echo "exit=$?"; if read -t 1 rest; then echo "LEFT[$rest]"; else echo "NOTHING-LEFT"; fi');
-    await t.waitFor(/Value for TLS_KEY/);
-    t.write(PASTE.join(eol) + eol);
-    await t.done;
-    const screen = t.screen();
-    expect(screen).toContain("vaultfile: error: the value was pasted as several lines, but the hidden prompt takes one line; nothing was changed");
-    expect(screen).toContain("vaultfile: hint: a value of several lines goes in with --stdin: `vaultfile set TLS_KEY --stdin < FILE`");
-    expect(screen).toContain("exit=2");
-    expect(screen).toContain("NOTHING-LEFT");
-    expect(screen).not.toContain("Again, to confirm");
-    for (const line of PASTE.slice(1, 3)) expect(screen).not.toContain(line);
-    expect(readFileSync(w.file, "utf8")).toBe(before);
-  });
+  ])(
+    "(lines ending in %s) is refused (exit 2) with a hint to --stdin, and its other lines never reach the shell",
+    async (_name, eol) => {
+      const w = workspace();
+      await writeVault(w.file, () => {});
+      const before = readFileSync(w.file, "utf8");
+      // After vaultfile, the shell reads what is left on the terminal: nothing, if the paste was drained.
+      const t = await inTerminal(
+        w,
+        '$VF set TLS_KEY; echo "exit=$?"; if read -t 1 rest; then echo "LEFT[$rest]"; else echo "NOTHING-LEFT"; fi',
+      );
+      await t.waitFor(/Value for TLS_KEY/);
+      t.write(PASTE.join(eol) + eol);
+      await t.done;
+      const screen = t.screen();
+      expect(screen).toContain(
+        "vaultfile: error: the value was pasted as several lines, but the hidden prompt takes one line; nothing was changed",
+      );
+      expect(screen).toContain(
+        "vaultfile: hint: a value of several lines goes in with --stdin: `vaultfile set TLS_KEY --stdin < FILE`",
+      );
+      expect(screen).toContain("exit=2");
+      expect(screen).toContain("NOTHING-LEFT");
+      expect(screen).not.toContain("Again, to confirm");
+      for (const line of PASTE.slice(1, 3)) expect(screen).not.toContain(line);
+      expect(readFileSync(w.file, "utf8")).toBe(before);
+    },
+  );
 
   it("one line typed and Enter still works (the confirmation is asked as before)", async () => {
     const w = workspace();
@@ -84,7 +99,9 @@ describe("a pem value on a terminal", () => {
     await writeVault(w.file, () => {});
     const t = await inTerminal(w, "$VF set TLS_CERT --type pem");
     expect(await t.done).toBe(2);
-    expect(t.screen()).toContain("vaultfile: error: a pem value has several lines, which the hidden prompt cannot take");
+    expect(t.screen()).toContain(
+      "vaultfile: error: a pem value has several lines, which the hidden prompt cannot take",
+    );
     expect(t.screen()).toContain("vaultfile: hint: pass it with --stdin: `vaultfile set TLS_CERT --stdin < FILE`");
     expect(t.screen()).not.toContain("Value for");
   });
@@ -92,7 +109,9 @@ describe("a pem value on a terminal", () => {
   it("rotate of a pem secret does the same", async () => {
     const w = workspace();
     await writeVault(w.file, () => {});
-    expect(w.run(["set", "TLS_CERT", "--type", "pem", "--force", "--stdin"], { input: "not-a-pem-but-forced\n" }).code).toBe(0);
+    expect(
+      w.run(["set", "TLS_CERT", "--type", "pem", "--force", "--stdin"], { input: "not-a-pem-but-forced\n" }).code,
+    ).toBe(0);
     const t = await inTerminal(w, "$VF rotate TLS_CERT");
     expect(await t.done).toBe(2);
     expect(t.screen()).toContain("vaultfile: hint: pass it with --stdin: `vaultfile rotate TLS_CERT --stdin < FILE`");
@@ -109,12 +128,19 @@ describe("a paste of several lines at a key's passphrase prompt", () => {
     e.setScryptWorkFactor(12);
     const keys = join(w.dir, "keys.age");
     writeFileSync(keys, armor.encode(await e.encrypt(readFileSync(testKey("alice").identityFile))));
-    const t = await inTerminal(w, `env -u VAULTFILE_AGE_KEY_FILE $VF -i ${keys} get TOKEN; echo "exit=$?"; if read -t 1 rest; then echo "LEFT[$rest]"; else echo "NOTHING-LEFT"; fi`);
+    const t = await inTerminal(
+      w,
+      `env -u VAULTFILE_AGE_KEY_FILE $VF -i ${keys} get TOKEN; echo "exit=$?"; if read -t 1 rest; then echo "LEFT[$rest]"; else echo "NOTHING-LEFT"; fi`,
+    );
     await t.waitFor(/Passphrase for/);
     t.write("file-phrase\rsecond-line-of-paste\r");
     await t.done;
-    expect(t.screen()).toContain("vaultfile: error: the value was pasted as several lines, but the hidden prompt takes one line; nothing was changed");
-    expect(t.screen()).toContain("vaultfile: hint: a passphrase is one line: type it, or paste it without a line break");
+    expect(t.screen()).toContain(
+      "vaultfile: error: the value was pasted as several lines, but the hidden prompt takes one line; nothing was changed",
+    );
+    expect(t.screen()).toContain(
+      "vaultfile: hint: a passphrase is one line: type it, or paste it without a line break",
+    );
     expect(t.screen()).toContain("exit=2");
     expect(t.screen()).toContain("NOTHING-LEFT");
     expect(t.screen()).not.toContain("second-line-of-paste");

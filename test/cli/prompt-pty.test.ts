@@ -16,7 +16,12 @@ interface Session {
 
 async function terminal(w: Workspace, args: string[]): Promise<Session> {
   const pty = await import("node-pty");
-  const p = pty.spawn(process.execPath, [BIN, ...args], { cwd: w.dir, env: w.env as Record<string, string>, cols: 120, rows: 30 });
+  const p = pty.spawn(process.execPath, [BIN, ...args], {
+    cwd: w.dir,
+    env: w.env as Record<string, string>,
+    cols: 120,
+    rows: 30,
+  });
   let screen = ""; // what is still to be matched: answered prompts are cut out
   let transcript = ""; // everything shown, for the no-echo checks
   const waiters: (() => void)[] = [];
@@ -25,12 +30,17 @@ async function terminal(w: Workspace, args: string[]): Promise<Session> {
     transcript += d;
     for (const f of waiters.splice(0)) f();
   });
-  const done = new Promise<{ code: number; screen: string }>((res) => p.onExit((e) => res({ code: e.exitCode, screen: transcript })));
+  const done = new Promise<{ code: number; screen: string }>((res) =>
+    p.onExit((e) => res({ code: e.exitCode, screen: transcript })),
+  );
   return {
     done,
     answer: (expected, keys) =>
       new Promise<void>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`timed out waiting for ${expected}; screen so far:\n${screen}`)), 10_000);
+        const timer = setTimeout(
+          () => rej(new Error(`timed out waiting for ${expected}; screen so far:\n${screen}`)),
+          10_000,
+        );
         const check = (): void => {
           if (expected.test(screen)) {
             clearTimeout(timer);
@@ -80,7 +90,10 @@ describe("on a terminal", () => {
     // Each pattern takes in everything shown so far ([\s\S]*), so a prompt's re-drawn earlier lines are not matched again.
     await t.answer(/[\s\S]*New value for PYPI_TOKEN/, "typed-secret-42\r");
     await t.answer(/[\s\S]*Again, to confirm/, "typo-secret-43\r");
-    await t.answer(/[\s\S]*the two entries differ; try again \(2 tries left\)[\s\S]*New value for PYPI_TOKEN/, "typed-secret-42\r");
+    await t.answer(
+      /[\s\S]*the two entries differ; try again \(2 tries left\)[\s\S]*New value for PYPI_TOKEN/,
+      "typed-secret-42\r",
+    );
     await t.answer(/[\s\S]*Again, to confirm/, "typed-secret-42\r");
     const { code, screen } = await t.done;
     expect(code).toBe(0);

@@ -48,7 +48,12 @@ async function commanderParse(argv: string[]): Promise<unknown> {
   const io = ioFor();
   const program = buildProgram(io);
   program.hook("preAction", (_root: Command, action: Command) => {
-    throw new Parsed({ command: action.name(), operands: (action.processedArgs as unknown[]).flat(), opts: { ...action.opts() }, globals: globalsOf(action, io) });
+    throw new Parsed({
+      command: action.name(),
+      operands: (action.processedArgs as unknown[]).flat(),
+      opts: { ...action.opts() },
+      globals: globalsOf(action, io),
+    });
   });
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -64,25 +69,124 @@ function quick(argv: string[]): unknown {
   return q && { command: q.command, operands: q.operands, opts: q.opts, globals: globalsFrom(q.globals, ioFor()) };
 }
 
-const TOKENS = ["export", "get", "exec", "status", "validate", "help", "list", "--", "-f", "--file", "--file=v.yaml", "-i", "--identity", "--identity=k", "--json", "--no-color", "--debug", "--help", "-h", "--format", "--format=json", "--format=bogus", "--format=table", "json", "shell", "github", "markdown", "-o", "--output", "--output=out.env", "--exclude-expired", "--only", "--only=A", "A", "B,C", "--allow-expired", "--warn-days", "10", "--warn-days=5", "-3", "--no-decrypt", "--name", "--namespace", "--encrypt", "--follow-symlinks", "--allow-name", "PATH", "--override", "--as-file", "--pass-keys", "true", "sh", "-c", "x", "", "-", "v.yaml", "k.agekey", "-V", "-fv.yaml", "-oj"];
+const TOKENS = [
+  "export",
+  "get",
+  "exec",
+  "status",
+  "validate",
+  "help",
+  "list",
+  "--",
+  "-f",
+  "--file",
+  "--file=v.yaml",
+  "-i",
+  "--identity",
+  "--identity=k",
+  "--json",
+  "--no-color",
+  "--debug",
+  "--help",
+  "-h",
+  "--format",
+  "--format=json",
+  "--format=bogus",
+  "--format=table",
+  "json",
+  "shell",
+  "github",
+  "markdown",
+  "-o",
+  "--output",
+  "--output=out.env",
+  "--exclude-expired",
+  "--only",
+  "--only=A",
+  "A",
+  "B,C",
+  "--allow-expired",
+  "--warn-days",
+  "10",
+  "--warn-days=5",
+  "-3",
+  "--no-decrypt",
+  "--name",
+  "--namespace",
+  "--encrypt",
+  "--follow-symlinks",
+  "--allow-name",
+  "PATH",
+  "--override",
+  "--as-file",
+  "--pass-keys",
+  "true",
+  "sh",
+  "-c",
+  "x",
+  "",
+  "-",
+  "v.yaml",
+  "k.agekey",
+  "-V",
+  "-fv.yaml",
+  "-oj",
+];
 
 /** Well-formed pieces of a command line (and some noise), so that many random argv are plain ones. */
-const PIECES = [["--json"], ["--no-color"], ["--debug"], ["-f", "v.yaml"], ["--file=w.yaml"], ["--identity", "k"], ["-i", "j"], ["--format", "json"], ["--format=github"], ["--format", "markdown"], ["--only", "A", "B"], ["--only", "C"], ["--exclude-expired"], ["-o", "x"], ["--allow-expired"], ["--warn-days", "7"], ["--no-decrypt"], ["--allow-name", "PATH"], ["--as-file", "A=F"], ["--override"], ["--pass-keys"], ["--name", "app"], ["--encrypt"], ["NAME"], ["--", "true", "-x"], ["--", "sh"], ["-"], [""], ["--help"]];
+const PIECES = [
+  ["--json"],
+  ["--no-color"],
+  ["--debug"],
+  ["-f", "v.yaml"],
+  ["--file=w.yaml"],
+  ["--identity", "k"],
+  ["-i", "j"],
+  ["--format", "json"],
+  ["--format=github"],
+  ["--format", "markdown"],
+  ["--only", "A", "B"],
+  ["--only", "C"],
+  ["--exclude-expired"],
+  ["-o", "x"],
+  ["--allow-expired"],
+  ["--warn-days", "7"],
+  ["--no-decrypt"],
+  ["--allow-name", "PATH"],
+  ["--as-file", "A=F"],
+  ["--override"],
+  ["--pass-keys"],
+  ["--name", "app"],
+  ["--encrypt"],
+  ["NAME"],
+  ["--", "true", "-x"],
+  ["--", "sh"],
+  ["-"],
+  [""],
+  ["--help"],
+];
 const pieces = fc.array(fc.constantFrom(...PIECES), { maxLength: 6 }).map((ps) => ps.flat());
 
 describe("argv pre-dispatch", () => {
   it("reads whatever it accepts exactly as commander does (random argv)", async () => {
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.array(fc.constantFrom(...TOKENS), { maxLength: 9 }), pieces), fc.constantFrom("export", "get", "exec", "status"), async (rest, first) => {
-        for (const argv of [rest, [first, ...rest], ["-f", "v.yaml", first, ...rest]]) {
-          const q = quick(argv);
-          if (q === undefined) continue;
-          accepted++;
-          expect(await commanderParse(argv), JSON.stringify(argv)).toEqual(q);
-        }
-      }),
-      { numRuns: Number(process.env.QUICK_ARGV_RUNS ?? 800), ...(process.env.QUICK_ARGV_SEED ? { seed: Number(process.env.QUICK_ARGV_SEED) } : {}) },
+      fc.asyncProperty(
+        fc.oneof(fc.array(fc.constantFrom(...TOKENS), { maxLength: 9 }), pieces),
+        fc.constantFrom("export", "get", "exec", "status"),
+        async (rest, first) => {
+          for (const argv of [rest, [first, ...rest], ["-f", "v.yaml", first, ...rest]]) {
+            const q = quick(argv);
+            if (q === undefined) continue;
+            accepted++;
+            expect(await commanderParse(argv), JSON.stringify(argv)).toEqual(q);
+          }
+        },
+      ),
+      {
+        numRuns: Number(process.env.QUICK_ARGV_RUNS ?? 800),
+        ...(process.env.QUICK_ARGV_SEED ? { seed: Number(process.env.QUICK_ARGV_SEED) } : {}),
+      },
     );
     expect(accepted).toBeGreaterThan(150);
   });
@@ -112,7 +216,26 @@ describe("argv pre-dispatch", () => {
 
   it("leaves help, version and every error to commander", async () => {
     // exec --only A --json B: commander gives --only both names and misses the command (the old parser ran B).
-    for (const argv of [[], ["--help"], ["-h"], ["export", "--help"], ["help", "export"], ["-V"], ["get"], ["get", "A", "B"], ["export", "--format", "nope"], ["export", "--format"], ["exec", "sh", "-c", "x"], ["exec"], ["status", "extra"], ["export", "-f"], ["export", "--unknown"], ["validate"], ["ls"], ["exec", "--only", "A", "--json", "B"]]) {
+    for (const argv of [
+      [],
+      ["--help"],
+      ["-h"],
+      ["export", "--help"],
+      ["help", "export"],
+      ["-V"],
+      ["get"],
+      ["get", "A", "B"],
+      ["export", "--format", "nope"],
+      ["export", "--format"],
+      ["exec", "sh", "-c", "x"],
+      ["exec"],
+      ["status", "extra"],
+      ["export", "-f"],
+      ["export", "--unknown"],
+      ["validate"],
+      ["ls"],
+      ["exec", "--only", "A", "--json", "B"],
+    ]) {
       expect(quickParse(argv), JSON.stringify(argv)).toBeUndefined();
     }
     // So the messages are commander's own, e.g. for a missing argument and for a misplaced option of exec's command.
@@ -132,7 +255,10 @@ describe("argv pre-dispatch", () => {
     expect(program.options.map((o) => o.flags)).toEqual(["-V, --version", ...GLOBAL_OPTIONS.map((o) => o.flags)]);
     for (const [name, c] of Object.entries(HOT_COMMANDS)) {
       const cmd = program.commands.find((x) => x.name() === name)!;
-      expect(cmd.options.map((o) => o.flags), name).toEqual(c.options.map((o) => o.flags));
+      expect(
+        cmd.options.map((o) => o.flags),
+        name,
+      ).toEqual(c.options.map((o) => o.flags));
       expect(cmd.registeredArguments.length, name).toBe(c.operands.max === 0 ? 0 : c.operands.max === 1 ? 1 : 2);
     }
   });

@@ -21,7 +21,11 @@ describe("vaultfile recipients", () => {
       v.set("B", "b");
     });
     const list = w.run(["recipients", "list"]);
-    expect(list).toEqual({ code: 0, stdout: `NAME   PUBLIC KEY\nalice  ${testKey("alice").recipient}  (you)\n`, stderr: "" });
+    expect(list).toEqual({
+      code: 0,
+      stdout: `NAME   PUBLIC KEY\nalice  ${testKey("alice").recipient}  (you)\n`,
+      stderr: "",
+    });
     expect(w.run(["get", "A"], { env: BOB }).code).toBe(4);
 
     const add = w.run(["recipients", "add", "bob", testKey("bob").recipient]);
@@ -35,7 +39,9 @@ describe("vaultfile recipients", () => {
     const before = parse(w.text());
     const remove = w.run(["recipients", "remove", "bob"]);
     expect(remove.code).toBe(0);
-    expect(remove.stderr).toContain("vaultfile: warning: bob could read 2 secrets and may still know them: A, B\nvaultfile: hint: rotate them at their source");
+    expect(remove.stderr).toContain(
+      "vaultfile: warning: bob could read 2 secrets and may still know them: A, B\nvaultfile: hint: rotate them at their source",
+    );
     const after = parse(w.text());
     expect(after.recipients).toEqual({ alice: testKey("alice").recipient });
     // New data key: every value re-encrypted, so the old ciphertexts are useless to bob.
@@ -63,26 +69,32 @@ if (!hasShared) console.warn(sharedSkipMessage("vaultfile decrypt of sops-produc
 describe.skipIf(!hasShared)("vaultfile decrypt (sops-produced files)", () => {
   const keyEnv = { VAULTFILE_AGE_KEY_FILE: join(SHARED_SOPS, "keys.txt") };
 
-  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])("%s prints the plaintext's data in sops -d's layout (indent 4, go-yaml quoting), as YAML and JSON", (name) => {
-    const w = workspace(keyEnv);
-    const plain = readFileSync(join(SHARED_SOPS, `${name}.plain.yaml`), "utf8");
-    const yaml = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`)]);
-    expect(yaml.code).toBe(0);
-    expect(yaml.stderr).toBe("");
-    expect(parse(yaml.stdout)).toEqual(parse(plain));
-    // The fixtures' plaintexts are indented by 2 and quote with ''; sops -d writes go-yaml's indent 4 and "".
-    expect(yaml.stdout).toBe(reindentAsSops(plain));
-    const json = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`), "--output-type", "json"]);
-    expect(JSON.parse(json.stdout)).toEqual(parse(plain));
-    expect(json.stdout).toMatch(/^\{\n\t"/);
-  });
+  it.each(["age_example", "age_encrypted_regex", "age_unencrypted_suffix", "age_empty_value"])(
+    "%s prints the plaintext's data in sops -d's layout (indent 4, go-yaml quoting), as YAML and JSON",
+    (name) => {
+      const w = workspace(keyEnv);
+      const plain = readFileSync(join(SHARED_SOPS, `${name}.plain.yaml`), "utf8");
+      const yaml = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`)]);
+      expect(yaml.code).toBe(0);
+      expect(yaml.stderr).toBe("");
+      expect(parse(yaml.stdout)).toEqual(parse(plain));
+      // The fixtures' plaintexts are indented by 2 and quote with ''; sops -d writes go-yaml's indent 4 and "".
+      expect(yaml.stdout).toBe(reindentAsSops(plain));
+      const json = w.run(["decrypt", join(SHARED_SOPS, `${name}.enc.yaml`), "--output-type", "json"]);
+      expect(JSON.parse(json.stdout)).toEqual(parse(plain));
+      expect(json.stdout).toMatch(/^\{\n\t"/);
+    },
+  );
 
   it("fails without the key (exit 4) and on a damaged file (exit 5), printing nothing on stdout", () => {
     const w = workspace();
     const noKey = w.run(["decrypt", join(SHARED_SOPS, "age_example.enc.yaml")]);
     expect(noKey.code).toBe(4);
     expect(noKey.stdout).toBe("");
-    const damaged = readFileSync(join(SHARED_SOPS, "age_encrypted_regex.enc.yaml"), "utf8").replace("not_encrypted: aaa", "not_encrypted: aab");
+    const damaged = readFileSync(join(SHARED_SOPS, "age_encrypted_regex.enc.yaml"), "utf8").replace(
+      "not_encrypted: aaa",
+      "not_encrypted: aab",
+    );
     const k = workspace(keyEnv);
     writeFileSync(join(k.dir, "d.yaml"), damaged);
     const r = k.run(["decrypt", "d.yaml"]);
@@ -107,7 +119,10 @@ function reindentAsSops(text: string): string {
 /** The file as plain sops would save it: same MAC, encrypted with a random IV, so vaultfile's seal is gone. */
 async function asSavedBySops(text: string): Promise<string> {
   const doc = parse(text);
-  const key = await unwrapDataKey(doc.sops.age, parseIdentities(readFileSync(testKey("alice").identityFile, "utf8"), "alice"));
+  const key = await unwrapDataKey(
+    doc.sops.age,
+    parseIdentities(readFileSync(testKey("alice").identityFile, "utf8"), "alice"),
+  );
   const aad = macAdditionalData(doc.sops.lastmodified);
   const mac = decryptAead(key!, parseEncryptedValue(doc.sops.mac, "mac"), aad)!;
   return text.replace(doc.sops.mac, formatEncryptedValue(encryptAead(key!, mac, aad, "str")));
@@ -120,7 +135,13 @@ describe("vaultfile recipients add with a secret key pasted by mistake", () => {
     const before = w.text();
     const secret = testKey("bob").secret;
     const r = w.run(["recipients", "add", "bob", secret]);
-    expect(r).toEqual({ code: 6, stdout: "", stderr: expect.stringMatching(/^vaultfile: error: that is a secret key; pass its public key \(age1…\)\nvaultfile: hint: /) });
+    expect(r).toEqual({
+      code: 6,
+      stdout: "",
+      stderr: expect.stringMatching(
+        /^vaultfile: error: that is a secret key; pass its public key \(age1…\)\nvaultfile: hint: /,
+      ),
+    });
     expect(r.stderr).not.toContain(secret.slice("AGE-SECRET-KEY-".length, "AGE-SECRET-KEY-".length + 6));
     expect(w.text()).toBe(before);
   });
@@ -138,7 +159,11 @@ describe("vaultfile reseal", () => {
     expect(refused.stderr).toContain("vaultfile: hint: its sops MAC is valid");
 
     const noTty = w.run(["reseal"]);
-    expect(noTty).toEqual({ code: 2, stdout: "", stderr: expect.stringMatching(/^vaultfile: error: no terminal to prompt on\n/) }); // no review nobody can answer
+    expect(noTty).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: expect.stringMatching(/^vaultfile: error: no terminal to prompt on\n/),
+    }); // no review nobody can answer
     expect(w.text()).toBe(unsealed);
 
     const r = w.run(["reseal", "--yes"]);

@@ -17,11 +17,40 @@ describe("vaultfile set", () => {
   it("reads all of stdin, strips exactly one trailing newline, and stores metadata without printing the value", async () => {
     const w = await vaultWith();
     // Not a pypi token (it has newlines): --force stores it with a warning that does not repeat it.
-    const r = w.run(["set", "PYPI_TOKEN", "--stdin", "--type", "pypi", "--expires-in", "365d", "--rotate-every", "90d", "--required", "--description", "upload", "--force"], { input: "pypi-AgE\nline two\n\n" });
-    expect(r).toEqual({ code: 0, stdout: "", stderr: expect.stringMatching(/^vaultfile: warning: PYPI_TOKEN does not match its type pypi: .* \(stored anyway: --force\)\nset PYPI_TOKEN \(new, expires 2027-11-24, required\)\n$/) });
+    const r = w.run(
+      [
+        "set",
+        "PYPI_TOKEN",
+        "--stdin",
+        "--type",
+        "pypi",
+        "--expires-in",
+        "365d",
+        "--rotate-every",
+        "90d",
+        "--required",
+        "--description",
+        "upload",
+        "--force",
+      ],
+      { input: "pypi-AgE\nline two\n\n" },
+    );
+    expect(r).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: expect.stringMatching(
+        /^vaultfile: warning: PYPI_TOKEN does not match its type pypi: .* \(stored anyway: --force\)\nset PYPI_TOKEN \(new, expires 2027-11-24, required\)\n$/,
+      ),
+    });
     expect(r.stderr).not.toContain("AgE");
     const doc = parse(w.text());
-    expect(doc.secrets.PYPI_TOKEN).toMatchObject({ type: "pypi", description: "upload", rotate_every: "90d", expires_at: "2027-11-24T10:00:00Z", created_at: "2026-11-24T10:00:00Z" });
+    expect(doc.secrets.PYPI_TOKEN).toMatchObject({
+      type: "pypi",
+      description: "upload",
+      rotate_every: "90d",
+      expires_at: "2027-11-24T10:00:00Z",
+      created_at: "2026-11-24T10:00:00Z",
+    });
     expect(doc.secrets.PYPI_TOKEN.value).toMatch(/^ENC\[AES256_GCM,/);
     expect(doc.required).toEqual(["PYPI_TOKEN"]);
     expect(w.text()).not.toContain("pypi-AgE");
@@ -61,14 +90,20 @@ describe("vaultfile set", () => {
     const before = w.text();
     const r = w.run(["set", "X"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("vaultfile: error: no terminal to prompt on\nvaultfile: hint: pass the value with --stdin (e.g. `printf '%s' \"$TOKEN\" | vaultfile set X --stdin`) or --generate\n");
+    expect(r.stderr).toBe(
+      "vaultfile: error: no terminal to prompt on\nvaultfile: hint: pass the value with --stdin (e.g. `printf '%s' \"$TOKEN\" | vaultfile set X --stdin`) or --generate\n",
+    );
     expect(w.text()).toBe(before);
   });
 
   it.each([
     [["--stdin", "--generate"], /--stdin and --generate cannot be combined/, 2],
     [["--generate=rot13:5"], /invalid --generate spec "rot13:5"/, 2],
-    [["--value", "v", "--expires-at", "2027-01-01", "--expires-in", "9d"], /--expires-at and --expires-in cannot be combined/, 2],
+    [
+      ["--value", "v", "--expires-at", "2027-01-01", "--expires-in", "9d"],
+      /--expires-at and --expires-in cannot be combined/,
+      2,
+    ],
     [["--value", "v", "--expires-in", "soon"], /invalid expiry duration "soon"/, 6],
     [["--stdin"], /the value of X is empty/, 6],
   ])("rejects %j with a clear error", async (flags, message, code) => {
@@ -86,7 +121,11 @@ describe("vaultfile set: metadata only", () => {
     const w = await vaultWith((v) => v.set("API_KEY", "api-value-1", { expiresIn: "10d" }));
     const cipher = parse(w.text()).secrets.API_KEY.value as string;
     const r = w.run(["set", "API_KEY", "--expires-in", "30d", "--required"]);
-    expect(r).toEqual({ code: 0, stdout: "", stderr: "updated API_KEY (value unchanged, expires 2026-12-24, required)\n" });
+    expect(r).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "updated API_KEY (value unchanged, expires 2026-12-24, required)\n",
+    });
     const doc = parse(w.text());
     expect(doc.secrets.API_KEY).toMatchObject({ value: cipher, expires_at: "2026-12-24T10:00:00Z" });
     expect(doc.required).toEqual(["API_KEY"]);
@@ -96,7 +135,10 @@ describe("vaultfile set: metadata only", () => {
     expect(badType.code).toBe(6);
     expect(badType.stderr).not.toContain("api-value-1");
     // A new name still needs a value.
-    expect(w.run(["set", "OTHER", "--expires-in", "30d"])).toMatchObject({ code: 2, stderr: expect.stringContaining("no terminal to prompt on") });
+    expect(w.run(["set", "OTHER", "--expires-in", "30d"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("no terminal to prompt on"),
+    });
   });
 
   it("refuses data piped in without --stdin instead of keeping the old value silently", async () => {
@@ -123,7 +165,11 @@ describe("vaultfile set: metadata only", () => {
     };
     const previous = setPrompter({ password: refuse, input: refuse, confirm: refuse, select: refuse });
     try {
-      const r = await runCli(["set", "API_KEY", "--description", "the API key"], { cwd: dir, tty: true, env: { VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile } });
+      const r = await runCli(["set", "API_KEY", "--description", "the API key"], {
+        cwd: dir,
+        tty: true,
+        env: { VAULTFILE_AGE_KEY_FILE: testKey("alice").identityFile },
+      });
       expect(asked).toEqual([]);
       expect(r).toEqual({ code: 0, stdout: "", stderr: "updated API_KEY (value unchanged, no expiry)\n" });
     } finally {
@@ -141,16 +187,32 @@ describe("vaultfile get", () => {
   it("prints only the value; --json adds the metadata", async () => {
     const w = await vaultWith(fill);
     expect(w.run(["get", "PYPI_TOKEN"])).toEqual({ code: 0, stdout: "pypi-1\n", stderr: "" });
-    expect(JSON.parse(w.run(["--json", "get", "PYPI_TOKEN"]).stdout)).toMatchObject({ name: "PYPI_TOKEN", value: "pypi-1", type: "pypi", expired: false });
+    expect(JSON.parse(w.run(["--json", "get", "PYPI_TOKEN"]).stdout)).toMatchObject({
+      name: "PYPI_TOKEN",
+      value: "pypi-1",
+      type: "pypi",
+      expired: false,
+    });
     // Times as the file and `status --json` write them: RFC 3339 without milliseconds.
-    expect(JSON.parse(w.run(["--json", "get", "NPM_TOKEN"]).stdout)).toMatchObject({ createdAt: "2026-11-24T10:00:00Z", rotatedAt: "2026-11-24T10:00:00Z", expiresAt: "2026-11-30T00:00:00Z" });
-    expect(JSON.parse(w.run(["--json", "set", "NPM_TOKEN", "--expires-at", "2027-01-01"]).stdout)).toMatchObject({ expiresAt: "2027-01-01T00:00:00Z", valueChanged: false });
+    expect(JSON.parse(w.run(["--json", "get", "NPM_TOKEN"]).stdout)).toMatchObject({
+      createdAt: "2026-11-24T10:00:00Z",
+      rotatedAt: "2026-11-24T10:00:00Z",
+      expiresAt: "2026-11-30T00:00:00Z",
+    });
+    expect(JSON.parse(w.run(["--json", "set", "NPM_TOKEN", "--expires-at", "2027-01-01"]).stdout)).toMatchObject({
+      expiresAt: "2027-01-01T00:00:00Z",
+      valueChanged: false,
+    });
   });
 
   it("an unknown name exits 3 and suggests close names", async () => {
     const w = await vaultWith(fill);
     const r = w.run(["get", "PYPI_TOKN"]);
-    expect(r).toEqual({ code: 3, stdout: "", stderr: "vaultfile: error: no secret named PYPI_TOKN\nvaultfile: hint: did you mean PYPI_TOKEN?\n" });
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "vaultfile: error: no secret named PYPI_TOKN\nvaultfile: hint: did you mean PYPI_TOKEN?\n",
+    });
   });
 
   it("refuses an expired secret (exit 1, E_EXPIRED) unless --allow-expired", async () => {
@@ -159,7 +221,9 @@ describe("vaultfile get", () => {
     const r = w.run(["get", "NPM_TOKEN"], { env: later });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^vaultfile: error: NPM_TOKEN expired on 2026-11-30T00:00:00Z\nvaultfile: hint: .*--allow-expired/);
+    expect(r.stderr).toMatch(
+      /^vaultfile: error: NPM_TOKEN expired on 2026-11-30T00:00:00Z\nvaultfile: hint: .*--allow-expired/,
+    );
     expect(w.run(["get", "NPM_TOKEN", "--allow-expired"], { env: later }).stdout).toBe("npm-old\n");
   });
 });

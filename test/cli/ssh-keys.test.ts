@@ -31,49 +31,58 @@ function ageUnwrap(enc: string, identity: string, dir: string): Buffer {
 }
 
 describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
-  it.skipIf(!hasAge)("ssh-ed25519 and ssh-rsa recipients: added, unwrapped by the age CLI, and opening the vault as identities", async () => {
-    const { dir, file } = await makeVault();
-    const ed = sshKeygen("ed25519", { dir, name: "carol" });
-    const rsa = sshKeygen("rsa", { dir, name: "dave" });
-    for (const [name, key] of [["carol", ed], ["dave", rsa]] as const) {
-      const add = await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", name, key.pub], { cwd: dir, tty: false });
-      expect(add.stderr).toContain(`added recipient ${name}`);
-      expect(add.code).toBe(0);
-    }
-    const text = readFileSync(file, "utf8");
-    expect(text).toContain(`carol: ${ed.pub}`);
-    const all = stanzas(file);
-    const dataKey = ageUnwrap(all.find((s) => s.recipient === alice.recipient)!.enc, alice.identityFile, dir);
-    expect(dataKey).toHaveLength(32);
-    expect(ageUnwrap(all.find((s) => s.recipient === ed.pub)!.enc, ed.path, dir).equals(dataKey)).toBe(true);
-    expect(ageUnwrap(all.find((s) => s.recipient === rsa.pub)!.enc, rsa.path, dir).equals(dataKey)).toBe(true);
+  it.skipIf(!hasAge)(
+    "ssh-ed25519 and ssh-rsa recipients: added, unwrapped by the age CLI, and opening the vault as identities",
+    async () => {
+      const { dir, file } = await makeVault();
+      const ed = sshKeygen("ed25519", { dir, name: "carol" });
+      const rsa = sshKeygen("rsa", { dir, name: "dave" });
+      for (const [name, key] of [
+        ["carol", ed],
+        ["dave", rsa],
+      ] as const) {
+        const add = await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", name, key.pub], {
+          cwd: dir,
+          tty: false,
+        });
+        expect(add.stderr).toContain(`added recipient ${name}`);
+        expect(add.code).toBe(0);
+      }
+      const text = readFileSync(file, "utf8");
+      expect(text).toContain(`carol: ${ed.pub}`);
+      const all = stanzas(file);
+      const dataKey = ageUnwrap(all.find((s) => s.recipient === alice.recipient)!.enc, alice.identityFile, dir);
+      expect(dataKey).toHaveLength(32);
+      expect(ageUnwrap(all.find((s) => s.recipient === ed.pub)!.enc, ed.path, dir).equals(dataKey)).toBe(true);
+      expect(ageUnwrap(all.find((s) => s.recipient === rsa.pub)!.enc, rsa.path, dir).equals(dataKey)).toBe(true);
 
-    // Every way an SSH key is found: --identity, SOPS_AGE_SSH_PRIVATE_KEY_FILE, VAULTFILE_…, ~/.ssh/id_ed25519, ~/.ssh/id_rsa.
-    const home = join(dir, "home");
-    mkdirSync(join(home, ".ssh"), { recursive: true });
-    const ways: [string, string[], Record<string, string>][] = [
-      ["--identity", ["-i", ed.path], {}],
-      ["$SOPS_AGE_SSH_PRIVATE_KEY_FILE", [], { SOPS_AGE_SSH_PRIVATE_KEY_FILE: rsa.path }],
-      ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE: ed.path }],
-      ["$SOPS_AGE_SSH_PRIVATE_KEY_CMD", [], { SOPS_AGE_SSH_PRIVATE_KEY_CMD: `cat ${rsa.path}` }],
-      ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD: `cat ${ed.path}` }],
-    ];
-    for (const [way, args, env] of ways) {
-      const got = await runCli([...args, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env });
-      expect(`${way}: ${got.stderr}${got.stdout}`).toBe(`${way}: pypi-old-value\n`);
-    }
-    copyFileSync(ed.path, join(home, ".ssh", "id_ed25519"));
-    const byDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
-    expect(byDefault.stdout).toBe("pypi-old-value\n");
-    writeFileSync(join(home, ".ssh", "id_ed25519"), "not a key\n");
-    copyFileSync(rsa.path, join(home, ".ssh", "id_rsa"));
-    const rsaDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
-    expect(rsaDefault.stdout).toBe("pypi-old-value\n");
-    // decrypt (the plain sops engine) takes SSH keys too.
-    const plain = await runCli(["-i", rsa.path, "decrypt", file], { cwd: dir, tty: false });
-    expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.stdout).toContain("value: pypi-old-value");
-  });
+      // Every way an SSH key is found: --identity, SOPS_AGE_SSH_PRIVATE_KEY_FILE, VAULTFILE_…, ~/.ssh/id_ed25519, ~/.ssh/id_rsa.
+      const home = join(dir, "home");
+      mkdirSync(join(home, ".ssh"), { recursive: true });
+      const ways: [string, string[], Record<string, string>][] = [
+        ["--identity", ["-i", ed.path], {}],
+        ["$SOPS_AGE_SSH_PRIVATE_KEY_FILE", [], { SOPS_AGE_SSH_PRIVATE_KEY_FILE: rsa.path }],
+        ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE: ed.path }],
+        ["$SOPS_AGE_SSH_PRIVATE_KEY_CMD", [], { SOPS_AGE_SSH_PRIVATE_KEY_CMD: `cat ${rsa.path}` }],
+        ["$VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", [], { VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD: `cat ${ed.path}` }],
+      ];
+      for (const [way, args, env] of ways) {
+        const got = await runCli([...args, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env });
+        expect(`${way}: ${got.stderr}${got.stdout}`).toBe(`${way}: pypi-old-value\n`);
+      }
+      copyFileSync(ed.path, join(home, ".ssh", "id_ed25519"));
+      const byDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
+      expect(byDefault.stdout).toBe("pypi-old-value\n");
+      writeFileSync(join(home, ".ssh", "id_ed25519"), "not a key\n");
+      copyFileSync(rsa.path, join(home, ".ssh", "id_rsa"));
+      const rsaDefault = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { HOME: home } });
+      expect(rsaDefault.stdout).toBe("pypi-old-value\n");
+      // decrypt (the plain sops engine) takes SSH keys too.
+      const plain = await runCli(["-i", rsa.path, "decrypt", file], { cwd: dir, tty: false });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stdout).toContain("value: pypi-old-value");
+    },
+  );
 
   it("errors name the key, shortened; a post-quantum vault takes no SSH key; SSH and X25519 recipients mix", async () => {
     const { dir, file } = await makeVault();
@@ -86,17 +95,30 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     );
     expect(bad.code).toBe(6);
     const notKey = await run(["recipients", "add", "carol", "carol@example.com"]);
-    expect(notKey.stderr.split("\n")[0]).toBe('vaultfile: error: recipient carol: "carol@example.com" is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)');
-    const plugin = await run(["recipients", "add", "carol", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t"]);
+    expect(notKey.stderr.split("\n")[0]).toBe(
+      'vaultfile: error: recipient carol: "carol@example.com" is not an age recipient (age1…, age1pq1…, ssh-ed25519, ssh-rsa)',
+    );
+    const plugin = await run([
+      "recipients",
+      "add",
+      "carol",
+      "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t",
+    ]);
     expect(plugin.stderr.split("\n")[0]).toMatch(/is an age plugin recipient: age plugins are not supported yet$/);
     expect((await run(["recipients", "add", "carol", ed.pub])).code).toBe(0);
 
     const pqDir = join(dir, "pq");
     mkdirSync(pqDir);
     const dana = testKey("pq-dana");
-    const init = await runCli(["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "init", "--name", "dana"], { cwd: pqDir, tty: false });
+    const init = await runCli(["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "init", "--name", "dana"], {
+      cwd: pqDir,
+      tty: false,
+    });
     expect(init.code).toBe(0);
-    const mixed = await runCli(["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "recipients", "add", "carol", ed.pub], { cwd: pqDir, tty: false });
+    const mixed = await runCli(
+      ["-i", dana.identityFile, "-f", join(pqDir, "v.yaml"), "recipients", "add", "carol", ed.pub],
+      { cwd: pqDir, tty: false },
+    );
     expect(mixed.stderr).toMatch(/cannot mix post-quantum/);
     expect(mixed.code).toBe(6);
   });
@@ -105,14 +127,29 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     const { dir, file } = await makeVault();
     const key = sshKeygen("ed25519", { dir });
     expect(key.pub).toMatch(/ test@vaultfile$/);
-    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
+    expect(
+      (
+        await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], {
+          cwd: dir,
+          tty: false,
+        })
+      ).code,
+    ).toBe(0);
     const list = await runCli(["-i", key.path, "-f", file, "recipients", "list"], { cwd: dir, tty: false });
     expect(list.stdout.split("\n").find((l) => l.startsWith("carol"))).toMatch(/\(you\)$/);
     expect(list.stdout.split("\n").find((l) => l.startsWith("alice"))).not.toMatch(/\(you\)/);
-    const remove = await runCli(["-i", key.path, "-f", file, "recipients", "remove", "carol"], { cwd: dir, tty: false });
-    expect(remove.stderr.split("\n")[0]).toBe("vaultfile: error: carol is your key: after removing it you could no longer open the vault");
+    const remove = await runCli(["-i", key.path, "-f", file, "recipients", "remove", "carol"], {
+      cwd: dir,
+      tty: false,
+    });
+    expect(remove.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: carol is your key: after removing it you could no longer open the vault",
+    );
     expect(remove.code).toBe(2);
-    const again = await runCli(["-i", key.path, "-f", file, "recipients", "add", "carol2", key.pub.replace(/ test@vaultfile$/, " carol@laptop")], { cwd: dir, tty: false });
+    const again = await runCli(
+      ["-i", key.path, "-f", file, "recipients", "add", "carol2", key.pub.replace(/ test@vaultfile$/, " carol@laptop")],
+      { cwd: dir, tty: false },
+    );
     expect(again.stderr.split("\n")[0]).toBe("vaultfile: error: that key is already a recipient, named carol");
     expect(again.code).not.toBe(0);
   });
@@ -121,12 +158,22 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     const { dir, file } = await makeVault();
     const carol = sshKeygen("ed25519", { dir, name: "carol" });
     const dave = sshKeygen("rsa", { dir, name: "dave" });
-    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], { cwd: dir, tty: false })).code).toBe(0);
-    const fingerprint = (k: { path: string }) => execFileSync("ssh-keygen", ["-lf", `${k.path}.pub`], { encoding: "utf8" }).split(" ")[1]!;
+    expect(
+      (
+        await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], {
+          cwd: dir,
+          tty: false,
+        })
+      ).code,
+    ).toBe(0);
+    const fingerprint = (k: { path: string }) =>
+      execFileSync("ssh-keygen", ["-lf", `${k.path}.pub`], { encoding: "utf8" }).split(" ")[1]!;
     const got = await runCli(["-i", dave.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
     expect(got.code).toBe(4);
     const hint = got.stderr.split("\n").find((l) => l.startsWith("vaultfile: hint: "))!;
-    expect(hint).toContain(`The file is encrypted to: alice (${alice.recipient}), carol (ssh-ed25519 ${fingerprint(carol)}).`);
+    expect(hint).toContain(
+      `The file is encrypted to: alice (${alice.recipient}), carol (ssh-ed25519 ${fingerprint(carol)}).`,
+    );
     expect(hint).toContain(`Your keys: ssh-rsa ${fingerprint(dave)} from ${dave.path}.`);
     expect(hint).toContain('Ask one of them to run `vaultfile recipients add NAME "$(cat YOUR_KEY.pub)"`');
     expect(got.stderr).not.toContain(carol.pub.split(" ")[1]!.slice(20, 40));
@@ -135,15 +182,29 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
   it("an SSH-labelled item opens as its own (the label keeps the .pub comment); swapped with another, it is refused", async () => {
     const { dir, file } = await makeVault();
     const carol = sshKeygen("ed25519", { dir, name: "carol" });
-    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], { cwd: dir, tty: false })).code).toBe(0);
-    expect((await runCli(["-i", carol.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false })).stdout).toBe("pypi-old-value\n");
+    expect(
+      (
+        await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", carol.pub], {
+          cwd: dir,
+          tty: false,
+        })
+      ).code,
+    ).toBe(0);
+    expect((await runCli(["-i", carol.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false })).stdout).toBe(
+      "pypi-old-value\n",
+    );
     const text = readFileSync(file, "utf8");
     const blocks = [...text.matchAll(/ {4}enc: \|\n((?: {6}.*\n)+)/g)].map((m) => m[1]!);
     expect(blocks).toHaveLength(2);
-    writeFileSync(file, text.replace(blocks[0]!, "@@FIRST@@").replace(blocks[1]!, blocks[0]!).replace("@@FIRST@@", blocks[1]!));
+    writeFileSync(
+      file,
+      text.replace(blocks[0]!, "@@FIRST@@").replace(blocks[1]!, blocks[0]!).replace("@@FIRST@@", blocks[1]!),
+    );
     const fingerprint = execFileSync("ssh-keygen", ["-lf", `${carol.path}.pub`], { encoding: "utf8" }).split(" ")[1]!;
     const got = await runCli(["-i", carol.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
-    expect(got.stderr.split("\n")[0]).toBe(`vaultfile: error: sops.age item 1 in ${file} is labelled for ${alice.recipient} but opens with your key ssh-ed25519 ${fingerprint} (${carol.path}): the enc of two items was swapped, or one copied over another`);
+    expect(got.stderr.split("\n")[0]).toBe(
+      `vaultfile: error: sops.age item 1 in ${file} is labelled for ${alice.recipient} but opens with your key ssh-ed25519 ${fingerprint} (${carol.path}): the enc of two items was swapped, or one copied over another`,
+    );
     expect(got.code).toBe(5);
   });
 
@@ -157,23 +218,48 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     // .sops.yaml names an SSH key too (sops takes them in `age:`, comma-separated).
     const erin = sshKeygen("ed25519", { dir, name: "erin" });
     writeFileSync(join(dir, ".sops.yaml"), `creation_rules:\n  - age: "${erin.pub}, ${alice.recipient}"\n`);
-    const init = await runCli(["-f", file, "init", "--name", "me", "--recipient", `carol=${carol.pub}`], { cwd: dir, tty: false, env: { HOME: home } });
+    const init = await runCli(["-f", file, "init", "--name", "me", "--recipient", `carol=${carol.pub}`], {
+      cwd: dir,
+      tty: false,
+      env: { HOME: home },
+    });
     expect(init.code, init.stderr).toBe(0);
-    expect(stanzas(file).map((s) => s.recipient)).toEqual([me.pub.split(" ").slice(0, 2).join(" "), carol.pub, erin.pub, alice.recipient]);
+    expect(stanzas(file).map((s) => s.recipient)).toEqual([
+      me.pub.split(" ").slice(0, 2).join(" "),
+      carol.pub,
+      erin.pub,
+      alice.recipient,
+    ]);
     expect((await runCli(["-f", file, "-i", erin.path, "status"], { cwd: dir, tty: false })).code).toBe(0);
-    const got = await runCli(["-f", file, "-i", carol.path, "status"], { cwd: dir, tty: false, env: { HOME: join(dir, "nobody") } });
+    const got = await runCli(["-f", file, "-i", carol.path, "status"], {
+      cwd: dir,
+      tty: false,
+      env: { HOME: join(dir, "nobody") },
+    });
     expect(got.code, got.stderr).toBe(0);
   });
 
   it("a passphrase-protected SSH key: without a terminal a clear error (exit 4); on a terminal asked, never echoed", async () => {
     const { dir, file } = await makeVault();
     const key = sshKeygen("ed25519", { dir, passphrase: "s3cret-phrase" });
-    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
+    expect(
+      (
+        await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], {
+          cwd: dir,
+          tty: false,
+        })
+      ).code,
+    ).toBe(0);
     const noTty = await runCli(["-i", key.path, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
-    expect(noTty.stderr.split("\n")[0]).toBe(`vaultfile: error: ${key.path} is protected by a passphrase, and there is no terminal to ask for it`);
+    expect(noTty.stderr.split("\n")[0]).toBe(
+      `vaultfile: error: ${key.path} is protected by a passphrase, and there is no terminal to ask for it`,
+    );
     expect(noTty.code).toBe(4);
 
-    const p = new PtyRun(["-i", key.path, "-f", file, "export", "--format", "dotenv"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    const p = new PtyRun(["-i", key.path, "-f", file, "export", "--format", "dotenv"], {
+      cwd: dir,
+      env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }),
+    });
     await p.waitFor(`Passphrase for ${key.path}:`);
     p.type("s3cret-phrase");
     const { exitCode } = await p.exit;
@@ -190,9 +276,14 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     const keys = join(dir, "keys.age");
     writeFileSync(keys, armor.encode(await e.encrypt(readFileSync(alice.identityFile))));
     const noTty = await runCli(["-i", keys, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
-    expect(noTty.stderr.split("\n")[0]).toBe(`vaultfile: error: ${keys} is protected by a passphrase, and there is no terminal to ask for it`);
+    expect(noTty.stderr.split("\n")[0]).toBe(
+      `vaultfile: error: ${keys} is protected by a passphrase, and there is no terminal to ask for it`,
+    );
     expect(noTty.code).toBe(4);
-    const p = new PtyRun(["-i", keys, "-f", file, "get", "PYPI_TOKEN"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    const p = new PtyRun(["-i", keys, "-f", file, "get", "PYPI_TOKEN"], {
+      cwd: dir,
+      env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }),
+    });
     await p.waitFor(`Passphrase for ${keys}:`);
     p.type("file-phrase");
     expect((await p.exit).exitCode).toBe(0);
@@ -200,7 +291,10 @@ describe.skipIf(!hasSshKeygen)("SSH keys through the CLI", () => {
     expect(p.screen).not.toContain("file-phrase");
 
     // recipients list looks the keys up twice (to open the vault, to mark you): the passphrase is asked once.
-    const list = new PtyRun(["-i", keys, "-f", file, "recipients", "list"], { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }) });
+    const list = new PtyRun(["-i", keys, "-f", file, "recipients", "list"], {
+      cwd: dir,
+      env: cleanEnv({ VAULTFILE_NOW: "2026-11-25T12:00:00Z" }),
+    });
     await list.waitFor(`Passphrase for ${keys}:`);
     const typed = list.type("file-phrase");
     await list.waitFor(/NAME\s+PUBLIC KEY/, typed); // a second prompt instead would time out here
@@ -250,7 +344,11 @@ describe("keys from a command", () => {
     const { dir, file } = await makeVault();
     const runs = join(dir, "runs");
     const cmd = `sh -c 'echo run >> "$0"; cat "$1"' ${runs} ${alice.identityFile}`;
-    const list = await runCli(["-f", file, "recipients", "list"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: cmd } });
+    const list = await runCli(["-f", file, "recipients", "list"], {
+      cwd: dir,
+      tty: false,
+      env: { SOPS_AGE_KEY_CMD: cmd },
+    });
     expect(list.stdout).toMatch(/alice\s+age1\S+\s+\(you\)/);
     expect(readFileSync(runs, "utf8")).toBe("run\n");
   });
@@ -263,11 +361,23 @@ describe("keys from a command", () => {
     expect(got.stderr + got.stdout).not.toContain(alice.secret.slice(16, 30));
     expect(got.code).toBe(4);
     const marker = join(dir, "ran");
-    const piped = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: `touch ${marker} | cat` } });
-    expect(piped.stderr.split("\n")[0]).toBe("vaultfile: error: $SOPS_AGE_KEY_CMD uses shell syntax, but key commands run without a shell");
+    const piped = await runCli(["-f", file, "status"], {
+      cwd: dir,
+      tty: false,
+      env: { SOPS_AGE_KEY_CMD: `touch ${marker} | cat` },
+    });
+    expect(piped.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: $SOPS_AGE_KEY_CMD uses shell syntax, but key commands run without a shell",
+    );
     expect(() => readFileSync(marker)).toThrow();
-    const missing = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { VAULTFILE_AGE_KEY_CMD: "no-such-program-vf --x" } });
-    expect(missing.stderr.split("\n")[0]).toBe("vaultfile: error: $VAULTFILE_AGE_KEY_CMD: command not found: no-such-program-vf");
+    const missing = await runCli(["-f", file, "status"], {
+      cwd: dir,
+      tty: false,
+      env: { VAULTFILE_AGE_KEY_CMD: "no-such-program-vf --x" },
+    });
+    expect(missing.stderr.split("\n")[0]).toBe(
+      "vaultfile: error: $VAULTFILE_AGE_KEY_CMD: command not found: no-such-program-vf",
+    );
   });
 
   it("an unclosed quote or a trailing backslash is refused (exit 4), not run as shell-quote would guess", async () => {
@@ -280,12 +390,18 @@ describe("keys from a command", () => {
       [`touch ${marker} \\`, "a backslash at its end"],
     ]) {
       const got = await runCli(["-f", file, "status"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: line! } });
-      expect(got.stderr.split("\n")[0], line).toBe(`vaultfile: error: $SOPS_AGE_KEY_CMD has ${what}, so it was not run`);
+      expect(got.stderr.split("\n")[0], line).toBe(
+        `vaultfile: error: $SOPS_AGE_KEY_CMD has ${what}, so it was not run`,
+      );
       expect(got.code, line).toBe(4);
       expect(() => readFileSync(marker), line).toThrow();
     }
     // Balanced quotes of both kinds, and escapes, still split as before.
-    const ok = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: `sh -c 'cat "$0"' "${alice.identityFile}" it\\'s` } });
+    const ok = await runCli(["-f", file, "get", "PYPI_TOKEN"], {
+      cwd: dir,
+      tty: false,
+      env: { SOPS_AGE_KEY_CMD: `sh -c 'cat "$0"' "${alice.identityFile}" it\\'s` },
+    });
     expect(ok.stdout).toBe("pypi-old-value\n");
   });
 
@@ -298,7 +414,10 @@ describe("keys from a command", () => {
     expect(diff.stdout).toContain("PYPI_TOKEN");
     expect(() => readFileSync(marker)).toThrow();
     // The same command is run by a command a person starts.
-    expect((await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: cmd } })).stdout).toBe("pypi-old-value\n");
+    expect(
+      (await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false, env: { SOPS_AGE_KEY_CMD: cmd } }))
+        .stdout,
+    ).toBe("pypi-old-value\n");
     expect(readFileSync(marker, "utf8")).toBe("");
   });
 
@@ -307,7 +426,10 @@ describe("keys from a command", () => {
     const got = await runCli(["-f", file, "get", "PYPI_TOKEN"], { cwd: dir, tty: false });
     expect(got.code).toBe(4);
     const hint = got.stderr.split("\n").find((l) => l.startsWith("vaultfile: hint: looked in: "))!;
-    const places = hint.replace(/^vaultfile: hint: looked in: /, "").split(". ")[0]!.split("; ");
+    const places = hint
+      .replace(/^vaultfile: hint: looked in: /, "")
+      .split(". ")[0]!
+      .split("; ");
     expect(places.map((p) => p.replace(/ \(.*\)$/, "").replace(/^.*\/(\.ssh\/|\.config\/)/, "$1"))).toEqual([
       "$VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE",
       "$SOPS_AGE_SSH_PRIVATE_KEY_FILE",
@@ -343,14 +465,32 @@ describe("the key code loads lazily", () => {
     expect(r.status, r.stderr).toBe(0);
     return readFileSync(log, "utf8").split("\n");
   }
-  const heavy = (urls: string[]) => ["@noble/curves", "bcrypt-pbkdf", "shell-quote", "/crypto/age-ssh.js"].filter((m) => urls.some((u) => u.includes(m)));
+  const heavy = (urls: string[]) =>
+    ["@noble/curves", "bcrypt-pbkdf", "shell-quote", "/crypto/age-ssh.js"].filter((m) =>
+      urls.some((u) => u.includes(m)),
+    );
 
-  it.skipIf(!hasSshKeygen)("export with an age key loads none of the SSH, bcrypt or key-command code; an SSH key loads only what it needs", async () => {
-    const { dir, file } = await makeVault();
-    expect(heavy(loaded(["-i", alice.identityFile, "-f", file, "export"], dir))).toEqual([]);
-    const key = sshKeygen("ed25519", { dir });
-    expect((await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], { cwd: dir, tty: false })).code).toBe(0);
-    expect(heavy(loaded(["-i", key.path, "-f", file, "export"], dir))).toEqual(["@noble/curves", "/crypto/age-ssh.js"]);
-    expect(heavy(loaded(["-f", file, "export"], dir, { SOPS_AGE_KEY_CMD: `cat ${alice.identityFile}` }))).toEqual(["shell-quote"]);
-  });
+  it.skipIf(!hasSshKeygen)(
+    "export with an age key loads none of the SSH, bcrypt or key-command code; an SSH key loads only what it needs",
+    async () => {
+      const { dir, file } = await makeVault();
+      expect(heavy(loaded(["-i", alice.identityFile, "-f", file, "export"], dir))).toEqual([]);
+      const key = sshKeygen("ed25519", { dir });
+      expect(
+        (
+          await runCli(["-i", alice.identityFile, "-f", file, "recipients", "add", "carol", key.pub], {
+            cwd: dir,
+            tty: false,
+          })
+        ).code,
+      ).toBe(0);
+      expect(heavy(loaded(["-i", key.path, "-f", file, "export"], dir))).toEqual([
+        "@noble/curves",
+        "/crypto/age-ssh.js",
+      ]);
+      expect(heavy(loaded(["-f", file, "export"], dir, { SOPS_AGE_KEY_CMD: `cat ${alice.identityFile}` }))).toEqual([
+        "shell-quote",
+      ]);
+    },
+  );
 });

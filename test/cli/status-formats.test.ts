@@ -65,7 +65,10 @@ describe("status --format ics", { timeout: 120_000 }, () => {
     expect(events[0]!.description).toContain(`Where to rotate: ${HOSTILE_ROTATE_AT}`);
     expect(a.stdout).not.toContain("never-shown");
     // Run from elsewhere (another folder, a later day): the same UIDs, so a calendar updates its events.
-    const b = vf(["-f", "../.secrets.yaml", "status", "--format", "ics"], { cwd: join(w.dir, "sub"), env: { ...w.env, VAULTFILE_NOW: "2026-11-28T10:00:00Z" } });
+    const b = vf(["-f", "../.secrets.yaml", "status", "--format", "ics"], {
+      cwd: join(w.dir, "sub"),
+      env: { ...w.env, VAULTFILE_NOW: "2026-11-28T10:00:00Z" },
+    });
     expect(b.code).toBe(0);
     const uids = (t: string) => [...t.matchAll(/^UID:(.*)\r$/gm)].map((m) => m[1]);
     expect(uids(b.stdout)).toEqual(uids(a.stdout));
@@ -87,7 +90,11 @@ describe("job summary under GitHub Actions", { timeout: 120_000 }, () => {
     const gh = { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary };
     expect(w.run(["status", "--json"], { env: gh }).code).toBe(0);
     const afterStatus = readFileSync(summary, "utf8");
-    expect(afterStatus.startsWith("earlier step\n### vaultfile: .secrets.yaml\n\n| Name | Type | Expires | Days left | Status | Where to rotate |\n")).toBe(true);
+    expect(
+      afterStatus.startsWith(
+        "earlier step\n### vaultfile: .secrets.yaml\n\n| Name | Type | Expires | Days left | Status | Where to rotate |\n",
+      ),
+    ).toBe(true);
     expect(markdownRows(afterStatus.slice("earlier step\n".length))).toHaveLength(4);
     expect(w.run(["validate"], { env: gh }).code).toBe(1);
     const afterValidate = readFileSync(summary, "utf8");
@@ -99,9 +106,13 @@ describe("job summary under GitHub Actions", { timeout: 120_000 }, () => {
     const w = await vault();
     const summary = join(w.dir, "summary.md");
     expect(w.run(["status"], { env: { GITHUB_STEP_SUMMARY: summary } }).code).toBe(0);
-    expect(w.run(["status", "--format", "markdown"], { env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary } }).code).toBe(0);
+    expect(
+      w.run(["status", "--format", "markdown"], { env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary } }).code,
+    ).toBe(0);
     expect(existsSync(summary)).toBe(false);
-    const r = w.run(["status"], { env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: join(w.dir, "no", "such", "dir") } });
+    const r = w.run(["status"], {
+      env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: join(w.dir, "no", "such", "dir") },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("vaultfile: warning: could not append the expiry table to $GITHUB_STEP_SUMMARY: ENOENT\n");
   });

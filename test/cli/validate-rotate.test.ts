@@ -15,7 +15,11 @@ describe("vaultfile validate", () => {
     const w = workspace();
     await writeVault(w.file, fill);
     const r = w.run(["validate"]);
-    expect(r).toEqual({ code: 0, stdout: "warning: SOON expires on 2026-12-04 (in 10 days)\nvalid: 2 secrets, 1 required, 1 warning(s)\n", stderr: "" });
+    expect(r).toEqual({
+      code: 0,
+      stdout: "warning: SOON expires on 2026-12-04 (in 10 days)\nvalid: 2 secrets, 1 required, 1 warning(s)\n",
+      stderr: "",
+    });
     const strict = w.run(["validate", "--strict"]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain("error: SOON expires on 2026-12-04");
@@ -41,9 +45,16 @@ describe("vaultfile validate", () => {
     ]);
     const json = w.run(["--json", "validate", "--warn-days", "200"], { env: later });
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, missing: ["GITHUB_TOKEN"], expired: ["SOON"], expiringSoon: ["OK_TOKEN"] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      missing: ["GITHUB_TOKEN"],
+      expired: ["SOON"],
+      expiringSoon: ["OK_TOKEN"],
+    });
     // Annotations move to stderr so that stdout stays JSON.
-    expect(json.stderr).toContain("::warning file=.secrets.yaml,title=Secret expiring soon::OK_TOKEN expires on 2027-06-01");
+    expect(json.stderr).toContain(
+      "::warning file=.secrets.yaml,title=Secret expiring soon::OK_TOKEN expires on 2027-06-01",
+    );
   });
 
   it("reports a secret due for rotation as a warning", async () => {
@@ -61,7 +72,12 @@ describe("vaultfile validate", () => {
       v.set("SOON", "s", { rotateEvery: "30d", expiresIn: "120d" });
     });
     const r = w.run(["validate"], { env: { VAULTFILE_NOW: "2027-03-01T00:00:00Z" } });
-    expect(r.stdout.split("\n")).toEqual(["error: OLD expired on 2027-01-23 (37 days ago)", "warning: SOON expires on 2027-03-24 (in 23 days)", "invalid: 1 problem(s) in .secrets.yaml", ""]);
+    expect(r.stdout.split("\n")).toEqual([
+      "error: OLD expired on 2027-01-23 (37 days ago)",
+      "warning: SOON expires on 2027-03-24 (in 23 days)",
+      "invalid: 1 problem(s) in .secrets.yaml",
+      "",
+    ]);
   });
 });
 
@@ -74,14 +90,20 @@ describe("vaultfile rotate", () => {
       v.set("Z_TOKEN", "z-1", { rotateEvery: "90d" });
     });
     const before = w.text();
-    const r = w.run(["rotate", "PYPI_TOKEN", "--stdin"], { input: "pypi-2\n", env: { VAULTFILE_NOW: "2026-12-20T08:00:00Z" } });
+    const r = w.run(["rotate", "PYPI_TOKEN", "--stdin"], {
+      input: "pypi-2\n",
+      env: { VAULTFILE_NOW: "2026-12-20T08:00:00Z" },
+    });
     expect(r).toEqual({ code: 0, stdout: "", stderr: "rotated PYPI_TOKEN (expires 2027-03-20)\n" });
     const after = w.text();
     const { removed, added } = changedLines(before, after);
     const keys = (lines: string[]) => lines.map((l) => l.trim().split(":")[0]);
     expect(keys(removed)).toEqual(["value", "rotated_at", "expires_at", "lastmodified", "mac"]);
     expect(keys(added)).toEqual(["value", "rotated_at", "expires_at", "lastmodified", "mac"]);
-    expect(added.slice(1, 3)).toEqual(['    rotated_at: "2026-12-20T08:00:00Z"', '    expires_at: "2027-03-20T08:00:00Z"']);
+    expect(added.slice(1, 3)).toEqual([
+      '    rotated_at: "2026-12-20T08:00:00Z"',
+      '    expires_at: "2027-03-20T08:00:00Z"',
+    ]);
     // The changed value line is PYPI_TOKEN's: the other entries keep their ciphertext.
     const doc = (t: string) => parse(t).secrets;
     expect(doc(after).A_TOKEN).toEqual(doc(before).A_TOKEN);
@@ -99,7 +121,9 @@ describe("vaultfile rotate", () => {
     const stillExpired = renewed.run(["rotate", "T", "--stdin"], { input: "new", env: later });
     expect(stillExpired.code).toBe(0);
     expect(stillExpired.stderr).toContain("vaultfile: warning: T still counts as expired");
-    expect(renewed.run(["rotate", "T", "--stdin", "--expires-in", "30d"], { input: "newer", env: later }).stderr).toBe("rotated T (expires 2026-12-31)\n");
+    expect(renewed.run(["rotate", "T", "--stdin", "--expires-in", "30d"], { input: "newer", env: later }).stderr).toBe(
+      "rotated T (expires 2026-12-31)\n",
+    );
     const before = w.text();
     const same = w.run(["rotate", "T", "--stdin"], { input: "same" });
     expect(same.code).toBe(6);
@@ -119,8 +143,29 @@ describe("README quick start", () => {
     const init = w.run(["init"]);
     expect(init.code).toBe(0);
     expect(parse(w.text()).recipients).toEqual({ alice: pub.stdout.trim() });
-    expect(w.run(["set", "PYPI_TOKEN", "--type", "pypi", "--expires-in", "365d", "--rotate-every", "365d", "--required", "--stdin"], { input: "pypi-first\n" }).code).toBe(0);
-    expect(w.run(["rotate", "PYPI_TOKEN", "--stdin"], { input: "pypi-second\n", env: { VAULTFILE_NOW: "2027-11-01T10:00:00Z" } }).stderr).toBe("rotated PYPI_TOKEN (expires 2028-10-31)\n"); // 365 days: 2028 is a leap year
+    expect(
+      w.run(
+        [
+          "set",
+          "PYPI_TOKEN",
+          "--type",
+          "pypi",
+          "--expires-in",
+          "365d",
+          "--rotate-every",
+          "365d",
+          "--required",
+          "--stdin",
+        ],
+        { input: "pypi-first\n" },
+      ).code,
+    ).toBe(0);
+    expect(
+      w.run(["rotate", "PYPI_TOKEN", "--stdin"], {
+        input: "pypi-second\n",
+        env: { VAULTFILE_NOW: "2027-11-01T10:00:00Z" },
+      }).stderr,
+    ).toBe("rotated PYPI_TOKEN (expires 2028-10-31)\n"); // 365 days: 2028 is a leap year
     const v = w.run(["validate"], { env: { VAULTFILE_NOW: "2027-11-02T10:00:00Z" } });
     expect(v).toEqual({ code: 0, stdout: "valid: 1 secret, 1 required\n", stderr: "" });
     expect(w.run(["get", "PYPI_TOKEN"]).stdout).toBe("pypi-second\n");

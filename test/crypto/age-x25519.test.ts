@@ -53,7 +53,8 @@ describe("native X25519 age reader", () => {
     const enc = ageCli(["-a", "-r", testKey("alice").recipient], randomBytes(32));
     const lines = enc.trim().split("\n");
     const body = Buffer.from(lines.slice(1, -1).join(""), "base64");
-    const rearmor = (b: Buffer) => [lines[0], ...(b.toString("base64").match(/.{1,64}/g) ?? []), lines[lines.length - 1]].join("\n") + "\n";
+    const rearmor = (b: Buffer) =>
+      [lines[0], ...(b.toString("base64").match(/.{1,64}/g) ?? []), lines[lines.length - 1]].join("\n") + "\n";
     expect(decryptArmoredX25519(rearmor(body), [native("alice")])).toBeDefined();
     for (let i = 0; i < body.length; i++) {
       const altered = Buffer.from(body);
@@ -69,8 +70,12 @@ describe("native X25519 age reader", () => {
     const enc = ageCli(["-a", "-r", testKey("alice").recipient], dataKey);
     const alice = { secret: testKey("alice").secret, kind: "x25519" as const, source: "test" };
     const pq = { secret: testKey("pq-dana").secret, kind: "pq" as const, source: "test" };
-    expect(Buffer.from((await unwrapDataKey([{ recipient: testKey("alice").recipient, enc }], [alice]))!)).toEqual(dataKey);
+    expect(Buffer.from((await unwrapDataKey([{ recipient: testKey("alice").recipient, enc }], [alice]))!)).toEqual(
+      dataKey,
+    );
     // With a PQ identity present the native reader steps aside and age-encryption opens the file.
-    expect(Buffer.from((await unwrapDataKey([{ recipient: testKey("alice").recipient, enc }], [pq, alice]))!)).toEqual(dataKey);
+    expect(Buffer.from((await unwrapDataKey([{ recipient: testKey("alice").recipient, enc }], [pq, alice]))!)).toEqual(
+      dataKey,
+    );
   });
 });

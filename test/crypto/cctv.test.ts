@@ -24,11 +24,16 @@ interface Vector {
 }
 
 function vectors(): Vector[] {
-  const all = ((testkit as { default?: Record<string, Uint8Array> }).default ?? (testkit as unknown as Record<string, Uint8Array>)) as Record<string, Uint8Array>;
+  const all = ((testkit as { default?: Record<string, Uint8Array> }).default ??
+    (testkit as unknown as Record<string, Uint8Array>)) as Record<string, Uint8Array>;
   return Object.entries(all).map(([name, contents]) => {
     const bytes = Buffer.from(contents);
     const sep = bytes.indexOf("\n\n");
-    const meta = bytes.subarray(0, sep).toString("utf8").split("\n").map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)] as const);
+    const meta = bytes
+      .subarray(0, sep)
+      .toString("utf8")
+      .split("\n")
+      .map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)] as const);
     const get = (k: string) => meta.find(([m]) => m === k)?.[1];
     let body: Uint8Array = new Uint8Array(bytes.subarray(sep + 2));
     if (get("compressed") === "zlib") body = new Uint8Array(inflateSync(body));
@@ -67,7 +72,8 @@ function armoredText(v: Vector): string {
 const SLOW = process.env.SLOW === "1";
 const SIZE_OK = (v: Vector) => SLOW || v.body.length <= 1 << 20;
 
-const X25519_ONLY = (v: Vector) => !v.passphrase && v.identities.length > 0 && v.identities.every((i) => i.startsWith("AGE-SECRET-KEY-1"));
+const X25519_ONLY = (v: Vector) =>
+  !v.passphrase && v.identities.length > 0 && v.identities.every((i) => i.startsWith("AGE-SECRET-KEY-1"));
 
 describe("CCTV age test vectors", { timeout: 120_000 }, () => {
   const every = vectors();
@@ -77,7 +83,9 @@ describe("CCTV age test vectors", { timeout: 120_000 }, () => {
   it("holds the vector set (success and every kind of failure)", () => {
     expect(every.length).toBeGreaterThan(100);
     expect(all.length).toBeGreaterThanOrEqual(every.length - 3);
-    expect(new Set(all.map((v) => v.expect))).toEqual(new Set(["success", "header failure", "armor failure", "payload failure", "no match", "HMAC failure"]));
+    expect(new Set(all.map((v) => v.expect))).toEqual(
+      new Set(["success", "header failure", "armor failure", "payload failure", "no match", "HMAC failure"]),
+    );
   });
 
   it("typage gives each vector's expected verdict (the oracle is right)", async () => {
@@ -98,7 +106,10 @@ describe("CCTV age test vectors", { timeout: 120_000 }, () => {
     for (const v of all.filter(X25519_ONLY)) {
       const ids = v.identities.map((i) => decodeX25519Identity(i));
       if (ids.some((i) => i === undefined)) continue;
-      const native = (await import("../../src/crypto/age-x25519.js")).decryptArmoredX25519(armoredText(v), ids as NonNullable<(typeof ids)[number]>[]);
+      const native = (await import("../../src/crypto/age-x25519.js")).decryptArmoredX25519(
+        armoredText(v),
+        ids as NonNullable<(typeof ids)[number]>[],
+      );
       if (native === undefined) {
         declined++;
         continue;

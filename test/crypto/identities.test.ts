@@ -21,9 +21,15 @@ describe("parseIdentities names what a public key is", () => {
   });
 
   it("an SSH .pub line, without echoing it", () => {
-    for (const pub of ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH carol@laptop", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQAB x", "ecdsa-sha2-nistp256 AAAAE2V x"]) {
+    for (const pub of [
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH carol@laptop",
+      "ssh-rsa AAAAB3NzaC1yc2EAAAADAQAB x",
+      "ecdsa-sha2-nistp256 AAAAE2V x",
+    ]) {
       const message = problemOf(`# mine\n${pub}\n`);
-      expect(message).toBe("invalid age identity in KEY (line 2): that is an SSH public key (.pub), not its private key");
+      expect(message).toBe(
+        "invalid age identity in KEY (line 2): that is an SSH public key (.pub), not its private key",
+      );
       expect(message).not.toContain("AAAA");
     }
   });

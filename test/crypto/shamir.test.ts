@@ -29,11 +29,16 @@ function subsets<T>(xs: readonly T[], k: number): T[][] {
 describe("split / combine", () => {
   it("any `threshold` of the shares give the secret back, in any order", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 0, max: 3 }), (secret, threshold, extra) => {
-        const shares = split(secret, threshold + extra, threshold);
-        expect(shares.every((s) => s.length === secret.length + 1)).toBe(true);
-        for (const subset of subsets(shares, threshold)) expect(combine([...subset].reverse())).toEqual(secret);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 0, max: 3 }),
+        (secret, threshold, extra) => {
+          const shares = split(secret, threshold + extra, threshold);
+          expect(shares.every((s) => s.length === secret.length + 1)).toBe(true);
+          for (const subset of subsets(shares, threshold)) expect(combine([...subset].reverse())).toEqual(secret);
+        },
+      ),
       { numRuns: process.env.SLOW ? 300 : 40 },
     );
   });

@@ -23,7 +23,10 @@ export const hasAge = (() => {
 })();
 
 // Skipped with a visible message on a machine without the tools; in CI (.ci/run installs both) their absence fails.
-for (const [have, what] of [[hasSshKeygen, "ssh-keygen is not installed (apt-get install openssh-client)"], [hasAge, "the age CLI is not installed (apt-get install age)"]] as const) {
+for (const [have, what] of [
+  [hasSshKeygen, "ssh-keygen is not installed (apt-get install openssh-client)"],
+  [hasAge, "the age CLI is not installed (apt-get install age)"],
+] as const) {
   if (have) continue;
   if (process.env.CI === "true") throw new Error(`${what}: .ci/run installs it, and in CI the SSH key tests must run`);
   console.warn(`SKIPPED: ${what}; .ci/run installs it`);
@@ -36,7 +39,10 @@ export interface SshKey {
 }
 
 /** A new key pair: `ssh-keygen -t TYPE`, with a passphrase (and optionally a cipher, e.g. aes256-gcm@openssh.com). */
-export function sshKeygen(type: "ed25519" | "rsa" | "ecdsa", opts: { passphrase?: string; cipher?: string; bits?: number; dir?: string; name?: string; pem?: boolean } = {}): SshKey {
+export function sshKeygen(
+  type: "ed25519" | "rsa" | "ecdsa",
+  opts: { passphrase?: string; cipher?: string; bits?: number; dir?: string; name?: string; pem?: boolean } = {},
+): SshKey {
   const path = join(opts.dir ?? tempDir(), opts.name ?? `id_${type}`);
   const args = ["-q", "-t", type, "-N", opts.passphrase ?? "", "-C", "test@vaultfile", "-f", path];
   if (type === "rsa") args.push("-b", String(opts.bits ?? 2048));

@@ -16,7 +16,10 @@ const now = () => new Date(CLI_NOW);
 async function start(extraArgs: string[] = [], env: Record<string, string> = {}) {
   const v = await makeVault();
   const before = readFileSync(v.file, "utf8");
-  const p = new PtyRun(["edit", ...extraArgs, "-f", v.file, "--identity", v.identityFile], { cwd: v.dir, env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, ...env }) });
+  const p = new PtyRun(["edit", ...extraArgs, "-f", v.file, "--identity", v.identityFile], {
+    cwd: v.dir,
+    env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, ...env }),
+  });
   return { ...v, before, p };
 }
 
@@ -39,7 +42,10 @@ async function editorSetup(body: string) {
 
 /** The temp directories the editor was given (one per opening): all must be gone. */
 function tempDirsOf(log: string): string[] {
-  return readFileSync(log, "utf8").trim().split("\n").map((f) => dirname(f));
+  return readFileSync(log, "utf8")
+    .trim()
+    .split("\n")
+    .map((f) => dirname(f));
 }
 
 describe("edit menu in a terminal", () => {
@@ -99,7 +105,10 @@ describe("edit --editor in a terminal", () => {
 
   test("a scripted editor that changes nothing: exit 9, file untouched, no temp file left ($VISUAL wins)", async () => {
     const { args, dir, file, before, editor, log } = await editorSetup(":");
-    const p = new PtyRun(args, { cwd: dir, env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: "false", VISUAL: editor }) });
+    const p = new PtyRun(args, {
+      cwd: dir,
+      env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: "false", VISUAL: editor }),
+    });
     expect((await p.exit).exitCode).toBe(9);
     expect(p.screen).toContain("nothing changed");
     expect(readFileSync(file, "utf8")).toBe(before);
@@ -141,26 +150,31 @@ describe("edit --editor in a terminal", () => {
   });
 });
 
-test.each(["SIGTERM", "SIGINT"] as const)("%s sent to vaultfile (no terminal) while the editor runs: editor and its children stopped, temp removed, exit 128 + N", async (signal) => {
-  const { args, dir, file, before, editor, log } = await editorSetup(`sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait`);
-  const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
-    cwd: dir,
-    env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: editor }),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const pidFile = join(dir, "sleep.pid");
-  await waitForFile(log);
-  await waitForFile(pidFile);
-  child.kill(signal);
-  expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
-  expect(stderr).toContain(`interrupted (${signal})`);
-  expect(readFileSync(file, "utf8")).toBe(before);
-  for (const d of tempDirsOf(log)) expect(existsSync(d)).toBe(false);
-  expect(await stopped(Number(readFileSync(pidFile, "utf8"))), "the editor's own child is stopped too").toBe(true);
-});
+test.each(["SIGTERM", "SIGINT"] as const)(
+  "%s sent to vaultfile (no terminal) while the editor runs: editor and its children stopped, temp removed, exit 128 + N",
+  async (signal) => {
+    const { args, dir, file, before, editor, log } = await editorSetup(
+      `sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait`,
+    );
+    const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
+      cwd: dir,
+      env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: editor }),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const pidFile = join(dir, "sleep.pid");
+    await waitForFile(log);
+    await waitForFile(pidFile);
+    child.kill(signal);
+    expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
+    expect(stderr).toContain(`interrupted (${signal})`);
+    expect(readFileSync(file, "utf8")).toBe(before);
+    for (const d of tempDirsOf(log)) expect(existsSync(d)).toBe(false);
+    expect(await stopped(Number(readFileSync(pidFile, "utf8"))), "the editor's own child is stopped too").toBe(true);
+  },
+);
 
 /** True once `pid` is gone or a zombie (an orphan's reaper may be slow, or absent in a container). */
 async function stopped(pid: number, timeoutMs = 2000): Promise<boolean> {

@@ -82,7 +82,10 @@ export class PtyRun {
     let at = from;
     for (let i = 0; i <= maxPresses; i++) {
       const text = this.screen.slice(at);
-      const line = text.slice(text.lastIndexOf("❯") + 1).split(/\r?\n/)[0]!.trim();
+      const line = text
+        .slice(text.lastIndexOf("❯") + 1)
+        .split(/\r?\n/)[0]!
+        .trim();
       if (pattern.test(line)) return this.type("");
       at = this.mark();
       this.write(KEYS.down);

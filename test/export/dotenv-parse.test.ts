@@ -7,12 +7,22 @@ import { envArb, RUNS, valueArb } from "./arbitraries.js";
 
 /** `.env`-like text: entries in every quoting, comments, blanks, `export`, CRLF, and raw troublesome text. */
 const lineArb = fc.oneof(
-  fc.tuple(fc.constantFrom("", "export ", "  "), fc.stringMatching(/^[\w.-]{1,6}$/), fc.constantFrom("=", " = ", ": "), fc.constantFrom("", "'", '"', "`"), valueArb, fc.constantFrom("", " # note", "  "))
+  fc
+    .tuple(
+      fc.constantFrom("", "export ", "  "),
+      fc.stringMatching(/^[\w.-]{1,6}$/),
+      fc.constantFrom("=", " = ", ": "),
+      fc.constantFrom("", "'", '"', "`"),
+      valueArb,
+      fc.constantFrom("", " # note", "  "),
+    )
     .map(([pre, name, eq, q, v, post]) => `${pre}${name}${eq}${q}${v}${q}${post}`),
   fc.constantFrom("# comment", "", "   ", "\r"),
   valueArb,
 );
-const textArb = fc.tuple(fc.array(lineArb, { maxLength: 8 }), fc.constantFrom("\n", "\r\n")).map(([lines, eol]) => lines.join(eol));
+const textArb = fc
+  .tuple(fc.array(lineArb, { maxLength: 8 }), fc.constantFrom("\n", "\r\n"))
+  .map(([lines, eol]) => lines.join(eol));
 
 describe("parseDotenv", () => {
   it("reads any text exactly as the dotenv package does", () => {
@@ -41,14 +51,31 @@ describe("parseDotenv", () => {
   });
 
   it("keeps file order, the last repeat of a name winning", () => {
-    expect(parseDotenv("B=1\nA='two words' # c\nexport C=\"x\\ny\"\nB=3\n")).toEqual([["B", "3"], ["A", "two words"], ["C", "x\ny"]]);
+    expect(parseDotenv("B=1\nA='two words' # c\nexport C=\"x\\ny\"\nB=3\n")).toEqual([
+      ["B", "3"],
+      ["A", "two words"],
+      ["C", "x\ny"],
+    ]);
   });
 });
 
 describe("readDotenv notes (issue 15, item 2)", () => {
   const read = (text: string) => readDotenv(text);
   it("notes where dotenv's value is not what the line seems to say, as dotenv itself reads it", () => {
-    const text = ['HASH=abc#def', 'SPACED=abc #def', 'X="say \\"hi\\""', "NL=\"a\\nb\"", "S='it\\'s'", "FOO bar", "A=1", "A=2", "# note", "", "M=\"one", "two\""].join("\n");
+    const text = [
+      "HASH=abc#def",
+      "SPACED=abc #def",
+      'X="say \\"hi\\""',
+      'NL="a\\nb"',
+      "S='it\\'s'",
+      "FOO bar",
+      "A=1",
+      "A=2",
+      "# note",
+      "",
+      'M="one',
+      'two"',
+    ].join("\n");
     const { entries, notes } = read(text);
     const parsed = dotenv.parse(text);
     expect(Object.fromEntries(entries)).toEqual({ ...parsed });
@@ -64,6 +91,8 @@ describe("readDotenv notes (issue 15, item 2)", () => {
   });
 
   it("has no notes for what dotenv reads as written, CRLF and export prefixes included", () => {
-    expect(read("A=plain\r\nexport B='single # not a comment'\r\nC=\"x\\ny\"  # comment\r\n  D = spaced  \r\nE=\n").notes).toEqual([]);
+    expect(
+      read("A=plain\r\nexport B='single # not a comment'\r\nC=\"x\\ny\"  # comment\r\n  D = spaced  \r\nE=\n").notes,
+    ).toEqual([]);
   });
 });

@@ -46,7 +46,8 @@ function parseGithubEnv(text: string): Record<string, string> {
   return env;
 }
 
-const unescapeCommandData = (s: string): string => s.replaceAll("%0D", "\r").replaceAll("%0A", "\n").replaceAll("%25", "%");
+const unescapeCommandData = (s: string): string =>
+  s.replaceAll("%0D", "\r").replaceAll("%0A", "\n").replaceAll("%25", "%");
 
 describe("github export", () => {
   it("the runner's $GITHUB_ENV rules read every value back exactly", () => {
@@ -69,7 +70,8 @@ describe("github export", () => {
         for (const line of lines) expect(line).toMatch(/^::add-mask::[^\r]+$/);
         const masked = new Set(lines.map((l) => unescapeCommandData(l.slice("::add-mask::".length))));
         for (const value of Object.values(env)) {
-          for (const piece of value.split(/\r\n|\n|\r/)) if (piece.trim() !== "") expect(masked).toContain(piece.trim());
+          for (const piece of value.split(/\r\n|\n|\r/))
+            if (piece.trim() !== "") expect(masked).toContain(piece.trim());
         }
       }),
       { numRuns: RUNS },
@@ -90,7 +92,9 @@ describe("github export", () => {
   });
 
   it("writes masks one per line of a multi-line value", () => {
-    expect(toGithub({ KEY: "-----BEGIN-----\n  abc%\r\n\n-----END-----\n" }).masks).toBe("::add-mask::-----BEGIN-----\n::add-mask::abc%25\n::add-mask::-----END-----\n");
+    expect(toGithub({ KEY: "-----BEGIN-----\n  abc%\r\n\n-----END-----\n" }).masks).toBe(
+      "::add-mask::-----BEGIN-----\n::add-mask::abc%25\n::add-mask::-----END-----\n",
+    );
     expect(maskLines(" \n\t")).toEqual([]);
     expect(escapeCommandData("a%b\r\nc")).toBe("a%25b%0D%0Ac");
   });

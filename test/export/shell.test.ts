@@ -13,7 +13,10 @@ const SHELLS = ["/bin/bash", "/bin/dash"].filter((s) => existsSync(s));
 function sourceIn(shell: string, file: string, text: string, names: string[]): Record<string, string> {
   writeFileSync(file, text);
   const script = `. "$1" && printf '%s\\0' ${names.map((n) => `"$${n}"`).join(" ")}`;
-  const outBuf = execFileSync(shell, ["-c", names.length ? script : `. "$1"`, "sh", file], { env: { PATH: process.env.PATH, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+  const outBuf = execFileSync(shell, ["-c", names.length ? script : `. "$1"`, "sh", file], {
+    env: { PATH: process.env.PATH, LC_ALL: "C" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const values = outBuf.toString("utf8").split("\0").slice(0, names.length);
   return Object.fromEntries(names.map((n, i) => [n, values[i]!]));
 }
@@ -39,7 +42,11 @@ describe("shell export", () => {
   it("exports the variables to child processes, not only to the shell", () => {
     const file = join(tempDir(), "env.sh");
     writeFileSync(file, toShell({ VF_A: "it's $HOME `id`\nline 2" }));
-    const out = execFileSync("/bin/sh", ["-c", `. "$1" && node -e 'process.stdout.write(process.env.VF_A)'`, "sh", file], { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(
+      "/bin/sh",
+      ["-c", `. "$1" && node -e 'process.stdout.write(process.env.VF_A)'`, "sh", file],
+      { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "pipe"] },
+    );
     expect(out.toString()).toBe("it's $HOME `id`\nline 2");
   });
 
@@ -49,7 +56,9 @@ describe("shell export", () => {
   });
 
   it("refuses a NUL character and bad names, naming the secret only", () => {
-    expect(() => toShell({ TOKEN: "abc\0def" })).toThrow(/cannot export TOKEN as shell: its value contains a NUL character/);
+    expect(() => toShell({ TOKEN: "abc\0def" })).toThrow(
+      /cannot export TOKEN as shell: its value contains a NUL character/,
+    );
     expect(errorOf(() => toShell({ TOKEN: "abc\0def" })).message).not.toContain("abc");
     expect(() => toShell({ "1BAD": "v" })).toThrow(/not a valid environment variable name/);
   });

@@ -1,10 +1,25 @@
 /** Git conflict markers are named before YAML parsing says "invalid YAML" (issue 15, item 4). */
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../src/errors.js";
-import { gitConflictMarkerLine, hasConflictReport, refuseGitConflictMarkers } from "../../src/format/conflict-markers.js";
+import {
+  gitConflictMarkerLine,
+  hasConflictReport,
+  refuseGitConflictMarkers,
+} from "../../src/format/conflict-markers.js";
 import { parseYaml } from "../../src/format/yaml.js";
 
-const merged = ["secrets:", "  A:", "    value: ENC[x]", "sops:", "<<<<<<< HEAD", "  mac: ENC[ours]", "=======", "  mac: ENC[theirs]", ">>>>>>> side", ""].join("\n");
+const merged = [
+  "secrets:",
+  "  A:",
+  "    value: ENC[x]",
+  "sops:",
+  "<<<<<<< HEAD",
+  "  mac: ENC[ours]",
+  "=======",
+  "  mac: ENC[theirs]",
+  ">>>>>>> side",
+  "",
+].join("\n");
 
 describe("git conflict markers", () => {
   it("finds the first marker line, with git's labels, diff3 bases and CRLF line ends", () => {
@@ -30,8 +45,12 @@ describe("git conflict markers", () => {
     }
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).exitCode).toBe(8);
-    expect((err as ConflictError).message).toBe(".secrets.yaml holds git merge-conflict markers (line 5): it was merged without vaultfile's merge driver");
-    expect((err as ConflictError).hint).toMatch(/^run `vaultfile git setup`, then `vaultfile git resolve \.secrets\.yaml`/);
+    expect((err as ConflictError).message).toBe(
+      ".secrets.yaml holds git merge-conflict markers (line 5): it was merged without vaultfile's merge driver",
+    );
+    expect((err as ConflictError).hint).toMatch(
+      /^run `vaultfile git setup`, then `vaultfile git resolve \.secrets\.yaml`/,
+    );
     expect(() => refuseGitConflictMarkers("a: 1\n", "f")).not.toThrow();
   });
 

@@ -9,17 +9,28 @@ import { FormatError } from "../../src/errors.js";
 describe("ENC[] strings", () => {
   it("round-trip byte for byte", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.constantFrom("str", "int", "float", "bool", "comment", "time" as const), (data, iv, tag, type) => {
-        const s = formatEncryptedValue({ data, iv, tag, type });
-        const back = parseEncryptedValue(s, "x");
-        expect(formatEncryptedValue(back)).toBe(s);
-        expect(Buffer.from(back.data).equals(Buffer.from(data))).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.constantFrom("str", "int", "float", "bool", "comment", "time" as const),
+        (data, iv, tag, type) => {
+          const s = formatEncryptedValue({ data, iv, tag, type });
+          const back = parseEncryptedValue(s, "x");
+          expect(formatEncryptedValue(back)).toBe(s);
+          expect(Buffer.from(back.data).equals(Buffer.from(data))).toBe(true);
+        },
+      ),
     );
   });
 
   it("rejects damaged strings with a FormatError naming the place, not the value", () => {
-    for (const bad of ["ENC[AES256_GCM,data:AAA,iv:AAAA,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]", "ENC[AES256_GCM,data:QQ==,iv:QQ==,tag:QQ==,type:str]", "ENC[AES256_GCM,data:QQ==,iv:QQ==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:blob]", "ENC[AES256_GCM,data:QQ==]"]) {
+    for (const bad of [
+      "ENC[AES256_GCM,data:AAA,iv:AAAA,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]",
+      "ENC[AES256_GCM,data:QQ==,iv:QQ==,tag:QQ==,type:str]",
+      "ENC[AES256_GCM,data:QQ==,iv:QQ==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:blob]",
+      "ENC[AES256_GCM,data:QQ==]",
+    ]) {
       expect(() => parseEncryptedValue(bad, "secrets.X.value")).toThrow(FormatError);
       try {
         parseEncryptedValue(bad, "secrets.X.value");

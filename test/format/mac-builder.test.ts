@@ -7,12 +7,19 @@ import { utf8Bytes } from "../../src/format/values.js";
 
 describe("MacBuilder", () => {
   it("digests random leaves (some larger than its buffer) exactly as one hash update per leaf", () => {
-    const leaf = fc.record({ bytes: fc.oneof({ weight: 9, arbitrary: fc.uint8Array({ maxLength: 300 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 60_000, maxLength: 140_000 }) }), encrypted: fc.boolean() });
+    const leaf = fc.record({
+      bytes: fc.oneof(
+        { weight: 9, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+        { weight: 1, arbitrary: fc.uint8Array({ minLength: 60_000, maxLength: 140_000 }) },
+      ),
+      encrypted: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(leaf, { maxLength: 400 }), fc.boolean(), (leaves, onlyEncrypted) => {
         const mac = new MacBuilder(onlyEncrypted);
         const reference = createHash("sha512");
-        if (onlyEncrypted) reference.update(Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69", "hex"));
+        if (onlyEncrypted)
+          reference.update(Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69", "hex"));
         for (const l of leaves) {
           mac.add(l.bytes, l.encrypted);
           if (l.encrypted || !onlyEncrypted) reference.update(l.bytes);
@@ -26,9 +33,16 @@ describe("MacBuilder", () => {
   it("utf8Bytes matches TextEncoder for ASCII, non-ASCII, lone surrogates and long strings", () => {
     const enc = new TextEncoder();
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 40 })), (s) => {
-        expect(Buffer.from(utf8Bytes(s)).equals(Buffer.from(enc.encode(s)))).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 80 }),
+          fc.string({ unit: "binary", maxLength: 80 }),
+          fc.string({ unit: "grapheme", maxLength: 40 }),
+        ),
+        (s) => {
+          expect(Buffer.from(utf8Bytes(s)).equals(Buffer.from(enc.encode(s)))).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -25,7 +25,9 @@ describe("regular expressions from a file", () => {
 
   it("refuses patterns that are not RE2, saying why", () => {
     expect(() => compileRules({ encryptedRegex: "(?=x)value" })).toThrow(FormatError);
-    expect(() => compileRules({ encryptedRegex: "(?=x)value" })).toThrow(/sops.encrypted_regex is not a valid RE2 regular expression: invalid or unsupported Perl syntax/);
+    expect(() => compileRules({ encryptedRegex: "(?=x)value" })).toThrow(
+      /sops.encrypted_regex is not a valid RE2 regular expression: invalid or unsupported Perl syntax/,
+    );
     expect(() => compilePattern("(a)\\1")).toThrow(InvalidInputError);
     expect(() => compilePattern("(a)\\1")).toThrow(/not an RE2 regular expression \(invalid escape sequence/);
   });

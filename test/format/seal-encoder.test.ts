@@ -42,7 +42,12 @@ const token: fc.Arbitrary<SealToken> = fc.oneof(
   fc.record({ kind: fc.constant("seq" as const), size: fc.nat() }),
   fc.record({ kind: fc.constant("null" as const) }),
   fc.record({ kind: fc.constant("key" as const), name: fc.string({ unit: "grapheme" }) }),
-  fc.record({ kind: fc.constant("leaf" as const), type: fc.constantFrom("str", "int", "bool"), encrypted: fc.boolean(), bytes: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 70_000, maxLength: 140_000 })) }),
+  fc.record({
+    kind: fc.constant("leaf" as const),
+    type: fc.constantFrom("str", "int", "bool"),
+    encrypted: fc.boolean(),
+    bytes: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 70_000, maxLength: 140_000 })),
+  }),
 );
 
 describe("seal encoder", () => {
@@ -60,7 +65,10 @@ describe("seal encoder", () => {
   });
 
   it("still finds the seal of the committed example vault valid", async () => {
-    const v = await openVault(join(ROOT, ".secrets.example.yaml"), { identityFiles: [testKey("alice").identityFile], env: cleanEnv() });
+    const v = await openVault(join(ROOT, ".secrets.example.yaml"), {
+      identityFiles: [testKey("alice").identityFile],
+      env: cleanEnv(),
+    });
     expect(v.sealState).toBe("valid");
   });
 });

@@ -30,7 +30,8 @@ function agrees(text: string): boolean {
   const full = parseDocument(text, PARSE_OPTIONS);
   expect(full.errors).toEqual([]);
   expect(shape(fast.contents)).toEqual(shape(full.contents));
-  for (const k of ["range", "commentBefore", "comment", "errors", "warnings"] as const) expect(fast[k]).toEqual(full[k]);
+  for (const k of ["range", "commentBefore", "comment", "errors", "warnings"] as const)
+    expect(fast[k]).toEqual(full[k]);
   expect(fast.directives.toString()).toBe(full.directives.toString());
   for (const indentSeq of [false, true]) expect(printYaml(fast, indentSeq)).toBe(printYaml(full, indentSeq));
   expect(fast.toJS()).toEqual(full.toJS());
@@ -39,31 +40,74 @@ function agrees(text: string): boolean {
 
 async function vaultText(descriptions: string[]): Promise<string> {
   const file = join(tempDir(), "v.yaml");
-  const v = await createVault(file, { alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: clock, env: cleanEnv() });
-  for (const [i, d] of descriptions.entries()) v.set(`S_${i}`, `value ${i}: ${d}`, { type: "generic", description: d || undefined, expiresIn: i % 2 ? "90d" : undefined, rotateEvery: i % 3 ? "30d" : undefined, required: i % 2 === 0 });
+  const v = await createVault(
+    file,
+    { alice: testKey("alice").recipient, bob: testKey("bob").recipient },
+    { now: clock, env: cleanEnv() },
+  );
+  for (const [i, d] of descriptions.entries())
+    v.set(`S_${i}`, `value ${i}: ${d}`, {
+      type: "generic",
+      description: d || undefined,
+      expiresIn: i % 2 ? "90d" : undefined,
+      rotateEvery: i % 3 ? "30d" : undefined,
+      required: i % 2 === 0,
+    });
   await v.save();
   return readFileSync(file, "utf8");
 }
 
 describe("fast sops YAML reader", () => {
   it("reads vaults as vaultfile writes them exactly as yaml does", async () => {
-    const text = await vaultText(["", "plain words", "with: colon", "it's quoted", "# not a comment", "123", "true", "-dash", "trailing:", "ünïcödé", "a #hash"]);
+    const text = await vaultText([
+      "",
+      "plain words",
+      "with: colon",
+      "it's quoted",
+      "# not a comment",
+      "123",
+      "true",
+      "-dash",
+      "trailing:",
+      "ünïcödé",
+      "a #hash",
+    ]);
     expect(agrees(text)).toBe(true);
     // Escapes in double quotes are yaml's to read.
     expect(agrees(await vaultText(['say "hi"', "tab\there"]))).toBe(false);
     expect(agrees(readFileSync(join(ROOT, ".secrets.example.yaml"), "utf8"))).toBe(true);
   });
 
-  it.skipIf(!hasShared)("agrees with yaml on the sops-produced fixtures (or declines them), and reads the one shaped like a vault", () => {
-    const accepted = readdirSync(SHARED_SOPS)
-      .filter((n) => n.endsWith(".yaml"))
-      .filter((f) => agrees(readFileSync(join(SHARED_SOPS, f), "utf8")));
-    // sops writes `encrypted_regex: ^value$` files in the layout the fast reader is for.
-    expect(accepted).toContain("age_encrypted_regex.enc.yaml");
-  });
+  it.skipIf(!hasShared)(
+    "agrees with yaml on the sops-produced fixtures (or declines them), and reads the one shaped like a vault",
+    () => {
+      const accepted = readdirSync(SHARED_SOPS)
+        .filter((n) => n.endsWith(".yaml"))
+        .filter((f) => agrees(readFileSync(join(SHARED_SOPS, f), "utf8")));
+      // sops writes `encrypted_regex: ^value$` files in the layout the fast reader is for.
+      expect(accepted).toContain("age_encrypted_regex.enc.yaml");
+    },
+  );
 
   it("declines what it does not cover instead of reading it differently", () => {
-    for (const text of ["a: 1\n", "a: true\n", "a: ~\n", "a: b # c\n", "a:\n  b: c\n\nd: e\n", "a: &x b\n", "a: !!str b\n", "a: {b: c}\n", "a: |-\n  x\n", "a: b\n  c\n", "a: 'b\n", "a:\tb\n", "a: b", "- a\n", "a: [b,c]\n", "a: \"b\\n\"\n"]) {
+    for (const text of [
+      "a: 1\n",
+      "a: true\n",
+      "a: ~\n",
+      "a: b # c\n",
+      "a:\n  b: c\n\nd: e\n",
+      "a: &x b\n",
+      "a: !!str b\n",
+      "a: {b: c}\n",
+      "a: |-\n  x\n",
+      "a: b\n  c\n",
+      "a: 'b\n",
+      "a:\tb\n",
+      "a: b",
+      "- a\n",
+      "a: [b,c]\n",
+      'a: "b\\n"\n',
+    ]) {
       expect(parseSopsYamlFast(text, PARSE_OPTIONS), JSON.stringify(text)).toBeUndefined();
     }
   });
@@ -73,16 +117,24 @@ describe("fast sops YAML reader", () => {
     const alphabet = [" ", "\n", ":", "-", "#", "|", "'", '"', "[", "]", ",", "a", "1", "  "];
     let accepted = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(text.length), fc.nat(3), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 3 }), (edits) => {
-        let t = text;
-        for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del);
-        const full = parseDocument(t, PARSE_OPTIONS);
-        if (full.errors.length > 0) {
-          expect(parseSopsYamlFast(t, PARSE_OPTIONS) === undefined || full.errors.every((e) => e.code === "DUPLICATE_KEY")).toBe(true);
-          return;
-        }
-        if (agrees(t)) accepted++;
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(text.length), fc.nat(3), fc.constantFrom(...alphabet)), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (edits) => {
+          let t = text;
+          for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del);
+          const full = parseDocument(t, PARSE_OPTIONS);
+          if (full.errors.length > 0) {
+            expect(
+              parseSopsYamlFast(t, PARSE_OPTIONS) === undefined || full.errors.every((e) => e.code === "DUPLICATE_KEY"),
+            ).toBe(true);
+            return;
+          }
+          if (agrees(t)) accepted++;
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
     expect(accepted).toBeGreaterThan(0);

@@ -27,7 +27,9 @@ describe("YAML features sops never writes", () => {
     const err = refusal(text);
     expect(err.message).toMatch(/^YAML tags are not allowed in v\.yaml \(!!binary\) \(line \d+, column 20\)$/);
     expect(err.exitCode).toBe(6);
-    expect(refusal("a: !custom {k: v}\n").message).toBe("YAML tags are not allowed in v.yaml (!custom) (line 1, column 12)");
+    expect(refusal("a: !custom {k: v}\n").message).toBe(
+      "YAML tags are not allowed in v.yaml (!custom) (line 1, column 12)",
+    );
     expect(refusal("a: !!str 3\n").message).toBe("YAML tags are not allowed in v.yaml (!!str) (line 1, column 10)");
   });
 

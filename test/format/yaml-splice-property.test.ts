@@ -10,7 +10,53 @@ import { Document, isScalar, parseDocument, Scalar, visit } from "yaml";
 import { PARSE_OPTIONS, printOptions, printYaml } from "../../src/format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../../src/format/yaml-splice.js";
 
-const TRICKY = ["42", "-1.5", "true", "yes", "null", "~", "", " lead", "trail ", "a: b", "x #y", "#", ": ", "---doc", "...", "[1]", "{a}", "'q'", '"dq"', "é", "tab\there", "line\nbreak", "0x1F", "1e3", ".inf", "- dash", "? q", "!tag", "&a", "*a", "%p", "|p", ">f", "\u00a0", "\u0085x", "\ufeffb", "x".repeat(120), " \n", "\n", "2026-01-01", "<<", "\\", "\u{1F600}", "a'b", 'a"b'];
+const TRICKY = [
+  "42",
+  "-1.5",
+  "true",
+  "yes",
+  "null",
+  "~",
+  "",
+  " lead",
+  "trail ",
+  "a: b",
+  "x #y",
+  "#",
+  ": ",
+  "---doc",
+  "...",
+  "[1]",
+  "{a}",
+  "'q'",
+  '"dq"',
+  "é",
+  "tab\there",
+  "line\nbreak",
+  "0x1F",
+  "1e3",
+  ".inf",
+  "- dash",
+  "? q",
+  "!tag",
+  "&a",
+  "*a",
+  "%p",
+  "|p",
+  ">f",
+  "\u00a0",
+  "\u0085x",
+  "\ufeffb",
+  "x".repeat(120),
+  " \n",
+  "\n",
+  "2026-01-01",
+  "<<",
+  "\\",
+  "\u{1F600}",
+  "a'b",
+  'a"b',
+];
 const str = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 }));
 const leaf = fc.oneof(str, fc.integer(), fc.boolean(), fc.constant(null));
 const style = fc.constantFrom(undefined, Scalar.PLAIN, Scalar.QUOTE_DOUBLE, Scalar.QUOTE_SINGLE, Scalar.BLOCK_LITERAL);
@@ -24,47 +70,53 @@ const tree = fc.letrec((tie) => ({
 it("splices only what reads back as the changed document (and, for vaultfile's own print, is the full print)", () => {
   let used = 0;
   fc.assert(
-    fc.property(tree, fc.boolean(), fc.array(fc.tuple(fc.nat(), str, style), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }), (t, indentSeq, edits, hand) => {
-      let text = printYaml(new Document({ root: t }), indentSeq);
-      if (hand !== undefined) {
-        const d = parseDocument(text, PARSE_OPTIONS);
-        let n = hand;
-        visit(d, {
-          Map(_, m) {
-            if (n++ % 4 === 0) m.flow = true;
+    fc.property(
+      tree,
+      fc.boolean(),
+      fc.array(fc.tuple(fc.nat(), str, style), { maxLength: 4 }),
+      fc.option(fc.nat(), { nil: undefined }),
+      (t, indentSeq, edits, hand) => {
+        let text = printYaml(new Document({ root: t }), indentSeq);
+        if (hand !== undefined) {
+          const d = parseDocument(text, PARSE_OPTIONS);
+          let n = hand;
+          visit(d, {
+            Map(_, m) {
+              if (n++ % 4 === 0) m.flow = true;
+            },
+            Scalar(_, s) {
+              if (typeof s.value === "string" && !s.value.includes("\n") && n++ % 3 === 0) s.type = Scalar.QUOTE_SINGLE;
+            },
+          });
+          text = d.toString({ lineWidth: 0, indentSeq: !indentSeq });
+        }
+        const doc = parseDocument(text, PARSE_OPTIONS);
+        expect(doc.errors).toEqual([]);
+        const shape = shapeOf(doc);
+        const scalars: Scalar[] = [];
+        visit(doc, {
+          Pair(_, p) {
+            if (isScalar(p.value)) scalars.push(p.value);
           },
-          Scalar(_, s) {
-            if (typeof s.value === "string" && !s.value.includes("\n") && n++ % 3 === 0) s.type = Scalar.QUOTE_SINGLE;
+          Seq(_, seq) {
+            for (const item of seq.items) if (isScalar(item)) scalars.push(item);
           },
         });
-        text = d.toString({ lineWidth: 0, indentSeq: !indentSeq });
-      }
-      const doc = parseDocument(text, PARSE_OPTIONS);
-      expect(doc.errors).toEqual([]);
-      const shape = shapeOf(doc);
-      const scalars: Scalar[] = [];
-      visit(doc, {
-        Pair(_, p) {
-          if (isScalar(p.value)) scalars.push(p.value);
-        },
-        Seq(_, seq) {
-          for (const item of seq.items) if (isScalar(item)) scalars.push(item);
-        },
-      });
-      if (scalars.length === 0) return;
-      for (const [i, value, type] of edits) {
-        const s = scalars[i % scalars.length]!;
-        s.value = value;
-        s.type = type;
-      }
-      const spliced = spliceChangedScalars(doc, text, shape, printOptions(indentSeq));
-      if (spliced === undefined) return;
-      used++;
-      const back = parseDocument(spliced, PARSE_OPTIONS);
-      expect(back.errors).toEqual([]);
-      expect(back.toJS()).toEqual(doc.toJS());
-      if (hand === undefined) expect(spliced).toBe(printYaml(doc, indentSeq));
-    }),
+        if (scalars.length === 0) return;
+        for (const [i, value, type] of edits) {
+          const s = scalars[i % scalars.length]!;
+          s.value = value;
+          s.type = type;
+        }
+        const spliced = spliceChangedScalars(doc, text, shape, printOptions(indentSeq));
+        if (spliced === undefined) return;
+        used++;
+        const back = parseDocument(spliced, PARSE_OPTIONS);
+        expect(back.errors).toEqual([]);
+        expect(back.toJS()).toEqual(doc.toJS());
+        if (hand === undefined) expect(spliced).toBe(printYaml(doc, indentSeq));
+      },
+    ),
     { numRuns: Number(process.env.SPLICE_RUNS ?? 1500) },
   );
   // The splice answered often enough for the property to mean something.

@@ -26,7 +26,8 @@ function parsed(text = HAND): { doc: Document; shape: number[] } {
   return { doc, shape: shapeOf(doc) };
 }
 
-const splice = ({ doc, shape }: { doc: Document; shape: number[] }, text = HAND) => spliceChangedScalars(doc, text, shape, printOptions(false));
+const splice = ({ doc, shape }: { doc: Document; shape: number[] }, text = HAND) =>
+  spliceChangedScalars(doc, text, shape, printOptions(false));
 const at = (doc: Document, ...path: (string | number)[]) => doc.getIn(path, true) as Scalar;
 
 describe("splicing changed scalars into the parsed text", () => {
@@ -40,11 +41,15 @@ describe("splicing changed scalars into the parsed text", () => {
     at(p.doc, "quoted").value = "it's";
     at(p.doc, "block", "nested").value = "fresh";
     at(p.doc, "block", "items", 0, "name").value = "uno";
-    const expected = HAND.replace("plain value", `"new: needs quotes"`).replace("'single'", "'it''s'").replace(`"double"`, `"fresh"`).replace("name: one", "name: uno");
+    const expected = HAND.replace("plain value", `"new: needs quotes"`)
+      .replace("'single'", "'it''s'")
+      .replace(`"double"`, `"fresh"`)
+      .replace("name: one", "name: uno");
     expect(splice(p)).toBe(expected);
     // What the full print gives for the changed nodes themselves.
     const full = p.doc.toString(printOptions(false));
-    for (const line of ['top: "new: needs quotes"', "quoted: 'it''s'", 'nested: "fresh"', "name: uno"]) expect(full).toContain(line);
+    for (const line of ['top: "new: needs quotes"', "quoted: 'it''s'", 'nested: "fresh"', "name: uno"])
+      expect(full).toContain(line);
   });
 
   it("quotes a string that was parsed as a number, as the full print does", () => {
@@ -65,7 +70,7 @@ describe("splicing changed scalars into the parsed text", () => {
       ["removed key", (doc) => doc.delete("quoted")],
       ["moved pair", (doc) => (doc.contents as YAMLMap).items.push((doc.contents as YAMLMap).items.shift()!)],
       ["new node in place of an old one", (doc) => doc.set("top", new Scalar("plain value"))],
-      ["renamed key", (doc) => ((doc.contents as YAMLMap).items[0]!.key as Scalar).value = "peak"],
+      ["renamed key", (doc) => (((doc.contents as YAMLMap).items[0]!.key as Scalar).value = "peak")],
       ["flow sequence item", (doc) => (at(doc, "block", "list", 0).value = "z")],
       ["value that prints on several lines", (doc) => (at(doc, "top").value = "two\nlines")],
       ["block literal", (doc) => (at(doc, "block", "items", 0, "enc").value = "other\n")],

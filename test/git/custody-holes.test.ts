@@ -20,7 +20,11 @@ describe("custody holes", () => {
     await forgeInto({ ...r, file });
     r.git("commit", "-q", "-am", "routine rotation");
     const forged = r.git("rev-parse", "HEAD").trim().slice(0, 8);
-    for (const cmd of [["history", "--verify"], ["validate", "--since", "main"], ["check", "--since", "main"]]) {
+    for (const cmd of [
+      ["history", "--verify"],
+      ["validate", "--since", "main"],
+      ["check", "--since", "main"],
+    ]) {
       const res = r.run(["-f", "config/.secrets.yaml", ...cmd]);
       expect(res.stderr).toContain(`custody breaks at ${forged}`);
       expect(res.code).toBe(5);
@@ -40,7 +44,10 @@ describe("custody holes", () => {
     r.git("add", ".secrets.yaml");
     r.git("commit", "-q", "-m", "vault");
     const forged = r.git("rev-parse", "HEAD").trim().slice(0, 8);
-    for (const cmd of [["history", "--verify"], ["validate", "--since", "main"]]) {
+    for (const cmd of [
+      ["history", "--verify"],
+      ["validate", "--since", "main"],
+    ]) {
       const res = r.run(cmd);
       expect(res.stderr).toContain(`custody breaks at ${forged} by Alice Example: data key replaced without proof`);
       expect(res.code).toBe(5);

@@ -22,7 +22,9 @@ async function mergeOnMain(r: Repo, branch: string) {
 
 function expectRefused(m: Awaited<ReturnType<typeof mergeOnMain>>, r: Repo) {
   expect(m.status).not.toBe(0);
-  expect(m.stderr).toContain("vaultfile: error: merge refused: theirs replaced the data key of .secrets.yaml without proof");
+  expect(m.stderr).toContain(
+    "vaultfile: error: merge refused: theirs replaced the data key of .secrets.yaml without proof",
+  );
   expect(m.after).toBe(m.before); // our side, byte for byte
   expect(r.git("ls-files", "-u", "--", ".secrets.yaml")).not.toBe(""); // left to a person, as a conflict
 }
@@ -34,7 +36,9 @@ describe("merge driver and custody", () => {
     await forgeInto(r);
     r.git("commit", "-q", "-am", "bump");
     expectRefused(await mergeOnMain(r, "pr"), r);
-    expect(r.run(["git", "merge", "--help"]).stdout).toContain("Exit 5: refused, OURS left as it was: a side replaced the data key without a custody link");
+    expect(r.run(["git", "merge", "--help"]).stdout).toContain(
+      "Exit 5: refused, OURS left as it was: a side replaced the data key without a custody link",
+    );
   });
 
   it("refuses a branch that deleted the vault and added a forged one", async () => {

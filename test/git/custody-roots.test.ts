@@ -9,7 +9,11 @@ import { describe, expect, it } from "vitest";
 import { createVault } from "../../src/io/vault-file.js";
 import { alice, bob, carol, forgeInto, legitimate, repository } from "./custody-support.js";
 
-const GATES = (base: string) => [["history", "--verify"], ["validate", "--since", base], ["check", "--since", base]];
+const GATES = (base: string) => [
+  ["history", "--verify"],
+  ["validate", "--since", base],
+  ["check", "--since", base],
+];
 
 describe("custody roots", () => {
   it("a forged vault on an orphan branch merged in with --allow-unrelated-histories is a break", async () => {

@@ -31,13 +31,20 @@ export function repository(key = alice) {
   };
   const run = (args: string[], who: TestKey | null = key, input?: string) => {
     const { VAULTFILE_AGE_KEY: _, ...keyless } = env;
-    return vf(args, { cwd: repo, env: who === null ? keyless : { ...env, VAULTFILE_AGE_KEY: who.secret }, ...(input === undefined ? {} : { input }) });
+    return vf(args, {
+      cwd: repo,
+      env: who === null ? keyless : { ...env, VAULTFILE_AGE_KEY: who.secret },
+      ...(input === undefined ? {} : { input }),
+    });
   };
   return { repo, env, git, file, opts, change, run };
 }
 
 /** A repository with a vault of A, B and C for `recipients`, committed, and `git setup` committed. */
-export async function legitimate(key = alice, recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient }) {
+export async function legitimate(
+  key = alice,
+  recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient },
+) {
   const r = repository(key);
   const v = await createVault(r.file, recipients, r.opts());
   for (const n of ["A", "B", "C"]) v.set(n, `${n}-0`);
@@ -54,7 +61,11 @@ export async function legitimate(key = alice, recipients: Record<string, string>
  * carol, who holds no key of the vault, writes a whole new one for `recipients` (with her own values) over the
  * work-tree file, dropping herself unless `keepCarol`; the forged vault.
  */
-export async function forgeInto(r: { file: string; opts: (who?: TestKey) => object }, recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient }, keepCarol = false) {
+export async function forgeInto(
+  r: { file: string; opts: (who?: TestKey) => object },
+  recipients: Record<string, string> = { alice: alice.recipient, bob: bob.recipient },
+  keepCarol = false,
+) {
   const forged = join(tempDir(), "forged.yaml");
   const f = await createVault(forged, { ...recipients, carol: carol.recipient }, r.opts(carol));
   for (const n of ["A", "B", "C"]) f.set(n, `${n}-FORGED`);
@@ -71,6 +82,17 @@ export async function forgeInto(r: { file: string; opts: (who?: TestKey) => obje
  */
 export async function sopsRotate(file: string, who: TestKey = alice): Promise<void> {
   const text = readFileSync(file, "utf8");
-  const { documents, meta } = await decryptSops(text, file, { identities: parseIdentities(who.secret, "test"), searched: [] });
-  writeFileSync(file, await encryptSops(documents, { recipients: meta.age.map((a) => a.recipient), rules: meta.rules, macOnlyEncrypted: meta.macOnlyEncrypted, now: NOW }));
+  const { documents, meta } = await decryptSops(text, file, {
+    identities: parseIdentities(who.secret, "test"),
+    searched: [],
+  });
+  writeFileSync(
+    file,
+    await encryptSops(documents, {
+      recipients: meta.age.map((a) => a.recipient),
+      rules: meta.rules,
+      macOnlyEncrypted: meta.macOnlyEncrypted,
+      now: NOW,
+    }),
+  );
 }

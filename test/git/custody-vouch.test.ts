@@ -31,7 +31,10 @@ describe("reseal --vouch REV", () => {
     expect(after.stderr).toBe("");
     expect(after.code).toBe(0);
     const report = JSON.parse(after.stdout) as { versions: { commit: string; kind: string; detail: string }[] };
-    expect(report.versions.find((v) => v.commit.startsWith(rotated))).toMatchObject({ kind: "ok", detail: expect.stringContaining("vouched for later") });
+    expect(report.versions.find((v) => v.commit.startsWith(rotated))).toMatchObject({
+      kind: "ok",
+      detail: expect.stringContaining("vouched for later"),
+    });
     // Nothing left to vouch for.
     const again = r.run(["reseal", "--vouch", "HEAD~2", "--yes"]);
     expect(again.code).toBe(0);
@@ -50,14 +53,26 @@ describe("reseal --vouch REV", () => {
     expect(r.run(["check"]).code).toBe(5); // the seal is stale: plain sops wrote it
     const res = r.run(["reseal", "--vouch", "HEAD", "--yes"]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toBe(["  secrets added: D", "  secrets removed: C", "  values changed: A", `  recipients added: carol (${carol.recipient})`, ""].join("\n"));
+    expect(res.stdout).toBe(
+      [
+        "  secrets added: D",
+        "  secrets removed: C",
+        "  values changed: A",
+        `  recipients added: carol (${carol.recipient})`,
+        "",
+      ].join("\n"),
+    );
     expect(res.stdout + res.stderr).not.toContain("A-SECRET-1");
     expect((await openVault(r.file, r.opts())).exportSecrets()).toEqual({ A: "A-SECRET-1", B: "B-0", D: "D-0" });
     r.git("commit", "-q", "-am", "sops rotate, vouched");
     const after = r.run(["--json", "history", "--verify"]);
     expect(after.code).toBe(0);
-    expect((JSON.parse(after.stdout) as { versions: { detail: string }[] }).versions.at(-1)?.detail).toContain("(proof ok)");
-    expect(r.run(["reseal", "--vouch", "HEAD", "--yes"]).stderr).toContain("has the data key it had at HEAD: no re-key to vouch for");
+    expect((JSON.parse(after.stdout) as { versions: { detail: string }[] }).versions.at(-1)?.detail).toContain(
+      "(proof ok)",
+    );
+    expect(r.run(["reseal", "--vouch", "HEAD", "--yes"]).stderr).toContain(
+      "has the data key it had at HEAD: no re-key to vouch for",
+    );
   });
 
   it("on a terminal shows the changes and asks; no leaves the file unchanged, yes writes the proof", async () => {

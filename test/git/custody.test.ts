@@ -45,7 +45,9 @@ describe("history --verify", () => {
     expect(r.run(["check"]).code).toBe(0); // every other check passes
     const res = r.run(["history", "--verify"]);
     expect(res.code).toBe(5);
-    expect(res.stderr).toContain(`vaultfile: error: custody breaks at ${forgedCommit.slice(0, 8)} by Alice Example: data key replaced without proof`);
+    expect(res.stderr).toContain(
+      `vaultfile: error: custody breaks at ${forgedCommit.slice(0, 8)} by Alice Example: data key replaced without proof`,
+    );
     const v = r.run(["validate", "--since", "main"]);
     expect(v.code).toBe(5);
     expect(v.stderr).toContain(forgedCommit.slice(0, 8));
@@ -55,7 +57,10 @@ describe("history --verify", () => {
     const realLinks = readCustody(parseDocument(r.git("show", "HEAD:.secrets.yaml")).contents);
     expect(realLinks).toHaveLength(1);
     r.git("checkout", "-q", "-b", "forged-with-links", base); // its parent has the key the real link starts from
-    const sf = await SopsFile.open(f.toText(), "forged", { identities: parseIdentities(alice.secret, "alice"), searched: [] });
+    const sf = await SopsFile.open(f.toText(), "forged", {
+      identities: parseIdentities(alice.secret, "alice"),
+      searched: [],
+    });
     for (const link of realLinks) appendCustodyLink(sf.doc.contents as YAMLMap, link);
     sf.markDirty();
     writeFileSync(r.file, sf.serialize(NOW));

@@ -16,15 +16,35 @@ const BIN = join(ROOT, "bin", "vaultfile.js");
 const alice = testKey("alice");
 const bob = testKey("bob");
 const FILE = ".secrets.yaml";
-type HistoryRow = { name: string; event: string; subject: string; commit: string; expiresAt: string | null; took?: string | null; change?: string };
+type HistoryRow = {
+  name: string;
+  event: string;
+  subject: string;
+  commit: string;
+  expiresAt: string | null;
+  took?: string | null;
+  change?: string;
+};
 /** Every plaintext any test stores: none of them may ever appear in a diff, a conflict report or a check message. */
-const VALUES = ["pypi-ORIGINAL-0001", "docker-ORIGINAL-0002", "npm-ORIGINAL-0003", "pypi-ROTATED-main", "docker-ROTATED-side", "pypi-ROTATED-side", "npm-ROTATED-later"];
+const VALUES = [
+  "pypi-ORIGINAL-0001",
+  "docker-ORIGINAL-0002",
+  "npm-ORIGINAL-0003",
+  "pypi-ROTATED-main",
+  "docker-ROTATED-side",
+  "pypi-ROTATED-side",
+  "npm-ROTATED-later",
+];
 
 let repo: string;
 let setupOutput: ReturnType<typeof cli>;
 let env: NodeJS.ProcessEnv;
 let day = 0;
-const vaultOpts = () => ({ identities: [alice.secret], env: {}, now: () => new Date(NOW.getTime() + day * 86_400_000) });
+const vaultOpts = () => ({
+  identities: [alice.secret],
+  env: {},
+  now: () => new Date(NOW.getTime() + day * 86_400_000),
+});
 
 function git(...args: string[]): string {
   return execFileSync("git", args, { cwd: repo, env, encoding: "utf8" });
@@ -77,8 +97,12 @@ describe("vaultfile git setup", () => {
     expect(setupOutput.status, setupOutput.stderr).toBe(0);
     expect(setupOutput.stdout).toBe(""); // progress is for a person: stderr
     expect(setupOutput.stderr).toContain('.gitattributes: added ".secrets.yaml diff=vaultfile merge=vaultfile"');
-    expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toBe(".secrets.yaml diff=vaultfile merge=vaultfile\n.secrets.*.yaml diff=vaultfile merge=vaultfile\n");
-    expect(git("config", "--get", "merge.vaultfile.driver").trim()).toBe(`${process.execPath} ${BIN} git merge %O %A %B %P`);
+    expect(readFileSync(join(repo, ".gitattributes"), "utf8")).toBe(
+      ".secrets.yaml diff=vaultfile merge=vaultfile\n.secrets.*.yaml diff=vaultfile merge=vaultfile\n",
+    );
+    expect(git("config", "--get", "merge.vaultfile.driver").trim()).toBe(
+      `${process.execPath} ${BIN} git merge %O %A %B %P`,
+    );
     expect(git("config", "--get", "diff.vaultfile.textconv").trim()).toBe(`${process.execPath} ${BIN} git textconv`);
     const again = cli(["git", "setup"]);
     expect(again.status).toBe(0);
@@ -117,7 +141,9 @@ describe("the merge driver", () => {
     expect(merge.stdout + merge.stderr).toMatch(/CONFLICT.*\.secrets\.yaml/);
     const text = readFileSync(join(repo, FILE), "utf8");
     expect(text).toMatch(/^# vaultfile: MERGE CONFLICT in \.secrets\.yaml: 1 conflict/);
-    expect(text).toMatch(/# {3}secret PYPI_TOKEN: ours changed: value, rotated_at .*; theirs changed: value, rotated_at/);
+    expect(text).toMatch(
+      /# {3}secret PYPI_TOKEN: ours changed: value, rotated_at .*; theirs changed: value, rotated_at/,
+    );
     expectNoPlaintext(text + merge.stderr + merge.stdout);
     expect((await open()).get("PYPI_TOKEN").value).toBe("pypi-ROTATED-main"); // still a valid vault, our side
     expect(cli(["check"]).status).toBe(8); // the hook refuses to commit it
@@ -159,7 +185,12 @@ describe("a clone without `vaultfile git setup` (issue 15, item 4)", () => {
     const status = cli(["status"]);
     expect(status.status, status.stderr).toBe(0);
     expect(status.stderr).toBe(DRIVER_WARNING);
-    const set = spawnSync(process.execPath, [BIN, "set", "NEW_ONE", "--stdin"], { cwd: repo, env, input: "x\n", encoding: "utf8" });
+    const set = spawnSync(process.execPath, [BIN, "set", "NEW_ONE", "--stdin"], {
+      cwd: repo,
+      env,
+      input: "x\n",
+      encoding: "utf8",
+    });
     expect(set.status, set.stderr).toBe(0);
     expect(set.stderr.split(DRIVER_WARNING)).toHaveLength(2);
     expect(cli(["git", "setup"]).status).toBe(0);
@@ -174,19 +205,27 @@ describe("a clone without `vaultfile git setup` (issue 15, item 4)", () => {
     await change("rotate pypi on main", (v) => void v.rotate("PYPI_TOKEN", "pypi-ROTATED-main"));
     const merge = spawnSync("git", ["merge", "--no-edit", "side"], { cwd: repo, env, encoding: "utf8" });
     expect(merge.status).not.toBe(0);
-    const line = readFileSync(join(repo, FILE), "utf8").split("\n").findIndex((l) => l.startsWith("<<<<<<<")) + 1;
+    const line =
+      readFileSync(join(repo, FILE), "utf8")
+        .split("\n")
+        .findIndex((l) => l.startsWith("<<<<<<<")) + 1;
     expect(line).toBeGreaterThan(0);
     for (const args of [["status"], ["check"], ["exec", "--", "true"]]) {
       const r = cli(args);
       expect(r.status, args.join(" ")).toBe(8);
-      expect(r.stderr).toContain(`vaultfile: error: ${join(repo, FILE)} holds git merge-conflict markers (line ${line}): it was merged without vaultfile's merge driver\nvaultfile: hint: run \`vaultfile git setup\`, then \`vaultfile git resolve`);
+      expect(r.stderr).toContain(
+        `vaultfile: error: ${join(repo, FILE)} holds git merge-conflict markers (line ${line}): it was merged without vaultfile's merge driver\nvaultfile: hint: run \`vaultfile git setup\`, then \`vaultfile git resolve`,
+      );
     }
     // The way out the hint gives works: set up, resolve from git's index, commit.
     expect(cli(["git", "setup"]).status).toBe(0);
     const resolved = cli(["git", "resolve", FILE]);
     expect(resolved.status, resolved.stderr).toBe(0);
     const v = await open();
-    expect([v.get("PYPI_TOKEN").value, v.get("DOCKER_PASSWORD").value]).toEqual(["pypi-ROTATED-main", "docker-ROTATED-side"]);
+    expect([v.get("PYPI_TOKEN").value, v.get("DOCKER_PASSWORD").value]).toEqual([
+      "pypi-ROTATED-main",
+      "docker-ROTATED-side",
+    ]);
   });
 
   it("status and exec say so while the merge driver's conflict block is in the file", async () => {
@@ -218,7 +257,10 @@ describe("git diff through the textconv", () => {
     expectNoPlaintext(diff);
     const changed = changedLines(diff);
     expect(changed.filter((l) => l.includes("value: <fp:"))).toHaveLength(2);
-    expect(changed.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l)), changed.join("\n")).toBe(true);
+    expect(
+      changed.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l)),
+      changed.join("\n"),
+    ).toBe(true);
     expect(diff).toMatch(/DOCKER_PASSWORD:\n(.*\n)*?-\s+value: <fp:[0-9a-f]{16}>\n\+\s+value: <fp:[0-9a-f]{16}>/);
     // Unchanged values show the same fingerprint as context lines.
     expect(git("show", `HEAD:${FILE}`)).not.toContain("<fp:");
@@ -228,7 +270,11 @@ describe("git diff through the textconv", () => {
     const noKeyDiff = execFileSync("git", ["diff", FILE], { cwd: repo, env: keyless, encoding: "utf8" });
     const noKeyChanged = changedLines(noKeyDiff);
     expect(noKeyChanged.filter((l) => /value: <encrypted:[0-9a-f]{8}>/.test(l))).toHaveLength(2);
-    expect(noKeyChanged.every((l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l))).toBe(true);
+    expect(
+      noKeyChanged.every(
+        (l) => /^[-+] {4}(value|rotated_at|expires_at): /.test(l) || /^[-+] {2}lastmodified: /.test(l),
+      ),
+    ).toBe(true);
     expect(noKeyDiff).toContain("mac: not checked (no key)");
   });
 
@@ -268,7 +314,14 @@ describe("vaultfile history", () => {
     await change("drop npm", (v) => v.remove("NPM_TOKEN"));
     const r = cli(["history", "--json"], cleanEnv());
     expect(r.status, r.stderr).toBe(0);
-    const events = JSON.parse(r.stdout) as { name: string; event: string; subject: string; author: string; expiresAt: string | null; commit: string }[];
+    const events = JSON.parse(r.stdout) as {
+      name: string;
+      event: string;
+      subject: string;
+      author: string;
+      expiresAt: string | null;
+      commit: string;
+    }[];
     expect(events.map((e) => `${e.subject}: ${e.event} ${e.name}`)).toEqual([
       "add vault: added PYPI_TOKEN",
       "add vault: added DOCKER_PASSWORD",
@@ -282,7 +335,13 @@ describe("vaultfile history", () => {
     expect(events[4]!.commit).toBe(git("rev-parse", "HEAD~1").trim());
 
     const table = cli(["history", "PYPI_TOKEN"], cleanEnv());
-    expect(table.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[4])).toEqual(["added", "rotated", "rotated"]);
+    expect(
+      table.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(/\s{2,}/)[4]),
+    ).toEqual(["added", "rotated", "rotated"]);
   });
 
   /** The newest event of each secret, by name. */
@@ -327,7 +386,8 @@ describe("vaultfile history", () => {
     const events = JSON.parse(cli(["history", "--json"], cleanEnv()).stdout) as HistoryRow[];
     expect(events.map((e) => e.subject)).not.toContain("rotate pypi on side");
     const atHead = entriesAt("HEAD");
-    for (const [name, e] of latest(events)) expect(entriesAt(e.commit).get(name)?.valueText, name).toBe(atHead.get(name)?.valueText);
+    for (const [name, e] of latest(events))
+      expect(entriesAt(e.commit).get(name)?.valueText, name).toBe(atHead.get(name)?.valueText);
   });
 
   it("follows a rename of the vault file, and a vault in a subfolder", async () => {
@@ -337,7 +397,10 @@ describe("vaultfile history", () => {
     git("commit", "-q", "-m", "move the vault");
     const r = cli(["-f", "vault.yaml", "history", "PYPI_TOKEN", "--json"], cleanEnv(), join(repo, "deploy"));
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as HistoryRow[]).map((e) => `${e.subject}: ${e.event}`)).toEqual(["add vault: added", "rotate pypi: rotated"]);
+    expect((JSON.parse(r.stdout) as HistoryRow[]).map((e) => `${e.subject}: ${e.event}`)).toEqual([
+      "add vault: added",
+      "rotate pypi: rotated",
+    ]);
   });
 
   it("fails like status (exit 3) where the vault file neither exists nor has a git history, e.g. in a nested repository", () => {
@@ -348,7 +411,9 @@ describe("vaultfile history", () => {
     const r = cli(["history"], cleanEnv(), sub);
     expect(r.status).toBe(3);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`vaultfile: error: ${join(sub, FILE)} does not exist\nvaultfile: hint: create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE\n`);
+    expect(r.stderr).toBe(
+      `vaultfile: error: ${join(sub, FILE)} does not exist\nvaultfile: hint: create a vault with \`vaultfile init\`, or point to one with -f FILE or VAULTFILE_FILE\n`,
+    );
     expect(r.stderr).toBe(cli(["status"], cleanEnv(), sub).stderr);
   });
 

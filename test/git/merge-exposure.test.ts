@@ -25,8 +25,17 @@ async function fixture() {
   return { base, edit };
 }
 
-const merge = async (base: string, ours: string, theirs: string) => mergeVaults({ base, ours, theirs, path: "v.yaml", keys: await findIdentities({ identities: [alice.secret], env: {} }), now: NOW });
-const open = (text: string, who = alice.secret) => Vault.fromText(text, parseIdentities(who, "key"), { now: () => NOW });
+const merge = async (base: string, ours: string, theirs: string) =>
+  mergeVaults({
+    base,
+    ours,
+    theirs,
+    path: "v.yaml",
+    keys: await findIdentities({ identities: [alice.secret], env: {} }),
+    now: NOW,
+  });
+const open = (text: string, who = alice.secret) =>
+  Vault.fromText(text, parseIdentities(who, "key"), { now: () => NOW });
 
 describe("merging a rotation with a recipient removal", () => {
   for (const removalSide of ["theirs", "ours"] as const) {

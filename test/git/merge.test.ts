@@ -34,7 +34,8 @@ async function fixture(): Promise<{ base: string; edit(fn: (v: Vault) => void | 
   };
 }
 
-const merge = async (base: string, ours: string, theirs: string) => mergeVaults({ base, ours, theirs, path: "v.yaml", keys: await search(), now: NOW });
+const merge = async (base: string, ours: string, theirs: string) =>
+  mergeVaults({ base, ours, theirs, path: "v.yaml", keys: await search(), now: NOW });
 
 describe("mergeVaults", () => {
   it("merges additions on both sides, the required list as a set, and the same change made on both sides", async () => {
@@ -78,7 +79,14 @@ describe("mergeVaults", () => {
     });
     const theirs = await f.edit(async (v) => void (await v.removeRecipient("bob")));
     const r = await merge(f.base, ours, theirs);
-    expect(r.conflicts).toEqual([{ kind: "data key", name: "(all values)", ours: "kept the recipients but has another data key", theirs: "removed bob (new data key)" }]);
+    expect(r.conflicts).toEqual([
+      {
+        kind: "data key",
+        name: "(all values)",
+        ours: "kept the recipients but has another data key",
+        theirs: "removed bob (new data key)",
+      },
+    ]);
     expect(r.text.endsWith(ours)).toBe(true);
   });
 
@@ -86,7 +94,10 @@ describe("mergeVaults", () => {
     const f = await fixture();
     const ours = await f.edit((v) => void v.rotate("A", "a-1"));
     // A rename made by hand and resealed after review: bob's key is now named robert.
-    const renamed = await openVaultText(f.base.replace("  bob: ", "  robert: "), "v.yaml", { ...opts, acceptStaleSeal: true });
+    const renamed = await openVaultText(f.base.replace("  bob: ", "  robert: "), "v.yaml", {
+      ...opts,
+      acceptStaleSeal: true,
+    });
     renamed.touch();
     const r = await merge(f.base, ours, renamed.toText());
     expect(r.conflicts).toEqual([]);

@@ -15,7 +15,9 @@ const corpus = (name: string): string => readFileSync(join(FIXTURES, "invalid", 
 describe("textconv of the sops block", () => {
   it("names an age item whose enc opens with your key under another's label", async () => {
     const view = await textconv(corpus("swapped-age-enc.yaml"), "v.yaml", { keys });
-    expect(view).toContain(`  age_items: "item 2 is labelled for ${testKey("bob").recipient} but opens with your key ${testKey("alice").recipient}: its enc was swapped or copied"\n`);
+    expect(view).toContain(
+      `  age_items: "item 2 is labelled for ${testKey("bob").recipient} but opens with your key ${testKey("alice").recipient}: its enc was swapped or copied"\n`,
+    );
     expect(view).toContain("  mac: verified\n");
   });
 

@@ -44,7 +44,14 @@ function workspace(): { dir: string; home: string; tmp: string; env: NodeJS.Proc
   const root = tempDir();
   const [dir, home, tmp] = ["project", "home", "tmp"].map((d) => join(root, d));
   for (const d of [dir!, home!, tmp!]) mkdirSync(d);
-  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home!, ".config"), TMPDIR: tmp, VAULTFILE_NOW: NOW.toISOString(), VAULTFILE_AUDIT_LOG: join(home!, "audit.log") };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home!, ".config"),
+    TMPDIR: tmp,
+    VAULTFILE_NOW: NOW.toISOString(),
+    VAULTFILE_AUDIT_LOG: join(home!, "audit.log"),
+  };
   return { dir: dir!, home: home!, tmp: tmp!, env };
 }
 
@@ -52,7 +59,10 @@ function workspace(): { dir: string; home: string; tmp: string; env: NodeJS.Proc
 function fakeEditor(dir: string, wait: boolean): { path: string; log: string } {
   const log = join(dir, "..", "editor.log");
   const path = join(dir, "..", wait ? "slow-editor.sh" : "editor.sh");
-  writeFileSync(path, `#!/bin/sh\necho "$1 $(stat -c %a "$1") $(stat -c %a "$(dirname "$1")")" >> "${log}"\n${wait ? "sleep 20\n" : ""}`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\necho "$1 $(stat -c %a "$1") $(stat -c %a "$(dirname "$1")")" >> "${log}"\n${wait ? "sleep 20\n" : ""}`,
+  );
   chmodSync(path, 0o755);
   return { path, log };
 }
@@ -60,7 +70,9 @@ function fakeEditor(dir: string, wait: boolean): { path: string; log: string } {
 describe("no plaintext at rest", () => {
   it("a whole session leaves the values only in the vault (encrypted) and the explicit export", async () => {
     const w = workspace();
-    const values = ["FIRST", "ROTATED", "OTHER", "MULTI\nLINE"].map((k) => `atrest-${k}-${randomBytes(8).toString("hex")}`);
+    const values = ["FIRST", "ROTATED", "OTHER", "MULTI\nLINE"].map(
+      (k) => `atrest-${k}-${randomBytes(8).toString("hex")}`,
+    );
     const [first, rotated, other, multi] = values as [string, string, string, string];
     const keyFile = join(w.home, "key.txt");
     const env = { ...w.env, VAULTFILE_AGE_KEY_FILE: keyFile };
@@ -82,7 +94,8 @@ describe("no plaintext at rest", () => {
     await ok(["set", "MULTI", "--stdin"], multi);
     await ok(["rotate", "PYPI_TOKEN", "--stdin"], rotated);
     expect((await ok(["get", "PYPI_TOKEN"])).stdout).toContain(rotated); // asked for: on stdout only
-    for (const args of [["status"], ["validate"], ["export", "--format", "json"], ["decrypt", ".secrets.yaml"]]) await ok(args);
+    for (const args of [["status"], ["validate"], ["export", "--format", "json"], ["decrypt", ".secrets.yaml"]])
+      await ok(args);
     // Failures must not echo what they were given or what they read.
     for (const [args, input] of [
       [["set", "bad-name", "--stdin"], other],
@@ -124,14 +137,22 @@ describe("no plaintext at rest", () => {
     const value = `atrest-SIGINT-${randomBytes(8).toString("hex")}`;
     const keyFile = join(w.home, "key.txt");
     const env = { ...w.env, VAULTFILE_AGE_KEY_FILE: keyFile };
-    for (const [args, input] of [[["keygen", "-o", keyFile]], [["init", "--name", "alice"]], [["set", "TOKEN", "--stdin"], value]] as [string[], string?][]) {
+    for (const [args, input] of [
+      [["keygen", "-o", keyFile]],
+      [["init", "--name", "alice"]],
+      [["set", "TOKEN", "--stdin"], value],
+    ] as [string[], string?][]) {
       const r = await cli(args, { cwd: w.dir, env, input });
       expect(r.code, r.stderr).toBe(0);
     }
     const vault = join(w.dir, ".secrets.yaml");
     const before = readFileSync(vault, "utf8");
     const ed = fakeEditor(w.dir, true);
-    const run = start([BIN, "edit", "--editor"], { cwd: w.dir, env: { ...env, EDITOR: ed.path, VISUAL: ed.path }, detached: true });
+    const run = start([BIN, "edit", "--editor"], {
+      cwd: w.dir,
+      env: { ...env, EDITOR: ed.path, VISUAL: ed.path },
+      detached: true,
+    });
     const deadline = Date.now() + 15_000;
     while (!existsSync(ed.log) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     const tempFile = readFileSync(ed.log, "utf8").trim().split(" ")[0]!;

@@ -6,7 +6,23 @@
  * with one free page, and output to a full disk is stdout on /dev/full. Each prints why when it cannot run here.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, closeSync, lstatSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  lstatSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,7 +44,16 @@ interface Case {
   /** A value of this many bytes (a canary and padding) on stdin, after `stdinPrefix`. */
   stdinBytes?: number;
   stdinPrefix?: string;
-  setup?: "directory" | "unreadable" | "readonly-folder" | "full-disk" | "stdout-full" | "lock-symlink" | "lock-directory" | "lock-fifo" | "world-writable-folder";
+  setup?:
+    | "directory"
+    | "unreadable"
+    | "readonly-folder"
+    | "full-disk"
+    | "stdout-full"
+    | "lock-symlink"
+    | "lock-directory"
+    | "lock-fifo"
+    | "world-writable-folder";
   /** A value that must not appear in the output. */
   secret?: string;
   stderr: string;
@@ -43,7 +68,12 @@ const CANARY = /corpus-(?:canary|plaintext)/i;
 
 function env(c: Case): NodeJS.ProcessEnv {
   // No readable home: a default key file must not be picked up, and `nobody` must not stumble over root's folders.
-  const e: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: "/nonexistent", XDG_CONFIG_HOME: "/nonexistent/.config", VAULTFILE_NOW: NOW.toISOString() };
+  const e: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: "/nonexistent",
+    XDG_CONFIG_HOME: "/nonexistent/.config",
+    VAULTFILE_NOW: NOW.toISOString(),
+  };
   const keys = c.keys ?? "alice";
   if (keys !== "none") e.VAULTFILE_AGE_KEY = testKey(keys).secret;
   return e;
@@ -75,7 +105,8 @@ function fullDisk(dir: string, vaultFixture: string): (() => void) | undefined {
 let nobodyOk: boolean | undefined;
 /** Whether `nobody` can start the CLI at all (node and the checkout must be readable by others). */
 function nobodyCanRunCli(): boolean {
-  nobodyOk ??= spawnSync(process.execPath, [BIN, "--version"], { uid: NOBODY, gid: NOBODY, stdio: "ignore" }).status === 0;
+  nobodyOk ??=
+    spawnSync(process.execPath, [BIN, "--version"], { uid: NOBODY, gid: NOBODY, stdio: "ignore" }).status === 0;
   return nobodyOk;
 }
 
@@ -115,7 +146,9 @@ describe("bad-input corpus", () => {
         if (isRoot) {
           // Root reads and writes through any permission: run as nobody, who is stopped by them.
           if (!nobodyCanRunCli()) {
-            console.warn(`SKIPPED "${c.name}": running as root, and the user nobody cannot run ${process.execPath} ${BIN} to try it`);
+            console.warn(
+              `SKIPPED "${c.name}": running as root, and the user nobody cannot run ${process.execPath} ${BIN} to try it`,
+            );
             ctx.skip();
           }
           if (c.setup === "unreadable") chmodSync(dir, 0o755);
@@ -130,10 +163,15 @@ describe("bad-input corpus", () => {
         opts.stdoutFd = openSync("/dev/full", "w");
         cleanups.unshift(() => closeSync(opts.stdoutFd!));
       }
-      const before = existsSync(vault) && statSync(vault).isFile() && c.setup !== "unreadable" ? readFileSync(vault) : undefined;
+      const before =
+        existsSync(vault) && statSync(vault).isFile() && c.setup !== "unreadable" ? readFileSync(vault) : undefined;
       const filesBefore = readdirSync(dir).sort();
       opts.input = c.stdinBytes ? `${c.stdinPrefix ?? ""}enormous-CORPUS-canary-${"x".repeat(c.stdinBytes)}` : c.stdin;
-      const sub = (s: string): string => s.replace(/\$VAULT(?![A-Z_])/g, () => vault).replaceAll("$DIR", dir).replaceAll("$FIXTURES", CORPUS);
+      const sub = (s: string): string =>
+        s
+          .replace(/\$VAULT(?![A-Z_])/g, () => vault)
+          .replaceAll("$DIR", dir)
+          .replaceAll("$FIXTURES", CORPUS);
       const args = [BIN, ...(c.file === false ? [] : ["-f", vault]), ...c.args.map(sub)];
 
       const r = await start(args, opts).done;
@@ -148,7 +186,11 @@ describe("bad-input corpus", () => {
       if (before) expect(readFileSync(vault).equals(before), "the vault changed").toBe(true);
       if (c.setup?.startsWith("lock-")) {
         const st = lstatSync(`${vault}.lock`);
-        const kept: Record<string, boolean> = { "lock-symlink": st.isSymbolicLink(), "lock-directory": st.isDirectory(), "lock-fifo": st.isFIFO() };
+        const kept: Record<string, boolean> = {
+          "lock-symlink": st.isSymbolicLink(),
+          "lock-directory": st.isDirectory(),
+          "lock-fifo": st.isFIFO(),
+        };
         expect(kept[c.setup], "the lock path was changed").toBe(true);
       }
       if (c.vault === null && c.setup === undefined) expect(existsSync(vault), "a vault was created").toBe(false);

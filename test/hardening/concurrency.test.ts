@@ -81,7 +81,11 @@ describe("concurrent edits", () => {
       const r = await start(w.args, { env: cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "300" }), input: w.input }).done;
       const took = Date.now() - t0;
       expect(r.code).toBe(8);
-      expect(r.stderr.split("\n")[0]).toMatch(new RegExp(`^vaultfile: error: ${escapeRegExp(vault)} is locked by process ${holder.pid} on ${escapeRegExp(hostname())} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`));
+      expect(r.stderr.split("\n")[0]).toMatch(
+        new RegExp(
+          `^vaultfile: error: ${escapeRegExp(vault)} is locked by process ${holder.pid} on ${escapeRegExp(hostname())} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`,
+        ),
+      );
       expect(r.stderr).not.toContain("blocked-value");
       expect(took).toBeLessThan(5_000); // the 10 s default was overridden
       expect(readFileSync(vault).equals(before)).toBe(true);
@@ -103,7 +107,9 @@ describe("concurrent edits", () => {
     const env = cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "200" });
     const blocked = await start(w.args, { env, input: w.input }).done;
     expect(blocked.code).toBe(8);
-    expect(blocked.stderr.split("\n")[0]).toBe(`vaultfile: error: ${vault} is locked by another process (its lock file holds no pid yet)`);
+    expect(blocked.stderr.split("\n")[0]).toBe(
+      `vaultfile: error: ${vault} is locked by another process (its lock file holds no pid yet)`,
+    );
 
     const old = (Date.now() - 60_000) / 1000;
     utimesSync(`${vault}.lock`, old, old);

@@ -68,11 +68,18 @@ describe("crash safety", () => {
         expect(r.signal, `seed ${seed}, run ${i}: a completed write changed nothing`).toBe("SIGKILL");
       } else {
         if (r.signal === "SIGKILL") killedAfterRename++;
-        const expected = op === "set" && !beforeValues.some(([n]) => n === name) ? [...beforeValues, [name, value]] : beforeValues.map(([n, v]) => [n, n === name ? value : v]);
-        expect(afterValues, `seed ${seed}, run ${i}: the new file must be exactly the completed write`).toEqual(expected);
+        const expected =
+          op === "set" && !beforeValues.some(([n]) => n === name)
+            ? [...beforeValues, [name, value]]
+            : beforeValues.map(([n, v]) => [n, n === name ? value : v]);
+        expect(afterValues, `seed ${seed}, run ${i}: the new file must be exactly the completed write`).toEqual(
+          expected,
+        );
       }
     }
-    console.log(`crash safety: ${kills} runs of ${writerKind("set")}/${writerKind("rotate")} (one run ≈ ${runMs} ms), ${killed} killed (${killedAfterRename} of them after the new file was in place), ${completed} finished first; seed ${seed}`);
+    console.log(
+      `crash safety: ${kills} runs of ${writerKind("set")}/${writerKind("rotate")} (one run ≈ ${runMs} ms), ${killed} killed (${killedAfterRename} of them after the new file was in place), ${completed} finished first; seed ${seed}`,
+    );
     expect(killed).toBeGreaterThan(0);
 
     // Whatever the kills left (a lock file of a dead process, temp files), a normal write still works and cleans up
@@ -99,7 +106,10 @@ describe("crash safety", () => {
     const w = writeArgs("set", vault, "NEW_ONE", "v");
     const r = await start(w.args, { env: cliEnv(), input: w.input }).done;
     expectOk(r, "a normal write", w.input);
-    expect(tempFilesIn(dir).sort()).toEqual([".vaultfile-tmp-.secrets.yaml.ba9876543210", ".vaultfile-tmp-other.yaml.0123456789ab"]);
+    expect(tempFilesIn(dir).sort()).toEqual([
+      ".vaultfile-tmp-.secrets.yaml.ba9876543210",
+      ".vaultfile-tmp-other.yaml.0123456789ab",
+    ]);
     // And a vault opens whatever temp files sit beside it.
     expect((await valuesOf(vault)).map(([n]) => n)).toContain("NEW_ONE");
   });

@@ -27,7 +27,9 @@ describe("saving a read-only vault", () => {
     const r = w.run(["set", "API_TOKEN", "--stdin"], { input: "tok-1\n" });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.split("\n").filter((l) => l.includes("read-only"));
-    expect(lines).toEqual([`vaultfile: warning: ${w.file} was read-only (mode 0444); replaced it with the new version, which keeps that mode`]);
+    expect(lines).toEqual([
+      `vaultfile: warning: ${w.file} was read-only (mode 0444); replaced it with the new version, which keeps that mode`,
+    ]);
     expect(modeOf(w.file)).toBe(0o444);
     expect(w.run(["get", "API_TOKEN"]).stdout).toBe("tok-1\n");
   });
@@ -51,20 +53,25 @@ describe("saving a read-only vault", () => {
 });
 
 describe("the owner of a vault saved by root", () => {
-  it.skipIf(process.getuid?.() !== 0)("stays the owner and group it had (sudo vaultfile set keeps a user's vault theirs)", () => {
-    const w = workspace();
-    expect(w.run(["init"]).code).toBe(0);
-    chownSync(w.file, 65534, 65534);
-    expect(w.run(["set", "API_TOKEN", "--stdin"], { input: "tok-1\n" }).code).toBe(0);
-    const st = statSync(w.file);
-    expect([st.uid, st.gid]).toEqual([65534, 65534]);
-    expect(w.run(["get", "API_TOKEN"]).stdout).toBe("tok-1\n");
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "stays the owner and group it had (sudo vaultfile set keeps a user's vault theirs)",
+    () => {
+      const w = workspace();
+      expect(w.run(["init"]).code).toBe(0);
+      chownSync(w.file, 65534, 65534);
+      expect(w.run(["set", "API_TOKEN", "--stdin"], { input: "tok-1\n" }).code).toBe(0);
+      const st = statSync(w.file);
+      expect([st.uid, st.gid]).toEqual([65534, 65534]);
+      expect(w.run(["get", "API_TOKEN"]).stdout).toBe("tok-1\n");
+    },
+  );
 });
 
 describe("keygen into a folder others can change", () => {
   const refused = (folder: string, why: string): RegExp =>
-    new RegExp(`^vaultfile: error: refusing to write a key under ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${why}, so they could replace the key with their own\\nvaultfile: hint: `);
+    new RegExp(
+      `^vaultfile: error: refusing to write a key under ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${why}, so they could replace the key with their own\\nvaultfile: hint: `,
+    );
 
   it("refuses a world-writable folder without the sticky bit (exit 8), and one below it, writing nothing", () => {
     const w = workspace();
@@ -91,17 +98,24 @@ describe("keygen into a folder others can change", () => {
     expect(readdirSync(config)).toEqual([]);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("writes into a folder that belongs to another user with a warning naming it", () => {
-    const w = workspace();
-    const theirs = join(w.dir, "theirs");
-    mkdirSync(theirs, { mode: 0o755 });
-    chownSync(theirs, 65534, 65534);
-    const r = w.run(["keygen", "-o", "theirs/k.txt"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`vaultfile: warning: ${theirs} belongs to another user, who could replace ${join(theirs, "k.txt")} with a key of their own\n`);
-    expect(r.stderr).toContain("vaultfile: hint: if that user is not you, keep the key in a folder of your own (-o PATH)");
-    expect(modeOf(join(theirs, "k.txt"))).toBe(0o600);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "writes into a folder that belongs to another user with a warning naming it",
+    () => {
+      const w = workspace();
+      const theirs = join(w.dir, "theirs");
+      mkdirSync(theirs, { mode: 0o755 });
+      chownSync(theirs, 65534, 65534);
+      const r = w.run(["keygen", "-o", "theirs/k.txt"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `vaultfile: warning: ${theirs} belongs to another user, who could replace ${join(theirs, "k.txt")} with a key of their own\n`,
+      );
+      expect(r.stderr).toContain(
+        "vaultfile: hint: if that user is not you, keep the key in a folder of your own (-o PATH)",
+      );
+      expect(modeOf(join(theirs, "k.txt"))).toBe(0o600);
+    },
+  );
 
   it("writes into a sticky shared folder (as /tmp) without a word", () => {
     const w = workspace();
@@ -117,7 +131,9 @@ describe("keygen into a folder others can change", () => {
     const team = folder(w.dir, "team", 0o770);
     const r = w.run(["keygen", "-o", "team/k.txt"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`vaultfile: warning: ${team} can be written by its group (mode 0770), whose members could replace ${join(team, "k.txt")} with a key of their own\n`);
+    expect(r.stderr).toContain(
+      `vaultfile: warning: ${team} can be written by its group (mode 0770), whose members could replace ${join(team, "k.txt")} with a key of their own\n`,
+    );
     expect(r.stderr).toContain(`vaultfile: hint: if others are in that group, run \`chmod g-w ${team}\``);
     expect(modeOf(join(team, "k.txt"))).toBe(0o600);
   });

@@ -86,7 +86,26 @@ const MUTATORS: Record<string, Mutator> = {
     const m = /^(\s*(?:- )?[A-Za-z_]+: )(.*)$/.exec(ls[i]!)!;
     const old = m[2]!;
     const unquoted = old.replace(/^"(.*)"$/, "$1");
-    const choices = [tweak(old, rng), `${old}x`, '""', "null", "~", "[]", "{}", "1", "1.5", "true", "2027-01-01T00:00:00Z", "2027-02-30", `"${unquoted}"`, `'${unquoted}'`, unquoted, `${old} # comment`, "[PYPI_TOKEN]", "[]"];
+    const choices = [
+      tweak(old, rng),
+      `${old}x`,
+      '""',
+      "null",
+      "~",
+      "[]",
+      "{}",
+      "1",
+      "1.5",
+      "true",
+      "2027-01-01T00:00:00Z",
+      "2027-02-30",
+      `"${unquoted}"`,
+      `'${unquoted}'`,
+      unquoted,
+      `${old} # comment`,
+      "[PYPI_TOKEN]",
+      "[]",
+    ];
     const next = rng.pick(choices);
     ls[i] = m[1] + next;
     return { text: ls.join("\n"), what: `line ${i + 1}: ${JSON.stringify(old)} → ${JSON.stringify(next)}` };
@@ -126,7 +145,10 @@ const MUTATORS: Record<string, Mutator> = {
     swap(parts, a, b);
     const [first] = blocks[0]!;
     const last = blocks.at(-1)![1];
-    return { text: [...ls.slice(0, first), ...parts.flat(), ...ls.slice(last)].join("\n"), what: `swap entries ${a} and ${b}` };
+    return {
+      text: [...ls.slice(0, first), ...parts.flat(), ...ls.slice(last)].join("\n"),
+      what: `swap entries ${a} and ${b}`,
+    };
   },
   deleteEntry(text, rng) {
     const ls = lines(text);
@@ -138,7 +160,10 @@ const MUTATORS: Record<string, Mutator> = {
     const [s, e] = rng.pick(entryBlocks(ls));
     const copy = ls.slice(s, e);
     copy[0] = `  COPY_${rng.int(100)}:`;
-    return { text: [...ls.slice(0, e), ...copy, ...ls.slice(e)].join("\n"), what: `duplicate entry at line ${s + 1} under a new name` };
+    return {
+      text: [...ls.slice(0, e), ...copy, ...ls.slice(e)].join("\n"),
+      what: `duplicate entry at line ${s + 1} under a new name`,
+    };
   },
   deleteField(text, rng) {
     const ls = lines(text);
@@ -167,7 +192,13 @@ const MUTATORS: Record<string, Mutator> = {
     return { text: ls.join("\n"), what: `rename the key at line ${i + 1} to ${to}` };
   },
   swapRecipientNames(text) {
-    return { text: text.replace(/^ {2}alice: /m, "  @@: ").replace(/^ {2}bob: /m, "  alice: ").replace(/^ {2}@@: /m, "  bob: "), what: "swap the names alice ↔ bob" };
+    return {
+      text: text
+        .replace(/^ {2}alice: /m, "  @@: ")
+        .replace(/^ {2}bob: /m, "  alice: ")
+        .replace(/^ {2}@@: /m, "  bob: "),
+      what: "swap the names alice ↔ bob",
+    };
   },
   renameRecipient(text, rng) {
     const to = rng.pick(["mallory", "carol", "ci"]);
@@ -186,7 +217,10 @@ const MUTATORS: Record<string, Mutator> = {
     const how = rng.pick(["duplicate", "carol"]);
     if (how === "carol") copy[0] = `  - recipient: ${carol}`;
     const at = items.at(-1)![1];
-    return { text: [...ls.slice(0, at), ...copy, ...ls.slice(at)].join("\n"), what: `add a sops.age item (${how} of line ${s + 1})` };
+    return {
+      text: [...ls.slice(0, at), ...copy, ...ls.slice(at)].join("\n"),
+      what: `add a sops.age item (${how} of line ${s + 1})`,
+    };
   },
   retargetAgeItem(text, rng) {
     const ls = lines(text);
@@ -223,7 +257,18 @@ const MUTATORS: Record<string, Mutator> = {
     const ls = lines(text);
     const i = rng.pick(where(ls, /^ {2}(?:lastmodified|mac|encrypted_regex|version): /));
     const m = /^( {2}[a-z_]+: )(.*)$/.exec(ls[i]!)!;
-    const next = rng.pick([tweak(m[2]!, rng), '"2026-11-24T10:00:01Z"', "2026-11-24T10:00:00Z", "'2026-11-24T10:00:00Z'", "^val", "4.0.0", "3.7.0", '""', "null", m[2]!.replace("type:str", "type:int")]);
+    const next = rng.pick([
+      tweak(m[2]!, rng),
+      '"2026-11-24T10:00:01Z"',
+      "2026-11-24T10:00:00Z",
+      "'2026-11-24T10:00:00Z'",
+      "^val",
+      "4.0.0",
+      "3.7.0",
+      '""',
+      "null",
+      m[2]!.replace("type:str", "type:int"),
+    ]);
     ls[i] = m[1] + next;
     return { text: ls.join("\n"), what: `line ${i + 1}: ${m[2]!.slice(0, 40)} → ${next.slice(0, 40)}` };
   },
@@ -241,7 +286,14 @@ const MUTATORS: Record<string, Mutator> = {
     return { text: ls.join("\n"), what: `type:str → type:${to} at line ${i + 1}` };
   },
   editRequired(text, rng) {
-    const next = rng.pick(["[GITHUB_TOKEN, PYPI_TOKEN]", "[PYPI_TOKEN]", "[PYPI_TOKEN, GITHUB_TOKEN, API_KEY]", "[]", "PYPI_TOKEN", "[PYPI_TOKEN, GITHUB_TOKE]"]);
+    const next = rng.pick([
+      "[GITHUB_TOKEN, PYPI_TOKEN]",
+      "[PYPI_TOKEN]",
+      "[PYPI_TOKEN, GITHUB_TOKEN, API_KEY]",
+      "[]",
+      "PYPI_TOKEN",
+      "[PYPI_TOKEN, GITHUB_TOKE]",
+    ]);
     return { text: text.replace(/^required: .*$/m, `required: ${next}`), what: `required → ${next}` };
   },
   addField(text, rng) {
@@ -253,7 +305,10 @@ const MUTATORS: Record<string, Mutator> = {
   },
   addTopLevel(text, rng) {
     const field = rng.pick(["extra: x", "extra:", "extra: {}", "extra: []", "secrets2: {}"]);
-    return { text: text.replace(/^required: /m, `${field}\nrequired: `), what: `add top-level ${JSON.stringify(field)}` };
+    return {
+      text: text.replace(/^required: /m, `${field}\nrequired: `),
+      what: `add top-level ${JSON.stringify(field)}`,
+    };
   },
   whitespace(text, rng) {
     const ls = lines(text);
@@ -273,7 +328,10 @@ const MUTATORS: Record<string, Mutator> = {
       root.items.unshift(root.items.pop());
       return { text: doc.toString({ lineWidth: 0 }), what: how };
     }
-    return { text: how === "indent 4" ? doc.toString({ indent: 4, lineWidth: 0 }) : JSON.stringify(doc.toJSON()), what: how };
+    return {
+      text: how === "indent 4" ? doc.toString({ indent: 4, lineWidth: 0 }) : JSON.stringify(doc.toJSON()),
+      what: how,
+    };
   },
 };
 
@@ -285,14 +343,27 @@ const MUTATORS: Record<string, Mutator> = {
 const KIND_MUTATORS: Record<string, Mutator> = {
   yamlTag(text, rng) {
     const ls = lines(text);
-    const tag = rng.pick(["!!binary", "!!str", "!!int", "!!timestamp", "!custom", "!<tag:yaml.org,2002:str>", "!", "!!map", "!!seq"]);
+    const tag = rng.pick([
+      "!!binary",
+      "!!str",
+      "!!int",
+      "!!timestamp",
+      "!custom",
+      "!<tag:yaml.org,2002:str>",
+      "!",
+      "!!map",
+      "!!seq",
+    ]);
     const how = rng.pick(["value", "key", "section"]);
     if (how === "section") {
       const i = rng.pick(where(ls, /^(?:secrets|recipients|sops|required):/));
       ls[i] = ls[i]!.replace(/^([a-z]+):/, `$1: ${tag}`);
     } else {
       const i = rng.pick(where(ls, /^\s+(?:- )?[A-Za-z_]+: (?!\|)\S/));
-      ls[i] = how === "key" ? ls[i]!.replace(/^(\s+(?:- )?)/, `$1${tag} `) : ls[i]!.replace(/^(\s*(?:- )?[A-Za-z_]+: )/, `$1${tag} `);
+      ls[i] =
+        how === "key"
+          ? ls[i]!.replace(/^(\s+(?:- )?)/, `$1${tag} `)
+          : ls[i]!.replace(/^(\s*(?:- )?[A-Za-z_]+: )/, `$1${tag} `);
     }
     return { text: ls.join("\n"), what: `tag ${tag} on a ${how}` };
   },
@@ -311,18 +382,35 @@ const KIND_MUTATORS: Record<string, Mutator> = {
     return { text: out, what: `${depth} levels (${flow ? "flow" : "block"}) in the ${at}` };
   },
   regexRule(text, rng) {
-    const field = rng.pick(["unencrypted_regex", "unencrypted_suffix", "encrypted_suffix", "unencrypted_comment_regex", "encrypted_comment_regex"]);
+    const field = rng.pick([
+      "unencrypted_regex",
+      "unencrypted_suffix",
+      "encrypted_suffix",
+      "unencrypted_comment_regex",
+      "encrypted_comment_regex",
+    ]);
     const pattern = rng.pick(PATHOLOGICAL);
-    return { text: text.replace(/^( {2}encrypted_regex: .*)$/m, (line) => `${line}\n  ${field}: '${pattern}'`), what: `a second rule ${field}: ${pattern}` };
+    return {
+      text: text.replace(/^( {2}encrypted_regex: .*)$/m, (line) => `${line}\n  ${field}: '${pattern}'`),
+      what: `a second rule ${field}: ${pattern}`,
+    };
   },
   regexNotRe2(text, rng) {
     const pattern = rng.pick(["(?=v)value", "^(v)\\1alue$", "^valu(?!x)e$", "(?<=x)value", "^value++$", "^(?>value)$"]);
-    return { text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`), what: `encrypted_regex: ${pattern}` };
+    return {
+      text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`),
+      what: `encrypted_regex: ${pattern}`,
+    };
   },
   regexRedos(text, rng) {
     const pattern = rng.pick(PATHOLOGICAL);
     const key = `${"a".repeat(20 + rng.int(40))}!`;
-    return { text: text.replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`).replace(/^secrets:\n/m, `secrets:\n  ${key}: x\n`), what: `encrypted_regex: ${pattern} with a key ${key}` };
+    return {
+      text: text
+        .replace(/^ {2}encrypted_regex: .*$/m, () => `  encrypted_regex: '${pattern}'`)
+        .replace(/^secrets:\n/m, `secrets:\n  ${key}: x\n`),
+      what: `encrypted_regex: ${pattern} with a key ${key}`,
+    };
   },
   ageStanzas(text, rng) {
     // Past the limit of 16 stanzas per enc: a few more, or the 20,000 (2.9 MB) that took 50 s.
@@ -333,25 +421,45 @@ const KIND_MUTATORS: Record<string, Mutator> = {
     // Past the limit of 200,000 nodes: a flat flow list, a block list or a flow map, at the top or in an entry.
     const n = 200_001 + rng.int(100_000);
     const how = rng.pick(["flow", "block", "map"] as const);
-    const field = how === "flow" ? `x: [${Array(n).fill("0").join(",")}]` : how === "map" ? `x: {${Array.from({ length: n / 2 }, (_, i) => `k${i}: 0`).join(", ")}}` : `x:\n${Array(n).fill("- 0").join("\n")}`;
+    const field =
+      how === "flow"
+        ? `x: [${Array(n).fill("0").join(",")}]`
+        : how === "map"
+          ? `x: {${Array.from({ length: n / 2 }, (_, i) => `k${i}: 0`).join(", ")}}`
+          : `x:\n${Array(n).fill("- 0").join("\n")}`;
     return { text: text.replace(/^required: /m, () => `${field}\nrequired: `), what: `${n} nodes (${how})` };
   },
   typePattern(text, rng) {
     const pattern = rng.pick(PATHOLOGICAL);
-    return { text: text.replace(/^required: /m, () => `types:\n  slow:\n    pattern: '${pattern}'\nrequired: `).replace(/^( {4}type: )generic$/m, "$1slow"), what: `a custom type with pattern ${pattern}` };
+    return {
+      text: text
+        .replace(/^required: /m, () => `types:\n  slow:\n    pattern: '${pattern}'\nrequired: `)
+        .replace(/^( {4}type: )generic$/m, "$1slow"),
+      what: `a custom type with pattern ${pattern}`,
+    };
   },
 };
 
 /** `text` with `extra` random X25519 stanzas put before the real one in every sops.age item's enc. */
 export function withStanzas(text: string, extra: number): string {
   return text.replace(/^( {4}enc: \|\n)((?: {6}.*\n)+)/gm, (_all, head: string, block: string) => {
-    const armored = block.split("\n").map((l) => l.slice(6)).filter((l) => l && !l.startsWith("-----")).join("");
+    const armored = block
+      .split("\n")
+      .map((l) => l.slice(6))
+      .filter((l) => l && !l.startsWith("-----"))
+      .join("");
     const file = Buffer.from(armored, "base64");
     const cut = file.indexOf("\n") + 1;
     const b64 = (n: number) => randomBytes(n).toString("base64").replace(/=+$/, "");
     const stanzas = Array.from({ length: extra }, () => `-> X25519 ${b64(32)}\n${b64(32)}\n`).join("");
-    const body = Buffer.concat([file.subarray(0, cut), Buffer.from(stanzas, "latin1"), file.subarray(cut)]).toString("base64");
-    const lines = ["-----BEGIN AGE ENCRYPTED FILE-----", ...body.match(/.{1,64}/g)!, "-----END AGE ENCRYPTED FILE-----"];
+    const body = Buffer.concat([file.subarray(0, cut), Buffer.from(stanzas, "latin1"), file.subarray(cut)]).toString(
+      "base64",
+    );
+    const lines = [
+      "-----BEGIN AGE ENCRYPTED FILE-----",
+      ...body.match(/.{1,64}/g)!,
+      "-----END AGE ENCRYPTED FILE-----",
+    ];
     return head + lines.map((l) => `      ${l}\n`).join("");
   });
 }
@@ -371,7 +479,16 @@ function blockLevels(depth: number, rng: Rng): string[] {
 const PATHOLOGICAL = ["^(a+)+$", "^(a|aa)+$", "^(a|a?)+$", "^(a*)*$", "^(a+){10}$", "^((a+)+)+$"];
 
 /** The exit code each added kind is refused with. */
-export const KIND_EXIT: Record<string, number> = { yamlTag: 6, deepNesting: 6, regexRule: 6, regexNotRe2: 6, regexRedos: 5, typePattern: 5, ageStanzas: 6, manyNodes: 6 };
+export const KIND_EXIT: Record<string, number> = {
+  yamlTag: 6,
+  deepNesting: 6,
+  regexRule: 6,
+  regexNotRe2: 6,
+  regexRedos: 5,
+  typePattern: 5,
+  ageStanzas: 6,
+  manyNodes: 6,
+};
 
 /** One mutation of the named added kind. */
 export function mutateKind(kind: string, text: string, rng: Rng): Mutation {

@@ -23,14 +23,23 @@ sops:
 `;
 
 function run(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, env: cleanEnv({ VAULTFILE_AGE_KEY: testKey("alice").secret }), encoding: "utf8", timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: cleanEnv({ VAULTFILE_AGE_KEY: testKey("alice").secret }),
+    encoding: "utf8",
+    timeout: 30_000,
+  });
 }
 
 describe("a pathological encrypted_regex", () => {
   it("check, git textconv and git merge answer in bounded time", () => {
     const dir = tempDir();
     for (const f of ["v.yaml", "base.yaml", "theirs.yaml"]) writeFileSync(join(dir, f), FILE);
-    for (const args of [["check", "v.yaml"], ["git", "textconv", "v.yaml"], ["git", "merge", "base.yaml", "v.yaml", "theirs.yaml", "v.yaml"]]) {
+    for (const args of [
+      ["check", "v.yaml"],
+      ["git", "textconv", "v.yaml"],
+      ["git", "merge", "base.yaml", "v.yaml", "theirs.yaml", "v.yaml"],
+    ]) {
       const r = run(args, dir);
       expect(r.signal, `${args.join(" ")} was killed after 30 s`).toBeNull();
       expect(r.status, `${args.join(" ")}: ${r.stderr}`).not.toBe(70);

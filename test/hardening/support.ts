@@ -55,7 +55,13 @@ export const SECRETS: Record<string, string> = {
 export async function makeVault(dir: string, name = ".secrets.yaml"): Promise<string> {
   const path = join(dir, name);
   const v = await createVault(path, { alice: alice.recipient, bob: bob.recipient }, { now: () => NOW, env: {} });
-  v.set("PYPI_TOKEN", SECRETS.PYPI_TOKEN!, { type: "pypi", description: "release upload", expiresAt: "2027-06-01", rotateEvery: "365d", required: true });
+  v.set("PYPI_TOKEN", SECRETS.PYPI_TOKEN!, {
+    type: "pypi",
+    description: "release upload",
+    expiresAt: "2027-06-01",
+    rotateEvery: "365d",
+    required: true,
+  });
   v.set("DOCKER_PASSWORD", SECRETS.DOCKER_PASSWORD!, { type: "docker", expiresIn: "90d" });
   v.set("API_KEY", SECRETS.API_KEY!, {});
   v.require(["GITHUB_TOKEN"]);
@@ -92,7 +98,10 @@ export interface StartOptions {
 }
 
 /** Starts a node script; `input` goes to stdin. */
-export function start(args: readonly string[], opts: StartOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function start(
+  args: readonly string[],
+  opts: StartOptions = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [...args], {
     cwd: opts.cwd ?? ROOT,
     env: opts.env ?? cliEnv(),
@@ -121,7 +130,11 @@ export function cli(args: readonly string[], opts: StartOptions = {}): Promise<C
 /** True once the named command has landed in the built CLI (built and registered in the command list). */
 export function hasCommand(name: string): boolean {
   const index = join(ROOT, "dist", "cli", "commands", "index.js");
-  return existsSync(join(ROOT, "dist", "cli", "commands", `${name}.js`)) && existsSync(index) && readFileSync(index, "utf8").includes(`"./${name}.js"`);
+  return (
+    existsSync(join(ROOT, "dist", "cli", "commands", `${name}.js`)) &&
+    existsSync(index) &&
+    readFileSync(index, "utf8").includes(`"./${name}.js"`)
+  );
 }
 
 /** vaultfile temp files (`.vaultfile-tmp-*`) in a folder. */
@@ -130,7 +143,11 @@ export function tempFilesIn(dir: string): string[] {
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time (CLI spawns: keep two cores busy, not swamped). */
-export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -145,7 +162,13 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
 
 /** A run that succeeded: exit 0, no error line (commands may print confirmations), and `value` nowhere in its output. */
 export function expectOk(r: CliResult, label: string, value?: string): void {
-  if (r.code !== 0 || /vaultfile: error:/.test(r.stderr) || (value !== undefined && (r.stderr + r.stdout).includes(value))) {
-    throw new Error(`${label}: expected success without the value in the output, got exit ${r.code} (signal ${r.signal}), stderr: ${r.stderr}`);
+  if (
+    r.code !== 0 ||
+    /vaultfile: error:/.test(r.stderr) ||
+    (value !== undefined && (r.stderr + r.stdout).includes(value))
+  ) {
+    throw new Error(
+      `${label}: expected success without the value in the output, got exit ${r.code} (signal ${r.signal}), stderr: ${r.stderr}`,
+    );
   }
 }

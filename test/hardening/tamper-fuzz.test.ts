@@ -56,20 +56,27 @@ describe("tamper fuzzing", () => {
       } catch (err) {
         if (!(err instanceof VaultfileError)) fail(`crashed with ${err instanceof Error ? err.stack : String(err)}`);
         const e = err as VaultfileError;
-        for (const secret of Object.values(SECRETS)) if (e.message.includes(secret) || e.hint?.includes(secret)) fail("a secret value appears in the error");
+        for (const secret of Object.values(SECRETS))
+          if (e.message.includes(secret) || e.hint?.includes(secret)) fail("a secret value appears in the error");
         if (/\n/.test(e.message)) fail(`a multi-line error message: ${e.message}`);
         tally(e.code);
         continue;
       }
       const got = snapshot(v);
-      if (JSON.stringify(got) !== JSON.stringify(expected)) fail(`accepted with different data: ${JSON.stringify(got)}`);
+      if (JSON.stringify(got) !== JSON.stringify(expected))
+        fail(`accepted with different data: ${JSON.stringify(got)}`);
       const tree = (await SopsFile.open(m.text, "v.yaml", keys)).toPlain();
-      if (JSON.stringify(tree) !== JSON.stringify(expectedTree)) fail(`accepted with a different tree: ${JSON.stringify(tree)}`);
+      if (JSON.stringify(tree) !== JSON.stringify(expectedTree))
+        fail(`accepted with a different tree: ${JSON.stringify(tree)}`);
       tally(m.text === original ? "unchanged" : "accepted, same data");
     }
-    const summary = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+    const summary = [...outcomes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ");
     console.log(`tamper fuzzing: ${runs} mutations (${MUTATOR_NAMES.length} kinds), seed ${seed}: ${summary}`);
     // The fuzzer must actually reach the checks it is meant to test.
-    for (const code of ["E_MAC", "E_DECRYPT", "E_FORMAT"]) expect(outcomes.get(code) ?? 0, `no ${code} outcome: the mutations are too weak`).toBeGreaterThan(0);
+    for (const code of ["E_MAC", "E_DECRYPT", "E_FORMAT"])
+      expect(outcomes.get(code) ?? 0, `no ${code} outcome: the mutations are too weak`).toBeGreaterThan(0);
   }, 900_000);
 });

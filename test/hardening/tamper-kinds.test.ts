@@ -21,7 +21,8 @@ const opts = { identities: [alice.secret], env: {}, now: () => NOW };
 const KEY_BODY = alice.secret.slice("AGE-SECRET-KEY-1".length);
 function leaks(text: string): string | undefined {
   for (const v of Object.values(SECRETS)) if (text.includes(v)) return `the value ${v}`;
-  for (let i = 0; i + 8 <= KEY_BODY.length; i++) if (text.includes(KEY_BODY.slice(i, i + 8))) return "a part of the key";
+  for (let i = 0; i + 8 <= KEY_BODY.length; i++)
+    if (text.includes(KEY_BODY.slice(i, i + 8))) return "a part of the key";
   return text.includes("AGE-SECRET-KEY") ? "a key" : undefined;
 }
 
@@ -31,33 +32,37 @@ const seed = seedFromEnv();
 const CLI_RUNS = 2;
 
 describe(`tamper fuzzing, the added kinds (seed ${seed})`, () => {
-  it.each(Object.entries(KIND_EXIT))(`%s: ${runs} instances are refused with exit %i, no value or key in the message`, async (kind, exit) => {
-    const rng = new Rng(seed ^ kind.length);
-    const dir = tempDir();
-    const original = readFileSync(await makeVault(dir), "utf8");
-    for (let i = 0; i < runs; i++) {
-      const m = mutateKind(kind, original, rng);
-      const where = `seed ${seed}, ${kind} #${i} (${m.what})`;
-      expect(m.text, where).not.toBe(original);
-      const err = await openVaultText(m.text, "v.yaml", opts).then(
-        () => new Error("opened"),
-        (e: unknown) => e,
-      );
-      expect(err, where).toBeInstanceOf(VaultfileError);
-      const e = err as VaultfileError;
-      expect(e.exitCode, `${where}: ${e.message}`).toBe(exit);
-      expect(leaks(`${e.message} ${e.hint ?? ""}`), where).toBeUndefined();
-      if (i < CLI_RUNS) {
-        const file = join(dir, `m${i}.yaml`);
-        writeFileSync(file, m.text);
-        const r = await cli(["-f", file, "status"]);
-        expect(r.code, `${where}: ${r.stderr}`).toBe(exit);
-        expect(r.stderr, where).toMatch(/^vaultfile: error: /);
-        expect(leaks(r.stdout + r.stderr), where).toBeUndefined();
-        expect(readFileSync(file, "utf8"), where).toBe(m.text);
+  it.each(Object.entries(KIND_EXIT))(
+    `%s: ${runs} instances are refused with exit %i, no value or key in the message`,
+    async (kind, exit) => {
+      const rng = new Rng(seed ^ kind.length);
+      const dir = tempDir();
+      const original = readFileSync(await makeVault(dir), "utf8");
+      for (let i = 0; i < runs; i++) {
+        const m = mutateKind(kind, original, rng);
+        const where = `seed ${seed}, ${kind} #${i} (${m.what})`;
+        expect(m.text, where).not.toBe(original);
+        const err = await openVaultText(m.text, "v.yaml", opts).then(
+          () => new Error("opened"),
+          (e: unknown) => e,
+        );
+        expect(err, where).toBeInstanceOf(VaultfileError);
+        const e = err as VaultfileError;
+        expect(e.exitCode, `${where}: ${e.message}`).toBe(exit);
+        expect(leaks(`${e.message} ${e.hint ?? ""}`), where).toBeUndefined();
+        if (i < CLI_RUNS) {
+          const file = join(dir, `m${i}.yaml`);
+          writeFileSync(file, m.text);
+          const r = await cli(["-f", file, "status"]);
+          expect(r.code, `${where}: ${r.stderr}`).toBe(exit);
+          expect(r.stderr, where).toMatch(/^vaultfile: error: /);
+          expect(leaks(r.stdout + r.stderr), where).toBeUndefined();
+          expect(readFileSync(file, "utf8"), where).toBe(m.text);
+        }
       }
-    }
-  }, 600_000);
+    },
+    600_000,
+  );
 });
 
 /** What can sit at `<vault>.lock` instead of a lock file: each a one-line `ln`, `mkdir` or `mkfifo` away. */
@@ -71,7 +76,13 @@ const LOCK_OBJECTS: Record<string, (lock: string, vault: string) => void> = {
 
 const kindOf = (path: string): string => {
   const st = lstatSync(path);
-  return st.isSymbolicLink() ? `link to ${readlinkSync(path)}` : st.isDirectory() ? "folder" : st.isFIFO() ? "fifo" : "file";
+  return st.isSymbolicLink()
+    ? `link to ${readlinkSync(path)}`
+    : st.isDirectory()
+      ? "folder"
+      : st.isFIFO()
+        ? "fifo"
+        : "file";
 };
 
 describe("tamper fuzzing, objects at the lock path", () => {
@@ -81,34 +92,41 @@ describe("tamper fuzzing, objects at the lock path", () => {
     ["rotate", (v) => v.rotate("PYPI_TOKEN", "pypi-HARDENING-canary-next")],
   ];
 
-  it.each(Object.keys(LOCK_OBJECTS))("%s: every write is refused at once with exit 8, naming it; nothing followed, removed or written", async (object) => {
-    const rng = new Rng(seed ^ object.length);
-    const dir = tempDir();
-    const vault = await makeVault(dir);
-    const before = readFileSync(vault, "utf8");
-    const lock = `${vault}.lock`;
-    LOCK_OBJECTS[object]!(lock, vault);
-    const there = kindOf(lock);
-    for (let i = 0; i < Math.min(runs, 6); i++) {
-      const [op, change] = rng.pick(writes);
-      const where = `seed ${seed}, ${object}, ${op}`;
-      const err = await updateVault(vault, opts, change).then(
-        () => new Error("written"),
-        (e: unknown) => e,
-      );
-      expect(err, where).toBeInstanceOf(VaultfileError);
-      expect((err as VaultfileError).exitCode, where).toBe(8);
-      expect((err as VaultfileError).message, where).toContain(lock);
-      expect(leaks(`${(err as VaultfileError).message} ${(err as VaultfileError).hint ?? ""}`), where).toBeUndefined();
-      expect(readFileSync(vault, "utf8"), where).toBe(before);
-      expect(kindOf(lock), where).toBe(there);
-    }
-    const r = await cli(["-f", vault, "rm", "API_KEY"], { env: cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "60000" }) });
-    expect(r.code, r.stderr).toBe(8);
-    expect(r.stderr).toMatch(/^vaultfile: error: cannot lock .*\.lock is /);
-    expect(leaks(r.stdout + r.stderr)).toBeUndefined();
-    expect(readFileSync(vault, "utf8")).toBe(before);
-    expect(kindOf(lock)).toBe(there);
-    expect(existsSync("/nonexistent/vaultfile-lock")).toBe(false);
-  }, 120_000);
+  it.each(Object.keys(LOCK_OBJECTS))(
+    "%s: every write is refused at once with exit 8, naming it; nothing followed, removed or written",
+    async (object) => {
+      const rng = new Rng(seed ^ object.length);
+      const dir = tempDir();
+      const vault = await makeVault(dir);
+      const before = readFileSync(vault, "utf8");
+      const lock = `${vault}.lock`;
+      LOCK_OBJECTS[object]!(lock, vault);
+      const there = kindOf(lock);
+      for (let i = 0; i < Math.min(runs, 6); i++) {
+        const [op, change] = rng.pick(writes);
+        const where = `seed ${seed}, ${object}, ${op}`;
+        const err = await updateVault(vault, opts, change).then(
+          () => new Error("written"),
+          (e: unknown) => e,
+        );
+        expect(err, where).toBeInstanceOf(VaultfileError);
+        expect((err as VaultfileError).exitCode, where).toBe(8);
+        expect((err as VaultfileError).message, where).toContain(lock);
+        expect(
+          leaks(`${(err as VaultfileError).message} ${(err as VaultfileError).hint ?? ""}`),
+          where,
+        ).toBeUndefined();
+        expect(readFileSync(vault, "utf8"), where).toBe(before);
+        expect(kindOf(lock), where).toBe(there);
+      }
+      const r = await cli(["-f", vault, "rm", "API_KEY"], { env: cliEnv({ VAULTFILE_LOCK_TIMEOUT_MS: "60000" }) });
+      expect(r.code, r.stderr).toBe(8);
+      expect(r.stderr).toMatch(/^vaultfile: error: cannot lock .*\.lock is /);
+      expect(leaks(r.stdout + r.stderr)).toBeUndefined();
+      expect(readFileSync(vault, "utf8")).toBe(before);
+      expect(kindOf(lock)).toBe(there);
+      expect(existsSync("/nonexistent/vaultfile-lock")).toBe(false);
+    },
+    120_000,
+  );
 });

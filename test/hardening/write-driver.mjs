@@ -9,7 +9,9 @@ const [op, file, name] = process.argv.slice(2);
 const value = readFileSync(0, "utf8");
 const now = process.env.VAULTFILE_NOW ? () => new Date(process.env.VAULTFILE_NOW) : undefined;
 try {
-  await updateVault(file, { env: process.env, ...(now ? { now } : {}) }, (v) => (op === "rotate" ? v.rotate(name, value) : v.set(name, value)));
+  await updateVault(file, { env: process.env, ...(now ? { now } : {}) }, (v) =>
+    op === "rotate" ? v.rotate(name, value) : v.set(name, value),
+  );
 } catch (err) {
   process.stderr.write(`vaultfile: error: ${err.message}\n`);
   process.exitCode = err.exitCode ?? 70;

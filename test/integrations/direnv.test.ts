@@ -33,7 +33,11 @@ printf -- '--\\n%s\\0%s' "\${API_TOKEN-unset}" "\${DB_URL-unset}"`;
   const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], { cwd: dir, env, encoding: "utf8" });
   const at = r.stdout.lastIndexOf("--\n");
   const [apiToken, dbUrl] = r.stdout.slice(at + 3).split("\0");
-  return { lines: r.stdout.slice(0, at).split("\n").filter(Boolean), values: { API_TOKEN: apiToken, DB_URL: dbUrl }, stderr: r.stderr };
+  return {
+    lines: r.stdout.slice(0, at).split("\n").filter(Boolean),
+    values: { API_TOKEN: apiToken, DB_URL: dbUrl },
+    stderr: r.stderr,
+  };
 }
 
 describe("direnv: use_vaultfile", () => {
@@ -71,9 +75,20 @@ describe("direnv: use_vaultfile", () => {
     writeFileSync(join(p.dir, ".envrc"), "use vaultfile\n");
     const env = { ...p.env, XDG_DATA_HOME: join(String(p.env.HOME), ".local", "share"), DIRENV_LOG_FORMAT: "" };
     expect(spawnSync("direnv", ["allow", p.dir], { env, encoding: "utf8" }).status).toBe(0);
-    const r = spawnSync("direnv", ["exec", p.dir, "node", "-e", "process.stdout.write(JSON.stringify([process.env.API_TOKEN, process.env.DB_URL]))"], { env, encoding: "utf8" });
+    const r = spawnSync(
+      "direnv",
+      [
+        "exec",
+        p.dir,
+        "node",
+        "-e",
+        "process.stdout.write(JSON.stringify([process.env.API_TOKEN, process.env.DB_URL]))",
+      ],
+      { env, encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([VALUES.API_TOKEN, VALUES.DB_URL]);
   });
-  if (!hasDirenv) it("real direnv: skipped, `direnv` is not installed (.ci/run installs it)", () => expect(hasDirenv).toBe(false));
+  if (!hasDirenv)
+    it("real direnv: skipped, `direnv` is not installed (.ci/run installs it)", () => expect(hasDirenv).toBe(false));
 });

@@ -46,13 +46,32 @@ async function watch(opts: { expiring: boolean; openIssue?: string }) {
   });
   const log = join(dir, "gh.log");
   writeFileSync(log, "");
-  const jobEnv = Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, String(v).replace("${{ github.token }}", "fake-token").replace("${{ github.repository }}", "owner/repo")]));
-  const env = { PATH: `${bin}:${process.env.PATH}`, HOME: dir, XDG_CONFIG_HOME: join(dir, ".config"), VAULTFILE_NOW: "2026-11-24T10:00:00Z", FAKE_GH_LOG: log, ...(opts.openIssue ? { FAKE_GH_OPEN: opts.openIssue } : {}), ...jobEnv };
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd: dir, env, encoding: "utf8" });
-  const calls = readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Call);
+  const jobEnv = Object.fromEntries(
+    Object.entries(job.env).map(([k, v]) => [
+      k,
+      String(v).replace("${{ github.token }}", "fake-token").replace("${{ github.repository }}", "owner/repo"),
+    ]),
+  );
+  const env = {
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, ".config"),
+    VAULTFILE_NOW: "2026-11-24T10:00:00Z",
+    FAKE_GH_LOG: log,
+    ...(opts.openIssue ? { FAKE_GH_OPEN: opts.openIssue } : {}),
+    ...jobEnv,
+  };
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+  });
+  const calls = readFileSync(log, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Call);
   return { code: r.status, stderr: r.stderr, calls };
 }
-
 
 describe("expiry watch workflow (examples/expiry-watch.yml)", { timeout: 120_000 }, () => {
   it("is scheduled daily, may write issues, passes no key, and keeps its inputs out of expressions in the script", () => {
@@ -65,28 +84,54 @@ describe("expiry watch workflow (examples/expiry-watch.yml)", { timeout: 120_000
   it("opens one labelled issue listing what expires within WARN_DAYS, without a key", async () => {
     const r = await watch({ expiring: true });
     // Only vaultfile's notice that metadata read without a key is not verified.
-    expect(r.stderr.split("\n").filter(Boolean)).toEqual([expect.stringMatching(/^vaultfile: warning: --no-decrypt: .* NOT verified/), expect.stringMatching(/^vaultfile: warning: --no-decrypt: .* NOT verified/)]);
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([
+      expect.stringMatching(/^vaultfile: warning: --no-decrypt: .* NOT verified/),
+      expect.stringMatching(/^vaultfile: warning: --no-decrypt: .* NOT verified/),
+    ]);
     expect(r.code).toBe(0);
-    expect(r.calls.map((c) => c.args.slice(0, 2))).toEqual([["issue", "list"], ["label", "create"], ["issue", "create"]]);
+    expect(r.calls.map((c) => c.args.slice(0, 2))).toEqual([
+      ["issue", "list"],
+      ["label", "create"],
+      ["issue", "create"],
+    ]);
     expect(r.calls.every((c) => c.token === "fake-token" && c.repo === "owner/repo")).toBe(true);
     const create = r.calls[2]!;
-    expect(create.args).toEqual(["issue", "create", "--title", "Secrets in .secrets.yaml expire within 30 days", "--label", "secret-expiry", "--body-file", expect.any(String)]);
-    expect(create.body).toContain("2 secret(s) in `.secrets.yaml` have expired, expire within 30 days, or are required but missing.");
+    expect(create.args).toEqual([
+      "issue",
+      "create",
+      "--title",
+      "Secrets in .secrets.yaml expire within 30 days",
+      "--label",
+      "secret-expiry",
+      "--body-file",
+      expect.any(String),
+    ]);
+    expect(create.body).toContain(
+      "2 secret(s) in `.secrets.yaml` have expired, expire within 30 days, or are required but missing.",
+    );
     expect(create.body).toContain("| GITHUB\\_TOKEN | - | - | - | MISSING |  |");
-    expect(create.body).toContain("| PYPI\\_TOKEN | pypi | 2026-12-10 | 16 | EXPIRING in 16 days | https://pypi.org/manage/account/token/ |");
+    expect(create.body).toContain(
+      "| PYPI\\_TOKEN | pypi | 2026-12-10 | 16 | EXPIRING in 16 days | https://pypi.org/manage/account/token/ |",
+    );
   });
 
   it("updates the open issue instead of opening another", async () => {
     const r = await watch({ expiring: true, openIssue: "7" });
     expect(r.code).toBe(0);
-    expect(r.calls.map((c) => c.args.slice(0, 3))).toEqual([["issue", "list", "--label"], ["issue", "edit", "7"]]);
+    expect(r.calls.map((c) => c.args.slice(0, 3))).toEqual([
+      ["issue", "list", "--label"],
+      ["issue", "edit", "7"],
+    ]);
     expect(r.calls[1]!.body).toContain("EXPIRING in 16 days");
   });
 
   it("closes the open issue once nothing expires, and posts nothing when there is none", async () => {
     const closed = await watch({ expiring: false, openIssue: "7" });
     expect(closed.code).toBe(0);
-    expect(closed.calls.map((c) => c.args.slice(0, 3))).toEqual([["issue", "list", "--label"], ["issue", "close", "7"]]);
+    expect(closed.calls.map((c) => c.args.slice(0, 3))).toEqual([
+      ["issue", "list", "--label"],
+      ["issue", "close", "7"],
+    ]);
     const quiet = await watch({ expiring: false });
     expect(quiet.calls.map((c) => c.args[1])).toEqual(["list"]);
   });

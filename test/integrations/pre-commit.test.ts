@@ -15,18 +15,27 @@ import { writeVault } from "../cli/lifecycle-support.js";
 import { ROOT, tempDir } from "../helpers.js";
 
 const hasPreCommit = spawnSync("pre-commit", ["--version"]).status === 0;
-const wanted = process.env.PRE_COMMIT_TEST === "1" || (process.env.CI === "true" && process.env.PRE_COMMIT_TEST !== "0");
+const wanted =
+  process.env.PRE_COMMIT_TEST === "1" || (process.env.CI === "true" && process.env.PRE_COMMIT_TEST !== "0");
 const PLAINTEXT = "sk-plaintext-never-printed";
 
 const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
+  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
 };
 
 describe("pre-commit hook vaultfile-check", () => {
   it("is declared for node with the vault file pattern", () => {
-    const hooks = parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as { id: string; entry: string; language: string; files: string }[];
+    const hooks = parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as {
+      id: string;
+      entry: string;
+      language: string;
+      files: string;
+    }[];
     const hook = hooks.find((h) => h.id === "vaultfile-check")!;
     expect(hook).toMatchObject({ entry: "vaultfile check", language: "node" });
     const re = new RegExp(hook.files);
@@ -44,15 +53,34 @@ describe("pre-commit hook vaultfile-check", () => {
       const project = join(dir, "project");
       mkdirSync(join(project, "deploy"), { recursive: true });
       git(project, "init", "--quiet");
-      writeFileSync(join(project, ".pre-commit-config.yaml"), `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: vaultfile-check\n`);
+      writeFileSync(
+        join(project, ".pre-commit-config.yaml"),
+        `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: vaultfile-check\n`,
+      );
       await writeVault(join(project, ".secrets.yaml"), (v) => v.set("API_TOKEN", "encrypted-ok"));
       const good = readFileSync(join(project, ".secrets.yaml"), "utf8");
-      writeFileSync(join(project, "deploy", ".secrets.prod.yaml"), good.replace(/value: ENC\[[^\]]*\]/, `value: ${PLAINTEXT}`));
+      writeFileSync(
+        join(project, "deploy", ".secrets.prod.yaml"),
+        good.replace(/value: ENC\[[^\]]*\]/, `value: ${PLAINTEXT}`),
+      );
       writeFileSync(join(project, "config.yaml"), "not: a vault\n");
       git(project, "add", "-A");
       // The user's HOME, for their npm config (registry, CA, nodedir for node-pty's build); pre-commit's own cache apart.
-      const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? dir, PRE_COMMIT_HOME: join(dir, "pre-commit-home"), npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
-      const run = (...args: string[]) => spawnSync("pre-commit", ["run", "vaultfile-check", ...args], { cwd: project, env, encoding: "utf8", timeout: 900_000 });
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME ?? dir,
+        PRE_COMMIT_HOME: join(dir, "pre-commit-home"),
+        npm_config_prefer_offline: "true",
+        npm_config_audit: "false",
+        npm_config_fund: "false",
+      };
+      const run = (...args: string[]) =>
+        spawnSync("pre-commit", ["run", "vaultfile-check", ...args], {
+          cwd: project,
+          env,
+          encoding: "utf8",
+          timeout: 900_000,
+        });
 
       const ok = run("--files", ".secrets.yaml", "config.yaml");
       expect(ok.stdout + ok.stderr).toMatch(/vaultfile check\.+Passed/);
@@ -70,6 +98,7 @@ describe("pre-commit hook vaultfile-check", () => {
     1_200_000,
   );
   if (!hasPreCommit || !wanted) {
-    it(`real pre-commit run: skipped (${hasPreCommit ? "set PRE_COMMIT_TEST=1 or CI=true: installing the hook builds the package, minutes" : "pre-commit is not installed; .ci/run installs it"})`, () => expect(hasPreCommit && wanted).toBe(false));
+    it(`real pre-commit run: skipped (${hasPreCommit ? "set PRE_COMMIT_TEST=1 or CI=true: installing the hook builds the package, minutes" : "pre-commit is not installed; .ci/run installs it"})`, () =>
+      expect(hasPreCommit && wanted).toBe(false));
   }
 });

@@ -60,7 +60,10 @@ export function readAction(file: string): ActionYml {
 const EXPR = /\$\{\{\s*([^}]*?)\s*\}\}/g;
 
 /** Evaluates the expressions in `text`; anything else is an error (the action must not need it). */
-export function evaluate(text: string, ctx: { inputs: Record<string, string>; actionPath: string; steps?: Record<string, Record<string, string>> }): string {
+export function evaluate(
+  text: string,
+  ctx: { inputs: Record<string, string>; actionPath: string; steps?: Record<string, Record<string, string>> },
+): string {
   return text.replace(EXPR, (_, expr: string) => {
     let m: RegExpExecArray | null;
     if ((m = /^inputs\.([A-Za-z0-9_-]+)$/.exec(expr))) {
@@ -68,7 +71,8 @@ export function evaluate(text: string, ctx: { inputs: Record<string, string>; ac
       return ctx.inputs[m[1]!]!;
     }
     if (expr === "github.action_path") return ctx.actionPath;
-    if ((m = /^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$/.exec(expr)) && ctx.steps) return ctx.steps[m[1]!]?.[m[2]!] ?? "";
+    if ((m = /^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$/.exec(expr)) && ctx.steps)
+      return ctx.steps[m[1]!]?.[m[2]!] ?? "";
     throw new Error(`the simulated runner does not evaluate \${{ ${expr} }}`);
   });
 }
@@ -105,11 +109,21 @@ export function parseCommandFile(text: string): Record<string, string> {
  * Runs the action's steps in order with `inputs` (defaults filled in) in `workspace`, on top of `baseEnv`; stops at
  * the first failing step, as the runner does.
  */
-export function runAction(action: ActionYml, opts: { actionPath: string; workspace: string; temp: string; inputs: Record<string, string>; baseEnv: Record<string, string> }): RunResult {
+export function runAction(
+  action: ActionYml,
+  opts: {
+    actionPath: string;
+    workspace: string;
+    temp: string;
+    inputs: Record<string, string>;
+    baseEnv: Record<string, string>;
+  },
+): RunResult {
   const inputs: Record<string, string> = {};
   for (const [k, v] of Object.entries(action.inputs)) inputs[k] = opts.inputs[k] ?? v.default ?? "";
   for (const k of Object.keys(opts.inputs)) if (!(k in action.inputs)) throw new Error(`the action has no input ${k}`);
-  for (const [k, v] of Object.entries(action.inputs)) if (v.required && inputs[k] === "") throw new Error(`input required and not supplied: ${k}`);
+  for (const [k, v] of Object.entries(action.inputs))
+    if (v.required && inputs[k] === "") throw new Error(`input required and not supplied: ${k}`);
   const jobEnv: Record<string, string> = {};
   const path: string[] = [];
   const stepOutputs: Record<string, Record<string, string>> = {};
@@ -120,11 +134,15 @@ export function runAction(action: ActionYml, opts: { actionPath: string; workspa
     if (failed) return;
     if (step.uses || step.if) throw new Error("the simulated runner runs only unconditional run steps");
     if (step.shell !== "bash") throw new Error(`step ${n}: shell must be bash`);
-    const files = Object.fromEntries(["env", "output", "path", "summary"].map((k) => [k, join(opts.temp, `step${n}-${k}`)]));
+    const files = Object.fromEntries(
+      ["env", "output", "path", "summary"].map((k) => [k, join(opts.temp, `step${n}-${k}`)]),
+    );
     for (const f of Object.values(files)) writeFileSync(f, "");
     const script = join(opts.temp, `step${n}.sh`);
     writeFileSync(script, step.run ?? "");
-    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, evaluate(String(v), { inputs, actionPath: opts.actionPath })]));
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => [k, evaluate(String(v), { inputs, actionPath: opts.actionPath })]),
+    );
     const env = {
       ...opts.baseEnv,
       ...jobEnv,
@@ -139,7 +157,12 @@ export function runAction(action: ActionYml, opts: { actionPath: string; workspa
       GITHUB_STEP_SUMMARY: files.summary!,
       ...stepEnv,
     };
-    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd: opts.workspace, env, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+      cwd: opts.workspace,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     const read = (k: string) => readFileSync(files[k]!, "utf8");
     const run: StepRun = {
       step,
@@ -155,16 +178,30 @@ export function runAction(action: ActionYml, opts: { actionPath: string; workspa
     runs.push(run);
     Object.assign(jobEnv, parseCommandFile(run.envFile));
     if (step.id) stepOutputs[step.id] = parseCommandFile(run.outputFile);
-    path.unshift(...run.pathFile.split("\n").filter((l) => l !== "").reverse());
+    path.unshift(
+      ...run.pathFile
+        .split("\n")
+        .filter((l) => l !== "")
+        .reverse(),
+    );
     summary += run.summary;
     if (run.code !== 0) failed = true;
   });
-  const outputs = Object.fromEntries(Object.entries(action.outputs ?? {}).map(([k, v]) => [k, evaluate(v.value, { inputs, actionPath: opts.actionPath, steps: stepOutputs })]));
+  const outputs = Object.fromEntries(
+    Object.entries(action.outputs ?? {}).map(([k, v]) => [
+      k,
+      evaluate(v.value, { inputs, actionPath: opts.actionPath, steps: stepOutputs }),
+    ]),
+  );
   return { steps: runs, jobEnv, path, outputs, summary, masks: runs.flatMap((r) => r.masks), failed };
 }
 
 /** Appends a user's step after the action: a bash script with the job env, as a later `run:` step would get it. */
-export function laterStep(result: RunResult, script: string, opts: { workspace: string; baseEnv: Record<string, string> }): { code: number; stdout: string } {
+export function laterStep(
+  result: RunResult,
+  script: string,
+  opts: { workspace: string; baseEnv: Record<string, string> },
+): { code: number; stdout: string } {
   const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
     cwd: opts.workspace,
     env: { ...opts.baseEnv, ...result.jobEnv, PATH: [...result.path, opts.baseEnv.PATH].join(":") },
@@ -172,4 +209,3 @@ export function laterStep(result: RunResult, script: string, opts: { workspace: 
   });
   return { code: r.status ?? -1, stdout: r.stdout };
 }
-

@@ -55,7 +55,12 @@ describe.skipIf(!hasAge)("the age CLI", () => {
     writeFileSync(join(dir, "k.age"), alice.enc);
     const dataKey = execFileSync("age", ["-d", "-i", testKey("alice").identityFile, join(dir, "k.age")]);
     const rewrapped = execFileSync("age", ["-a", "-r", testKey("alice").recipient], { input: dataKey }).toString();
-    const indent = (s: string) => s.trimEnd().split("\n").map((l) => "      " + l).join("\n") + "\n";
+    const indent = (s: string) =>
+      s
+        .trimEnd()
+        .split("\n")
+        .map((l) => "      " + l)
+        .join("\n") + "\n";
     const swapped = text.replace(indent(alice.enc), indent(rewrapped));
     expect(swapped).not.toBe(text);
     const v = await openVaultText(swapped, "v.yaml", aliceOpts());
@@ -66,7 +71,9 @@ describe.skipIf(!hasAge)("the age CLI", () => {
 describe("independent sops decoders from npm", () => {
   it("sops-age decrypts a vault we wrote", async () => {
     const text = await sampleVaultText();
-    const out = (await decryptSops(text, { secretKey: testKey("bob").secret, fileType: "yaml" })) as { secrets: Record<string, { value: string; type: string }> };
+    const out = (await decryptSops(text, { secretKey: testKey("bob").secret, fileType: "yaml" })) as {
+      secrets: Record<string, { value: string; type: string }>;
+    };
     for (const [name, value] of Object.entries(expected)) expect(out.secrets[name]!.value).toBe(value);
     expect(out.secrets.PYPI_TOKEN!.type).toBe("pypi");
   });
@@ -81,7 +88,9 @@ describe("independent sops decoders from npm", () => {
     const original = kms.KMSClient.prototype.send;
     kms.KMSClient.prototype.send = async () => ({ Plaintext: new Uint8Array(dataKey) });
     try {
-      const { decrypt } = require("sops-decoder") as { decrypt: (t: unknown) => Promise<{ secrets: Record<string, { value: string }> }> };
+      const { decrypt } = require("sops-decoder") as {
+        decrypt: (t: unknown) => Promise<{ secrets: Record<string, { value: string }> }>;
+      };
       const tree = parse(text) as { sops: Record<string, unknown> };
       tree.sops.kms = [{ arn: "arn:aws:kms:us-east-1:000000000000:key/test-only", enc: "AA==" }];
       const out = await decrypt(tree);

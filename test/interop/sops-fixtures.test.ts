@@ -14,7 +14,10 @@ import { hasShared, SHARED_SOPS, sharedSkipMessage } from "../helpers.js";
 if (!hasShared) console.warn(sharedSkipMessage("sops-produced fixtures decrypt exactly"));
 
 describe.skipIf(!hasShared)("sops-produced fixtures", () => {
-  const keys = () => ({ identities: parseIdentities(readFileSync(join(SHARED_SOPS, "keys.txt"), "utf8"), "keys.txt"), searched: [] });
+  const keys = () => ({
+    identities: parseIdentities(readFileSync(join(SHARED_SOPS, "keys.txt"), "utf8"), "keys.txt"),
+    searched: [],
+  });
   const cases = hasShared ? readdirSync(SHARED_SOPS).filter((f) => f.endsWith(".enc.yaml")) : [];
 
   it("finds the fixtures", () => {
@@ -34,13 +37,18 @@ describe.skipIf(!hasShared)("sops-produced fixtures", () => {
   it.each(cases)("%s: a flipped leaf is detected", async (name) => {
     const text = readFileSync(join(SHARED_SOPS, name), "utf8");
     // Change one clear-text or encrypted leaf: either the value fails to decrypt or the MAC no longer matches.
-    const mutated = text.replace(/aaa|ENC\[AES256_GCM,data:[A-Za-z0-9+/]{2}/, (m) => (m === "aaa" ? "aab" : m.slice(0, -2) + (m.endsWith("AA") ? "BB" : "AA")));
+    const mutated = text.replace(/aaa|ENC\[AES256_GCM,data:[A-Za-z0-9+/]{2}/, (m) =>
+      m === "aaa" ? "aab" : m.slice(0, -2) + (m.endsWith("AA") ? "BB" : "AA"),
+    );
     expect(mutated).not.toBe(text);
     await expect(SopsFile.open(mutated, name, keys())).rejects.toThrow(/MAC|does not decrypt/);
   });
 
   it("rejects a wrong MAC with an IntegrityError", async () => {
-    const text = readFileSync(join(SHARED_SOPS, "age_encrypted_regex.enc.yaml"), "utf8").replace("not_encrypted: aaa", "not_encrypted: aab");
+    const text = readFileSync(join(SHARED_SOPS, "age_encrypted_regex.enc.yaml"), "utf8").replace(
+      "not_encrypted: aaa",
+      "not_encrypted: aab",
+    );
     await expect(SopsFile.open(text, "x", keys())).rejects.toBeInstanceOf(IntegrityError);
   });
 });

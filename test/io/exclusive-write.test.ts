@@ -13,7 +13,9 @@ describe("writeFileExclusive", () => {
     writeFileExclusive(path, text, 0o600);
     expect(readFileSync(path, "utf8")).toBe(text);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(() => writeFileExclusive(path, "other")).toThrow(expect.objectContaining({ code: "E_IO", cause: expect.objectContaining({ code: "EEXIST" }) }));
+    expect(() => writeFileExclusive(path, "other")).toThrow(
+      expect.objectContaining({ code: "E_IO", cause: expect.objectContaining({ code: "EEXIST" }) }),
+    );
     expect(readFileSync(path, "utf8")).toBe(text);
   });
 
@@ -21,7 +23,11 @@ describe("writeFileExclusive", () => {
     const path = join(tempDir(), "key.txt");
     // An ignored SIGXFSZ survives exec, so the write fails with EFBIG instead of killing node.
     const script = `import("${join(ROOT, "dist", "io", "atomic.js")}").then((m) => { try { m.writeFileExclusive(process.argv[1], "x".repeat(100000)); } catch (e) { console.log(e.message); } })`;
-    const out = execFileSync("/bin/sh", ["-c", `trap '' XFSZ; ulimit -f 8; exec "$0" --input-type=module -e "$1" "$2"`, process.execPath, script, path], { encoding: "utf8" });
+    const out = execFileSync(
+      "/bin/sh",
+      ["-c", `trap '' XFSZ; ulimit -f 8; exec "$0" --input-type=module -e "$1" "$2"`, process.execPath, script, path],
+      { encoding: "utf8" },
+    );
     expect(out).toMatch(/^cannot write .*key\.txt: EFBIG/);
     expect(existsSync(path)).toBe(false);
   });

@@ -23,7 +23,13 @@ describe("identity lookup", () => {
       identityFiles: [alice().identityFile],
       env: { ...env, SOPS_AGE_KEY: `${bob().secret} ${alice().secret}`, SOPS_AGE_KEY_FILE: join(dir, "f.txt") },
     });
-    expect(found.identities.map((i) => i.source)).toEqual([alice().identityFile, "$SOPS_AGE_KEY", "$SOPS_AGE_KEY", join(dir, "f.txt"), sopsDefault]);
+    expect(found.identities.map((i) => i.source)).toEqual([
+      alice().identityFile,
+      "$SOPS_AGE_KEY",
+      "$SOPS_AGE_KEY",
+      join(dir, "f.txt"),
+      sopsDefault,
+    ]);
     expect(found.searched.join("\n")).toContain("$VAULTFILE_AGE_KEY (not set)");
     expect(found.searched.join("\n")).toContain(`${join(env.XDG_CONFIG_HOME!, "vaultfile", "keys.txt")} (absent)`);
   });
@@ -52,7 +58,12 @@ describe("identity lookup", () => {
     expect(err).toBeInstanceOf(NoIdentityError);
     expect(err.exitCode).toBe(4);
     // The facts, as data; the words, from the CLI's one formatter.
-    expect(err.keys).toMatchObject({ file: "x.yaml", recipients: [alice().recipient], named: { alice: alice().recipient }, tried: [] });
+    expect(err.keys).toMatchObject({
+      file: "x.yaml",
+      recipients: [alice().recipient],
+      named: { alice: alice().recipient },
+      tried: [],
+    });
     expect(err.keys.searched).toContain("$SOPS_AGE_KEY_FILE (not set)");
     const hint = hintFor(err)!;
     expect(hint).toContain("$SOPS_AGE_KEY_FILE (not set)");
@@ -62,9 +73,15 @@ describe("identity lookup", () => {
 
   it("a key that does not fit: WrongKeyError naming the recipients", async () => {
     const v = await createVault("x.yaml", { alice: alice().recipient }, { now: clock });
-    const err = await openVaultText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch((e) => e);
+    const err = await openVaultText(v.toText(), "x.yaml", { env: cleanEnv({ VAULTFILE_AGE_KEY: bob().secret }) }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(WrongKeyError);
-    expect(err.keys).toMatchObject({ recipients: [alice().recipient], named: { alice: alice().recipient }, tried: [{ source: "$VAULTFILE_AGE_KEY", recipient: bob().recipient }] });
+    expect(err.keys).toMatchObject({
+      recipients: [alice().recipient],
+      named: { alice: alice().recipient },
+      tried: [{ source: "$VAULTFILE_AGE_KEY", recipient: bob().recipient }],
+    });
     const hint = hintFor(err)!;
     expect(hint).toContain(`alice (${alice().recipient})`);
     expect(hint).toContain(`Your keys: ${bob().recipient} from $VAULTFILE_AGE_KEY`);
@@ -84,13 +101,19 @@ describe("post-quantum recipients", () => {
     const back = await openVaultText(text, "pq.yaml", { identities: [dana.secret], env: {} });
     expect(back.get("PQ_SECRET").value).toBe("quantum-safe");
     await expect(back.addRecipient("alice", alice().recipient)).rejects.toThrow(/cannot mix post-quantum/);
-    await expect(createVault("m.yaml", { dana: dana.recipient, alice: alice().recipient })).rejects.toThrow(/cannot mix/);
+    await expect(createVault("m.yaml", { dana: dana.recipient, alice: alice().recipient })).rejects.toThrow(
+      /cannot mix/,
+    );
   });
 });
 
 describe("recipients", () => {
   it("add wraps the same data key (only sops.age and recipients change); remove rolls the key and re-encrypts", async () => {
-    const v = await createVault("r.yaml", { alice: alice().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    const v = await createVault(
+      "r.yaml",
+      { alice: alice().recipient },
+      { now: clock, identities: [alice().secret], env: {} },
+    );
     v.set("A", "1");
     v.set("B", "2");
     const t1 = v.toText();
@@ -104,14 +127,20 @@ describe("recipients", () => {
     expect(readable).toEqual(["A", "B"]);
     const t3 = asBob.toText();
     expect(values(t3)).not.toEqual(values(t2));
-    await expect(openVaultText(t3, "r.yaml", { identities: [alice().secret], env: {} })).rejects.toBeInstanceOf(WrongKeyError);
+    await expect(openVaultText(t3, "r.yaml", { identities: [alice().secret], env: {} })).rejects.toBeInstanceOf(
+      WrongKeyError,
+    );
     expect((await openVaultText(t3, "r.yaml", { identities: [bob().secret], env: {} })).get("A").value).toBe("1");
   });
 });
 
 describe("removing a recipient from a big vault", () => {
   it("re-encrypts every value, skipping plaintext of entries removed earlier", async () => {
-    const v = await createVault("big.yaml", { alice: alice().recipient, bob: bob().recipient }, { now: clock, identities: [alice().secret], env: {} });
+    const v = await createVault(
+      "big.yaml",
+      { alice: alice().recipient, bob: bob().recipient },
+      { now: clock, identities: [alice().secret], env: {} },
+    );
     for (let i = 0; i < 300; i++) v.set(`S_${i}`, `value-${i}`);
     v.remove("S_7"); // a removed entry's plaintext must not trip the re-encryption
     await v.removeRecipient("bob");

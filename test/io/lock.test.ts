@@ -34,7 +34,9 @@ describe("the lock path holds something that is not a lock file", () => {
   it("a folder and a named pipe are refused at once", () => {
     const dir = tempDir();
     mkdirSync(join(dir, "a.yaml.lock"));
-    expect(refusal(join(dir, "a.yaml")).message).toBe(`cannot lock ${join(dir, "a.yaml")}: ${join(dir, "a.yaml.lock")} is a directory, not a lock file`);
+    expect(refusal(join(dir, "a.yaml")).message).toBe(
+      `cannot lock ${join(dir, "a.yaml")}: ${join(dir, "a.yaml.lock")} is a directory, not a lock file`,
+    );
     execFileSync("mkfifo", [join(dir, "b.yaml.lock")]);
     expect(refusal(join(dir, "b.yaml")).message).toMatch(/b\.yaml\.lock is a named pipe, not a lock file$/);
   });
@@ -46,15 +48,26 @@ describe("the lock path holds something that is not a lock file", () => {
     }
     const dir = tempDir();
     chmodSync(dir, 0o777);
-    writeFileSync(join(dir, "v.yaml.lock"), JSON.stringify({ pid: 1, host: "elsewhere", since: "2026-01-01T00:00:00Z" }), { mode: 0o600 });
+    writeFileSync(
+      join(dir, "v.yaml.lock"),
+      JSON.stringify({ pid: 1, host: "elsewhere", since: "2026-01-01T00:00:00Z" }),
+      { mode: 0o600 },
+    );
     const script = `import { acquireLock } from ${JSON.stringify(join(ROOT, "dist/io/lock.js"))};
       try { acquireLock(${JSON.stringify(join(dir, "v.yaml"))}, { timeoutMs: 300 }); console.log("taken"); } catch (e) { console.log(e.exitCode, e.message); }`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { uid: 65534, gid: 65534, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     if (r.error || (r.status !== 0 && /EACCES|permission/i.test(r.stderr))) {
       console.log(`skipped: the user nobody cannot run node here (${r.error?.message ?? r.stderr.split("\n")[0]})`);
       return;
     }
     expect(r.signal, "still waiting after 30 s").toBeNull();
-    expect(r.stdout.trim()).toBe(`8 ${join(dir, "v.yaml")} is locked by another user (${join(dir, "v.yaml.lock")} cannot be read: permission denied)`);
+    expect(r.stdout.trim()).toBe(
+      `8 ${join(dir, "v.yaml")} is locked by another user (${join(dir, "v.yaml.lock")} cannot be read: permission denied)`,
+    );
   });
 });

@@ -12,9 +12,14 @@ describe("private files behind a symlink", () => {
     mkdirSync(join(dir, "docs"));
     writeFileSync(join(dir, "docs", "CHANGELOG.md"), "# Changelog\n");
     symlinkSync("docs/CHANGELOG.md", join(dir, ".env"));
-    for (const write of [() => writePrivateFile(join(dir, ".env"), "A=1\n"), () => appendPrivateFile(join(dir, ".env"), "A=1\n")]) {
+    for (const write of [
+      () => writePrivateFile(join(dir, ".env"), "A=1\n"),
+      () => appendPrivateFile(join(dir, ".env"), "A=1\n"),
+    ]) {
       expect(write).toThrow(ConflictError);
-      expect(write).toThrow(`refusing to write secrets through ${join(dir, ".env")}: it is a symbolic link (to docs/CHANGELOG.md)`);
+      expect(write).toThrow(
+        `refusing to write secrets through ${join(dir, ".env")}: it is a symbolic link (to docs/CHANGELOG.md)`,
+      );
     }
     expect(readFileSync(join(dir, "docs", "CHANGELOG.md"), "utf8")).toBe("# Changelog\n");
     writePrivateFile(join(dir, ".env"), "A=1\n", { followSymlink: true });

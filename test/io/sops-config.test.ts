@@ -38,16 +38,28 @@ describe("finding .sops.yaml", () => {
   it("--config, then SOPS_CONFIG, override the search (relative to the working folder)", () => {
     const { root, deep } = tree();
     writeFileSync(join(root, ".sops.yaml"), "creation_rules: []\n");
-    expect(findSopsConfig(deep, { SOPS_CONFIG: "../x.yaml" })).toEqual({ path: join(root, "a", "x.yaml"), source: "env" });
-    expect(findSopsConfig(deep, { SOPS_CONFIG: "../x.yaml" }, "y.yaml")).toEqual({ path: join(deep, "y.yaml"), source: "flag" });
+    expect(findSopsConfig(deep, { SOPS_CONFIG: "../x.yaml" })).toEqual({
+      path: join(root, "a", "x.yaml"),
+      source: "env",
+    });
+    expect(findSopsConfig(deep, { SOPS_CONFIG: "../x.yaml" }, "y.yaml")).toEqual({
+      path: join(deep, "y.yaml"),
+      source: "flag",
+    });
   });
 
   it("names a .sops.yml on the way in a warning and never reads it", () => {
     const { root, deep } = tree();
     writeFileSync(join(root, "a", ".sops.yml"), "creation_rules: []\n");
-    expect(findSopsConfig(deep, {}).warning).toBe(`ignoring ${join(root, "a", ".sops.yml")}: the config file must be called .sops.yaml`);
+    expect(findSopsConfig(deep, {}).warning).toBe(
+      `ignoring ${join(root, "a", ".sops.yml")}: the config file must be called .sops.yaml`,
+    );
     writeFileSync(join(root, ".sops.yaml"), "creation_rules: []\n");
-    expect(findSopsConfig(deep, {})).toEqual({ path: join(root, ".sops.yaml"), source: "search", warning: `ignoring ${join(root, "a", ".sops.yml")}: the config file must be called .sops.yaml; using ${join(root, ".sops.yaml")}` });
+    expect(findSopsConfig(deep, {})).toEqual({
+      path: join(root, ".sops.yaml"),
+      source: "search",
+      warning: `ignoring ${join(root, "a", ".sops.yml")}: the config file must be called .sops.yaml; using ${join(root, ".sops.yaml")}`,
+    });
   });
 });
 
@@ -61,8 +73,14 @@ describe("the creation rule for a file", () => {
   const fileIn = (configPath: string, rel: string): string => join(configPath, "..", rel);
 
   it("matches path_regex against the path relative to the config's folder; the first match wins", () => {
-    const c = config(`creation_rules:\n  - path_regex: ^deploy/prod/\n    age: ${A}\n  - path_regex: prod\n    age: ${B}\n  - age: ${C}\n`);
-    expect(creationRuleFor(c, fileIn(c, "deploy/prod/.secrets.yaml"))).toEqual({ configPath: c, rule: 1, recipients: [A] });
+    const c = config(
+      `creation_rules:\n  - path_regex: ^deploy/prod/\n    age: ${A}\n  - path_regex: prod\n    age: ${B}\n  - age: ${C}\n`,
+    );
+    expect(creationRuleFor(c, fileIn(c, "deploy/prod/.secrets.yaml"))).toEqual({
+      configPath: c,
+      rule: 1,
+      recipients: [A],
+    });
     expect(creationRuleFor(c, fileIn(c, "prod.secrets.yaml"))).toMatchObject({ rule: 2, recipients: [B] });
     // A rule without path_regex matches every file.
     expect(creationRuleFor(c, fileIn(c, "other.yaml"))).toMatchObject({ rule: 3, recipients: [C] });
@@ -75,7 +93,9 @@ describe("the creation rule for a file", () => {
   });
 
   it("reads path_regex as RE2 (Go's regexp), matched anywhere in the path", () => {
-    const c = config(`creation_rules:\n  - path_regex: '\\.secrets\\.yaml$'\n    age: ${A}\n  - path_regex: '(?P<env>prod)'\n    age: ${B}\n`);
+    const c = config(
+      `creation_rules:\n  - path_regex: '\\.secrets\\.yaml$'\n    age: ${A}\n  - path_regex: '(?P<env>prod)'\n    age: ${B}\n`,
+    );
     expect(creationRuleFor(c, fileIn(c, "deploy/.secrets.yaml"))).toMatchObject({ rule: 1 });
     // (?P<name>…) is Go's named group: RE2 syntax, which JavaScript's RegExp rejects.
     expect(creationRuleFor(c, fileIn(c, "x/prod.yaml"))).toMatchObject({ rule: 2, recipients: [B] });
@@ -84,7 +104,9 @@ describe("the creation rule for a file", () => {
   });
 
   it("takes age keys as a comma-separated string or a list (items comma-split too), without duplicates", () => {
-    const c = config(`creation_rules:\n  - path_regex: one\n    age: " ${A} ,${B},, "\n  - path_regex: two\n    age:\n      - ${A}\n      - "${B}, ${C}"\n      - ${A}\n`);
+    const c = config(
+      `creation_rules:\n  - path_regex: one\n    age: " ${A} ,${B},, "\n  - path_regex: two\n    age:\n      - ${A}\n      - "${B}, ${C}"\n      - ${A}\n`,
+    );
     expect(creationRuleFor(c, fileIn(c, "one"))!.recipients).toEqual([A, B]);
     expect(creationRuleFor(c, fileIn(c, "two"))!.recipients).toEqual([A, B, C]);
     const bad = config(`creation_rules:\n  - age: [${A}, 7]\n`);
@@ -92,9 +114,13 @@ describe("the creation rule for a file", () => {
   });
 
   it("uses a rule's key group (with merged groups) instead of its age keys, and refuses Shamir groups", () => {
-    const c = config(`creation_rules:\n  - path_regex: one\n    age: ${C}\n    key_groups:\n      - age: [${A}]\n        merge:\n          - age: [${B}]\n  - key_groups:\n      - age: [${A}]\n      - age: [${B}]\n`);
+    const c = config(
+      `creation_rules:\n  - path_regex: one\n    age: ${C}\n    key_groups:\n      - age: [${A}]\n        merge:\n          - age: [${B}]\n  - key_groups:\n      - age: [${A}]\n      - age: [${B}]\n`,
+    );
     expect(creationRuleFor(c, fileIn(c, "one"))!.recipients).toEqual([B, A]);
-    expect(() => creationRuleFor(c, fileIn(c, "two"))).toThrow(/has 2 key groups; vaultfile encrypts to one set of recipients/);
+    expect(() => creationRuleFor(c, fileIn(c, "two"))).toThrow(
+      /has 2 key groups; vaultfile encrypts to one set of recipients/,
+    );
   });
 
   it("counts a file without creation_rules as no config, and a config without a match as no keys", () => {

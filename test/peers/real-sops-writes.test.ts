@@ -27,7 +27,8 @@ import { realSops, sopsDecrypt, type SopsResult } from "./real-sops.js";
 const alice = testKey("alice");
 const bob = testKey("bob");
 const ids = parseIdentities(`${alice.secret}\n${bob.secret}`, "test");
-const vaultfileData = async (text: string) => plainToJs((await decryptSops(text, "v.yaml", { identities: ids, searched: [] })).documents[0]!);
+const vaultfileData = async (text: string) =>
+  plainToJs((await decryptSops(text, "v.yaml", { identities: ids, searched: [] })).documents[0]!);
 
 /** The file, written again with the MAC under a fresh random IV: what a plain sops save leaves (the seal stale). */
 async function asSopsSaved(text: string): Promise<string> {
@@ -59,7 +60,7 @@ describe.skipIf(!realSops.available)("vaults written by vaultfile, read by the r
     snap("set");
     ok(w, ["rotate", "API_TOKEN", "--stdin"], "tok-2\n");
     snap("rotate");
-    writeFileSync(join(w.dir, "in.env"), "DB_URL=postgres://u:p@h/db\nSPARE=to-remove\nQUOTED=\"a b # c\"\n");
+    writeFileSync(join(w.dir, "in.env"), 'DB_URL=postgres://u:p@h/db\nSPARE=to-remove\nQUOTED="a b # c"\n');
     ok(w, ["import", "in.env"]);
     snap("import");
     ok(w, ["rm", "SPARE"]); // an empty value would be refused (one rule for empty values)
@@ -89,7 +90,12 @@ describe.skipIf(!realSops.available)("vaults written by vaultfile, read by the r
     writeFileSync(w.file, base);
     ok(w, ["set", "THEIRS", "--stdin"], "t\n");
     const theirs = w.text();
-    for (const [n, t] of [["base", base], ["ours", ours], ["theirs", theirs]] as const) writeFileSync(join(w.dir, n), t);
+    for (const [n, t] of [
+      ["base", base],
+      ["ours", ours],
+      ["theirs", theirs],
+    ] as const)
+      writeFileSync(join(w.dir, n), t);
     ok(w, ["git", "merge", "base", "ours", "theirs", ".secrets.yaml"]);
     written.push({ label: "git merge", text: readFileSync(join(w.dir, "ours"), "utf8") });
 
@@ -99,13 +105,21 @@ describe.skipIf(!realSops.available)("vaults written by vaultfile, read by the r
     v.set("LIB", "from the library", {});
     await v.save();
     written.push({ label: "library save", text: readFileSync(file, "utf8") });
-    await updateVault(file, { identities: [alice.secret], env: {}, now: clock }, (u) => void u.rotate("LIB", "rotated by updateVault"));
+    await updateVault(
+      file,
+      { identities: [alice.secret], env: {}, now: clock },
+      (u) => void u.rotate("LIB", "rotated by updateVault"),
+    );
     written.push({ label: "library updateVault", text: readFileSync(file, "utf8") });
 
     // sops features: comments and lists put in by "sops", then a vaultfile save.
     const sopsEdited = await withSopsFeatures(written.at(-1)!.text);
     writeFileSync(file, await asSopsSaved(sopsEdited));
-    await updateVault(file, { identities: [alice.secret], env: {}, now: clock, acceptStaleSeal: true }, (u) => void u.set("AFTER_SOPS", "v", {}));
+    await updateVault(
+      file,
+      { identities: [alice.secret], env: {}, now: clock, acceptStaleSeal: true },
+      (u) => void u.set("AFTER_SOPS", "v", {}),
+    );
     written.push({ label: "re-saved after sops comments and lists", text: readFileSync(file, "utf8") });
 
     results = sopsDecrypt(written.map((x) => x.text));
@@ -113,12 +127,29 @@ describe.skipIf(!realSops.available)("vaults written by vaultfile, read by the r
   }, 300_000);
 
   it("every write path gives a file the real sops decrypts, MAC verified, to vaultfile's data", async () => {
-    expect(written.map((x) => x.label)).toEqual(["init", "set", "rotate", "import", "rm", "require", "type add", "recipients add", "recipients remove", "reseal", "edit --editor", "git merge", "library save", "library updateVault", "re-saved after sops comments and lists"]);
+    expect(written.map((x) => x.label)).toEqual([
+      "init",
+      "set",
+      "rotate",
+      "import",
+      "rm",
+      "require",
+      "type add",
+      "recipients add",
+      "recipients remove",
+      "reseal",
+      "edit --editor",
+      "git merge",
+      "library save",
+      "library updateVault",
+      "re-saved after sops comments and lists",
+    ]);
     for (const [i, x] of written.entries()) {
       expect(results[i]!.ok, `${x.label}: ${results[i]!.reason}`).toBe(true);
       expect(results[i]!.data, x.label).toEqual(await vaultfileData(x.text));
     }
-    const byLabel = (l: string) => results[written.findIndex((x) => x.label === l)]!.data as { secrets: Record<string, { value: string }> };
+    const byLabel = (l: string) =>
+      results[written.findIndex((x) => x.label === l)]!.data as { secrets: Record<string, { value: string }> };
     expect(byLabel("set").secrets.MULTI!.value).toBe("line one\nline two: 🔑\n  indented\n");
     expect(byLabel("edit --editor").secrets.API_TOKEN!.value).toBe("tok-3");
     expect(Object.keys(byLabel("git merge").secrets)).toEqual(expect.arrayContaining(["OURS", "THEIRS"]));
@@ -126,7 +157,10 @@ describe.skipIf(!realSops.available)("vaults written by vaultfile, read by the r
     expect(byLabel("re-saved after sops comments and lists").secrets.AFTER_SOPS!.value).toBe("v");
     expect(resaved).toMatch(/^# edited with sops$/m);
     expect(resaved).toMatch(/^ *# between items$/m);
-    expect((byLabel("re-saved after sops comments and lists") as unknown as { notes: string[] }).notes).toEqual(["first", "second"]);
+    expect((byLabel("re-saved after sops comments and lists") as unknown as { notes: string[] }).notes).toEqual([
+      "first",
+      "second",
+    ]);
   });
 
   it("a tampered copy of each (one clear character under the MAC) is refused by the real sops", () => {
@@ -154,9 +188,20 @@ async function withSopsFeatures(text: string): Promise<string> {
   items.splice(at + 1, 0, {
     kind: "pair",
     key: "notes",
-    value: { kind: "list", items: [{ kind: "str", value: "first" }, { kind: "comment", text: " between items" }, { kind: "str", value: "second" }] },
+    value: {
+      kind: "list",
+      items: [
+        { kind: "str", value: "first" },
+        { kind: "comment", text: " between items" },
+        { kind: "str", value: "second" },
+      ],
+    },
   });
   const secrets = items[at] as { kind: "pair"; value: PlainMap };
   secrets.value.items.unshift({ kind: "comment", text: " the team's secrets" });
-  return encryptSops([{ kind: "map", items }], { recipients: [alice.recipient, bob.recipient], rules: { encryptedRegex: "^value$" }, now: clock() });
+  return encryptSops([{ kind: "map", items }], {
+    recipients: [alice.recipient, bob.recipient],
+    rules: { encryptedRegex: "^value$" },
+    now: clock(),
+  });
 }

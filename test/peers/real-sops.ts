@@ -22,16 +22,25 @@ const CERTS = join(CACHE, "certs");
 /** Test-only identities every batch gets (sops tries them all): the project's and, when present, ../shared's. */
 const KEY_FILES = [
   ...["alice", "bob", "carol"].map((n) => join(FIXTURES, "keys", `TEST-ONLY-${n}.agekey`)),
-  ...["key-alice+bob", "key-alice+carol", "key-bob+carol", "key-date-float"].map((n) => join(SHARED_SOPS, "..", "sops-3.9.2", `${n}.agekey`)),
+  ...["key-alice+bob", "key-alice+carol", "key-bob+carol", "key-date-float"].map((n) =>
+    join(SHARED_SOPS, "..", "sops-3.9.2", `${n}.agekey`),
+  ),
   join(SHARED_SOPS, "keys.txt"),
 ];
 
 function probe(): { available: boolean; why: string } {
   if (!existsSync(BOOTSTRAP) || !existsSync(join(CERTS, "leaf.pem"))) {
-    return { available: false, why: `the real sops is not fetched into ${CACHE} (run test/peers/real-sops/setup.sh; .ci/run does)` };
+    return {
+      available: false,
+      why: `the real sops is not fetched into ${CACHE} (run test/peers/real-sops/setup.sh; .ci/run does)`,
+    };
   }
   const r = spawnSync("unshare", ["-n", "true"], { stdio: "ignore" });
-  if (r.status !== 0) return { available: false, why: "`unshare -n` is not allowed here (it needs root), so the real sops cannot run isolated" };
+  if (r.status !== 0)
+    return {
+      available: false,
+      why: "`unshare -n` is not allowed here (it needs root), so the real sops cannot run isolated",
+    };
   return { available: true, why: "" };
 }
 
@@ -53,7 +62,10 @@ export interface SopsResult {
  * Real `sops -d` of each text (YAML), with every test-only identity available, in one sops process. With `yaml`,
  * `json` holds instead the first document as go-yaml v3 prints the decrypted data (sorted keys, no comments).
  */
-export function sopsDecrypt(texts: readonly string[], opts: { extraKeys?: readonly string[]; yaml?: boolean } = {}): SopsResult[] {
+export function sopsDecrypt(
+  texts: readonly string[],
+  opts: { extraKeys?: readonly string[]; yaml?: boolean } = {},
+): SopsResult[] {
   const extraKeys = opts.extraKeys ?? [];
   if (texts.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), "vaultfile-real-sops-"));
@@ -63,16 +75,37 @@ export function sopsDecrypt(texts: readonly string[], opts: { extraKeys?: readon
       writeFileSync(f, t);
       return f;
     });
-    const keys = [...KEY_FILES.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8")), ...extraKeys].join("\n");
+    const keys = [...KEY_FILES.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8")), ...extraKeys].join(
+      "\n",
+    );
     const manifest = join(dir, "manifest.json");
     writeFileSync(manifest, JSON.stringify({ keys, files, yaml: opts.yaml === true }));
-    const out = execFileSync("unshare", ["-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, join(HERE, "driver.mjs"), BOOTSTRAP, CERTS, manifest], {
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 60_000 + 2_000 * texts.length,
-    });
+    const out = execFileSync(
+      "unshare",
+      [
+        "-n",
+        "sh",
+        "-c",
+        'ip link set lo up && exec "$0" "$@"',
+        process.execPath,
+        join(HERE, "driver.mjs"),
+        BOOTSTRAP,
+        CERTS,
+        manifest,
+      ],
+      {
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 60_000 + 2_000 * texts.length,
+      },
+    );
     const raw = JSON.parse(out) as { ok: boolean; reason: string | null; secretString: string | null }[];
-    return raw.map((r) => ({ ok: r.ok, reason: r.reason, json: r.secretString, data: r.secretString === null || opts.yaml ? null : JSON.parse(r.secretString) }));
+    return raw.map((r) => ({
+      ok: r.ok,
+      reason: r.reason,
+      json: r.secretString,
+      data: r.secretString === null || opts.yaml ? null : JSON.parse(r.secretString),
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -126,6 +159,10 @@ export function asGoYamlMarshals(node: PlainNode): PlainNode {
     pairs.sort((x, y) => (goYamlKeyLess(x.key, y.key) ? -1 : goYamlKeyLess(y.key, x.key) ? 1 : 0));
     return { kind: "map", items: pairs.map((p) => ({ ...p, value: asGoYamlMarshals(p.value) })) };
   }
-  if (node.kind === "list") return { kind: "list", items: node.items.filter((i) => i.kind !== "comment").map((i) => asGoYamlMarshals(i as PlainNode)) };
+  if (node.kind === "list")
+    return {
+      kind: "list",
+      items: node.items.filter((i) => i.kind !== "comment").map((i) => asGoYamlMarshals(i as PlainNode)),
+    };
   return node;
 }

@@ -3,14 +3,54 @@ import { codeLoadingNames, codeLoadingReason, loadsCode, refuseCodeLoadingNames 
 
 describe("code-loading variable names", () => {
   it("lists the variables of issue 12 item 3, by exact name, by prefix and without regard to case", () => {
-    for (const n of ["BASH_ENV", "ENV", "PATH", "NODE_OPTIONS", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "PYTHONPATH", "PYTHONSTARTUP", "PERL5OPT", "PERL5LIB", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "GIT_CONFIG_KEY_0", "JAVA_TOOL_OPTIONS", "npm_config_script_shell", "Path"]) {
+    for (const n of [
+      "BASH_ENV",
+      "ENV",
+      "PATH",
+      "NODE_OPTIONS",
+      "LD_PRELOAD",
+      "LD_LIBRARY_PATH",
+      "LD_AUDIT",
+      "DYLD_INSERT_LIBRARIES",
+      "PYTHONPATH",
+      "PYTHONSTARTUP",
+      "PERL5OPT",
+      "PERL5LIB",
+      "RUBYOPT",
+      "GIT_SSH_COMMAND",
+      "GIT_EXEC_PATH",
+      "GIT_CONFIG_KEY_0",
+      "JAVA_TOOL_OPTIONS",
+      "npm_config_script_shell",
+      "Path",
+    ]) {
       expect(loadsCode(n), n).toBe(true);
     }
-    for (const n of ["DB_PASSWORD", "PYPI_TOKEN", "GITHUB_TOKEN", "GIT_TOKEN", "NODE_ENV", "PATHS", "LDAP_PASSWORD", "ENVIRONMENT"]) {
+    for (const n of [
+      "DB_PASSWORD",
+      "PYPI_TOKEN",
+      "GITHUB_TOKEN",
+      "GIT_TOKEN",
+      "NODE_ENV",
+      "PATHS",
+      "LDAP_PASSWORD",
+      "ENVIRONMENT",
+    ]) {
       expect(loadsCode(n), n).toBe(false);
     }
     // Round 2, item 4.
-    for (const n of ["GOFLAGS", "RUSTC_WRAPPER", "DOTNET_STARTUP_HOOKS", "CORECLR_PROFILER_PATH", "CORECLR_ENABLE_PROFILING", "VIMINIT", "EXINIT", "TAR_OPTIONS", "RSYNC_RSH", "goflags"]) {
+    for (const n of [
+      "GOFLAGS",
+      "RUSTC_WRAPPER",
+      "DOTNET_STARTUP_HOOKS",
+      "CORECLR_PROFILER_PATH",
+      "CORECLR_ENABLE_PROFILING",
+      "VIMINIT",
+      "EXINIT",
+      "TAR_OPTIONS",
+      "RSYNC_RSH",
+      "goflags",
+    ]) {
       expect(loadsCode(n), n).toBe(true);
     }
     expect(codeLoadingReason("DOTNET_STARTUP_HOOKS")).toBe("Go, Rust and .NET");
@@ -20,7 +60,9 @@ describe("code-loading variable names", () => {
 
   it("honours the allowed names and names the first refused one", () => {
     expect(codeLoadingNames(["A", "PATH", "NODE_OPTIONS"], ["path"])).toEqual(["NODE_OPTIONS"]);
-    expect(() => refuseCodeLoadingNames(["DB", "BASH_ENV"], [], "export")).toThrow("refusing to export BASH_ENV: a variable that changes which code a program runs (shells)");
+    expect(() => refuseCodeLoadingNames(["DB", "BASH_ENV"], [], "export")).toThrow(
+      "refusing to export BASH_ENV: a variable that changes which code a program runs (shells)",
+    );
     const err = (() => {
       try {
         refuseCodeLoadingNames(["PATH", "LD_PRELOAD"], [], "store");
@@ -39,7 +81,18 @@ describe("code-loading variable names", () => {
 describe("key variables", () => {
   it("removes every VAULTFILE_AGE_KEY*, SOPS_AGE_KEY* and SOPS_AGE_SSH_PRIVATE_KEY* variable, and nothing else", async () => {
     const { withoutKeyVariables } = await import("../../src/rules/env-danger.js");
-    const env = { VAULTFILE_AGE_KEY: "k", VAULTFILE_AGE_KEY_FILE: "/f", SOPS_AGE_KEY: "k", SOPS_AGE_KEY_FILE: "/f", SOPS_AGE_KEY_CMD: "c", SOPS_AGE_SSH_PRIVATE_KEY_FILE: "/s", sops_age_key: "k", SOPS_AGE_RECIPIENTS: "age1x", HOME: "/h", VAULTFILE_FILE: "v.yaml" };
+    const env = {
+      VAULTFILE_AGE_KEY: "k",
+      VAULTFILE_AGE_KEY_FILE: "/f",
+      SOPS_AGE_KEY: "k",
+      SOPS_AGE_KEY_FILE: "/f",
+      SOPS_AGE_KEY_CMD: "c",
+      SOPS_AGE_SSH_PRIVATE_KEY_FILE: "/s",
+      sops_age_key: "k",
+      SOPS_AGE_RECIPIENTS: "age1x",
+      HOME: "/h",
+      VAULTFILE_FILE: "v.yaml",
+    };
     const { env: child, removed } = withoutKeyVariables(env);
     expect(child).toEqual({ SOPS_AGE_RECIPIENTS: "age1x", HOME: "/h", VAULTFILE_FILE: "v.yaml" });
     expect(removed).toHaveLength(7);
@@ -48,7 +101,15 @@ describe("key variables", () => {
 
   it("counts every variable the key lookup reads as a key variable (the SSH and command ones included)", async () => {
     const { KEY_VARIABLES, isKeyVariable } = await import("../../src/rules/env-danger.js");
-    expect(KEY_VARIABLES).toEqual(expect.arrayContaining(["VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE", "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_CMD", "SOPS_AGE_KEY_CMD", "VAULTFILE_AGE_KEY_CMD"]));
+    expect(KEY_VARIABLES).toEqual(
+      expect.arrayContaining([
+        "VAULTFILE_AGE_SSH_PRIVATE_KEY_FILE",
+        "VAULTFILE_AGE_SSH_PRIVATE_KEY_CMD",
+        "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+        "SOPS_AGE_KEY_CMD",
+        "VAULTFILE_AGE_KEY_CMD",
+      ]),
+    );
     for (const name of KEY_VARIABLES) expect(isKeyVariable(name), name).toBe(true);
   });
 });
@@ -59,7 +120,9 @@ describe("key variables as secret names (issue 12 round 2, item 1)", () => {
     expect(KEY_VARIABLES).toHaveLength(10);
     for (const name of [...KEY_VARIABLES, "sops_age_key_cmd", "Vaultfile_Age_Key_File"]) {
       expect(codeLoadingNames(["DB", name], [name, name.toUpperCase()]), name).toEqual([name]);
-      expect(() => refuseCodeLoadingNames(["DB", name], [name], "store"), name).toThrow(`refusing to store ${name}: a variable that chooses where vaultfile and sops read the age key`);
+      expect(() => refuseCodeLoadingNames(["DB", name], [name], "store"), name).toThrow(
+        `refusing to store ${name}: a variable that chooses where vaultfile and sops read the age key`,
+      );
     }
   });
 
@@ -71,28 +134,38 @@ describe("key variables as secret names (issue 12 round 2, item 1)", () => {
       err = e as typeof err;
     }
     expect(err?.exitCode).toBe(6);
-    expect(err?.message).toBe("refusing to export SOPS_AGE_KEY_CMD: a variable that chooses where vaultfile and sops read the age key (and 1 more: PATH)");
+    expect(err?.message).toBe(
+      "refusing to export SOPS_AGE_KEY_CMD: a variable that chooses where vaultfile and sops read the age key (and 1 more: PATH)",
+    );
     expect(err?.hint).toContain("--allow-name cannot allow it");
   });
 
   it("refuses every other VAULTFILE_* and SOPS_* name too (they configure the reader), with no override", () => {
     for (const name of ["SOPS_AGE_RECIPIENTS", "SOPS_CONFIG", "sops_pgp_fp", "VAULTFILE_FILE", "VAULTFILE_AUDIT_LOG"]) {
-      expect(() => refuseCodeLoadingNames([name], [name], "store"), name).toThrow(`refusing to store ${name}: a variable that configures vaultfile or sops (whom sops encrypts to, which file vaultfile opens, …)`);
+      expect(() => refuseCodeLoadingNames([name], [name], "store"), name).toThrow(
+        `refusing to store ${name}: a variable that configures vaultfile or sops (whom sops encrypts to, which file vaultfile opens, …)`,
+      );
     }
     expect(codeLoadingNames(["SOPSY", "VAULTFILES", "MY_SOPS_TOKEN"])).toEqual([]);
   });
 
   it("the edit menu refuses one as a new name", async () => {
     const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");
-    expect(checkNewSecretName([])("SOPS_AGE_KEY_FILE")).toBe("SOPS_AGE_KEY_FILE chooses where vaultfile and sops read the age key: a vault never holds one; pick another name");
-    expect(checkNewSecretName([])("SOPS_AGE_RECIPIENTS")).toBe("SOPS_AGE_RECIPIENTS configures vaultfile or sops: a vault never holds one; pick another name");
+    expect(checkNewSecretName([])("SOPS_AGE_KEY_FILE")).toBe(
+      "SOPS_AGE_KEY_FILE chooses where vaultfile and sops read the age key: a vault never holds one; pick another name",
+    );
+    expect(checkNewSecretName([])("SOPS_AGE_RECIPIENTS")).toBe(
+      "SOPS_AGE_RECIPIENTS configures vaultfile or sops: a vault never holds one; pick another name",
+    );
   });
 });
 
 describe("the edit menu's name check", () => {
   it("refuses a new secret named like a code-loading variable, pointing at set --allow-name", async () => {
     const { checkNewSecretName } = await import("../../src/cli/edit/answers.js");
-    expect(checkNewSecretName([])("LD_PRELOAD")).toBe("LD_PRELOAD changes which code a program runs (LD_*); to store it anyway: vaultfile set LD_PRELOAD --allow-name LD_PRELOAD");
+    expect(checkNewSecretName([])("LD_PRELOAD")).toBe(
+      "LD_PRELOAD changes which code a program runs (LD_*); to store it anyway: vaultfile set LD_PRELOAD --allow-name LD_PRELOAD",
+    );
     expect(checkNewSecretName([])("DB_PASSWORD")).toBe(true);
   });
 });

@@ -33,7 +33,9 @@ describe("workflowSafe", () => {
 
 describe("checkPrintable", () => {
   it("refuses control characters in stored text, naming the first one and its position", () => {
-    expect(() => checkPrintable("see https://x\u001b]8;;", "rotate-at")).toThrow("the rotate-at contains a control character (\\x1b at position 14)");
+    expect(() => checkPrintable("see https://x\u001b]8;;", "rotate-at")).toThrow(
+      "the rotate-at contains a control character (\\x1b at position 14)",
+    );
     expect(() => checkPrintable("a\tb", "description")).toThrow(/\\t at position 2/);
     expect(() => checkPrintable("ok text", "description")).not.toThrow();
   });

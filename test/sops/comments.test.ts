@@ -26,7 +26,9 @@ describe("comments", () => {
     const text = sf.serialize(new Date("2026-11-24T10:00:00Z"));
     expect(text).toContain(`#${encComment}`);
     const opened = await SopsFile.open(text, "c.yaml", { identities: parseIdentities(key.secret, "k"), searched: [] });
-    const plain = printSopsYaml((await decryptSops(text, "c.yaml", { identities: parseIdentities(key.secret, "k"), searched: [] })).documents);
+    const plain = printSopsYaml(
+      (await decryptSops(text, "c.yaml", { identities: parseIdentities(key.secret, "k"), searched: [] })).documents,
+    );
     expect(plain).toContain("# a clear comment");
     expect(plain).toContain(`#${encComment}`);
     expect(plain).toContain("value: s3cret");

@@ -33,7 +33,12 @@ function fixtures(): Fixture[] {
       const base = f.replace(/\.enc\.yaml$/, "");
       const plainFile = existsSync(join(dir, `${base}.plain.yaml`)) ? `${base}.plain.yaml` : `plain-${base}.yaml`;
       const keyFile = readdirSync(dir).find((k) => k === "keys.txt") ?? keyFor(dir, base);
-      out.push({ name: f, text: readFileSync(join(dir, f), "utf8"), plain: readFileSync(join(dir, plainFile), "utf8"), keys: readFileSync(join(dir, keyFile), "utf8") });
+      out.push({
+        name: f,
+        text: readFileSync(join(dir, f), "utf8"),
+        plain: readFileSync(join(dir, plainFile), "utf8"),
+        keys: readFileSync(join(dir, keyFile), "utf8"),
+      });
     }
   }
   return out;
@@ -41,13 +46,19 @@ function fixtures(): Fixture[] {
 
 /** The key file the sops-3.9.2 README names for each fixture. */
 function keyFor(dir: string, base: string): string {
-  const map: Record<string, string> = { "enc-09a-shamir-2of2": "key-alice+bob", "enc-09b-shamir-2of3": "key-alice+carol", "enc-09c-keygroups-no-threshold": "key-bob+carol", "enc-15-date-float": "key-date-float" };
+  const map: Record<string, string> = {
+    "enc-09a-shamir-2of2": "key-alice+bob",
+    "enc-09b-shamir-2of3": "key-alice+carol",
+    "enc-09c-keygroups-no-threshold": "key-bob+carol",
+    "enc-15-date-float": "key-date-float",
+  };
   const k = `${map[base] ?? "key-alice"}.agekey`;
   expect(existsSync(join(dir, k))).toBe(true);
   return k;
 }
 
-const decrypt = (f: Fixture) => decryptSops(f.text, f.name, { identities: parseIdentities(f.keys, f.name), searched: [] });
+const decrypt = (f: Fixture) =>
+  decryptSops(f.text, f.name, { identities: parseIdentities(f.keys, f.name), searched: [] });
 
 /** The plaintext file's documents as JavaScript values (integers as bigint where they exceed 2^53). */
 function plainDocs(text: string): unknown[] {
@@ -74,7 +85,11 @@ describe.skipIf(DIRS.length < 2)("sops-written fixtures", () => {
       expect(documents.map(plainToJs)).toEqual(expected);
       expect(plainDocs(printSopsYaml(documents))).toEqual(expected);
       // YAML 1.1 readers (PyYAML, old go-yaml, Ruby) read it as the same data too: no date or number surprises.
-      expect(parseAllDocuments(printSopsYaml(documents), { version: "1.1", intAsBigInt: true }).map((d) => normalise(d.toJS()))).toEqual(expected);
+      expect(
+        parseAllDocuments(printSopsYaml(documents), { version: "1.1", intAsBigInt: true }).map((d) =>
+          normalise(d.toJS()),
+        ),
+      ).toEqual(expected);
     });
   }
 
@@ -83,9 +98,11 @@ describe.skipIf(DIRS.length < 2)("sops-written fixtures", () => {
     expect(printSopsYaml((await decrypt(f)).documents)).toBe(f.plain);
   });
 
-  it("a comment at the top level (AAD \":\") and one between list items decrypt, in place", async () => {
+  it('a comment at the top level (AAD ":") and one between list items decrypt, in place', async () => {
     const top = await decrypt(all.find((x) => x.name === "enc-03-comment-top-level.enc.yaml")!);
-    expect(printSopsYaml(top.documents)).toBe("# a comment before the first key\na: 1\n# a comment between keys\nb: two\n");
+    expect(printSopsYaml(top.documents)).toBe(
+      "# a comment before the first key\na: 1\n# a comment between keys\nb: two\n",
+    );
     const list = await decrypt(all.find((x) => x.name === "enc-04-comment-in-list.enc.yaml")!);
     expect(printSopsYaml(list.documents)).toBe("list:\n    - one\n    # comment between items\n    - two\n");
   });
@@ -94,14 +111,18 @@ describe.skipIf(DIRS.length < 2)("sops-written fixtures", () => {
     const df = await decrypt(all.find((x) => x.name === "enc-15-date-float.enc.yaml")!);
     expect(printSopsYaml(df.documents)).toBe('date_like: "2024-01-31"\nexp: 1.5e+10\n');
     const big = await decrypt(all.find((x) => x.name === "enc-14-bigint.enc.yaml")!);
-    expect(printSopsJson(big.documents[0]!)).toBe('{\n\t"big": 9007199254740993,\n\t"neg_big": -9223372036854775808,\n\t"safe": 9007199254740991\n}\n');
+    expect(printSopsJson(big.documents[0]!)).toBe(
+      '{\n\t"big": 9007199254740993,\n\t"neg_big": -9223372036854775808,\n\t"safe": 9007199254740991\n}\n',
+    );
   });
 
   it("multi-document: YAML has every document, JSON the first only (as sops's JSON store prints branches[0])", async () => {
     const md = await decrypt(all.find((x) => x.name === "enc-05-multidoc.enc.yaml")!);
     expect(md.documents).toHaveLength(3);
     expect(printSopsYaml(md.documents).split("\n---\n")).toHaveLength(3);
-    expect(JSON.parse(printSopsJson(md.documents[0]!))).toEqual(plainDocs(all.find((x) => x.name === "enc-05-multidoc.enc.yaml")!.plain)[0]);
+    expect(JSON.parse(printSopsJson(md.documents[0]!))).toEqual(
+      plainDocs(all.find((x) => x.name === "enc-05-multidoc.enc.yaml")!.plain)[0],
+    );
   });
 
   describe.skipIf(!realSops.available)("against the real sops", () => {
@@ -109,7 +130,10 @@ describe.skipIf(DIRS.length < 2)("sops-written fixtures", () => {
       const docs: PlainMap[] = [];
       for (const f of all) docs.push((await decrypt(f)).documents[0]!);
       const json = sopsDecrypt(all.map((f) => f.text));
-      const yaml = sopsDecrypt(all.map((f) => f.text), { yaml: true });
+      const yaml = sopsDecrypt(
+        all.map((f) => f.text),
+        { yaml: true },
+      );
       for (const [i, f] of all.entries()) {
         expect(json[i]!.ok, `${f.name}: ${json[i]!.reason}`).toBe(true);
         expect(JSON.parse(printSopsJson(docs[i]!)), f.name).toEqual(json[i]!.data);

@@ -25,14 +25,20 @@ describe("values vaultfile writes, read by sops-age", () => {
     const v = await createVault(path, { alice: testKey("alice").recipient }, aliceOpts());
     await v.save();
     const big = "x".repeat(200_000) + "\n" + "é".repeat(1000);
-    const strings = fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), fc.string({ unit: "binary", minLength: 1, maxLength: 100 }), fc.constantFrom("\n", " lead", "trail ", "a\r\nb", "'\"`$\\", big, "ENC[AES256_GCM,data:,iv:,tag:,type:str]"));
+    const strings = fc.oneof(
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 100 }),
+      fc.constantFrom("\n", " lead", "trail ", "a\r\nb", "'\"`$\\", big, "ENC[AES256_GCM,data:,iv:,tag:,type:str]"),
+    );
     await fc.assert(
       fc.asyncProperty(strings, async (value) => {
         const vault = await openVault(path, aliceOpts());
         vault.set("S", value);
         await vault.save();
         const text = vault.toText();
-        const peer = (await sopsAge(text, { secretKey: testKey("alice").secret, fileType: "yaml" })) as { secrets: { S: { value: string } } };
+        const peer = (await sopsAge(text, { secretKey: testKey("alice").secret, fileType: "yaml" })) as {
+          secrets: { S: { value: string } };
+        };
         // sops writes (and reads back) an empty value as '' without encrypting it.
         expect(peer.secrets.S.value ?? "").toBe(value);
         expect((await openVault(path, aliceOpts())).get("S").value).toBe(value);
@@ -52,7 +58,9 @@ function encLeaf(key: Uint8Array, plain: string, aad: string, type: string): str
 }
 
 /** A sops YAML file made from the format spec: the data key wrapped by age-encryption, leaves and MAC by node:crypto. */
-async function specFile(leaves: readonly [key: string, plain: string, type: string][]): Promise<{ text: string; dataKey: Uint8Array }> {
+async function specFile(
+  leaves: readonly [key: string, plain: string, type: string][],
+): Promise<{ text: string; dataKey: Uint8Array }> {
   const dataKey = randomBytes(32);
   const e = new Encrypter();
   e.addRecipient(testKey("alice").recipient);
@@ -67,7 +75,11 @@ async function specFile(leaves: readonly [key: string, plain: string, type: stri
     "    age:",
     `        - recipient: ${testKey("alice").recipient}`,
     "          enc: |",
-    wrapped.trimEnd().split("\n").map((l) => "            " + l).join("\n"),
+    wrapped
+      .trimEnd()
+      .split("\n")
+      .map((l) => "            " + l)
+      .join("\n"),
     `    lastmodified: "${lastModified}"`,
     `    mac: ${encLeaf(dataKey, h.digest("hex").toUpperCase(), lastModified, "str")}`,
     "    unencrypted_suffix: _unencrypted",
@@ -120,6 +132,9 @@ describe("a sops file built from the spec, not by vaultfile", () => {
       ["big", "9007199254740993", "int"],
       ["when", "2026-11-24T10:00:00Z", "time"],
     ]);
-    expect((await decryptSops(text, [testKey("alice").secret])).data).toEqual({ big: 9007199254740993n, when: "2026-11-24T10:00:00Z" });
+    expect((await decryptSops(text, [testKey("alice").secret])).data).toEqual({
+      big: 9007199254740993n,
+      when: "2026-11-24T10:00:00Z",
+    });
   });
 });

@@ -11,14 +11,20 @@ const cert = readFileSync(join(here, "TEST-ONLY-cert.pem"), "utf8");
 const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const privatePem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 const publicPem = publicKey.export({ format: "pem", type: "spki" }).toString();
-const rsaPkcs1 = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs1" }).toString();
+const rsaPkcs1 = generateKeyPairSync("rsa", { modulusLength: 1024 })
+  .privateKey.export({ format: "pem", type: "pkcs1" })
+  .toString();
 const alnum = (n: number) => "aB3".repeat(n).slice(0, n);
 
 /** Synthetic values only: built here, never real tokens. [type, secret name, value] */
 const accepted: [string, string, string][] = [
   ["pypi", "PYPI_TOKEN", "pypi-" + "AgEIcHlwaS5vcmc_x-" + "Z".repeat(60)],
   ["npm", "NPM_TOKEN", "npm_" + alnum(36)],
-  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].map((p): [string, string, string] => ["github", "GITHUB_TOKEN", p + alnum(36)]),
+  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].map((p): [string, string, string] => [
+    "github",
+    "GITHUB_TOKEN",
+    p + alnum(36),
+  ]),
   ["github", "GITHUB_TOKEN", "github_pat_" + alnum(22) + "_" + alnum(59)],
   ["docker", "DOCKER_USERNAME", "release-bot"],
   ["docker", "DOCKER_PASSWORD", "correct horse battery staple"],
@@ -56,9 +62,24 @@ const rejected: [string, string, string, RegExp][] = [
   ["aws", "AWS_SECRET_ACCESS_KEY", "a/B+".repeat(10) + "x", /40 letters, digits, \/ or \+/],
   ["password", "DB_PASSWORD", "eleven-xyzw", /at least 12 characters/],
   ["pem", "TLS_CERT", "MIIB" + "A".repeat(60), /expected a PEM block/],
-  ["pem", "TLS_CERT", cert.replace(/^(-----BEGIN CERTIFICATE-----\n.{10})./m, "$1*"), /the CERTIFICATE block is not base64/],
-  ["pem", "TLS_CERT", cert.replace(/^(-----BEGIN CERTIFICATE-----\n.{10})(.)/m, (_, a: string, c: string) => a + (c === "Q" ? "R" : "Q")), /the CERTIFICATE block does not parse/],
-  ["pem", "TLS_KEY", privatePem.replace(/^(-----BEGIN PRIVATE KEY-----\n)MC4/, "$1MC8"), /the PRIVATE KEY block does not parse/],
+  [
+    "pem",
+    "TLS_CERT",
+    cert.replace(/^(-----BEGIN CERTIFICATE-----\n.{10})./m, "$1*"),
+    /the CERTIFICATE block is not base64/,
+  ],
+  [
+    "pem",
+    "TLS_CERT",
+    cert.replace(/^(-----BEGIN CERTIFICATE-----\n.{10})(.)/m, (_, a: string, c: string) => a + (c === "Q" ? "R" : "Q")),
+    /the CERTIFICATE block does not parse/,
+  ],
+  [
+    "pem",
+    "TLS_KEY",
+    privatePem.replace(/^(-----BEGIN PRIVATE KEY-----\n)MC4/, "$1MC8"),
+    /the PRIVATE KEY block does not parse/,
+  ],
   ["pem", "ODD", "-----BEGIN SECRET STUFF-----\nAAAA\n-----END SECRET STUFF-----", /a PEM block is not DER/],
   ["url", "DATABASE_URL", "qzx9.example.com:5432/app with qzx8", /whitespace/],
   ["url", "DATABASE_URL", "//qzx9:pass@qzx8", /does not parse as a URL/],
@@ -78,22 +99,44 @@ function expectNoFragments(text: string, value: string): void {
 
 describe("the built-in catalogue", () => {
   it("has the documented types, each with a description and a sensible policy", () => {
-    expect(BUILTIN_TYPES.map((t) => t.id)).toEqual(["pypi", "npm", "github", "docker", "aws", "password", "pem", "url", "generic"]);
+    expect(BUILTIN_TYPES.map((t) => t.id)).toEqual([
+      "pypi",
+      "npm",
+      "github",
+      "docker",
+      "aws",
+      "password",
+      "pem",
+      "url",
+      "generic",
+    ]);
     for (const t of BUILTIN_TYPES) {
       expect(t.description.length).toBeGreaterThan(10);
       expect(t.description).not.toContain("\n");
       expect(t.source).toBe("builtin");
     }
     const every = Object.fromEntries(BUILTIN_TYPES.map((t) => [t.id, t.rotateEvery]));
-    expect(every).toMatchObject({ pypi: "365d", npm: "90d", github: "90d", aws: "90d", password: "180d", generic: null });
+    expect(every).toMatchObject({
+      pypi: "365d",
+      npm: "90d",
+      github: "90d",
+      aws: "90d",
+      password: "180d",
+      generic: null,
+    });
     // Provider tokens come from the provider; only passwords are generated.
-    expect(BUILTIN_TYPES.filter((t) => t.generate !== null).map((t) => [t.id, t.generate])).toEqual([["password", "alnum:32"]]);
+    expect(BUILTIN_TYPES.filter((t) => t.generate !== null).map((t) => [t.id, t.generate])).toEqual([
+      ["password", "alnum:32"],
+    ]);
   });
 
   it("README's Types table lists the same types with the same default periods", () => {
     const readme = readFileSync(join(here, "..", "..", "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## Types"), readme.indexOf("## Keys"));
-    const rows = [...section.matchAll(/^\| `([a-z]+)` \|[^|]*\| ([0-9a-z-]+) \|/gm)].map((m) => [m[1], m[2] === "-" ? null : m[2]]);
+    const rows = [...section.matchAll(/^\| `([a-z]+)` \|[^|]*\| ([0-9a-z-]+) \|/gm)].map((m) => [
+      m[1],
+      m[2] === "-" ? null : m[2],
+    ]);
     expect(rows).toEqual(BUILTIN_TYPES.map((t) => [t.id, t.rotateEvery]));
   });
 
@@ -131,7 +174,9 @@ describe("companions", () => {
   const present = (...names: string[]) => new Set(names);
 
   it("a docker password needs its username and the other way round, by name prefix", () => {
-    expect(catalogue.missingCompanions("DOCKER_PASSWORD", "docker", present("DOCKER_PASSWORD", "DOCKER_USER"))).toEqual([]);
+    expect(catalogue.missingCompanions("DOCKER_PASSWORD", "docker", present("DOCKER_PASSWORD", "DOCKER_USER"))).toEqual(
+      [],
+    );
     const [f] = catalogue.missingCompanions("GHCR_TOKEN", "docker", present("GHCR_TOKEN", "DOCKER_USERNAME"));
     expect(f).toEqual({
       name: "GHCR_TOKEN",
@@ -140,15 +185,32 @@ describe("companions", () => {
       expected: ["GHCR_USERNAME", "GHCR_USER", "GHCR_LOGIN"],
       message: "GHCR_TOKEN (docker) has no username beside it: expected GHCR_USERNAME or GHCR_USER or GHCR_LOGIN",
     });
-    expect(catalogue.missingCompanions("DOCKER_USERNAME", "docker", present("DOCKER_USERNAME")).map((x) => x.expected[0])).toEqual(["DOCKER_PASSWORD"]);
+    expect(
+      catalogue.missingCompanions("DOCKER_USERNAME", "docker", present("DOCKER_USERNAME")).map((x) => x.expected[0]),
+    ).toEqual(["DOCKER_PASSWORD"]);
     expect(catalogue.missingCompanions("PASSWORD", "docker", present("PASSWORD", "USERNAME"))).toEqual([]);
   });
 
   it("aws: the key id and secret key need each other; the session token is optional", () => {
-    expect(catalogue.roleOf("AWS_SECRET_ACCESS_KEY", catalogue.get("aws")!)).toMatchObject({ role: { id: "secret-access-key" }, prefix: "AWS" });
-    expect(catalogue.missingCompanions("AWS_ACCESS_KEY_ID", "aws", present("AWS_ACCESS_KEY_ID")).map((x) => x.missing)).toEqual(["secret-access-key"]);
-    expect(catalogue.missingCompanions("AWS_SESSION_TOKEN", "aws", present("AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")).map((x) => x.missing)).toEqual(["secret-access-key"]);
-    expect(catalogue.presentCompanions("AWS_ACCESS_KEY_ID", "aws", present("AWS_ACCESS_KEY_ID", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN"))).toEqual(["AWS_SECRET_KEY"]);
+    expect(catalogue.roleOf("AWS_SECRET_ACCESS_KEY", catalogue.get("aws")!)).toMatchObject({
+      role: { id: "secret-access-key" },
+      prefix: "AWS",
+    });
+    expect(
+      catalogue.missingCompanions("AWS_ACCESS_KEY_ID", "aws", present("AWS_ACCESS_KEY_ID")).map((x) => x.missing),
+    ).toEqual(["secret-access-key"]);
+    expect(
+      catalogue
+        .missingCompanions("AWS_SESSION_TOKEN", "aws", present("AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID"))
+        .map((x) => x.missing),
+    ).toEqual(["secret-access-key"]);
+    expect(
+      catalogue.presentCompanions(
+        "AWS_ACCESS_KEY_ID",
+        "aws",
+        present("AWS_ACCESS_KEY_ID", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN"),
+      ),
+    ).toEqual(["AWS_SECRET_KEY"]);
   });
 
   it("single-value types and role-less names have no companions", () => {

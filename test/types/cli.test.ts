@@ -17,32 +17,82 @@ describe("vaultfile type", () => {
     const w = workspace();
     const r = w.run(["type", "list"]);
     expect(r.code).toBe(0);
-    const names = r.stdout.split("\n").filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+    const names = r.stdout
+      .split("\n")
+      .filter((l) => /^\S/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
     expect(names).toEqual(["pypi", "npm", "github", "docker", "aws", "password", "pem", "url", "generic"]);
     expect(r.stdout).toContain("every 365d; rotate: https://pypi.org/manage/account/token/");
     const json = JSON.parse(w.run(["--json", "type", "list"]).stdout);
-    expect(json.find((t: { name: string }) => t.name === "docker")).toMatchObject({ source: "builtin", rotateEvery: "180d", roles: [{ role: "username" }, { role: "password" }] });
+    expect(json.find((t: { name: string }) => t.name === "docker")).toMatchObject({
+      source: "builtin",
+      rotateEvery: "180d",
+      roles: [{ role: "username" }, { role: "password" }],
+    });
   });
 
   it("add stores a custom type in the file, list shows it, rm removes it; clashes are refused", async () => {
     const w = workspace();
     await writeVault(w.file, (v) => v.set("INTERNAL_API_TOKEN", "ia_wrong", { type: "internal-api" }));
-    const add = w.run(["type", "add", "internal-api", "--pattern", "^ia_[a-z0-9]{32}$", "--rotate-every", "30d", "--rotate-at", "https://internal.example/tokens", "--description", "Internal API token", "--companions", "INTERNAL_API_URL, OTHER"]);
-    expect(add).toEqual({ code: 0, stdout: "", stderr: "added type internal-api\nvaultfile: warning: existing secrets of type internal-api do not match its pattern: INTERNAL_API_TOKEN\n" });
-    expect(parse(w.text()).types).toEqual({ "internal-api": { pattern: "^ia_[a-z0-9]{32}$", rotate_every: "30d", rotate_at: "https://internal.example/tokens", description: "Internal API token", companions: ["INTERNAL_API_URL", "OTHER"] } });
-    expect(w.run(["type", "list"]).stdout).toMatch(/internal-api \(file\) +Internal API token\n +every 30d; rotate: https:\/\/internal.example\/tokens; goes with INTERNAL_API_URL, OTHER\n$/);
+    const add = w.run([
+      "type",
+      "add",
+      "internal-api",
+      "--pattern",
+      "^ia_[a-z0-9]{32}$",
+      "--rotate-every",
+      "30d",
+      "--rotate-at",
+      "https://internal.example/tokens",
+      "--description",
+      "Internal API token",
+      "--companions",
+      "INTERNAL_API_URL, OTHER",
+    ]);
+    expect(add).toEqual({
+      code: 0,
+      stdout: "",
+      stderr:
+        "added type internal-api\nvaultfile: warning: existing secrets of type internal-api do not match its pattern: INTERNAL_API_TOKEN\n",
+    });
+    expect(parse(w.text()).types).toEqual({
+      "internal-api": {
+        pattern: "^ia_[a-z0-9]{32}$",
+        rotate_every: "30d",
+        rotate_at: "https://internal.example/tokens",
+        description: "Internal API token",
+        companions: ["INTERNAL_API_URL", "OTHER"],
+      },
+    });
+    expect(w.run(["type", "list"]).stdout).toMatch(
+      /internal-api \(file\) +Internal API token\n +every 30d; rotate: https:\/\/internal.example\/tokens; goes with INTERNAL_API_URL, OTHER\n$/,
+    );
 
     const before = w.text();
-    expect(w.run(["type", "add", "internal-api", "--pattern", "x"])).toMatchObject({ code: 8, stderr: expect.stringContaining("already has a type named internal-api") });
-    expect(w.run(["type", "add", "pypi", "--pattern", "x"])).toMatchObject({ code: 8, stderr: expect.stringContaining("pypi is a built-in type") });
-    expect(w.run(["type", "add", "t", "--pattern", "("])).toMatchObject({ code: 6, stderr: expect.stringContaining("invalid pattern") });
+    expect(w.run(["type", "add", "internal-api", "--pattern", "x"])).toMatchObject({
+      code: 8,
+      stderr: expect.stringContaining("already has a type named internal-api"),
+    });
+    expect(w.run(["type", "add", "pypi", "--pattern", "x"])).toMatchObject({
+      code: 8,
+      stderr: expect.stringContaining("pypi is a built-in type"),
+    });
+    expect(w.run(["type", "add", "t", "--pattern", "("])).toMatchObject({
+      code: 6,
+      stderr: expect.stringContaining("invalid pattern"),
+    });
     expect(w.run(["type", "add", "t"]).code).toBe(2);
-    expect(w.run(["type", "rm", "pypi"])).toMatchObject({ code: 2, stderr: expect.stringContaining("built-in type and cannot be removed") });
+    expect(w.run(["type", "rm", "pypi"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("built-in type and cannot be removed"),
+    });
     expect(w.run(["type", "rm", "nope"]).code).toBe(3);
     expect(w.text()).toBe(before);
 
     const rm = w.run(["type", "rm", "internal-api"]);
-    expect(rm.stderr).toBe("removed type internal-api\nvaultfile: note: these secrets still have type internal-api and are no longer checked: INTERNAL_API_TOKEN\n");
+    expect(rm.stderr).toBe(
+      "removed type internal-api\nvaultfile: note: these secrets still have type internal-api and are no longer checked: INTERNAL_API_TOKEN\n",
+    );
     expect(parse(w.text()).types).toBeUndefined();
   });
 });
@@ -66,17 +116,26 @@ describe("set and rotate check the value against its type", () => {
 
     const forced = w.run(["set", "NPM_TOKEN", "--type", "npm", "--stdin", "--force"], { input: npmBad });
     expect(forced.code).toBe(0);
-    expect(forced.stderr).toMatch(/^vaultfile: warning: NPM_TOKEN does not match its type npm: .*\(stored anyway: --force\)\nset NPM_TOKEN \(new, no expiry\)\nvaultfile: note: NPM_TOKEN rotates every 90d, the default of type npm/);
+    expect(forced.stderr).toMatch(
+      /^vaultfile: warning: NPM_TOKEN does not match its type npm: .*\(stored anyway: --force\)\nset NPM_TOKEN \(new, no expiry\)\nvaultfile: note: NPM_TOKEN rotates every 90d, the default of type npm/,
+    );
     expectNoFragments(forced, npmBad, "npm_");
     expect(parse(w.text()).secrets.NPM_TOKEN.rotate_every).toBe("90d");
 
     // validate reports it as a warning, and --strict fails on it.
     const v = w.run(["validate"]);
-    expect(v).toMatchObject({ code: 0, stdout: expect.stringContaining("warning: NPM_TOKEN does not match its type npm") });
+    expect(v).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("warning: NPM_TOKEN does not match its type npm"),
+    });
     expectNoFragments(v, npmBad, "npm_");
     const strict = w.run(["--json", "validate", "--strict"]);
     expect(strict.code).toBe(1);
-    expect(JSON.parse(strict.stdout)).toMatchObject({ valid: false, invalidFormat: [{ name: "NPM_TOKEN", type: "npm" }], problems: [{ level: "error", kind: "format", name: "NPM_TOKEN" }] });
+    expect(JSON.parse(strict.stdout)).toMatchObject({
+      valid: false,
+      invalidFormat: [{ name: "NPM_TOKEN", type: "npm" }],
+      problems: [{ level: "error", kind: "format", name: "NPM_TOKEN" }],
+    });
     expectNoFragments(strict, npmBad, "npm_");
 
     const rotated = w.run(["rotate", "NPM_TOKEN", "--stdin"], { input: npmGood });
@@ -93,7 +152,10 @@ describe("set and rotate check the value against its type", () => {
     expect(w.run(["set", "DB_PASSWORD", "--type", "password", "--generate"]).code).toBe(0);
     expect(w.run(["get", "DB_PASSWORD"]).stdout).toMatch(/^[A-Za-z0-9]{32}\n$/);
     const refused = w.run(["rotate", "GH", "--generate"]);
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining("--generate cannot make a github value: they come from the provider") });
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--generate cannot make a github value: they come from the provider"),
+    });
     expect(w.run(["set", "PYPI_TOKEN", "--type", "pypi", "--generate"]).code).toBe(2);
   });
 
@@ -104,7 +166,12 @@ describe("set and rotate check the value against its type", () => {
       v.set("IA_TOKEN", "b".repeat(40), { type: "internal-api" });
     });
     const before = w.text();
-    const expected = { code: 2, stdout: "", stderr: "vaultfile: error: type internal-api has no generator; pass a SPEC, e.g. --generate=alnum:32\nvaultfile: hint: choose a SPEC whose values match the type's pattern ^[a-f0-9]{40}$\n" };
+    const expected = {
+      code: 2,
+      stdout: "",
+      stderr:
+        "vaultfile: error: type internal-api has no generator; pass a SPEC, e.g. --generate=alnum:32\nvaultfile: hint: choose a SPEC whose values match the type's pattern ^[a-f0-9]{40}$\n",
+    };
     expect(w.run(["set", "NEW_TOKEN", "--type", "internal-api", "--generate"])).toEqual(expected);
     expect(w.run(["rotate", "IA_TOKEN", "--generate"])).toEqual(expected);
     expect(w.text()).toBe(before);
@@ -115,22 +182,39 @@ describe("set and rotate check the value against its type", () => {
   it("the username and key id parts of two-part types get no rotation period and no 'where to rotate' (issue 15, item 1)", async () => {
     const w = workspace({ VAULTFILE_NOW: "2026-11-24T10:00:00Z" });
     await writeVault(w.file, () => {});
-    for (const [name, value] of [["DOCKER_USERNAME", "release-bot"], ["DOCKER_PASSWORD", "Hunter-Qz7k-secret"], ["AWS_ACCESS_KEY_ID", "AKIA" + "Q".repeat(16)], ["AWS_SECRET_ACCESS_KEY", "q".repeat(40)]] as const) {
+    for (const [name, value] of [
+      ["DOCKER_USERNAME", "release-bot"],
+      ["DOCKER_PASSWORD", "Hunter-Qz7k-secret"],
+      ["AWS_ACCESS_KEY_ID", "AKIA" + "Q".repeat(16)],
+      ["AWS_SECRET_ACCESS_KEY", "q".repeat(40)],
+    ] as const) {
       const type = name.startsWith("AWS") ? "aws" : "docker";
       const r = w.run(["set", name, "--type", type, "--stdin"], { input: value });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr.includes("rotates every"), name).toBe(/PASSWORD|SECRET/.test(name));
     }
     const secrets = parse(w.text()).secrets as Record<string, { rotate_every?: string }>;
-    expect(Object.fromEntries(Object.entries(secrets).map(([n, s]) => [n, s.rotate_every ?? null]))).toEqual({ DOCKER_USERNAME: null, DOCKER_PASSWORD: "180d", AWS_ACCESS_KEY_ID: null, AWS_SECRET_ACCESS_KEY: "90d" });
+    expect(Object.fromEntries(Object.entries(secrets).map(([n, s]) => [n, s.rotate_every ?? null]))).toEqual({
+      DOCKER_USERNAME: null,
+      DOCKER_PASSWORD: "180d",
+      AWS_ACCESS_KEY_ID: null,
+      AWS_SECRET_ACCESS_KEY: "90d",
+    });
     // A year later: the password and secret key are due, with where to rotate them; the username and key id are not.
     const later = w.run(["--json", "status"], { env: { VAULTFILE_NOW: "2027-11-24T10:00:00Z" } });
     const rows = JSON.parse(later.stdout) as { name: string; status: string; rotateAt?: string }[];
-    expect(Object.fromEntries(rows.map((r) => [r.name, [r.status, r.rotateAt !== undefined]]))).toEqual({ DOCKER_PASSWORD: ["due", true], AWS_SECRET_ACCESS_KEY: ["due", true], DOCKER_USERNAME: ["ok", false], AWS_ACCESS_KEY_ID: ["ok", false] });
+    expect(Object.fromEntries(rows.map((r) => [r.name, [r.status, r.rotateAt !== undefined]]))).toEqual({
+      DOCKER_PASSWORD: ["due", true],
+      AWS_SECRET_ACCESS_KEY: ["due", true],
+      DOCKER_USERNAME: ["ok", false],
+      AWS_ACCESS_KEY_ID: ["ok", false],
+    });
     // A malformed username's hint says nothing about where new ones come from.
     const bad = w.run(["set", "DOCKER_USERNAME", "--stdin"], { input: "has space" });
     expect(bad.code).toBe(6);
-    expect(bad.stderr).toContain("vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway\n");
+    expect(bad.stderr).toContain(
+      "vaultfile: hint: check that you copied the whole value, or pass --force to store it anyway\n",
+    );
   });
 
   it("the pem hint says where a new one comes from in words that read", async () => {
@@ -138,7 +222,9 @@ describe("set and rotate check the value against its type", () => {
     await writeVault(w.file, () => {});
     const r = w.run(["set", "TLS_KEY", "--type", "pem", "--stdin"], { input: "not a pem" });
     expect(r.code).toBe(6);
-    expect(r.stderr).toContain("; to get a new one: reissue the key or certificate with the tool or authority that made it\n");
+    expect(r.stderr).toContain(
+      "; to get a new one: reissue the key or certificate with the tool or authority that made it\n",
+    );
     expect(r.stderr).not.toContain("come from reissue");
   });
 
@@ -147,14 +233,20 @@ describe("set and rotate check the value against its type", () => {
     await writeVault(w.file, () => {});
     const unknown = w.run(["set", "X", "--type", "pypy", "--value", "anything-goes"]);
     expect(unknown.code).toBe(0);
-    expect(unknown.stderr).toContain("vaultfile: warning: type pypy is neither built in nor declared in the file, so the value of X is not checked (did you mean pypi?)");
+    expect(unknown.stderr).toContain(
+      "vaultfile: warning: type pypy is neither built in nor declared in the file, so the value of X is not checked (did you mean pypi?)",
+    );
 
     const pw = w.run(["set", "DOCKER_PASSWORD", "--type", "docker", "--stdin"], { input: "Hunter-Qz7k-secret" });
-    expect(pw.stderr).toContain("vaultfile: note: DOCKER_PASSWORD (docker) has no username beside it: expected DOCKER_USERNAME or DOCKER_USER or DOCKER_LOGIN\n");
+    expect(pw.stderr).toContain(
+      "vaultfile: note: DOCKER_PASSWORD (docker) has no username beside it: expected DOCKER_USERNAME or DOCKER_USER or DOCKER_LOGIN\n",
+    );
     expect(w.run(["validate"]).stdout).toContain("warning: DOCKER_PASSWORD (docker) has no username beside it");
     w.run(["set", "DOCKER_USER", "--type", "docker", "--value", "release-bot"]);
     const rot = w.run(["rotate", "DOCKER_PASSWORD", "--stdin"], { input: "Hunter-Qz7k-second" });
-    expect(rot.stderr).toContain("vaultfile: note: DOCKER_USER goes with DOCKER_PASSWORD (docker): if it changed too, run `vaultfile rotate DOCKER_USER`");
+    expect(rot.stderr).toContain(
+      "vaultfile: note: DOCKER_USER goes with DOCKER_PASSWORD (docker): if it changed too, run `vaultfile rotate DOCKER_USER`",
+    );
     expectNoFragments(rot, "Hunter-Qz7k-second");
     expect(w.run(["validate"]).stdout).not.toContain("username");
   });

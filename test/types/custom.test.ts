@@ -8,7 +8,13 @@ import { testKey } from "../helpers.js";
 import { aliceOpts } from "../vault/make.js";
 import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
-const INTERNAL = { pattern: "ia_[a-z0-9]{32}", rotateEvery: "30d", rotateAt: "https://internal.example/tokens", description: "Internal API token", companions: ["INTERNAL_API_URL"] };
+const INTERNAL = {
+  pattern: "ia_[a-z0-9]{32}",
+  rotateEvery: "30d",
+  rotateAt: "https://internal.example/tokens",
+  description: "Internal API token",
+  companions: ["INTERNAL_API_URL"],
+};
 const good = "ia_" + "k3".repeat(16);
 
 async function vaultWithType(): Promise<Vault> {
@@ -25,17 +31,42 @@ describe("custom types in the file", () => {
     const text = (await vaultWithType()).toText();
     const doc = parse(text);
     expect(Object.keys(doc)).toEqual(["secrets", "required", "recipients", "types", "sops"]);
-    expect(doc.types).toEqual({ "internal-api": { pattern: "ia_[a-z0-9]{32}", rotate_every: "30d", rotate_at: "https://internal.example/tokens", description: "Internal API token", companions: ["INTERNAL_API_URL"] } });
+    expect(doc.types).toEqual({
+      "internal-api": {
+        pattern: "ia_[a-z0-9]{32}",
+        rotate_every: "30d",
+        rotate_at: "https://internal.example/tokens",
+        description: "Internal API token",
+        companions: ["INTERNAL_API_URL"],
+      },
+    });
     expect(text).toContain("companions: [INTERNAL_API_URL]");
     const v = await reopen(text);
     const t = v.typeCatalogue().get("internal-api")!;
-    expect(t).toMatchObject({ id: "internal-api", source: "file", rotateEvery: "30d", rotateAt: "https://internal.example/tokens", description: "Internal API token", companions: ["INTERNAL_API_URL"] });
-    expect(v.typeCatalogue().list().map((x) => x.id).slice(-2)).toEqual(["generic", "internal-api"]);
+    expect(t).toMatchObject({
+      id: "internal-api",
+      source: "file",
+      rotateEvery: "30d",
+      rotateAt: "https://internal.example/tokens",
+      description: "Internal API token",
+      companions: ["INTERNAL_API_URL"],
+    });
+    expect(
+      v
+        .typeCatalogue()
+        .list()
+        .map((x) => x.id)
+        .slice(-2),
+    ).toEqual(["generic", "internal-api"]);
   });
 
   it("are covered by the MAC: a hand-edited pattern or companion list is refused on open", async () => {
     const text = (await vaultWithType()).toText();
-    for (const edit of [text.replace("pattern: ia_[a-z0-9]{32}", "pattern: .*"), text.replace("companions: [INTERNAL_API_URL]", "companions: []"), text.replace("rotate_every: 30d", "rotate_every: 3000d")]) {
+    for (const edit of [
+      text.replace("pattern: ia_[a-z0-9]{32}", "pattern: .*"),
+      text.replace("companions: [INTERNAL_API_URL]", "companions: []"),
+      text.replace("rotate_every: 30d", "rotate_every: 3000d"),
+    ]) {
       expect(edit).not.toBe(text);
       const err = await reopen(edit).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VaultfileError);
@@ -61,7 +92,9 @@ describe("custom types in the file", () => {
     expect(c.check("INTERNAL_API_TOKEN", "internal-api", good)).toBeNull();
     const bad = "xx" + good + "yy";
     const f = c.check("INTERNAL_API_TOKEN", "internal-api", bad)!;
-    expect(f.message).toBe("INTERNAL_API_TOKEN does not match its type internal-api: expected a value matching the pattern ia_[a-z0-9]{32}");
+    expect(f.message).toBe(
+      "INTERNAL_API_TOKEN does not match its type internal-api: expected a value matching the pattern ia_[a-z0-9]{32}",
+    );
   });
 
   it.each([
@@ -77,9 +110,13 @@ describe("custom types in the file", () => {
   });
 
   it("a malformed or shadowing entry in the file is a FormatError naming the type", () => {
-    expect(() => TypeCatalogue.withCustom({ broken: { pattern: "(" } }, "f.yaml")).toThrow(/custom type broken in f.yaml is invalid: invalid pattern/);
+    expect(() => TypeCatalogue.withCustom({ broken: { pattern: "(" } }, "f.yaml")).toThrow(
+      /custom type broken in f.yaml is invalid: invalid pattern/,
+    );
     expect(() => TypeCatalogue.withCustom({ broken: "just text" }, "f.yaml")).toThrow(/must be a mapping/);
-    expect(() => TypeCatalogue.withCustom({ pypi: { pattern: "x" } }, "f.yaml")).toThrow(/has the name of a built-in type/);
+    expect(() => TypeCatalogue.withCustom({ pypi: { pattern: "x" } }, "f.yaml")).toThrow(
+      /has the name of a built-in type/,
+    );
   });
 });
 
@@ -102,7 +139,14 @@ describe("validate() with types", () => {
       ["INTERNAL_API_TOKEN", "INTERNAL_API_URL"],
       ["DOCKER_PASSWORD", "username"],
     ]);
-    expect(r.unknownType).toEqual([{ name: "LABELLED", type: "homegrown", message: "LABELLED has type homegrown, which is neither built in nor declared in the file, so its value is not checked" }]);
+    expect(r.unknownType).toEqual([
+      {
+        name: "LABELLED",
+        type: "homegrown",
+        message:
+          "LABELLED has type homegrown, which is neither built in nor declared in the file, so its value is not checked",
+      },
+    ]);
     const text = JSON.stringify(r);
     for (const fragment of ["TOO-SHORT", "hunter2", "aaaa"]) expect(text).not.toContain(fragment);
   });
@@ -114,6 +158,11 @@ describe("validate() with types", () => {
     v.set("INTERNAL_API_URL", "https://internal.example", { type: "url" });
     v.set("DOCKER_USERNAME", "bot", { type: "docker" });
     // An undeclared label is reported but does not fail.
-    expect(v.validate({ strictTypes: true })).toMatchObject({ allValid: true, invalidFormat: [], companionsMissing: [], unknownType: [{ name: "LABELLED" }] });
+    expect(v.validate({ strictTypes: true })).toMatchObject({
+      allValid: true,
+      invalidFormat: [],
+      companionsMissing: [],
+      unknownType: [{ name: "LABELLED" }],
+    });
   });
 });

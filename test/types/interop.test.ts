@@ -14,7 +14,14 @@ describe("custom types and sops", () => {
   it("sops-decoder verifies the MAC over types:, and notices a changed pattern", async () => {
     const v = await createVault("t.yaml", { alice: testKey("alice").recipient }, aliceOpts());
     v.set("INTERNAL_API_TOKEN", "ia_" + "k".repeat(32), { type: "internal-api" });
-    v.setTypeEntry("internal-api", customTypeEntry("internal-api", { pattern: "ia_[a-z]{32}", rotateEvery: "30d", companions: ["INTERNAL_API_URL", "OTHER"] }));
+    v.setTypeEntry(
+      "internal-api",
+      customTypeEntry("internal-api", {
+        pattern: "ia_[a-z]{32}",
+        rotateEvery: "30d",
+        companions: ["INTERNAL_API_URL", "OTHER"],
+      }),
+    );
     const text = v.toText();
     const tree = parse(text) as { sops: { age: { enc: string }[]; kms?: unknown } };
     const d = new Decrypter();
@@ -25,7 +32,9 @@ describe("custom types and sops", () => {
     const original = kms.KMSClient.prototype.send;
     kms.KMSClient.prototype.send = async () => ({ Plaintext: dataKey });
     try {
-      const { decrypt } = require("sops-decoder") as { decrypt: (t: unknown) => Promise<{ types: Record<string, { pattern: string; companions: string[] }> }> };
+      const { decrypt } = require("sops-decoder") as {
+        decrypt: (t: unknown) => Promise<{ types: Record<string, { pattern: string; companions: string[] }> }>;
+      };
       // It reads the data key through a KMS entry; give it one.
       const withKms = (t: string) => {
         const tree = parse(t) as { sops: Record<string, unknown> };
@@ -33,7 +42,10 @@ describe("custom types and sops", () => {
         return tree;
       };
       const out = await decrypt(withKms(text));
-      expect(out.types["internal-api"]).toMatchObject({ pattern: "ia_[a-z]{32}", companions: ["INTERNAL_API_URL", "OTHER"] });
+      expect(out.types["internal-api"]).toMatchObject({
+        pattern: "ia_[a-z]{32}",
+        companions: ["INTERNAL_API_URL", "OTHER"],
+      });
       const bad = withKms(text.replace("pattern: ia_[a-z]{32}", "pattern: .*"));
       await expect(decrypt(bad)).rejects.toThrow(/Hash mismatch/);
     } finally {

@@ -39,7 +39,18 @@ describe("expiry with an injected clock", () => {
 
   it("validate() gives allValid / missing / expired / expiringSoon", async () => {
     const v = await vaultAt(now);
-    expect(v.validate()).toEqual({ allValid: false, strict: false, missing: ["ABSENT"], expired: ["EXPIRED_YESTERDAY"], expiringSoon: ["EXPIRES_2026_12_01"], due: ["DUE"], exposed: [], invalidFormat: [], companionsMissing: [], unknownType: [] });
+    expect(v.validate()).toEqual({
+      allValid: false,
+      strict: false,
+      missing: ["ABSENT"],
+      expired: ["EXPIRED_YESTERDAY"],
+      expiringSoon: ["EXPIRES_2026_12_01"],
+      due: ["DUE"],
+      exposed: [],
+      invalidFormat: [],
+      companionsMissing: [],
+      unknownType: [],
+    });
     expect(v.validate({ warnDays: 5 }).expiringSoon).toEqual([]);
     v.remove("EXPIRED_YESTERDAY");
     v.unrequire(["ABSENT"]);
@@ -102,9 +113,15 @@ describe("dates and durations", () => {
   });
 
   it("parses durations and adds calendar months", () => {
-    expect(addDuration(new Date("2026-01-31T00:00:00Z"), parseDuration("1mo")).toISOString()).toBe("2026-02-28T00:00:00.000Z");
-    expect(addDuration(new Date("2026-01-01T00:00:00Z"), parseDuration("90d")).toISOString()).toBe("2026-04-01T00:00:00.000Z");
-    expect(addDuration(new Date("2024-02-29T00:00:00Z"), parseDuration("1y")).toISOString()).toBe("2025-02-28T00:00:00.000Z");
+    expect(addDuration(new Date("2026-01-31T00:00:00Z"), parseDuration("1mo")).toISOString()).toBe(
+      "2026-02-28T00:00:00.000Z",
+    );
+    expect(addDuration(new Date("2026-01-01T00:00:00Z"), parseDuration("90d")).toISOString()).toBe(
+      "2026-04-01T00:00:00.000Z",
+    );
+    expect(addDuration(new Date("2024-02-29T00:00:00Z"), parseDuration("1y")).toISOString()).toBe(
+      "2025-02-28T00:00:00.000Z",
+    );
     for (const bad of ["90", "0d", "3m", "-1d", "d"]) expect(() => parseDuration(bad)).toThrow(InvalidInputError);
   });
 

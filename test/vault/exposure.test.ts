@@ -10,7 +10,10 @@ const NOW = new Date("2026-12-01T10:00:00Z");
 const alice = () => parseIdentities(testKey("alice").secret, "alice");
 
 async function vaultWithBob(): Promise<Vault> {
-  const v = await Vault.create({ alice: testKey("alice").recipient, bob: testKey("bob").recipient }, { now: () => NOW });
+  const v = await Vault.create(
+    { alice: testKey("alice").recipient, bob: testKey("bob").recipient },
+    { now: () => NOW },
+  );
   v.set("A", "a1", { expiresIn: "365d" });
   v.set("B", "b1");
   v.set("C", "c1");
@@ -25,7 +28,11 @@ describe("exposure after a recipient is removed", () => {
     const reopened = await Vault.fromText(v.toText(), alice(), { now: () => new Date("2026-12-02T10:00:00Z") });
     expect(reopened.get("A").exposedTo).toEqual([{ recipient: "bob", removedAt: NOW }]);
     expect(reopened.get("B").exposedTo).toEqual([]);
-    expect(reopened.expiryReport()).toMatchObject({ A: { status: "exposed" }, B: { status: "ok" }, C: { status: "exposed" } });
+    expect(reopened.expiryReport()).toMatchObject({
+      A: { status: "exposed" },
+      B: { status: "ok" },
+      C: { status: "exposed" },
+    });
     const r = reopened.validate();
     expect(r.exposed).toEqual(["A", "C"]);
     expect(r.allValid).toBe(true); // a warning
@@ -63,8 +70,14 @@ describe("exposure after a recipient is removed", () => {
 
   it("reads only a mapping of recipient names to dates", () => {
     const entry = (field: unknown) => new Document({ value: "x", exposed_to: field }).contents as YAMLMap;
-    expect(readExposure(entry({ bob: "2026-12-01T10:00:00Z" }), "A", "f")).toEqual([{ recipient: "bob", removedAt: NOW }]);
-    expect(() => readExposure(entry("bob"), "A", "f")).toThrow("secrets.A.exposed_to in f must map recipient names to removal dates");
-    expect(() => readExposure(entry({ bob: "soon" }), "A", "f")).toThrow("secrets.A.exposed_to.bob in f is not a valid date");
+    expect(readExposure(entry({ bob: "2026-12-01T10:00:00Z" }), "A", "f")).toEqual([
+      { recipient: "bob", removedAt: NOW },
+    ]);
+    expect(() => readExposure(entry("bob"), "A", "f")).toThrow(
+      "secrets.A.exposed_to in f must map recipient names to removal dates",
+    );
+    expect(() => readExposure(entry({ bob: "soon" }), "A", "f")).toThrow(
+      "secrets.A.exposed_to.bob in f is not a valid date",
+    );
   });
 });

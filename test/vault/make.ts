@@ -26,15 +26,31 @@ export function handFormat(source: string, seed: number): string {
       if (path.length >= 5 && n++ % 3 === 0) node.flow = true;
     },
     Scalar(member, node) {
-      if (member === "value" && typeof node.value === "string" && !node.value.startsWith("ENC[") && !node.value.includes("\n") && n++ % 2 === 0) node.type = Scalar.QUOTE_SINGLE;
+      if (
+        member === "value" &&
+        typeof node.value === "string" &&
+        !node.value.startsWith("ENC[") &&
+        !node.value.includes("\n") &&
+        n++ % 2 === 0
+      )
+        node.type = Scalar.QUOTE_SINGLE;
     },
   });
   let out = doc.toString({ lineWidth: 0, indentSeq: seed % 2 === 0 });
   out = out.replace(/\n( +)(type|description|rotate_every|rotated_at|expires_at): /g, (line, sp: string, k: string) => {
-    const variants = [`\n\n${sp}# note\n${sp}${k}: `, `\n${sp}${k}:    `, `\n${sp}${k}:\t`, `\n${sp}${k}:\n${sp}    `, `\n${sp}? ${k}\n${sp}: `, line];
+    const variants = [
+      `\n\n${sp}# note\n${sp}${k}: `,
+      `\n${sp}${k}:    `,
+      `\n${sp}${k}:\t`,
+      `\n${sp}${k}:\n${sp}    `,
+      `\n${sp}? ${k}\n${sp}: `,
+      line,
+    ];
     return variants[n++ % variants.length]!;
   });
-  out = out.replace(/^( +(?:type|description|rotated_at|expires_at): .*)$/gm, (l) => (n++ % 3 === 0 && !l.includes(" #") && !l.endsWith("|") ? `${l}   # trailing` : l));
+  out = out.replace(/^( +(?:type|description|rotated_at|expires_at): .*)$/gm, (l) =>
+    n++ % 3 === 0 && !l.includes(" #") && !l.endsWith("|") ? `${l}   # trailing` : l,
+  );
   if (seed % 5 === 0) out = `---\n${out}...\n`;
   if (seed % 7 === 0) out = out.replace(/\n/g, "\r\n");
   return out;

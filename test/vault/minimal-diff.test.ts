@@ -32,7 +32,13 @@ describe("saving without noise", () => {
     expect(changedLines(before, after)).toEqual(["value:", "rotated_at:", "lastmodified:", "mac:"]);
     // and the lines changed are inside the DOCKER_USERNAME entry
     const idx = after.split("\n").findIndex((l, i) => l !== before.split("\n")[i]);
-    expect(after.split("\n").slice(0, idx).reverse().find((l) => /^ {2}\S/.test(l))).toBe("  DOCKER_USERNAME:");
+    expect(
+      after
+        .split("\n")
+        .slice(0, idx)
+        .reverse()
+        .find((l) => /^ {2}\S/.test(l)),
+    ).toBe("  DOCKER_USERNAME:");
   });
 
   it("rotating a secret with a policy renews expires_at from rotate_every", async () => {
@@ -43,7 +49,13 @@ describe("saving without noise", () => {
     const s = v.rotate("DOCKER_PASSWORD", "n3w");
     expect(s.expiresAt?.toISOString()).toBe("2027-03-01T00:00:00.000Z");
     await v.save();
-    expect(changedLines(before, readFileSync(path, "utf8"))).toEqual(["value:", "rotated_at:", "expires_at:", "lastmodified:", "mac:"]);
+    expect(changedLines(before, readFileSync(path, "utf8"))).toEqual([
+      "value:",
+      "rotated_at:",
+      "expires_at:",
+      "lastmodified:",
+      "mac:",
+    ]);
   });
 
   it("setting the same value again changes nothing but lastmodified/mac; unchanged ciphertexts stay byte for byte", async () => {
@@ -66,7 +78,9 @@ describe("saving without noise", () => {
     // Adding a leaf by hand breaks the MAC: vaultfile refuses the file (that is the point of the MAC).
     expect(String(v0)).toMatch(/MAC mismatch/);
     // So add the field through a save cycle instead: comments alone do not affect the MAC.
-    const onlyComments = base.replace("secrets:\n", "# team secrets, see RUNBOOK.md\nsecrets:\n  # the release upload token\n").replace("    type: docker\n", "    type: docker # shared bot account\n");
+    const onlyComments = base
+      .replace("secrets:\n", "# team secrets, see RUNBOOK.md\nsecrets:\n  # the release upload token\n")
+      .replace("    type: docker\n", "    type: docker # shared bot account\n");
     writeFileSync(path, onlyComments);
     const v = await openVault(path, aliceOpts({ now: () => new Date("2026-11-26T00:00:00Z") }));
     v.rotate("PYPI_TOKEN", "pypi-two");

@@ -22,7 +22,13 @@ async function outcome(text: string, editable: boolean, extra: object = {}): Pro
     const tree = (v as unknown as { sf: SopsFile }).sf.tree;
     return {
       light: tree.contents instanceof LightMap,
-      secrets: v.secrets().map((s) => ({ ...s.toJSON(), value: s.value, expired: s.isExpired(), due: s.isDue(), days: s.daysUntilExpiry() })),
+      secrets: v.secrets().map((s) => ({
+        ...s.toJSON(),
+        value: s.value,
+        expired: s.isExpired(),
+        due: s.isDue(),
+        days: s.daysUntilExpiry(),
+      })),
       list: v.list(),
       required: v.required,
       recipients: { ...v.recipients() },
@@ -34,7 +40,15 @@ async function outcome(text: string, editable: boolean, extra: object = {}): Pro
     };
   } catch (err) {
     const e = err as Error & { code?: string; exitCode?: number; hint?: string; line?: number; column?: number };
-    return { error: e.constructor.name, code: e.code, exitCode: e.exitCode, message: e.message, hint: e.hint, line: e.line, column: e.column };
+    return {
+      error: e.constructor.name,
+      code: e.code,
+      exitCode: e.exitCode,
+      message: e.message,
+      hint: e.hint,
+      line: e.line,
+      column: e.column,
+    };
   }
 }
 
@@ -50,12 +64,42 @@ async function agree(text: string, extra: object = {}): Promise<boolean> {
   return light;
 }
 
-const TRICKY = ["42", "true", "null", "", " lead", "trail ", "a: b", "x #y", "#", "'q'", '"dq"', "é ü ✓", "tab\there", "line\nbreak", "0x1F", "- dash", "!tag", "&a", "*b", "|pipe", "\u00a0", "\ufeffbom", "x".repeat(120), " \n", "2026-01-01", "\\"];
+const TRICKY = [
+  "42",
+  "true",
+  "null",
+  "",
+  " lead",
+  "trail ",
+  "a: b",
+  "x #y",
+  "#",
+  "'q'",
+  '"dq"',
+  "é ü ✓",
+  "tab\there",
+  "line\nbreak",
+  "0x1F",
+  "- dash",
+  "!tag",
+  "&a",
+  "*b",
+  "|pipe",
+  "\u00a0",
+  "\ufeffbom",
+  "x".repeat(120),
+  " \n",
+  "2026-01-01",
+  "\\",
+];
 const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 16 }));
 const secret = fc.record({
   name: fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/),
   value: text.filter((s) => s.length > 0 && !s.includes("\0")),
-  description: fc.option(text.filter((s) => !s.includes("\0")), { nil: undefined }),
+  description: fc.option(
+    text.filter((s) => !s.includes("\0")),
+    { nil: undefined },
+  ),
   expiresIn: fc.constantFrom(undefined, "1d", "20d", "365d"),
   expiresAt: fc.constantFrom(undefined, "2026-12-01", "2027-01-01T10:00:00Z"),
   rotateEvery: fc.constantFrom(undefined, "1d", "90d"),
@@ -70,7 +114,16 @@ const vaultSpec = fc.record({
 });
 
 interface Spec {
-  secrets: { name: string; value: string; description?: string; expiresIn?: string; expiresAt?: string; rotateEvery?: string; type?: string; required: boolean }[];
+  secrets: {
+    name: string;
+    value: string;
+    description?: string;
+    expiresIn?: string;
+    expiresAt?: string;
+    rotateEvery?: string;
+    type?: string;
+    required: boolean;
+  }[];
   customType: boolean;
   requireAbsent: boolean;
   bob: boolean;
@@ -80,10 +133,15 @@ async function build(spec: Spec): Promise<string> {
   const recipients: Record<string, string> = { alice: testKey("alice").recipient };
   if (spec.bob) recipients.bob = testKey("bob").recipient;
   const v = await createVault("v.yaml", recipients, aliceOpts());
-  if (spec.customType) v.setTypeEntry("mine", { description: "a custom type", pattern: "^[a-z ]*$", companions: ["MINE_USER"] } as never);
+  if (spec.customType)
+    v.setTypeEntry("mine", { description: "a custom type", pattern: "^[a-z ]*$", companions: ["MINE_USER"] } as never);
   for (const s of spec.secrets) {
     const { name, value, expiresIn, expiresAt, ...rest } = s;
-    v.set(name, value, { ...rest, ...(expiresIn ? { expiresIn } : expiresAt ? { expiresAt } : {}), type: s.type === "mine" && !spec.customType ? "generic" : s.type });
+    v.set(name, value, {
+      ...rest,
+      ...(expiresIn ? { expiresIn } : expiresAt ? { expiresAt } : {}),
+      type: s.type === "mine" && !spec.customType ? "generic" : s.type,
+    });
   }
   if (spec.requireAbsent) v.require(["NOT_THERE"]);
   return v.toText();
@@ -105,16 +163,30 @@ describe("a vault opened read-only reads as one opened for writing", () => {
   });
 
   it("randomly edited vault files: the same data, or the same error", async () => {
-    const base = await build({ secrets: [{ name: "A", value: "one", required: true, expiresIn: "20d" }, { name: "B_2", value: "two: three", description: "d", type: "pypi", required: false }], customType: false, requireAbsent: true, bob: true });
+    const base = await build({
+      secrets: [
+        { name: "A", value: "one", required: true, expiresIn: "20d" },
+        { name: "B_2", value: "two: three", description: "d", type: "pypi", required: false },
+      ],
+      customType: false,
+      requireAbsent: true,
+      bob: true,
+    });
     const alphabet = [" ", "\n", ":", "-", "#", "|", "'", '"', "[", "]", ",", "a", "1", "  ", "A", "x: y\n"];
     let light = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(base.length), fc.nat(3), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 3 }), async (edits) => {
-        let t = base;
-        for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del);
-        if (await agree(t)) light++;
-        await agree(t, { acceptStaleSeal: true });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(base.length), fc.nat(3), fc.constantFrom(...alphabet)), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async (edits) => {
+          let t = base;
+          for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del);
+          if (await agree(t)) light++;
+          await agree(t, { acceptStaleSeal: true });
+        },
+      ),
       { numRuns: 150 },
     );
     expect(light).toBeGreaterThan(0);
@@ -129,7 +201,10 @@ describe("a vault opened read-only reads as one opened for writing", () => {
   });
 
   it.skipIf(!hasShared)("sops-produced fixtures: the same plaintext, seal state and errors", async () => {
-    const keys = () => ({ identities: parseIdentities(readFileSync(join(SHARED_SOPS, "keys.txt"), "utf8"), "keys.txt"), searched: [] });
+    const keys = () => ({
+      identities: parseIdentities(readFileSync(join(SHARED_SOPS, "keys.txt"), "utf8"), "keys.txt"),
+      searched: [],
+    });
     const open = async (text: string, editable: boolean) => {
       try {
         const sf = await SopsFile.open(text, "f.yaml", keys(), { editable });
@@ -141,13 +216,21 @@ describe("a vault opened read-only reads as one opened for writing", () => {
     for (const f of readdirSync(SHARED_SOPS).filter((n) => n.endsWith(".enc.yaml"))) {
       const t = readFileSync(join(SHARED_SOPS, f), "utf8");
       expect(await open(t, false), f).toEqual(await open(t, true));
-      const flipped = t.replace(/ENC\[AES256_GCM,data:[A-Za-z0-9+/]{2}/, (m) => m.slice(0, -2) + (m.endsWith("AA") ? "BB" : "AA"));
+      const flipped = t.replace(
+        /ENC\[AES256_GCM,data:[A-Za-z0-9+/]{2}/,
+        (m) => m.slice(0, -2) + (m.endsWith("AA") ? "BB" : "AA"),
+      );
       expect(await open(flipped, false), f).toEqual(await open(flipped, true));
     }
   });
 
   it("a vault opened read-only refuses to be changed, without touching anything", async () => {
-    const t = await build({ secrets: [{ name: "A", value: "one", required: false }], customType: false, requireAbsent: false, bob: false });
+    const t = await build({
+      secrets: [{ name: "A", value: "one", required: false }],
+      customType: false,
+      requireAbsent: false,
+      bob: false,
+    });
     const v = await openVaultText(t, "v.yaml", aliceOpts({ editable: false }));
     expect(() => v.set("B", "two")).toThrow(/opened read-only/);
     expect(() => v.rotate("A", "new")).toThrow(/opened read-only/);

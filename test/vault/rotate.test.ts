@@ -20,7 +20,12 @@ describe("Vault.rotate", () => {
     const v = await vault();
     t = new Date("2026-03-01T00:00:00Z");
     const before = v.toText();
-    expect(() => v.rotate("TOKEN", "first")).toThrow(expect.objectContaining({ code: "E_VALUE", message: "the new value of TOKEN is the same as the old one; nothing was changed" }));
+    expect(() => v.rotate("TOKEN", "first")).toThrow(
+      expect.objectContaining({
+        code: "E_VALUE",
+        message: "the new value of TOKEN is the same as the old one; nothing was changed",
+      }),
+    );
     const s = v.get("TOKEN");
     expect(s.rotatedAt?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
     expect(s.expiresAt?.toISOString()).toBe("2026-04-01T00:00:00.000Z");
@@ -52,7 +57,9 @@ describe("type names", () => {
   it("set, update and the custom-type rule refuse a bad type name alike (E_NAME)", async () => {
     const v = await vault();
     for (const bad of ["Not Valid", "value"]) {
-      expect(() => v.set("X", "y", { type: bad })).toThrow(expect.objectContaining({ code: "E_NAME", message: `invalid type name ${JSON.stringify(bad)}` }));
+      expect(() => v.set("X", "y", { type: bad })).toThrow(
+        expect.objectContaining({ code: "E_NAME", message: `invalid type name ${JSON.stringify(bad)}` }),
+      );
       expect(() => v.update("TOKEN", { type: bad })).toThrow(expect.objectContaining({ code: "E_NAME" }));
     }
     expect(v.has("X")).toBe(false);

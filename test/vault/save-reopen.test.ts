@@ -16,8 +16,62 @@ import { aliceOpts, handFormat } from "./make.js";
 import { testKey } from "../helpers.js";
 import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
-const TRICKY = ["42", "-1.5", "true", "yes", "no", "null", "~", "", " lead", "trail ", "a: b", "x #y", "#", ": ", "---doc", "...", "[1]", "{a}", "'q'", '"dq"', "é ü ✓", "tab\there", "line\nbreak", "0x1F", "0o17", "1e3", ".inf", "- dash", "? q", "!tag", "&anchor", "*alias", "%pct", "|pipe", ">fold", "\u00a0", "\u2028", "\u0085x", "\ufeffbom", "x".repeat(300), "y ".repeat(200) + "z", " \n", "\n", "\n \n", "a\n", "2026-01-01", "<<", "\\", "\u{1F600}"];
-const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 20 }), fc.string({ unit: "grapheme", maxLength: 8 }));
+const TRICKY = [
+  "42",
+  "-1.5",
+  "true",
+  "yes",
+  "no",
+  "null",
+  "~",
+  "",
+  " lead",
+  "trail ",
+  "a: b",
+  "x #y",
+  "#",
+  ": ",
+  "---doc",
+  "...",
+  "[1]",
+  "{a}",
+  "'q'",
+  '"dq"',
+  "é ü ✓",
+  "tab\there",
+  "line\nbreak",
+  "0x1F",
+  "0o17",
+  "1e3",
+  ".inf",
+  "- dash",
+  "? q",
+  "!tag",
+  "&anchor",
+  "*alias",
+  "%pct",
+  "|pipe",
+  ">fold",
+  "\u00a0",
+  "\u2028",
+  "\u0085x",
+  "\ufeffbom",
+  "x".repeat(300),
+  "y ".repeat(200) + "z",
+  " \n",
+  "\n",
+  "\n \n",
+  "a\n",
+  "2026-01-01",
+  "<<",
+  "\\",
+  "\u{1F600}",
+];
+const text = fc.oneof(
+  fc.constantFrom(...TRICKY),
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: "grapheme", maxLength: 8 }),
+);
 const value = text.filter((s) => s.length > 0 && !s.includes("\0"));
 
 const op = fc.oneof(
@@ -49,69 +103,94 @@ function sfOf(v: Vault): SopsFile {
 
 /** Everything a vault holds, values included (this stays inside the test). */
 function snapshot(v: Vault): string {
-  return JSON.stringify({ secrets: v.secrets().map((s) => ({ ...s.toJSON(), value: s.value })), required: v.required, recipients: { ...v.recipients() }, types: v.typeEntries() });
+  return JSON.stringify({
+    secrets: v.secrets().map((s) => ({ ...s.toJSON(), value: s.value })),
+    required: v.required,
+    recipients: { ...v.recipients() },
+    types: v.typeEntries(),
+  });
 }
 
 describe("saving and reopening", () => {
   it("reopens with the same data after any sequence of changes, spliced or printed, in any layout", async () => {
     const seen = { spliced: 0, handSpliced: 0, printed: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 4 }), fc.array(op, { minLength: 1, maxLength: 10 }), fc.option(fc.nat(), { nil: undefined, freq: 2 }), async (values, ops, hand) => {
-        let t = Date.parse("2026-11-24T10:00:00Z");
-        const opts = aliceOpts({ now: () => new Date(t) });
-        const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, opts);
-        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: i % 2 ? `about ${i}` : undefined, expiresIn: i % 2 ? "90d" : undefined });
-        made.require(["S_0"]);
-        const written = made.toText();
-        const byVaultfile = hand === undefined;
-        let vault = await openVaultText(byVaultfile ? written : handFormat(written, hand), "/tmp/unused.yaml", opts);
-        const saveAndReopen = async (continueWithReopened: boolean) => {
-          const before = snapshot(vault);
-          const sf = sfOf(vault);
-          const saved = vault.toText();
-          const from = (sf as unknown as { parsedFrom?: { text: string; shape: number[] } }).parsedFrom;
-          const spliced = from !== undefined && spliceChangedScalars(sf.doc, from.text, from.shape, printOptions(sf.indentSeq)) !== undefined;
-          if (spliced) seen[byVaultfile ? "spliced" : "handSpliced"]++;
-          else seen.printed++;
-          if (byVaultfile) expect(saved).toBe(printYaml(sf.doc, sf.indentSeq));
-          const reopened = await openVaultText(saved, "/tmp/unused.yaml", opts);
-          expect(snapshot(reopened)).toBe(before);
-          if (continueWithReopened) vault = reopened;
-        };
-        for (const o of ops) {
-          t += 61_000;
-          const names = vault.list();
-          const name = "i" in o && names.length > 0 ? names[o.i % names.length]! : undefined;
-          try {
-            if (o.k === "rotate") name && vault.get(name).value !== o.value && vault.rotate(name, o.value);
-            else if (o.k === "set") vault.set(name ?? "S_0", o.value, { description: o.description });
-            else if (o.k === "update") name && vault.update(name, { description: o.description, expiresIn: o.expires ?? undefined, expiresAt: o.expires === null ? null : undefined, rotateEvery: o.rotateEvery, type: o.type, required: o.required });
-            else if (o.k === "add") vault.set(`NEW_${o.n}`, o.value);
-            else if (o.k === "remove") name && vault.remove(name);
-            else if (o.k === "removeAdd" && name) {
-              vault.remove(name);
-              vault.set(`X_${names.length}`, o.value);
-            } else if (o.k === "removeSet" && name) {
-              vault.remove(name);
-              vault.set(name, o.value);
-            } else if (o.k === "requireOther") {
-              vault.unrequire(vault.required.slice(0, 1));
-              vault.require([`R_${o.i % 3}`]);
-            } else if (o.k === "recipients") {
-              const hasBob = "bob" in vault.recipients();
-              if (o.add && !hasBob) await vault.addRecipient("bob", testKey("bob").recipient);
-              if (!o.add && hasBob) await vault.removeRecipient("bob");
-            } else if (o.k === "type") {
-              if (o.add) vault.setTypeEntry("mytype", { pattern: "^x", description: o.d });
-              else vault.removeTypeEntry("mytype");
-            } else if (o.k === "save") await saveAndReopen(o.reopen);
-          } catch (err) {
-            // Refused input (a type the value does not fit, an expiry before creation, …) leaves the vault as it was.
-            if ((err as { code?: unknown }).code === undefined) throw err;
+      fc.asyncProperty(
+        fc.array(value, { minLength: 1, maxLength: 4 }),
+        fc.array(op, { minLength: 1, maxLength: 10 }),
+        fc.option(fc.nat(), { nil: undefined, freq: 2 }),
+        async (values, ops, hand) => {
+          let t = Date.parse("2026-11-24T10:00:00Z");
+          const opts = aliceOpts({ now: () => new Date(t) });
+          const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, opts);
+          for (const [i, v] of values.entries())
+            made.set(`S_${i}`, v, {
+              description: i % 2 ? `about ${i}` : undefined,
+              expiresIn: i % 2 ? "90d" : undefined,
+            });
+          made.require(["S_0"]);
+          const written = made.toText();
+          const byVaultfile = hand === undefined;
+          let vault = await openVaultText(byVaultfile ? written : handFormat(written, hand), "/tmp/unused.yaml", opts);
+          const saveAndReopen = async (continueWithReopened: boolean) => {
+            const before = snapshot(vault);
+            const sf = sfOf(vault);
+            const saved = vault.toText();
+            const from = (sf as unknown as { parsedFrom?: { text: string; shape: number[] } }).parsedFrom;
+            const spliced =
+              from !== undefined &&
+              spliceChangedScalars(sf.doc, from.text, from.shape, printOptions(sf.indentSeq)) !== undefined;
+            if (spliced) seen[byVaultfile ? "spliced" : "handSpliced"]++;
+            else seen.printed++;
+            if (byVaultfile) expect(saved).toBe(printYaml(sf.doc, sf.indentSeq));
+            const reopened = await openVaultText(saved, "/tmp/unused.yaml", opts);
+            expect(snapshot(reopened)).toBe(before);
+            if (continueWithReopened) vault = reopened;
+          };
+          for (const o of ops) {
+            t += 61_000;
+            const names = vault.list();
+            const name = "i" in o && names.length > 0 ? names[o.i % names.length]! : undefined;
+            try {
+              if (o.k === "rotate") name && vault.get(name).value !== o.value && vault.rotate(name, o.value);
+              else if (o.k === "set") vault.set(name ?? "S_0", o.value, { description: o.description });
+              else if (o.k === "update")
+                name &&
+                  vault.update(name, {
+                    description: o.description,
+                    expiresIn: o.expires ?? undefined,
+                    expiresAt: o.expires === null ? null : undefined,
+                    rotateEvery: o.rotateEvery,
+                    type: o.type,
+                    required: o.required,
+                  });
+              else if (o.k === "add") vault.set(`NEW_${o.n}`, o.value);
+              else if (o.k === "remove") name && vault.remove(name);
+              else if (o.k === "removeAdd" && name) {
+                vault.remove(name);
+                vault.set(`X_${names.length}`, o.value);
+              } else if (o.k === "removeSet" && name) {
+                vault.remove(name);
+                vault.set(name, o.value);
+              } else if (o.k === "requireOther") {
+                vault.unrequire(vault.required.slice(0, 1));
+                vault.require([`R_${o.i % 3}`]);
+              } else if (o.k === "recipients") {
+                const hasBob = "bob" in vault.recipients();
+                if (o.add && !hasBob) await vault.addRecipient("bob", testKey("bob").recipient);
+                if (!o.add && hasBob) await vault.removeRecipient("bob");
+              } else if (o.k === "type") {
+                if (o.add) vault.setTypeEntry("mytype", { pattern: "^x", description: o.d });
+                else vault.removeTypeEntry("mytype");
+              } else if (o.k === "save") await saveAndReopen(o.reopen);
+            } catch (err) {
+              // Refused input (a type the value does not fit, an expiry before creation, …) leaves the vault as it was.
+              if ((err as { code?: unknown }).code === undefined) throw err;
+            }
           }
-        }
-        await saveAndReopen(false);
-      }),
+          await saveAndReopen(false);
+        },
+      ),
       { numRuns: Number(process.env.SAVE_RUNS ?? 250) },
     );
     // Every path ran: splices of vaultfile's files and of hand-formatted ones, and full prints.

@@ -28,30 +28,48 @@ async function openAs(text: string, who: { secret: string }): Promise<VaultfileE
 }
 
 /** sops -d semantics: every document decrypted, the MAC checked, nothing vault-specific. */
-const sopsDecrypt = (text: string) => decryptSops(text, "t.yaml", { identities: parseIdentities(alice.secret, "test"), searched: [] });
+const sopsDecrypt = (text: string) =>
+  decryptSops(text, "t.yaml", { identities: parseIdentities(alice.secret, "test"), searched: [] });
 
-const withSopsField = (text: string, field: string): string => text.replace(/^ {2}lastmodified:/m, `${field}\n  lastmodified:`);
+const withSopsField = (text: string, field: string): string =>
+  text.replace(/^ {2}lastmodified:/m, `${field}\n  lastmodified:`);
 
 /** The `enc` blocks of the `sops.age` items, each with the lines that follow `enc: |`. */
 function encBlocks(text: string): { start: number; body: string }[] {
-  return [...text.matchAll(/ {4}enc: \|\n((?: {6}.*\n)+)/g)].map((m) => ({ start: m.index! + m[0].length - m[1]!.length, body: m[1]! }));
+  return [...text.matchAll(/ {4}enc: \|\n((?: {6}.*\n)+)/g)].map((m) => ({
+    start: m.index! + m[0].length - m[1]!.length,
+    body: m[1]!,
+  }));
 }
 
 /** Puts `bodies[i]` in place of the i-th `enc` block. */
 function replaceEnc(text: string, bodies: readonly string[]): string {
   const blocks = encBlocks(text);
   let out = text;
-  for (let i = blocks.length - 1; i >= 0; i--) out = out.slice(0, blocks[i]!.start) + bodies[i]! + out.slice(blocks[i]!.start + blocks[i]!.body.length);
+  for (let i = blocks.length - 1; i >= 0; i--)
+    out = out.slice(0, blocks[i]!.start) + bodies[i]! + out.slice(blocks[i]!.start + blocks[i]!.body.length);
   return out;
 }
 
 describe("foreign key sources in a vault's sops block", () => {
   const stanzas: [string, string][] = [
-    ["pgp", "  pgp:\n    - created_at: \"2026-11-24T10:00:00Z\"\n      enc: |\n        -----BEGIN PGP MESSAGE-----\n        x\n        -----END PGP MESSAGE-----\n      fp: 0123456789ABCDEF"],
-    ["kms", "  kms:\n    - arn: arn:aws:kms:us-east-1:000000000000:key/attacker\n      enc: AQICAHg=\n      aws_profile: \"\""],
+    [
+      "pgp",
+      '  pgp:\n    - created_at: "2026-11-24T10:00:00Z"\n      enc: |\n        -----BEGIN PGP MESSAGE-----\n        x\n        -----END PGP MESSAGE-----\n      fp: 0123456789ABCDEF',
+    ],
+    [
+      "kms",
+      '  kms:\n    - arn: arn:aws:kms:us-east-1:000000000000:key/attacker\n      enc: AQICAHg=\n      aws_profile: ""',
+    ],
     ["gcp_kms", "  gcp_kms:\n    - resource_id: projects/p/locations/global/keyRings/r/cryptoKeys/k\n      enc: CiQA"],
-    ["azure_kv", "  azure_kv:\n    - vault_url: https://attacker.vault.azure.net\n      name: k\n      version: v\n      enc: x"],
-    ["hc_vault", "  hc_vault:\n    - vault_address: https://vault.attacker.example\n      engine_path: sops\n      key_name: k\n      enc: vault:v1:x"],
+    [
+      "azure_kv",
+      "  azure_kv:\n    - vault_url: https://attacker.vault.azure.net\n      name: k\n      version: v\n      enc: x",
+    ],
+    [
+      "hc_vault",
+      "  hc_vault:\n    - vault_address: https://vault.attacker.example\n      engine_path: sops\n      key_name: k\n      enc: vault:v1:x",
+    ],
     ["huaweicloud_kms", "  huaweicloud_kms:\n    - key_id: k\n      enc: x"],
   ];
 
@@ -65,7 +83,10 @@ describe("foreign key sources in a vault's sops block", () => {
   });
 
   it("empty lists of other key sources, as older sops versions write them, are not entries", async () => {
-    const text = withSopsField(await sampleVaultText(), "  kms: []\n  gcp_kms: []\n  azure_kv: []\n  hc_vault: []\n  pgp: []");
+    const text = withSopsField(
+      await sampleVaultText(),
+      "  kms: []\n  gcp_kms: []\n  azure_kv: []\n  hc_vault: []\n  pgp: []",
+    );
     expect(await openAs(text, alice)).toBe("opened");
   });
 
@@ -96,10 +117,15 @@ describe("age items whose enc was moved", () => {
     const text = await sampleVaultText();
     const [a, b] = encBlocks(text).map((x) => x.body);
     const swapped = replaceEnc(text, [b!, a!]);
-    for (const [who, item, label] of [[alice, 2, bob.recipient], [bob, 1, alice.recipient]] as const) {
+    for (const [who, item, label] of [
+      [alice, 2, bob.recipient],
+      [bob, 1, alice.recipient],
+    ] as const) {
       const err = await openAs(swapped, who);
       expect(err).toBeInstanceOf(IntegrityError);
-      expect((err as IntegrityError).message).toBe(`sops.age item ${item} in t.yaml is labelled for ${label} but opens with your key ${who.recipient} (identity #1 given by the caller): the enc of two items was swapped, or one copied over another`);
+      expect((err as IntegrityError).message).toBe(
+        `sops.age item ${item} in t.yaml is labelled for ${label} but opens with your key ${who.recipient} (identity #1 given by the caller): the enc of two items was swapped, or one copied over another`,
+      );
       expect((err as IntegrityError).exitCode).toBe(5);
     }
     // sops never looks at the labels: a plain `sops -d` (and vaultfile's decrypt) reads the file.
@@ -125,18 +151,24 @@ describe("sops.lastmodified spellings", () => {
     expect(await openAs(text.replace(`"${at}Z"`, `${at}Z`), alice)).toBe("opened");
   });
 
-  it.each([`${at}.5Z`, `${at}.000000001Z`, `${at}+00:00`, `${at}-00:00`])("%s (the same second to sops's MAC) is refused in a vault (exit 5)", async (lm) => {
-    const text = spell(await sampleVaultText(), lm);
-    const want = `sops.lastmodified in t.yaml is "${lm}", not written as sops and vaultfile write it (YYYY-MM-DDTHH:MM:SSZ): the sops block was edited by hand`;
-    expect(await openAs(text, alice)).toMatchObject({ code: "E_TAMPERED", exitCode: 5, message: want });
-    await expect(Vault.openMetadata(text, "t.yaml")).rejects.toThrow(want);
-    // A plain sops file may carry it: sops reads it.
-    await expect(sopsDecrypt(text)).resolves.toBeDefined();
-  });
+  it.each([`${at}.5Z`, `${at}.000000001Z`, `${at}+00:00`, `${at}-00:00`])(
+    "%s (the same second to sops's MAC) is refused in a vault (exit 5)",
+    async (lm) => {
+      const text = spell(await sampleVaultText(), lm);
+      const want = `sops.lastmodified in t.yaml is "${lm}", not written as sops and vaultfile write it (YYYY-MM-DDTHH:MM:SSZ): the sops block was edited by hand`;
+      expect(await openAs(text, alice)).toMatchObject({ code: "E_TAMPERED", exitCode: 5, message: want });
+      await expect(Vault.openMetadata(text, "t.yaml")).rejects.toThrow(want);
+      // A plain sops file may carry it: sops reads it.
+      await expect(sopsDecrypt(text)).resolves.toBeDefined();
+    },
+  );
 
-  it.each([`2026-11-24 10:00:00Z`, `2026-11-24t10:00:00z`, ` ${at}Z`])("%j, which sops cannot parse, fails the MAC (exit 5) as in sops", async (lm) => {
-    const text = spell(await sampleVaultText(), lm);
-    expect(await openAs(text, alice)).toMatchObject({ code: "E_MAC", exitCode: 5 });
-    await expect(sopsDecrypt(text)).rejects.toMatchObject({ code: "E_MAC" });
-  });
+  it.each([`2026-11-24 10:00:00Z`, `2026-11-24t10:00:00z`, ` ${at}Z`])(
+    "%j, which sops cannot parse, fails the MAC (exit 5) as in sops",
+    async (lm) => {
+      const text = spell(await sampleVaultText(), lm);
+      expect(await openAs(text, alice)).toMatchObject({ code: "E_MAC", exitCode: 5 });
+      await expect(sopsDecrypt(text)).rejects.toMatchObject({ code: "E_MAC" });
+    },
+  );
 });

@@ -13,27 +13,81 @@ import { testKey } from "../helpers.js";
 import { createVault, openVaultText } from "../../src/io/vault-file.js";
 
 /** Strings that need quoting, look like other YAML types, or are unusual in other ways. */
-const TRICKY = ["42", "-1.5", "true", "null", "~", "", " lead", "trail ", "a: b", "x #y", "#z", "---doc", "...", "[1]", "{a}", "'q'", '"dq"', "é ü ✓", "tab\there", "line\nbreak", "0x1F", "@at", "`tick`", "a,b", "- dash", "? q", "!tag", "&anchor", "*alias", "%pct", "|pipe", ">fold"];
-const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 30 }), fc.string({ unit: "grapheme", maxLength: 12 }));
+const TRICKY = [
+  "42",
+  "-1.5",
+  "true",
+  "null",
+  "~",
+  "",
+  " lead",
+  "trail ",
+  "a: b",
+  "x #y",
+  "#z",
+  "---doc",
+  "...",
+  "[1]",
+  "{a}",
+  "'q'",
+  '"dq"',
+  "é ü ✓",
+  "tab\there",
+  "line\nbreak",
+  "0x1F",
+  "@at",
+  "`tick`",
+  "a,b",
+  "- dash",
+  "? q",
+  "!tag",
+  "&anchor",
+  "*alias",
+  "%pct",
+  "|pipe",
+  ">fold",
+];
+const text = fc.oneof(
+  fc.constantFrom(...TRICKY),
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: "grapheme", maxLength: 12 }),
+);
 const value = text.filter((s) => s.length > 0);
 
 type Op =
   | { kind: "rotate"; i: number; value: string }
   | { kind: "set"; i: number; value: string; description?: string }
-  | { kind: "update"; i: number; description?: string | null; expiresIn?: string; expiresAt?: null; rotateEvery?: string | null; type?: string }
+  | {
+      kind: "update";
+      i: number;
+      description?: string | null;
+      expiresIn?: string;
+      expiresAt?: null;
+      rotateEvery?: string | null;
+      type?: string;
+    }
   | { kind: "add"; value: string }
   | { kind: "save" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("rotate" as const), i: fc.nat(), value }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("set" as const), i: fc.nat(), value, description: text.filter((s) => s !== "") }, { requiredKeys: ["kind", "i", "value"] }) },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { kind: fc.constant("set" as const), i: fc.nat(), value, description: text.filter((s) => s !== "") },
+      { requiredKeys: ["kind", "i", "value"] },
+    ),
+  },
   {
     weight: 3,
     arbitrary: fc.record(
       {
         kind: fc.constant("update" as const),
         i: fc.nat(),
-        description: fc.option(text.filter((s) => s !== ""), { nil: null }),
+        description: fc.option(
+          text.filter((s) => s !== ""),
+          { nil: null },
+        ),
         expiresIn: fc.constantFrom("30d", "1y"),
         expiresAt: fc.constant(null),
         rotateEvery: fc.option(fc.constantFrom("90d", "7d"), { nil: null }),
@@ -55,34 +109,51 @@ describe("saving by splicing", () => {
     let spliced = 0;
     let printed = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 5 }), fc.array(text, { minLength: 1, maxLength: 5 }), fc.array(op, { minLength: 1, maxLength: 8 }), async (values, descriptions, ops) => {
-        let t = Date.parse("2026-11-24T10:00:00Z");
-        const now = () => new Date(t);
-        const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
-        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: descriptions[i % descriptions.length] || undefined, expiresIn: i % 2 ? "90d" : undefined });
-        const vault = await openVaultText(made.toText(), "/tmp/unused.yaml", aliceOpts({ now }));
-        const sf = sopsFileOf(vault);
-        const check = () => {
-          const saved = vault.toText();
-          const full = printYaml(sf.doc, sf.indentSeq);
-          expect(saved).toBe(full);
-          const from = (sf as unknown as { parsedFrom?: { text: string; shape: number[] } }).parsedFrom!;
-          if (spliceChangedScalars(sf.doc, from.text, from.shape, printOptions(sf.indentSeq)) === undefined) printed++;
-          else spliced++;
-        };
-        for (const o of ops) {
-          t += 61_000;
-          const names = vault.list();
-          const name = "i" in o ? names[o.i % names.length]! : "";
-          // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
-          if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
-          else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
-          else if (o.kind === "update") vault.update(name, { description: o.description, expiresIn: o.expiresIn, expiresAt: o.expiresIn === undefined ? o.expiresAt : undefined, rotateEvery: o.rotateEvery, type: o.type });
-          else if (o.kind === "add") vault.set(`NEW_${names.length}`, o.value);
-          else check();
-        }
-        check();
-      }),
+      fc.asyncProperty(
+        fc.array(value, { minLength: 1, maxLength: 5 }),
+        fc.array(text, { minLength: 1, maxLength: 5 }),
+        fc.array(op, { minLength: 1, maxLength: 8 }),
+        async (values, descriptions, ops) => {
+          let t = Date.parse("2026-11-24T10:00:00Z");
+          const now = () => new Date(t);
+          const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
+          for (const [i, v] of values.entries())
+            made.set(`S_${i}`, v, {
+              description: descriptions[i % descriptions.length] || undefined,
+              expiresIn: i % 2 ? "90d" : undefined,
+            });
+          const vault = await openVaultText(made.toText(), "/tmp/unused.yaml", aliceOpts({ now }));
+          const sf = sopsFileOf(vault);
+          const check = () => {
+            const saved = vault.toText();
+            const full = printYaml(sf.doc, sf.indentSeq);
+            expect(saved).toBe(full);
+            const from = (sf as unknown as { parsedFrom?: { text: string; shape: number[] } }).parsedFrom!;
+            if (spliceChangedScalars(sf.doc, from.text, from.shape, printOptions(sf.indentSeq)) === undefined)
+              printed++;
+            else spliced++;
+          };
+          for (const o of ops) {
+            t += 61_000;
+            const names = vault.list();
+            const name = "i" in o ? names[o.i % names.length]! : "";
+            // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
+            if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
+            else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
+            else if (o.kind === "update")
+              vault.update(name, {
+                description: o.description,
+                expiresIn: o.expiresIn,
+                expiresAt: o.expiresIn === undefined ? o.expiresAt : undefined,
+                rotateEvery: o.rotateEvery,
+                type: o.type,
+              });
+            else if (o.kind === "add") vault.set(`NEW_${names.length}`, o.value);
+            else check();
+          }
+          check();
+        },
+      ),
       { numRuns: 60 },
     );
     // Both paths ran.
@@ -93,13 +164,20 @@ describe("saving by splicing", () => {
   it("a rotation in a hand-formatted vault changes only the changed values' text", async () => {
     // Deeper indentation of the secrets, blank lines, comments, spacing before a comment: none of it is in the MAC.
     const lines = (await sampleVaultText()).split("\n");
-    const end = lines.findIndex((l, i) => i > 0 && /^\S/.test(l) && !l.startsWith("secrets:") && lines.slice(0, i).some((x) => x.startsWith("secrets:")));
+    const end = lines.findIndex(
+      (l, i) =>
+        i > 0 && /^\S/.test(l) && !l.startsWith("secrets:") && lines.slice(0, i).some((x) => x.startsWith("secrets:")),
+    );
     const hand = lines
       .map((l, i) => (i < end && /^ {2}/.test(l) ? `  ${l}` : l))
       .map((l) => (/^ {4}\w+:$/.test(l) ? `\n    # entry\n${l}` : l))
       .join("\n")
       .replace("type: docker\n", "type: docker      # the bot account\n");
-    const vault = await openVaultText(hand, "/tmp/unused.yaml", aliceOpts({ now: () => new Date("2026-11-30T08:00:00Z") }));
+    const vault = await openVaultText(
+      hand,
+      "/tmp/unused.yaml",
+      aliceOpts({ now: () => new Date("2026-11-30T08:00:00Z") }),
+    );
     vault.rotate("DOCKER_USERNAME", "new-bot");
     const saved = vault.toText();
     const before = hand.split("\n");
@@ -119,30 +197,40 @@ describe("saving by splicing", () => {
     const valueOnly = fc.oneof(
       fc.record({ kind: fc.constant("rotate" as const), i: fc.nat(), value }),
       fc.record({ kind: fc.constant("set" as const), i: fc.nat(), value, description: oneLine }),
-      fc.record({ kind: fc.constant("update" as const), i: fc.nat(), description: oneLine, expiresIn: fc.constantFrom("30d", "1y"), type: fc.constantFrom("generic", "pypi") }),
+      fc.record({
+        kind: fc.constant("update" as const),
+        i: fc.nat(),
+        description: oneLine,
+        expiresIn: fc.constantFrom("30d", "1y"),
+        type: fc.constantFrom("generic", "pypi"),
+      }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 4 }), fc.array(valueOnly, { minLength: 1, maxLength: 6 }), async (values, ops) => {
-        let t = Date.parse("2026-11-24T10:00:00Z");
-        const now = () => new Date(t);
-        const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
-        for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: `about ${i}`, expiresIn: "90d" });
-        const source = made.toText();
-        const vault = await openVaultText(source, "/tmp/unused.yaml", aliceOpts({ now }));
-        const sf = sopsFileOf(vault);
-        for (const o of ops) {
-          t += 61_000;
-          const name = vault.list()[o.i % values.length]!;
-          // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
-          if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
-          else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
-          else vault.update(name, { description: o.description, expiresIn: o.expiresIn, type: o.type });
-        }
-        const saved = vault.toText();
-        const { shape } = (sf as unknown as { parsedFrom: { shape: number[] } }).parsedFrom;
-        expect(spliceChangedScalars(sf.doc, source, shape, printOptions(sf.indentSeq))).toBe(saved);
-        expect(saved).toBe(printYaml(sf.doc, sf.indentSeq));
-      }),
+      fc.asyncProperty(
+        fc.array(value, { minLength: 1, maxLength: 4 }),
+        fc.array(valueOnly, { minLength: 1, maxLength: 6 }),
+        async (values, ops) => {
+          let t = Date.parse("2026-11-24T10:00:00Z");
+          const now = () => new Date(t);
+          const made = await createVault("/tmp/unused.yaml", { alice: testKey("alice").recipient }, aliceOpts({ now }));
+          for (const [i, v] of values.entries()) made.set(`S_${i}`, v, { description: `about ${i}`, expiresIn: "90d" });
+          const source = made.toText();
+          const vault = await openVaultText(source, "/tmp/unused.yaml", aliceOpts({ now }));
+          const sf = sopsFileOf(vault);
+          for (const o of ops) {
+            t += 61_000;
+            const name = vault.list()[o.i % values.length]!;
+            // A rotation to the same value is refused (Vault.rotate): only a new value is a rotation.
+            if (o.kind === "rotate") vault.get(name).value !== o.value && vault.rotate(name, o.value);
+            else if (o.kind === "set") vault.set(name, o.value, { description: o.description });
+            else vault.update(name, { description: o.description, expiresIn: o.expiresIn, type: o.type });
+          }
+          const saved = vault.toText();
+          const { shape } = (sf as unknown as { parsedFrom: { shape: number[] } }).parsedFrom;
+          expect(spliceChangedScalars(sf.doc, source, shape, printOptions(sf.indentSeq))).toBe(saved);
+          expect(saved).toBe(printYaml(sf.doc, sf.indentSeq));
+        },
+      ),
       { numRuns: 60 },
     );
   });

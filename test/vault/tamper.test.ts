@@ -31,18 +31,43 @@ describe("tamper detection", () => {
   });
 
   const cases: [string, (t: string) => string, string][] = [
-    ["a changed ciphertext byte", (t) => t.replace(/(PYPI_TOKEN:\n {4}value: ENC\[AES256_GCM,data:)(.)/, (_, p, c) => p + (c === "A" ? "B" : "A")), "E_DECRYPT"],
-    ["a changed expires_at", (t) => t.replace('expires_at: "2027-01-01T00:00:00Z"', 'expires_at: "2028-01-01T00:00:00Z"'), "E_MAC"],
+    [
+      "a changed ciphertext byte",
+      (t) => t.replace(/(PYPI_TOKEN:\n {4}value: ENC\[AES256_GCM,data:)(.)/, (_, p, c) => p + (c === "A" ? "B" : "A")),
+      "E_DECRYPT",
+    ],
+    [
+      "a changed expires_at",
+      (t) => t.replace('expires_at: "2027-01-01T00:00:00Z"', 'expires_at: "2028-01-01T00:00:00Z"'),
+      "E_MAC",
+    ],
     ["a changed type", (t) => t.replace("type: pypi", "type: pypj"), "E_MAC"],
     ["a removed description", (t) => t.replace("    description: upload token\n", ""), "E_MAC"],
     ["a changed required list", (t) => t.replace("required: [DOCKER_PASSWORD]", "required: []"), "E_MAC"],
-    ["a changed lastmodified", (t) => t.replace(/lastmodified: "[^"]+"/, 'lastmodified: "2030-01-01T00:00:00Z"'), "E_MAC"],
+    [
+      "a changed lastmodified",
+      (t) => t.replace(/lastmodified: "[^"]+"/, 'lastmodified: "2030-01-01T00:00:00Z"'),
+      "E_MAC",
+    ],
     ["ciphertexts swapped between entries", (t) => swapValueLines(t, 0, 2), "E_DECRYPT"],
     ["a renamed secret", (t) => t.replace("  DOCKER_USERNAME:", "  DOCKER_USER:"), "E_DECRYPT"],
     // sops's own MAC misses these: the values stay in the same order under other names. The seal catches them.
-    ["expires_at and rotated_at names swapped", (t) => t.replace(/( {4})rotated_at:(.*)\n {4}expires_at:(.*)\n/, "$1expires_at:$2\n$1rotated_at:$3\n"), "E_SEAL_STALE"],
-    ["two recipients' names swapped", (t) => t.replace(/ {2}alice: (age1\S+)\n {2}bob: (age1\S+)/, "  bob: $1\n  alice: $2"), "E_SEAL_STALE"],
-    ["text shifted between two adjacent clear values", (t) => t.replace("    type: pypi\n    description: upload token\n", "    type: pypiu\n    description: pload token\n"), "E_SEAL_STALE"],
+    [
+      "expires_at and rotated_at names swapped",
+      (t) => t.replace(/( {4})rotated_at:(.*)\n {4}expires_at:(.*)\n/, "$1expires_at:$2\n$1rotated_at:$3\n"),
+      "E_SEAL_STALE",
+    ],
+    [
+      "two recipients' names swapped",
+      (t) => t.replace(/ {2}alice: (age1\S+)\n {2}bob: (age1\S+)/, "  bob: $1\n  alice: $2"),
+      "E_SEAL_STALE",
+    ],
+    [
+      "text shifted between two adjacent clear values",
+      (t) =>
+        t.replace("    type: pypi\n    description: upload token\n", "    type: pypiu\n    description: pload token\n"),
+      "E_SEAL_STALE",
+    ],
   ];
 
   it.each(cases)("%s is refused", async (_name, mutate, code) => {
@@ -74,7 +99,11 @@ describe("tamper detection", () => {
     writeFileSync(join(dir, "dk.age"), enc);
     const dataKey = execFileSync("age", ["-d", "-i", testKey("alice").identityFile, join(dir, "dk.age")]);
     const wrapped = execFileSync("age", ["-a", "-r", testKey("carol").recipient], { input: dataKey }).toString();
-    const stanza = `  - recipient: ${testKey("carol").recipient}\n    enc: |\n${wrapped.trimEnd().split("\n").map((l) => "      " + l).join("\n")}\n`;
+    const stanza = `  - recipient: ${testKey("carol").recipient}\n    enc: |\n${wrapped
+      .trimEnd()
+      .split("\n")
+      .map((l) => "      " + l)
+      .join("\n")}\n`;
     const mutated = original.replace("  lastmodified:", stanza + "  lastmodified:");
     const err = await openText(mutated);
     expect((err as VaultfileError).code).toBe("E_RECIPIENTS");
@@ -84,7 +113,10 @@ describe("tamper detection", () => {
   it("a removed sops.age entry of a named recipient is refused", async () => {
     const original = await sampleVaultText();
     // Drop bob's stanza (the second); alice can still open the file, so only the recipients check can object.
-    const mutated = original.replace(new RegExp(` {2}- recipient: ${testKey("bob").recipient}\\n {4}enc: \\|\\n(?: {6}.*\\n)+`), "");
+    const mutated = original.replace(
+      new RegExp(` {2}- recipient: ${testKey("bob").recipient}\\n {4}enc: \\|\\n(?: {6}.*\\n)+`),
+      "",
+    );
     expect(mutated).not.toBe(original);
     const err = await openText(mutated);
     expect((err as VaultfileError).code).toBe("E_RECIPIENTS");

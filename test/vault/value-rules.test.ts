@@ -18,6 +18,11 @@ describe("value rules in the library", () => {
     v.set("T", "x", { expiresIn: "30d", rotateEvery: "90d" });
     v.update("T", { expiresAt: "never", rotateEvery: "Never" });
     expect([v.get("T").expiresAt, v.get("T").rotateEvery]).toEqual([null, null]);
-    expect(() => v.update("T", { rotateEvery: "0d" })).toThrow(expect.objectContaining({ message: 'invalid rotation period "0d"', hint: expect.stringContaining("never for none") }));
+    expect(() => v.update("T", { rotateEvery: "0d" })).toThrow(
+      expect.objectContaining({
+        message: 'invalid rotation period "0d"',
+        hint: expect.stringContaining("never for none"),
+      }),
+    );
   });
 });

@@ -7,7 +7,11 @@ import { say, vaultFileOf, vaultOptions, type CommandContext } from "../context.
  * Checks each file; with several, every one is checked before the first failure decides the exit code. `since`:
  * also the chain of custody of the commits after it (as `validate --since`); that needs a key (exit 4 without).
  */
-export async function check(ctx: CommandContext, files: string[], opts: { since?: string } = {}): Promise<ExitCodeValue> {
+export async function check(
+  ctx: CommandContext,
+  files: string[],
+  opts: { since?: string } = {},
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const { checkVaultFile } = await import("../../git/check.js");
   const custodyGate = opts.since === undefined ? undefined : (await import("./history.js")).custodyGate;
@@ -19,7 +23,10 @@ export async function check(ctx: CommandContext, files: string[], opts: { since?
       const r = await checkVaultFile(path, vaultOptions(g, io));
       if (custodyGate && opts.since !== undefined) await custodyGate(ctx, opts.since, path);
       const custody = opts.since === undefined ? "" : `; custody since ${opts.since} verified`;
-      say(io, `ok  ${shown}${r.macVerified ? ` (MAC and seal verified${custody})` : ` (no key for it: MAC not checked${custody})`}`);
+      say(
+        io,
+        `ok  ${shown}${r.macVerified ? ` (MAC and seal verified${custody})` : ` (no key for it: MAC not checked${custody})`}`,
+      );
     } catch (err) {
       if (!(err instanceof VaultfileError) || paths.length === 1) throw err;
       failures.push([shown, err]);
@@ -27,6 +34,11 @@ export async function check(ctx: CommandContext, files: string[], opts: { since?
     }
   }
   const first = failures[0];
-  if (first) throw new VaultfileError(first[1].code, first[1].exitCode, `${failures.length} of ${paths.length} files failed the check: ${failures.map(([f]) => f).join(", ")}`);
+  if (first)
+    throw new VaultfileError(
+      first[1].code,
+      first[1].exitCode,
+      `${failures.length} of ${paths.length} files failed the check: ${failures.map(([f]) => f).join(", ")}`,
+    );
   return ExitCode.ok;
 }

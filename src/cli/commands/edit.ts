@@ -16,7 +16,10 @@ export async function edit(ctx: CommandContext, opts: EditOptions): Promise<numb
     const { editInEditor } = await import("../edit/editor-flow.js");
     return editInEditor(g, io, { force: opts.force === true, allowName: opts.allowName });
   }
-  if (opts.force) throw new UsageError("--force applies only to --editor", { hint: "the menu asks before it stores a value that does not match its type" });
+  if (opts.force)
+    throw new UsageError("--force applies only to --editor", {
+      hint: "the menu asks before it stores a value that does not match its type",
+    });
   const { editWithMenu } = await import("../edit/menu-flow.js");
   return editWithMenu(g, io);
 }

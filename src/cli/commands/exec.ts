@@ -32,7 +32,9 @@ export class CommandStartError extends VaultfileError {
     super(
       notFound ? "E_COMMAND_NOT_FOUND" : "E_COMMAND",
       notFound ? ExitCode.commandNotFound : ExitCode.commandNotExecutable,
-      notFound ? `command not found: ${command}` : `cannot run ${command}: ${cause.code === "EACCES" ? "permission denied" : (cause.code ?? cause.message)}`,
+      notFound
+        ? `command not found: ${command}`
+        : `cannot run ${command}: ${cause.code === "EACCES" ? "permission denied" : (cause.code ?? cause.message)}`,
       { hint: notFound ? "check the command's name and your PATH" : "check that it is an executable file", cause },
     );
   }
@@ -65,7 +67,9 @@ export function parseAsFile(specs: readonly string[]): FileSpec[] {
     const name = eq < 0 ? spec : spec.slice(0, eq);
     const variable = eq < 0 ? `${spec}_FILE` : spec.slice(eq + 1);
     const bad = (why: string): never => {
-      throw new UsageError(`--as-file ${spec}: ${why}`, { hint: "write --as-file NAME or --as-file NAME=VARIABLE, e.g. --as-file DB_PASSWORD=DB_PASSWORD_FILE" });
+      throw new UsageError(`--as-file ${spec}: ${why}`, {
+        hint: "write --as-file NAME or --as-file NAME=VARIABLE, e.g. --as-file DB_PASSWORD=DB_PASSWORD_FILE",
+      });
     };
     if (!ENV_NAME_RE.test(name)) bad(`${JSON.stringify(name)} is not a secret name`);
     if (!ENV_NAME_RE.test(variable)) bad(`${JSON.stringify(variable)} is not a valid environment variable name`);
@@ -83,14 +87,25 @@ export function parseAsFile(specs: readonly string[]): FileSpec[] {
 export async function exec(ctx: CommandContext, command: string, args: string[], opts: ExecOptions): Promise<number> {
   const { io, globals: g } = ctx;
   const files = parseAsFile(opts.asFile ?? []);
-  const secrets = await selectSecrets(g, io, opts, "exec", files.map((f) => f.name));
+  const secrets = await selectSecrets(
+    g,
+    io,
+    opts,
+    "exec",
+    files.map((f) => f.name),
+  );
   for (const f of files) {
-    if (!(f.name in secrets)) throw new UsageError(`--as-file ${f.name}: ${f.name} is left out by ${opts.only ? "--only" : "--exclude-expired"}`, { hint: `add ${f.name} to --only, or drop --as-file ${f.name}` });
+    if (!(f.name in secrets))
+      throw new UsageError(
+        `--as-file ${f.name}: ${f.name} is left out by ${opts.only ? "--only" : "--exclude-expired"}`,
+        { hint: `add ${f.name} to --only, or drop --as-file ${f.name}` },
+      );
   }
   refuseCodeLoadingNames(Object.keys(secrets), opts.allowName ?? [], "pass to the command");
   // Found with vaultfile's own PATH: a secret named PATH must not choose the program.
   const program = resolveCommand(command, io.env.PATH);
-  if (program === undefined) throw new CommandStartError(command, Object.assign(new Error("not found"), { code: "ENOENT" }));
+  if (program === undefined)
+    throw new CommandStartError(command, Object.assign(new Error("not found"), { code: "ENOENT" }));
   const asFile = new Set(files.map((f) => f.name));
   const { env } = withoutKeyVariables(io.env, opts.passKeys === true);
   const preset: string[] = [];
@@ -103,7 +118,13 @@ export async function exec(ctx: CommandContext, command: string, args: string[],
     env[name] = value;
   }
   if (preset.length > 0) {
-    note(io, "note", opts.override ? `${preset.join(", ")} ${preset.length === 1 ? "was" : "were"} already set in the environment; the vault's value replaces it (--override)` : `${preset.join(", ")} ${preset.length === 1 ? "is" : "are"} already set in the environment and kept; --override passes the vault's value instead`);
+    note(
+      io,
+      "note",
+      opts.override
+        ? `${preset.join(", ")} ${preset.length === 1 ? "was" : "were"} already set in the environment; the vault's value replaces it (--override)`
+        : `${preset.join(", ")} ${preset.length === 1 ? "is" : "are"} already set in the environment and kept; --override passes the vault's value instead`,
+    );
   }
   const dir = files.length > 0 ? createPrivateDir(EXEC_DIR_PREFIX) : undefined;
   try {
@@ -120,7 +141,12 @@ export async function exec(ctx: CommandContext, command: string, args: string[],
 }
 
 /** Spawns `program` (as `command` in its argv[0]), forwards signals while it runs, and resolves with how it ended. */
-function run(command: string, program: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function run(
+  command: string,
+  program: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(program, args, { stdio: "inherit", env, argv0: command });
     const forward = (sig: NodeJS.Signals): void => {

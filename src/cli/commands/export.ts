@@ -13,7 +13,17 @@
 import { statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { ConflictError, ExitCode, UsageError, type ExitCodeValue } from "../../errors.js";
-import { checkK8sMetadata, defaultK8sName, toDotenv, toGithub, toJson, toK8sSecret, toShell, type ExportFormat, type K8sSecretOptions } from "../../export/index.js";
+import {
+  checkK8sMetadata,
+  defaultK8sName,
+  toDotenv,
+  toGithub,
+  toJson,
+  toK8sSecret,
+  toShell,
+  type ExportFormat,
+  type K8sSecretOptions,
+} from "../../export/index.js";
 import { appendPrivateFile, PRIVATE_MODE, privateTarget, writePrivateFile } from "../../io/private-file.js";
 import { refuseCodeLoadingNames } from "../../rules/env-danger.js";
 import { note, type CliIO, type CommandContext } from "../context.js";
@@ -33,7 +43,11 @@ export interface ExportOptions extends SelectionOptions {
   allowName?: string[] | undefined;
 }
 
-const WRITERS: Record<Exclude<ExportFormat, "github" | "k8s-secret">, (env: Record<string, string>) => string> = { dotenv: toDotenv, shell: toShell, json: toJson };
+const WRITERS: Record<Exclude<ExportFormat, "github" | "k8s-secret">, (env: Record<string, string>) => string> = {
+  dotenv: toDotenv,
+  shell: toShell,
+  json: toJson,
+};
 
 export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
@@ -46,14 +60,27 @@ export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): P
     if (opts.output !== undefined) unignored = (await refuseTrackedTarget(real, target, opts.output)) === "untracked";
   }
   const warnUnignored = (): void => {
-    if (unignored) note(io, "warning", `${opts.output} is inside a git work tree and not ignored: add it to .gitignore so that the secrets are never committed`);
+    if (unignored)
+      note(
+        io,
+        "warning",
+        `${opts.output} is inside a git work tree and not ignored: add it to .gitignore so that the secrets are never committed`,
+      );
   };
   const k8s = opts.format === "k8s-secret" ? k8sOptions(opts, g.file) : undefined;
   if (k8s && opts.encrypt) {
     const { env, vault } = await selectSecretsFrom(g, io, opts, "export");
     refuseCodeLoadingNames(Object.keys(env), opts.allowName ?? [], "export");
     const { toK8sSecretSops } = await import("../../export/k8s-sops.js");
-    return emit(io, opts, target, await toK8sSecretSops(env, { ...k8s, recipients: Object.values(vault.recipients()), now: vault.now }), Object.keys(env).length, follow, warnUnignored);
+    return emit(
+      io,
+      opts,
+      target,
+      await toK8sSecretSops(env, { ...k8s, recipients: Object.values(vault.recipients()), now: vault.now }),
+      Object.keys(env).length,
+      follow,
+      warnUnignored,
+    );
   }
   const env = await selectSecrets(g, io, opts, "export");
   // A Secret's keys become a pod's environment (envFrom): k8s-secret is an environment format too.
@@ -66,23 +93,50 @@ export async function exportSecrets(ctx: CommandContext, opts: ExportOptions): P
     const { mode } = appendPrivateFile(target!, block, follow);
     note(io, "note", `appended ${count} to ${opts.output ?? "$GITHUB_ENV"}`);
     if (opts.output !== undefined && (mode & 0o077) !== 0) {
-      note(io, "warning", `${opts.output} is readable by others (mode ${mode.toString(8).padStart(4, "0")}) and now holds secrets; \`chmod 600 ${opts.output}\``);
+      note(
+        io,
+        "warning",
+        `${opts.output} is readable by others (mode ${mode.toString(8).padStart(4, "0")}) and now holds secrets; \`chmod 600 ${opts.output}\``,
+      );
     }
     warnUnignored();
     return ExitCode.ok;
   }
-  return emit(io, opts, target, WRITERS[opts.format as keyof typeof WRITERS](env), Object.keys(env).length, follow, warnUnignored);
+  return emit(
+    io,
+    opts,
+    target,
+    WRITERS[opts.format as keyof typeof WRITERS](env),
+    Object.keys(env).length,
+    follow,
+    warnUnignored,
+  );
 }
 
 /** The text to stdout, or to `-o FILE` written with mode 0600 (a note says so, and when the file was looser). */
-function emit(io: CliIO, opts: ExportOptions, target: string | undefined, text: string, n: number, follow: { followSymlink: boolean }, warnUnignored: () => void): ExitCodeValue {
+function emit(
+  io: CliIO,
+  opts: ExportOptions,
+  target: string | undefined,
+  text: string,
+  n: number,
+  follow: { followSymlink: boolean },
+  warnUnignored: () => void,
+): ExitCodeValue {
   if (target === undefined) {
     io.stdout.write(text);
     return ExitCode.ok;
   }
   const { previousMode } = writePrivateFile(target, text, follow);
-  const tightened = previousMode !== undefined && (previousMode & 0o077) !== 0 ? ` (it was ${previousMode.toString(8).padStart(4, "0")})` : "";
-  note(io, "note", `wrote ${countOf(n, "secret")} to ${opts.output} with mode 0${PRIVATE_MODE.toString(8)}${tightened}`);
+  const tightened =
+    previousMode !== undefined && (previousMode & 0o077) !== 0
+      ? ` (it was ${previousMode.toString(8).padStart(4, "0")})`
+      : "";
+  note(
+    io,
+    "note",
+    `wrote ${countOf(n, "secret")} to ${opts.output} with mode 0${PRIVATE_MODE.toString(8)}${tightened}`,
+  );
   warnUnignored();
   return ExitCode.ok;
 }
@@ -91,7 +145,9 @@ function emit(io: CliIO, opts: ExportOptions, target: string | undefined, text: 
 function k8sOptions(opts: ExportOptions, vaultFile: string): K8sSecretOptions {
   const name = opts.name ?? defaultK8sName(basename(vaultFile));
   if (name === undefined) {
-    throw new UsageError(`cannot derive a Kubernetes Secret name from ${basename(vaultFile)}`, { hint: "pass --name, e.g. --name release-secrets" });
+    throw new UsageError(`cannot derive a Kubernetes Secret name from ${basename(vaultFile)}`, {
+      hint: "pass --name, e.g. --name release-secrets",
+    });
   }
   const k8s = { name, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
   checkK8sMetadata(k8s);
@@ -106,9 +162,13 @@ async function refuseTrackedTarget(real: string, target: string, shown: string):
   const { gitFileState } = await import("../../git/tracked.js");
   const state = await gitFileState(real);
   if (state === "tracked") {
-    throw new ConflictError("E_EXISTS", `refusing to write secrets into ${shown}: git tracks ${real === target ? "it" : `the file it links to, ${real}`}`, {
-      hint: "the secrets would be in the next commit; choose an ignored file (e.g. -o .env with .env in .gitignore)",
-    });
+    throw new ConflictError(
+      "E_EXISTS",
+      `refusing to write secrets into ${shown}: git tracks ${real === target ? "it" : `the file it links to, ${real}`}`,
+      {
+        hint: "the secrets would be in the next commit; choose an ignored file (e.g. -o .env with .env in .gitignore)",
+      },
+    );
   }
   return state;
 }
@@ -117,7 +177,10 @@ async function refuseTrackedTarget(real: string, target: string, shown: string):
 function targetOf(opts: ExportOptions, io: CliIO): string | undefined {
   if (opts.format !== "k8s-secret") {
     const stray = (["name", "namespace", "encrypt"] as const).find((k) => opts[k] !== undefined);
-    if (stray) throw new UsageError(`--${stray} is an option of --format k8s-secret`, { hint: "add --format k8s-secret, or drop it" });
+    if (stray)
+      throw new UsageError(`--${stray} is an option of --format k8s-secret`, {
+        hint: "add --format k8s-secret, or drop it",
+      });
   }
   if (opts.output !== undefined) return resolve(io.cwd, opts.output);
   if (opts.format !== "github") return undefined;
@@ -136,5 +199,8 @@ function refuseVaultFile(target: string, vaultFile: string): void {
     const [a, b] = [statSync(target, { throwIfNoEntry: false }), statSync(vaultFile, { throwIfNoEntry: false })];
     return a && b ? a.dev === b.dev && a.ino === b.ino : target === vaultFile;
   })();
-  if (same) throw new UsageError(`refusing to write the export over the vault file ${vaultFile}`, { hint: "choose another file with -o, e.g. -o .env" });
+  if (same)
+    throw new UsageError(`refusing to write the export over the vault file ${vaultFile}`, {
+      hint: "choose another file with -o, e.g. -o .env",
+    });
 }

@@ -11,19 +11,34 @@ import { note, vaultFileOf, vaultOptions, type CliIO, type CommandContext, type 
 import { audit } from "../audit.js";
 import { findKeys, findUnattendedKeys } from "../vault-access.js";
 
-export async function gitSetup(ctx: CommandContext, opts: { global?: boolean; command?: string }): Promise<ExitCodeValue> {
+export async function gitSetup(
+  ctx: CommandContext,
+  opts: { global?: boolean; command?: string },
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const { setupGit, currentCommand } = await import("../../git/setup.js");
-  const lines = await setupGit({ cwd: io.cwd, file: vaultFileOf(g, io), global: opts.global === true, command: opts.command ?? currentCommand() });
+  const lines = await setupGit({
+    cwd: io.cwd,
+    file: vaultFileOf(g, io),
+    global: opts.global === true,
+    command: opts.command ?? currentCommand(),
+  });
   for (const line of lines) io.stderr.write(line + "\n"); // progress for a person: stdout stays empty
   return ExitCode.ok;
 }
 
-export async function gitTextconv(ctx: CommandContext, file: string, opts: { showValues?: boolean }): Promise<ExitCodeValue> {
+export async function gitTextconv(
+  ctx: CommandContext,
+  file: string,
+  opts: { showValues?: boolean },
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const path = resolve(io.cwd, file);
   const source = readTextFile(path);
-  const [{ textconv }, { parentVersion }] = await Promise.all([import("../../git/textconv.js"), import("../../git/parent-version.js")]);
+  const [{ textconv }, { parentVersion }] = await Promise.all([
+    import("../../git/textconv.js"),
+    import("../../git/parent-version.js"),
+  ]);
   let keys: ReturnType<typeof findKeys>;
   try {
     keys = findUnattendedKeys(g, io);
@@ -33,12 +48,20 @@ export async function gitTextconv(ctx: CommandContext, file: string, opts: { sho
   // Values shown in clear are an access like `get`: logged (when auditing is on) before they are printed.
   const beforeShowingValues = (names: string[]): void => audit(io, g, "git textconv --show-values", names, path);
   const parent = () => parentVersion(file, io.cwd);
-  io.stdout.write(await textconv(source, file, { keys, showValues: opts.showValues === true, beforeShowingValues, parent }));
+  io.stdout.write(
+    await textconv(source, file, { keys, showValues: opts.showValues === true, beforeShowingValues, parent }),
+  );
   return ExitCode.ok;
 }
 
 /** Exit 1 when entries conflict (git's merge-driver convention); OURS then holds the merge with our side. */
-export async function gitMerge(ctx: CommandContext, base: string, oursFile: string, theirs: string, path: string | undefined): Promise<ExitCodeValue> {
+export async function gitMerge(
+  ctx: CommandContext,
+  base: string,
+  oursFile: string,
+  theirs: string,
+  path: string | undefined,
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const oursPath = resolve(io.cwd, oursFile);
   const name = path ?? oursFile;
@@ -57,7 +80,11 @@ export async function gitMerge(ctx: CommandContext, base: string, oursFile: stri
 }
 
 /** Exit 1 while conflicts remain. */
-export async function gitResolve(ctx: CommandContext, file: string | undefined, opts: { ours?: string[]; theirs?: string[] }): Promise<ExitCodeValue> {
+export async function gitResolve(
+  ctx: CommandContext,
+  file: string | undefined,
+  opts: { ours?: string[]; theirs?: string[] },
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const path = file ? resolve(io.cwd, file) : vaultFileOf(g, io);
   const prefer = new Map<string, "ours" | "theirs">();
@@ -76,14 +103,28 @@ export async function gitResolve(ctx: CommandContext, file: string | undefined, 
 }
 
 /** Reports a merge; its status is 1 when conflicts remain. */
-function reportMerge(io: CliIO, name: string, outcome: MergeOutcome, describe: (c: MergeConflict) => string): ExitCodeValue {
+function reportMerge(
+  io: CliIO,
+  name: string,
+  outcome: MergeOutcome,
+  describe: (c: MergeConflict) => string,
+): ExitCodeValue {
   if (outcome.conflicts.length === 0) {
-    note(io, "note", `merged ${name}${outcome.fromTheirs.length > 0 ? ` (from theirs: ${outcome.fromTheirs.join(", ")})` : ""}`);
+    note(
+      io,
+      "note",
+      `merged ${name}${outcome.fromTheirs.length > 0 ? ` (from theirs: ${outcome.fromTheirs.join(", ")})` : ""}`,
+    );
     return ExitCode.ok;
   }
   note(io, "warning", `merge conflict in ${name}:`);
   for (const c of outcome.conflicts) io.stderr.write(`  ${describe(c)}\n`);
-  if (outcome.conflicts.some((c) => c.kind === "data key")) note(io, "hint", `take one side (git checkout --ours/--theirs ${name}), redo the other side's changes with vaultfile, then git add ${name}`);
+  if (outcome.conflicts.some((c) => c.kind === "data key"))
+    note(
+      io,
+      "hint",
+      `take one side (git checkout --ours/--theirs ${name}), redo the other side's changes with vaultfile, then git add ${name}`,
+    );
   else note(io, "hint", `vaultfile git resolve ${name} --ours NAME… / --theirs NAME…, then git add ${name}`);
   return ExitCode.mergeConflict;
 }

@@ -33,7 +33,9 @@ export async function importDotenv(ctx: CommandContext, file: string, opts: Impo
   const counts = await changeVault(g, io, (vault) => {
     const existing = entries.map(([n]) => n).filter((n) => vault.has(n));
     if (existing.length > 0 && !opts.overwrite) {
-      throw new ConflictError("E_EXISTS", `the vault already has ${existing.join(", ")}`, { hint: "pass --overwrite to replace their values, or remove those lines from the file" });
+      throw new ConflictError("E_EXISTS", `the vault already has ${existing.join(", ")}`, {
+        hint: "pass --overwrite to replace their values, or remove those lines from the file",
+      });
     }
     const tally = { created: 0, replaced: 0, unchanged: 0 };
     for (const [name, value] of entries) {
@@ -43,9 +45,19 @@ export async function importDotenv(ctx: CommandContext, file: string, opts: Impo
     }
     return tally;
   });
-  audit(io, g, "import", entries.map(([n]) => n));
-  note(io, "note", `imported ${countOf(entries.length, "secret")} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`);
-  if (file !== "-") note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
+  audit(
+    io,
+    g,
+    "import",
+    entries.map(([n]) => n),
+  );
+  note(
+    io,
+    "note",
+    `imported ${countOf(entries.length, "secret")} from ${source}: ${counts.created} new, ${counts.replaced} replaced, ${counts.unchanged} unchanged`,
+  );
+  if (file !== "-")
+    note(io, "hint", `${file} still holds the values in plaintext; delete it once you have checked the import`);
   if (g.json) out(io, JSON.stringify({ names: entries.map(([n]) => n), ...counts }));
   return ExitCode.ok;
 }
@@ -79,7 +91,9 @@ async function readInput(file: string, io: CliIO): Promise<string> {
 
 /** At most a short prefix of a rejected name: it may be a line of key material that lost its quotes. */
 function redactedName(name: string): string {
-  return name.length <= 6 ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, 4) + "…")} (${name.length} characters)`;
+  return name.length <= 6
+    ? JSON.stringify(name)
+    : `${JSON.stringify(name.slice(0, 4) + "…")} (${name.length} characters)`;
 }
 
 /**
@@ -88,39 +102,62 @@ function redactedName(name: string): string {
  * body lines would be read as names), and values still encrypted by dotenvx.
  */
 function checkEntries(entries: [string, string][], source: string, allowName: readonly string[]): [string, string][] {
-  if (entries.length === 0) throw new InvalidInputError("E_INPUT", `no variables found in ${source}`, { hint: "expected NAME=value lines" });
-  const badNames = entries.map(([n]) => n).filter((n) => {
-    try {
-      checkSecretName(n);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (badNames.length > 0) {
-    throw new InvalidInputError("E_NAME", `cannot import ${badNames.slice(0, 3).map(redactedName).join(", ")}${badNames.length > 3 ? ` and ${badNames.length - 3} more` : ""}: secret names must be environment variable names`, {
-      hint: "names match [A-Za-z_][A-Za-z0-9_]* (and \"value\" is reserved); rename them in the file",
+  if (entries.length === 0)
+    throw new InvalidInputError("E_INPUT", `no variables found in ${source}`, { hint: "expected NAME=value lines" });
+  const badNames = entries
+    .map(([n]) => n)
+    .filter((n) => {
+      try {
+        checkSecretName(n);
+        return false;
+      } catch {
+        return true;
+      }
     });
+  if (badNames.length > 0) {
+    throw new InvalidInputError(
+      "E_NAME",
+      `cannot import ${badNames.slice(0, 3).map(redactedName).join(", ")}${badNames.length > 3 ? ` and ${badNames.length - 3} more` : ""}: secret names must be environment variable names`,
+      {
+        hint: 'names match [A-Za-z_][A-Za-z0-9_]* (and "value" is reserved); rename them in the file',
+      },
+    );
   }
   // The one rule for values (checkSecretValue): an empty one is refused, here before anything is written.
   const empty = entries.filter(([, v]) => v === "").map(([n]) => n);
   if (empty.length > 0) {
-    throw new InvalidInputError("E_VALUE", `${empty.join(", ")} in ${source} ${empty.length === 1 ? "is" : "are"} empty; vaultfile stores no empty secrets, so nothing was imported`, {
-      hint: "give each a value, or remove those lines from the file",
-    });
+    throw new InvalidInputError(
+      "E_VALUE",
+      `${empty.join(", ")} in ${source} ${empty.length === 1 ? "is" : "are"} empty; vaultfile stores no empty secrets, so nothing was imported`,
+      {
+        hint: "give each a value, or remove those lines from the file",
+      },
+    );
   }
   const cutPem = entries.find(([, v]) => /^-----BEGIN [A-Z0-9 ]+-----\s*$/.test(v));
   if (cutPem) {
-    throw new InvalidInputError("E_VALUE", `${cutPem[0]} in ${source} holds only the first line of a PEM block: a multi-line value must be quoted`, {
-      hint: `write it as ${cutPem[0]}="-----BEGIN …" with the whole block inside the double quotes, or store it with \`vaultfile set ${cutPem[0]} --type pem --stdin < key.pem\``,
-    });
+    throw new InvalidInputError(
+      "E_VALUE",
+      `${cutPem[0]} in ${source} holds only the first line of a PEM block: a multi-line value must be quoted`,
+      {
+        hint: `write it as ${cutPem[0]}="-----BEGIN …" with the whole block inside the double quotes, or store it with \`vaultfile set ${cutPem[0]} --type pem --stdin < key.pem\``,
+      },
+    );
   }
-  refuseCodeLoadingNames(entries.map(([n]) => n), allowName, "import");
+  refuseCodeLoadingNames(
+    entries.map(([n]) => n),
+    allowName,
+    "import",
+  );
   const encrypted = entries.filter(([, v]) => v.startsWith("encrypted:")).map(([n]) => n);
   if (encrypted.length > 0) {
-    throw new InvalidInputError("E_VALUE", `${encrypted.join(", ")} in ${source} ${encrypted.length === 1 ? "is" : "are"} encrypted by dotenvx`, {
-      hint: `decrypt first: dotenvx decrypt -f FILE --stdout | vaultfile import -`,
-    });
+    throw new InvalidInputError(
+      "E_VALUE",
+      `${encrypted.join(", ")} in ${source} ${encrypted.length === 1 ? "is" : "are"} encrypted by dotenvx`,
+      {
+        hint: `decrypt first: dotenvx decrypt -f FILE --stdout | vaultfile import -`,
+      },
+    );
   }
   return entries;
 }

@@ -5,7 +5,15 @@
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { userInfo } from "node:os";
-import { ConflictError, ExitCode, InterruptedError, InvalidInputError, NoIdentityError, UsageError, type ExitCodeValue } from "../../errors.js";
+import {
+  ConflictError,
+  ExitCode,
+  InterruptedError,
+  InvalidInputError,
+  NoIdentityError,
+  UsageError,
+  type ExitCodeValue,
+} from "../../errors.js";
 import { recipientOf, shortKey } from "../../crypto/identities.js";
 import { defaultKeyFile } from "../../io/keys.js";
 import { creationRuleFor, findSopsConfig } from "../../io/sops-config.js";
@@ -28,7 +36,10 @@ export interface InitOptions {
 export function parseRecipientFlags(flags: readonly string[]): [string, string][] {
   return flags.map((f) => {
     const i = f.indexOf("=");
-    if (i <= 0 || i === f.length - 1) throw new UsageError(`--recipient expects NAME=KEY (age1…, ssh-ed25519 …), not ${shortKey(f)}`, { hint: "e.g. --recipient ci=age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq" });
+    if (i <= 0 || i === f.length - 1)
+      throw new UsageError(`--recipient expects NAME=KEY (age1…, ssh-ed25519 …), not ${shortKey(f)}`, {
+        hint: "e.g. --recipient ci=age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq",
+      });
     return [f.slice(0, i).trim(), f.slice(i + 1).trim()];
   });
 }
@@ -46,7 +57,8 @@ export interface NameSources {
  * recipient name; git is asked only when the others give none.
  */
 export async function defaultRecipientName(src: NameSources): Promise<string> {
-  for (const candidate of [src.envUser, src.osUser()]) if (candidate && RECIPIENT_NAME_RE.test(candidate)) return candidate;
+  for (const candidate of [src.envUser, src.osUser()])
+    if (candidate && RECIPIENT_NAME_RE.test(candidate)) return candidate;
   const git = (await src.gitUser())
     ?.trim()
     .toLowerCase()
@@ -66,7 +78,9 @@ function osUserName(): string | undefined {
 async function gitUserName(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   try {
     const { tryGit } = await import("../../git/run.js");
-    return (await tryGit(["config", "--get", "user.name"], { cwd: existsSync(cwd) ? cwd : process.cwd(), env })) ?? undefined;
+    return (
+      (await tryGit(["config", "--get", "user.name"], { cwd: existsSync(cwd) ? cwd : process.cwd(), env })) ?? undefined
+    );
   } catch {
     return undefined; // no git
   }
@@ -84,7 +98,9 @@ async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
   if (!canPrompt(io)) throw noKey;
   let create: boolean;
   try {
-    create = await prompter(io, "run `vaultfile keygen` first").confirm(`No age key found. Create one in ${path}?`, { default: true });
+    create = await prompter(io, "run `vaultfile keygen` first").confirm(`No age key found. Create one in ${path}?`, {
+      default: true,
+    });
   } catch (err) {
     if (isPromptAbort(err)) throw new InterruptedError("interrupted; no key and no vault were created");
     throw err;
@@ -97,21 +113,40 @@ async function ownRecipient(g: GlobalOptions, io: CliIO): Promise<string> {
 }
 
 /** The recipients of the new vault: you first, then `--recipient`s, then `.sops.yaml`'s keys named `sops-N`. */
-async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions): Promise<{ recipients: Record<string, string>; you: string }> {
+async function chooseRecipients(
+  g: GlobalOptions,
+  io: CliIO,
+  opts: InitOptions,
+): Promise<{ recipients: Record<string, string>; you: string }> {
   const given = parseRecipientFlags(opts.recipient);
   const mine = await ownRecipient(g, io);
-  const you = given.find(([, k]) => k === mine)?.[0] ?? opts.name ?? (await defaultRecipientName({ envUser: io.env.USER, osUser: osUserName, gitUser: () => gitUserName(dirname(g.file), io.env) }));
+  const you =
+    given.find(([, k]) => k === mine)?.[0] ??
+    opts.name ??
+    (await defaultRecipientName({
+      envUser: io.env.USER,
+      osUser: osUserName,
+      gitUser: () => gitUserName(dirname(g.file), io.env),
+    }));
   const recipients: Record<string, string> = { [you]: mine };
   const add = (name: string, key: string): void => {
     if (Object.values(recipients).includes(key)) return;
-    if (name in recipients) throw new InvalidInputError("E_RECIPIENT", `two different keys are named ${name}`, { hint: name === you ? `that is your name here; choose yours with --name` : "give each recipient its own name" });
+    if (name in recipients)
+      throw new InvalidInputError("E_RECIPIENT", `two different keys are named ${name}`, {
+        hint: name === you ? `that is your name here; choose yours with --name` : "give each recipient its own name",
+      });
     recipients[name] = key;
   };
   for (const [name, key] of given) add(name, key);
   const config = findSopsConfig(io.cwd, io.env, opts.config);
   if (config.warning) note(io, "warning", config.warning);
   const rule = config.path === undefined ? undefined : creationRuleFor(config.path, g.file);
-  if (rule && rule.recipients.length === 0) note(io, "warning", `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only you and the --recipient keys`);
+  if (rule && rule.recipients.length === 0)
+    note(
+      io,
+      "warning",
+      `no creation rule with age keys in ${rule.configPath} matches ${basename(g.file)}; using only you and the --recipient keys`,
+    );
   let n = 0;
   for (const key of rule?.recipients ?? []) {
     if (Object.values(recipients).includes(key)) continue;
@@ -119,13 +154,17 @@ async function chooseRecipients(g: GlobalOptions, io: CliIO, opts: InitOptions):
     while (`sops-${n}` in recipients);
     add(`sops-${n}`, key);
   }
-  if (rule && rule.recipients.length > 0) note(io, "note", `added the age keys of creation rule ${rule.rule} in ${rule.configPath}`);
+  if (rule && rule.recipients.length > 0)
+    note(io, "note", `added the age keys of creation rule ${rule.rule} in ${rule.configPath}`);
   return { recipients, you };
 }
 
 export async function init(ctx: CommandContext, opts: InitOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
-  const exists = (): ConflictError => new ConflictError("E_EXISTS", `${g.file} already exists`, { hint: "init never overwrites a vault; use it as it is, or choose another file with -f" });
+  const exists = (): ConflictError =>
+    new ConflictError("E_EXISTS", `${g.file} already exists`, {
+      hint: "init never overwrites a vault; use it as it is, or choose another file with -f",
+    });
   if (existsSync(g.file)) throw exists();
   // The vault in a parent folder that commands run here used until now; from now on they use the new one.
   const above = g.fileSource === "cwd" ? locateVault(io.cwd, io.env, undefined) : undefined;
@@ -137,7 +176,12 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Exit
   } catch (err) {
     throw asExistsConflict(err, g.file, exists().hint!);
   }
-  if (shadowed) note(io, "note", `${shadowed} exists too: commands run in ${dirname(g.file)} now use the new vault, not that one (pass -f to choose)`);
+  if (shadowed)
+    note(
+      io,
+      "note",
+      `${shadowed} exists too: commands run in ${dirname(g.file)} now use the new vault, not that one (pass -f to choose)`,
+    );
   audit(io, g, "init", []);
   const list = Object.keys(recipients).map((n) => (n === you ? `${n} (you)` : n));
   io.stderr.write(`created ${g.file}, encrypted to: ${list.join(", ")}\n`);

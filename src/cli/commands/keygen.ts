@@ -22,7 +22,10 @@ async function newKeyText(opts: { pq?: boolean; now?: Date }): Promise<{ text: s
   const { generateHybridIdentity, generateIdentity, identityToRecipient } = await import("age-encryption");
   const secret = opts.pq ? await generateHybridIdentity() : await generateIdentity();
   const recipient = await identityToRecipient(secret);
-  return { text: `# created: ${formatTimestamp(opts.now ?? new Date())}\n# public key: ${recipient}\n${secret}\n`, recipient };
+  return {
+    text: `# created: ${formatTimestamp(opts.now ?? new Date())}\n# public key: ${recipient}\n${secret}\n`,
+    recipient,
+  };
 }
 
 /**
@@ -36,9 +39,13 @@ export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Da
   const risks = keyFolderRisks(path);
   const world = risks.find((r) => r.kind === "world");
   if (world) {
-    throw new ConflictError("E_UNSAFE_FOLDER", `refusing to write a key under ${world.folder}: every user can write to it (mode ${octal(world.mode)}), so they could replace the key with their own`, {
-      hint: `write it into a folder only you can change (-o PATH), or run \`chmod o-w ${world.folder}\``,
-    });
+    throw new ConflictError(
+      "E_UNSAFE_FOLDER",
+      `refusing to write a key under ${world.folder}: every user can write to it (mode ${octal(world.mode)}), so they could replace the key with their own`,
+      {
+        hint: `write it into a folder only you can change (-o PATH), or run \`chmod o-w ${world.folder}\``,
+      },
+    );
   }
   const { text, recipient } = await newKeyText(opts);
   try {
@@ -49,7 +56,11 @@ export async function createKeyFile(path: string, opts: { pq?: boolean; now?: Da
   try {
     writeFileExclusive(path, text, 0o600);
   } catch (err) {
-    throw asExistsConflict(err, path, "keygen never overwrites a key; keep it (its public key is on its `# public key:` line; `vaultfile recipients list` marks yours) or write elsewhere with -o PATH");
+    throw asExistsConflict(
+      err,
+      path,
+      "keygen never overwrites a key; keep it (its public key is on its `# public key:` line; `vaultfile recipients list` marks yours) or write elsewhere with -o PATH",
+    );
   }
   return { path, recipient, risks };
 }
@@ -59,11 +70,21 @@ const octal = (mode: number): string => mode.toString(8).padStart(4, "0");
 /** Warns about each folder on a new key's path that another user owns or its group can write to. */
 export function warnFolderRisks(io: CliIO, key: NewKey): void {
   for (const r of key.risks) {
-    const who = r.kind === "owner" ? "belongs to another user, who" : `can be written by its group (mode ${octal(r.mode)}), whose members`;
+    const who =
+      r.kind === "owner"
+        ? "belongs to another user, who"
+        : `can be written by its group (mode ${octal(r.mode)}), whose members`;
     note(io, "warning", `${r.folder} ${who} could replace ${key.path} with a key of their own`);
   }
   const first = key.risks[0];
-  if (first) note(io, "hint", first.kind === "owner" ? "if that user is not you, keep the key in a folder of your own (-o PATH)" : `if others are in that group, run \`chmod g-w ${first.folder}\``);
+  if (first)
+    note(
+      io,
+      "hint",
+      first.kind === "owner"
+        ? "if that user is not you, keep the key in a folder of your own (-o PATH)"
+        : `if others are in that group, run \`chmod g-w ${first.folder}\``,
+    );
 }
 
 /** An "already exists" I/O error from an exclusive create as a {@link ConflictError} (exit 8); others unchanged. */
@@ -80,7 +101,8 @@ export async function keygen(ctx: CommandContext, opts: { output?: string; pq?: 
   const keyOpts = { pq: opts.pq === true, ...(now ? { now } : {}) };
   if (opts.output === "-") {
     // Like `age-keygen`: the key file on stdout (for a pipe into a secret store), the public key on stderr.
-    if (g.json) throw new UsageError("--json cannot be combined with -o -", { hint: "stdout carries the key file itself" });
+    if (g.json)
+      throw new UsageError("--json cannot be combined with -o -", { hint: "stdout carries the key file itself" });
     const { text, recipient } = await newKeyText(keyOpts);
     io.stdout.write(text);
     io.stderr.write(`Public key: ${recipient}\n`);
@@ -91,9 +113,15 @@ export async function keygen(ctx: CommandContext, opts: { output?: string; pq?: 
   warnFolderRisks(io, key);
   // As export -o warns for plaintext: a key written into a work tree is one `git add -A` away from being committed.
   if ((await gitFileState(key.path)) === "untracked") {
-    note(io, "warning", `${key.path} is inside a git work tree and not ignored: add it to .gitignore so that the private key is never committed`);
+    note(
+      io,
+      "warning",
+      `${key.path} is inside a git work tree and not ignored: add it to .gitignore so that the private key is never committed`,
+    );
   }
-  io.stderr.write(`wrote a new ${opts.pq ? "post-quantum " : ""}age identity to ${key.path} (keep it secret; back it up)\n`);
+  io.stderr.write(
+    `wrote a new ${opts.pq ? "post-quantum " : ""}age identity to ${key.path} (keep it secret; back it up)\n`,
+  );
   out(io, g.json ? JSON.stringify({ path: key.path, recipient: key.recipient }) : key.recipient);
   return ExitCode.ok;
 }

@@ -20,7 +20,11 @@ export async function listRecipients(ctx: CommandContext): Promise<ExitCodeValue
     return ExitCode.ok;
   }
   const p = painter(g.color);
-  for (const line of table([["NAME", "PUBLIC KEY", ""].map(p.bold), ...rows.map((r) => [r.name, r.recipient, r.you ? p.green("(you)") : ""])])) out(io, line);
+  for (const line of table([
+    ["NAME", "PUBLIC KEY", ""].map(p.bold),
+    ...rows.map((r) => [r.name, r.recipient, r.you ? p.green("(you)") : ""]),
+  ]))
+    out(io, line);
   return ExitCode.ok;
 }
 
@@ -33,7 +37,11 @@ export async function addRecipient(ctx: CommandContext, name: string, recipient:
   return ExitCode.ok;
 }
 
-export async function removeRecipient(ctx: CommandContext, name: string, opts: { force?: boolean }): Promise<ExitCodeValue> {
+export async function removeRecipient(
+  ctx: CommandContext,
+  name: string,
+  opts: { force?: boolean },
+): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
   const mine = await myPublicKeys(g, io);
   const exposed = await changeVault(g, io, (v) => {
@@ -41,15 +49,25 @@ export async function removeRecipient(ctx: CommandContext, name: string, opts: {
     const key = rec[name];
     const keepsOne = Object.entries(rec).some(([n, k]) => n !== name && mine.has(k));
     if (key !== undefined && mine.has(key) && !keepsOne && !opts.force) {
-      throw new UsageError(`${name} is your key: after removing it you could no longer open the vault`, { hint: "ask another recipient to remove you, or pass --force" });
+      throw new UsageError(`${name} is your key: after removing it you could no longer open the vault`, {
+        hint: "ask another recipient to remove you, or pass --force",
+      });
     }
     return v.removeRecipient(name);
   });
   audit(io, g, "recipients remove", [name]);
   io.stderr.write(`removed recipient ${name}; the data key was replaced and every value re-encrypted\n`);
   if (exposed.length > 0) {
-    note(io, "warning", `${name} could read ${countOf(exposed.length, "secret")} and may still know them: ${exposed.join(", ")}`);
-    note(io, "hint", "rotate them at their source, then `vaultfile rotate NAME` for each; `vaultfile status` shows them as EXPOSED until then");
+    note(
+      io,
+      "warning",
+      `${name} could read ${countOf(exposed.length, "secret")} and may still know them: ${exposed.join(", ")}`,
+    );
+    note(
+      io,
+      "hint",
+      "rotate them at their source, then `vaultfile rotate NAME` for each; `vaultfile status` shows them as EXPOSED until then",
+    );
   }
   if (g.json) out(io, JSON.stringify({ removed: name, exposed }));
   return ExitCode.ok;

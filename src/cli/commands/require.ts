@@ -12,7 +12,8 @@ export async function require(ctx: CommandContext, names: string[]): Promise<Exi
   });
   audit(io, g, "require", names);
   io.stderr.write(`required: ${names.join(", ")}\n`);
-  if (absent.length > 0) note(io, "note", `not set yet (MISSING until you \`vaultfile set\` them): ${absent.join(", ")}`);
+  if (absent.length > 0)
+    note(io, "note", `not set yet (MISSING until you \`vaultfile set\` them): ${absent.join(", ")}`);
   return ExitCode.ok;
 }
 

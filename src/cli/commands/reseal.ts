@@ -19,7 +19,8 @@ export function reviewText(fileText: string): string {
   root.delete(SOPS_KEY);
   const secrets = root.get("secrets", true);
   if (isMap(secrets)) {
-    for (const p of (secrets as YAMLMap).items) if (isMap(p.value) && p.value.has("value")) p.value.set("value", "<encrypted>");
+    for (const p of (secrets as YAMLMap).items)
+      if (isMap(p.value) && p.value.has("value")) p.value.set("value", "<encrypted>");
   }
   return doc.toString();
 }
@@ -33,7 +34,9 @@ export async function reseal(ctx: CommandContext, opts: { yes?: boolean; vouch?:
     return ExitCode.ok;
   }
   // Without a terminal to ask on (and no --yes), fail before printing a review nobody can answer.
-  const ask = opts.yes ? undefined : prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`");
+  const ask = opts.yes
+    ? undefined
+    : prompter(io, "review the file (`vaultfile decrypt`), then run `vaultfile reseal --yes`");
   io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
   out(io, reviewText(readVaultText(g.file)).trimEnd());
   io.stderr.write("\n");

@@ -12,6 +12,11 @@ export async function rm(ctx: CommandContext, names: string[]): Promise<ExitCode
   });
   audit(io, g, "rm", names);
   io.stderr.write(`removed ${names.join(", ")}\n`);
-  if (stillRequired.length > 0) note(io, "note", `${stillRequired.join(", ")} still required (now MISSING); run \`vaultfile unrequire ${stillRequired.join(" ")}\` if it is no longer needed`);
+  if (stillRequired.length > 0)
+    note(
+      io,
+      "note",
+      `${stillRequired.join(", ")} still required (now MISSING); run \`vaultfile unrequire ${stillRequired.join(" ")}\` if it is no longer needed`,
+    );
   return ExitCode.ok;
 }

@@ -37,7 +37,12 @@ export async function rotate(ctx: CommandContext, name: string, opts: RotateOpti
   });
   audit(io, g, "rotate", [name]);
   io.stderr.write(`rotated ${name} (${describeExpiry(secret)})\n`);
-  if (secret.isExpired()) note(io, "warning", `${name} still counts as expired: it has no rotate_every to renew its expiry from; pass --expires-in or --expires-at`);
+  if (secret.isExpired())
+    note(
+      io,
+      "warning",
+      `${name} still counts as expired: it has no rotate_every to renew its expiry from; pass --expires-in or --expires-at`,
+    );
   for (const n of notes) note(io, "note", n);
   if (g.json) out(io, JSON.stringify(secretJson(secret)));
   return ExitCode.ok;

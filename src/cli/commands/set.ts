@@ -22,7 +22,9 @@ export interface SetOptions extends ValueSourceOptions, ExpiryOptions {
 
 /** True when a metadata flag is given: with no value source, `set` on an existing secret then changes only those. */
 function hasMetadataFlags(opts: SetOptions): boolean {
-  return [opts.type, opts.description, opts.expiresAt, opts.expiresIn, opts.rotateEvery, opts.required].some((v) => v !== undefined);
+  return [opts.type, opts.description, opts.expiresAt, opts.expiresIn, opts.rotateEvery, opts.required].some(
+    (v) => v !== undefined,
+  );
 }
 
 export async function set(ctx: CommandContext, name: string, opts: SetOptions): Promise<ExitCodeValue> {
@@ -54,7 +56,13 @@ export async function set(ctx: CommandContext, name: string, opts: SetOptions): 
     const existed = v.has(name);
     const changed = !existed || v.get(name).value !== value;
     const rotateEvery = defaultRotation(v, name, opts.type ?? "generic", opts.rotateEvery, !existed);
-    const secret = v.set(name, value, { type: opts.type, description: opts.description, rotateEvery, required: opts.required, ...expiry });
+    const secret = v.set(name, value, {
+      type: opts.type,
+      description: opts.description,
+      rotateEvery,
+      required: opts.required,
+      ...expiry,
+    });
     // After the library's own checks (size, dates), before saving: a refusal leaves the file unchanged. An
     // unchanged value of an unchanged type was checked when it was stored; `validate` reports it if not.
     if (changed || opts.type !== undefined) enforceType(io, v, name, secret.type, value, opts.force === true);
@@ -63,16 +71,33 @@ export async function set(ctx: CommandContext, name: string, opts: SetOptions): 
   audit(io, g, "set", [name]);
   const what = !existed ? "new" : changed ? "new value" : "value unchanged";
   io.stderr.write(`set ${name} (${what}, ${describeExpiry(secret)}${opts.required ? ", required" : ""})\n`);
-  if (rotateEvery !== opts.rotateEvery) note(io, "note", `${name} rotates every ${rotateEvery}, the default of type ${secret.type} (change it with --rotate-every)`);
+  if (rotateEvery !== opts.rotateEvery)
+    note(
+      io,
+      "note",
+      `${name} rotates every ${rotateEvery}, the default of type ${secret.type} (change it with --rotate-every)`,
+    );
   for (const n of notes) note(io, "note", n);
   if (g.json) out(io, JSON.stringify({ ...secretJson(secret), created: !existed, valueChanged: changed }));
   return ExitCode.ok;
 }
 
 /** `set NAME --expires-in 30d` on an existing secret: the metadata flags through `vault.update()`, the value kept. */
-async function updateMetadata(g: GlobalOptions, io: CliIO, name: string, opts: SetOptions, expiry: ExpiryOptions): Promise<void> {
+async function updateMetadata(
+  g: GlobalOptions,
+  io: CliIO,
+  name: string,
+  opts: SetOptions,
+  expiry: ExpiryOptions,
+): Promise<void> {
   const secret = await changeVault(g, io, (v) => {
-    const secret = v.update(name, { type: opts.type, description: opts.description, rotateEvery: opts.rotateEvery, required: opts.required, ...expiry });
+    const secret = v.update(name, {
+      type: opts.type,
+      description: opts.description,
+      rotateEvery: opts.rotateEvery,
+      required: opts.required,
+      ...expiry,
+    });
     // A new type must fit the stored value, as for a new value (the value itself is never printed).
     if (opts.type !== undefined) enforceType(io, v, name, secret.type, secret.value, opts.force === true);
     return secret;

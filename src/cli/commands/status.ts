@@ -60,7 +60,9 @@ export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
   const types = new Map([...secrets.values()].map((s) => [s.name, s.type]));
   const exposure = (name: string) => {
     const x = secrets.get(name)?.exposedTo ?? [];
-    return x.length > 0 ? { exposedTo: x.map((e) => ({ recipient: e.recipient, removedAt: formatTimestamp(e.removedAt) })) } : {};
+    return x.length > 0
+      ? { exposedTo: x.map((e) => ({ recipient: e.recipient, removedAt: formatTimestamp(e.removedAt) })) }
+      : {};
   };
   const catalogue = catalogueOf(vault);
   const whereToRotate = (name: string, type: string | undefined, status: ExpiryStatus) => {
@@ -68,13 +70,32 @@ export function statusRows(vault: Vault, warnDays: number): StatusRow[] {
     return at ? { rotateAt: at } : {};
   };
   return Object.entries(report)
-    .map(([name, e]: [string, ExpiryEntry]): StatusRow => ({ name, type: types.get(name) ?? null, expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null, daysUntilExpiry: e.daysUntilExpiry, status: e.status, ...whereToRotate(name, types.get(name), e.status), ...exposure(name) }))
-    .sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) || a.name.localeCompare(b.name));
+    .map(
+      ([name, e]: [string, ExpiryEntry]): StatusRow => ({
+        name,
+        type: types.get(name) ?? null,
+        expiresAt: e.expiresAt ? formatTimestamp(e.expiresAt) : null,
+        daysUntilExpiry: e.daysUntilExpiry,
+        status: e.status,
+        ...whereToRotate(name, types.get(name), e.status),
+        ...exposure(name),
+      }),
+    )
+    .sort(
+      (a, b) =>
+        URGENCY[a.status] - URGENCY[b.status] ||
+        (a.daysUntilExpiry ?? Infinity) - (b.daysUntilExpiry ?? Infinity) ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 export function statusLabel(row: StatusRow, p: Painter): string {
   const text = statusText(row);
-  return row.status === "missing" || row.status === "expired" || row.status === "exposed" ? p.red(text) : row.status === "ok" ? p.green(text) : p.yellow(text);
+  return row.status === "missing" || row.status === "expired" || row.status === "exposed"
+    ? p.red(text)
+    : row.status === "ok"
+      ? p.green(text)
+      : p.yellow(text);
 }
 
 export async function status(ctx: CommandContext, opts: StatusOptions): Promise<ExitCodeValue> {
@@ -90,7 +111,14 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
   if (format === "table" || format === "json") appendJobSummary(io, g, rows);
   switch (format) {
     case "json":
-      out(io, JSON.stringify(rows.map((r) => ({ ...r, verified: vault.verified })), null, 2));
+      out(
+        io,
+        JSON.stringify(
+          rows.map((r) => ({ ...r, verified: vault.verified })),
+          null,
+          2,
+        ),
+      );
       return ExitCode.ok;
     case "markdown":
       io.stdout.write(toMarkdownTable(rows));
@@ -107,7 +135,13 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
     return ExitCode.ok;
   }
   const header = ["NAME", "TYPE", "EXPIRES", "DAYS LEFT", "STATUS"].map(p.bold);
-  const body = rows.map((r) => [shown(r.name), shown(r.type ?? "-"), expiresText(r), r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry), statusLabel(r, p)]);
+  const body = rows.map((r) => [
+    shown(r.name),
+    shown(r.type ?? "-"),
+    expiresText(r),
+    r.daysUntilExpiry === null ? "-" : String(r.daysUntilExpiry),
+    statusLabel(r, p),
+  ]);
   for (const line of table([header, ...body])) say(io, line);
   const guidance = rows.filter((r) => r.rotateAt !== undefined);
   if (guidance.length > 0) {
@@ -147,6 +181,7 @@ export function parseWarnDays(text: string): number {
   if (!Number.isInteger(n) || n < 0) {
     throw new UsageError(`--warn-days must be a whole number of days, not ${JSON.stringify(text.slice(0, 40))}`);
   }
-  if (n > MAX_WARN_DAYS) throw new UsageError(`--warn-days ${n} is more than the limit of ${MAX_WARN_DAYS} (100 years)`);
+  if (n > MAX_WARN_DAYS)
+    throw new UsageError(`--warn-days ${n} is more than the limit of ${MAX_WARN_DAYS} (100 years)`);
   return n;
 }

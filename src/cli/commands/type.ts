@@ -58,7 +58,10 @@ function typeLines(types: readonly SecretType[], color: boolean): string[] {
       t.companions.length > 0 ? `goes with ${t.companions.join(", ")}` : undefined,
     ].filter(Boolean);
     // Text from the file (a custom type's description, link, companions) is shown escaped.
-    return [p.bold(name) + " ".repeat(Math.max(1, width - name.length)) + shown(t.description), " ".repeat(width) + p.dim(shown(details.join("; ")))];
+    return [
+      p.bold(name) + " ".repeat(Math.max(1, width - name.length)) + shown(t.description),
+      " ".repeat(width) + p.dim(shown(details.join("; "))),
+    ];
   });
 }
 
@@ -75,18 +78,35 @@ export async function listTypes(ctx: CommandContext): Promise<ExitCodeValue> {
 
 export async function addType(ctx: CommandContext, name: string, opts: AddTypeOptions): Promise<ExitCodeValue> {
   const { io, globals: g } = ctx;
-  const companions = opts.companions?.split(",").map((c) => c.trim()).filter((c) => c !== "");
-  const entry = customTypeEntry(name, { pattern: opts.pattern, rotateEvery: opts.rotateEvery, rotateAt: opts.rotateAt, description: opts.description, companions });
+  const companions = opts.companions
+    ?.split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+  const entry = customTypeEntry(name, {
+    pattern: opts.pattern,
+    rotateEvery: opts.rotateEvery,
+    rotateAt: opts.rotateAt,
+    description: opts.description,
+    companions,
+  });
   const mismatched = await changeVault(g, io, (v) => {
     const existing = v.typeCatalogue().get(name);
-    if (existing?.source === "builtin") throw new ConflictError("E_EXISTS", `${name} is a built-in type`, { hint: "choose another name for your type" });
-    if (existing) throw new ConflictError("E_EXISTS", `the vault already has a type named ${name}`, { hint: `remove it first with \`vaultfile type rm ${name}\`, then add it again` });
+    if (existing?.source === "builtin")
+      throw new ConflictError("E_EXISTS", `${name} is a built-in type`, { hint: "choose another name for your type" });
+    if (existing)
+      throw new ConflictError("E_EXISTS", `the vault already has a type named ${name}`, {
+        hint: `remove it first with \`vaultfile type rm ${name}\`, then add it again`,
+      });
     v.setTypeEntry(name, entry);
-    return v.validate().invalidFormat.filter((f) => f.type === name).map((f) => f.name);
+    return v
+      .validate()
+      .invalidFormat.filter((f) => f.type === name)
+      .map((f) => f.name);
   });
   audit(io, g, "type add", [name]);
   io.stderr.write(`added type ${name}\n`);
-  if (mismatched.length > 0) note(io, "warning", `existing secrets of type ${name} do not match its pattern: ${mismatched.join(", ")}`);
+  if (mismatched.length > 0)
+    note(io, "warning", `existing secrets of type ${name} do not match its pattern: ${mismatched.join(", ")}`);
   return ExitCode.ok;
 }
 
@@ -97,10 +117,14 @@ export async function removeType(ctx: CommandContext, name: string): Promise<Exi
       if (TypeCatalogue.builtin().get(name)) throw new UsageError(`${name} is a built-in type and cannot be removed`);
       throw new NotFoundError(`no custom type named ${name}`, { hint: "see `vaultfile type list`" });
     }
-    return v.secrets().filter((s) => s.type === name).map((s) => s.name);
+    return v
+      .secrets()
+      .filter((s) => s.type === name)
+      .map((s) => s.name);
   });
   audit(io, g, "type rm", [name]);
   io.stderr.write(`removed type ${name}\n`);
-  if (users.length > 0) note(io, "note", `these secrets still have type ${name} and are no longer checked: ${users.join(", ")}`);
+  if (users.length > 0)
+    note(io, "note", `these secrets still have type ${name} and are no longer checked: ${users.join(", ")}`);
   return ExitCode.ok;
 }

@@ -21,21 +21,36 @@ export async function vouch(ctx: CommandContext, rev: string, opts: { yes?: bool
   const file = relative(io.cwd, g.file) || g.file;
   const { planVouch, versionAt } = await import("../../git/vouch.js");
   const current = readVaultText(g.file);
-  const plan = await planVouch(current, await versionAt(g.file, rev), file, findKeys(g, io), (vaultOptions(g, io).now ?? (() => new Date()))());
+  const plan = await planVouch(
+    current,
+    await versionAt(g.file, rev),
+    file,
+    findKeys(g, io),
+    (vaultOptions(g, io).now ?? (() => new Date()))(),
+  );
   if (plan.kind !== "vouch") {
-    const why = plan.kind === "same key" ? `has the data key it had at ${rev}: no re-key to vouch for (a stale seal alone: \`vaultfile reseal\`)` : `already carries custody from ${rev}`;
+    const why =
+      plan.kind === "same key"
+        ? `has the data key it had at ${rev}: no re-key to vouch for (a stale seal alone: \`vaultfile reseal\`)`
+        : `already carries custody from ${rev}`;
     note(io, "note", `${file} ${why}; the file is unchanged`);
     return ExitCode.ok;
   }
   // Without a terminal to ask on (and no --yes), fail before printing a review nobody can answer.
-  const ask = opts.yes ? undefined : prompter(io, `review the changes, then run \`vaultfile reseal --vouch ${rev} --yes\``);
-  io.stderr.write(`The data key of ${file} was replaced since ${rev} without a custody link (re-keyed outside vaultfile?). Changes since ${rev}:\n\n`);
+  const ask = opts.yes
+    ? undefined
+    : prompter(io, `review the changes, then run \`vaultfile reseal --vouch ${rev} --yes\``);
+  io.stderr.write(
+    `The data key of ${file} was replaced since ${rev} without a custody link (re-keyed outside vaultfile?). Changes since ${rev}:\n\n`,
+  );
   for (const line of changeLines(plan.changes)) out(io, line);
   io.stderr.write("\n");
   if (ask) {
     let ok: boolean;
     try {
-      ok = await ask.confirm(`Vouch, as a holder of the key at ${rev}, for the new data key and these changes`, { default: false });
+      ok = await ask.confirm(`Vouch, as a holder of the key at ${rev}, for the new data key and these changes`, {
+        default: false,
+      });
     } catch (err) {
       if (isPromptAbort(err)) throw new InterruptedError("interrupted; nothing vouched for, the file is unchanged");
       throw err;
@@ -47,7 +62,10 @@ export async function vouch(ctx: CommandContext, rev: string, opts: { yes?: bool
   }
   const lock = acquireLock(g.file);
   try {
-    if (readVaultText(g.file) !== current) throw new ConflictError("E_CONFLICT", `${file} changed on disk since it was read`, { hint: "run the command again" });
+    if (readVaultText(g.file) !== current)
+      throw new ConflictError("E_CONFLICT", `${file} changed on disk since it was read`, {
+        hint: "run the command again",
+      });
     writeFileAtomic(g.file, plan.text);
   } finally {
     lock.release();
@@ -67,6 +85,8 @@ function changeLines(c: VouchChanges): string[] {
     ["recipients added", c.recipientsAdded],
     ["recipients removed", c.recipientsRemoved],
   ];
-  const lines = rows.filter(([, names]) => names.length > 0).map(([what, names]) => `  ${what}: ${names.map((n) => escaped(n)).join(", ")}`);
+  const lines = rows
+    .filter(([, names]) => names.length > 0)
+    .map(([what, names]) => `  ${what}: ${names.map((n) => escaped(n)).join(", ")}`);
   return lines.length > 0 ? lines : ["  no secret or recipient changed (only the data key)"];
 }

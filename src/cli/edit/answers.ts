@@ -66,10 +66,13 @@ export function checkNewSecretName(existing: readonly string[]): (text: string) 
     } catch (err) {
       return `${messageOf(err)}: letters, digits and _, not starting with a digit`;
     }
-    if (isKeyVariable(name)) return `${name} chooses where vaultfile and sops read the age key: a vault never holds one; pick another name`;
-    if (configuresReader(name)) return `${name} configures vaultfile or sops: a vault never holds one; pick another name`;
+    if (isKeyVariable(name))
+      return `${name} chooses where vaultfile and sops read the age key: a vault never holds one; pick another name`;
+    if (configuresReader(name))
+      return `${name} configures vaultfile or sops: a vault never holds one; pick another name`;
     const reason = codeLoadingReason(name);
-    if (reason !== undefined) return `${name} changes which code a program runs (${reason}); to store it anyway: vaultfile set ${name} --allow-name ${name}`;
+    if (reason !== undefined)
+      return `${name} changes which code a program runs (${reason}); to store it anyway: vaultfile set ${name} --allow-name ${name}`;
     return existing.includes(name) ? `${name} already exists; pick it in the list to change it` : true;
   };
 }

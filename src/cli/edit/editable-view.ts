@@ -3,7 +3,18 @@
  * metadata a person may change, the required names and the recipients. Rendering is one function, parsing back
  * (with line numbers for every mistake) is another; neither touches the vault.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar, YAMLMap, YAMLSeq, type Node } from "yaml";
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Scalar,
+  YAMLMap,
+  YAMLSeq,
+  type Node,
+} from "yaml";
 import { FormatError, VaultfileError } from "../../errors.js";
 import { checkRecipient } from "../../crypto/identities.js";
 import { doubleQuoted, lineOf, printYaml } from "../../format/yaml.js";
@@ -41,9 +52,20 @@ const SECTIONS = [SECTION.secrets, SECTION.required, SECTION.recipients] as cons
 export function viewOf(vault: Vault): EditView {
   const secrets = new Map<string, SecretView>();
   for (const s of vault.secrets()) {
-    secrets.set(s.name, { value: s.value, type: s.type, description: s.description, expiresAt: s.expiresAt, rotateEvery: s.rotateEvery?.text ?? null });
+    secrets.set(s.name, {
+      value: s.value,
+      type: s.type,
+      description: s.description,
+      expiresAt: s.expiresAt,
+      rotateEvery: s.rotateEvery?.text ?? null,
+    });
   }
-  return { secrets, required: vault.required, recipients: new Map(Object.entries(vault.recipients())), lines: new Map() };
+  return {
+    secrets,
+    required: vault.required,
+    recipients: new Map(Object.entries(vault.recipients())),
+    lines: new Map(),
+  };
 }
 
 /** The text the editor shows: a comment that explains the rules, then the view as YAML. */
@@ -81,7 +103,6 @@ export function renderView(view: EditView, file: string): string {
   return printYaml(doc, true);
 }
 
-
 /**
  * Parses the edited text back into a view. Every problem is a {@link FormatError} naming the line; no message
  * quotes a value.
@@ -93,27 +114,33 @@ export function parseView(text: string): EditView {
   const problem = doc.errors[0];
   if (problem) {
     const pos = problem.linePos?.[0];
-    throw new FormatError(`invalid YAML: ${problem.message.split(" at line ")[0]!.split("\n")[0]}`, { line: pos?.line, column: pos?.col });
+    throw new FormatError(`invalid YAML: ${problem.message.split(" at line ")[0]!.split("\n")[0]}`, {
+      line: pos?.line,
+      column: pos?.col,
+    });
   }
   const at = (node: unknown): { line?: number; column?: number } => lineOf(node as Node, text);
   const fail: Fail = (message, node, hint, cause) => {
     throw new FormatError(message, { ...at(node), hint, cause });
   };
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === "")) fail("the edited file is empty", root, "to keep the vault as it is, quit the editor without saving");
+  if (root === null || (isScalar(root) && root.value === ""))
+    fail("the edited file is empty", root, "to keep the vault as it is, quit the editor without saving");
   if (!isMap(root)) return fail("the edited file must be a mapping with secrets, required and recipients", root);
 
   const view: EditView = { secrets: new Map(), required: [], recipients: new Map(), lines: new Map() };
   for (const pair of root.items) {
     const key = keyText(pair.key);
-    if (!(SECTIONS as readonly string[]).includes(key)) fail(`unknown section ${JSON.stringify(key)}`, pair.key, `the sections are ${SECTIONS.join(", ")}`);
+    if (!(SECTIONS as readonly string[]).includes(key))
+      fail(`unknown section ${JSON.stringify(key)}`, pair.key, `the sections are ${SECTIONS.join(", ")}`);
     view.lines.set(key, at(pair.key).line ?? 0);
     if (isEmpty(pair.value)) continue;
     if (key === SECTION.secrets) readSecrets(pair.value, view, fail, at);
     else if (key === SECTION.required) readRequired(pair.value, view, fail);
     else readRecipients(pair.value, view, fail, at);
   }
-  if (view.recipients.size === 0) fail("a vault needs at least one recipient", root, "keep your own entry under recipients");
+  if (view.recipients.size === 0)
+    fail("a vault needs at least one recipient", root, "keep your own entry under recipients");
   return view;
 }
 
@@ -124,7 +151,11 @@ function keyText(node: unknown): string {
 }
 
 function isEmpty(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && (node.value === "" || node.value === "~" || node.value === "null"));
+  return (
+    node === null ||
+    node === undefined ||
+    (isScalar(node) && (node.value === "" || node.value === "~" || node.value === "null"))
+  );
 }
 
 /** Runs a library check and turns its error into one that points at `node`. */
@@ -147,8 +178,14 @@ function readSecrets(node: unknown, view: EditView, fail: Fail, at: (n: unknown)
     const fields = new Map<string, Scalar>();
     for (const f of (entry as YAMLMap).items) {
       const field = keyText(f.key);
-      if (!(VIEW_FIELDS as readonly string[]).includes(field)) fail(`unknown field ${field} in secret ${name}`, f.key, `the fields are ${VIEW_FIELDS.join(", ")}`);
-      if (!isScalar(f.value)) fail(`${name}.${field} must be text, not a list or mapping`, f.value ?? f.key, field === "value" ? "quote it, or use a block scalar (|) for several lines" : undefined);
+      if (!(VIEW_FIELDS as readonly string[]).includes(field))
+        fail(`unknown field ${field} in secret ${name}`, f.key, `the fields are ${VIEW_FIELDS.join(", ")}`);
+      if (!isScalar(f.value))
+        fail(
+          `${name}.${field} must be text, not a list or mapping`,
+          f.value ?? f.key,
+          field === "value" ? "quote it, or use a block scalar (|) for several lines" : undefined,
+        );
       fields.set(field, f.value as Scalar);
     }
     const text = (field: string): string | null => {
@@ -156,7 +193,12 @@ function readSecrets(node: unknown, view: EditView, fail: Fail, at: (n: unknown)
       return v === undefined || isEmpty(v) ? null : String(v.value);
     };
     const valueNode = fields.get("value");
-    if (valueNode === undefined || String(valueNode.value) === "") fail(`secret ${name} has no value`, valueNode ?? pair.key, "every secret needs a value (empty ones are refused everywhere); delete the whole entry to remove the secret");
+    if (valueNode === undefined || String(valueNode.value) === "")
+      fail(
+        `secret ${name} has no value`,
+        valueNode ?? pair.key,
+        "every secret needs a value (empty ones are refused everywhere); delete the whole entry to remove the secret",
+      );
     const type = text("type") ?? "generic";
     const typeCheck = checkTypeAnswer(type);
     if (typeCheck !== true) fail(`${name}.type: ${typeCheck}`, fields.get("type"));
@@ -168,8 +210,25 @@ function readSecrets(node: unknown, view: EditView, fail: Fail, at: (n: unknown)
       value: String(valueNode!.value),
       type: type.trim(),
       description: text("description"),
-      expiresAt: expires === null ? null : checked(fail, fields.get("expires_at"), `${name}.expires_at`, () => parseDate(expires, "date"), "use YYYY-MM-DD or an RFC 3339 time such as 2027-01-31T12:00:00Z"),
-      rotateEvery: every === null ? null : checked(fail, fields.get("rotate_every"), `${name}.rotate_every`, () => parseDuration(every, "duration").text),
+      expiresAt:
+        expires === null
+          ? null
+          : checked(
+              fail,
+              fields.get("expires_at"),
+              `${name}.expires_at`,
+              () => parseDate(expires, "date"),
+              "use YYYY-MM-DD or an RFC 3339 time such as 2027-01-31T12:00:00Z",
+            ),
+      rotateEvery:
+        every === null
+          ? null
+          : checked(
+              fail,
+              fields.get("rotate_every"),
+              `${name}.rotate_every`,
+              () => parseDuration(every, "duration").text,
+            ),
       line: at(pair.key).line,
     });
   }

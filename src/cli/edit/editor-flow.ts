@@ -22,11 +22,17 @@ type Result =
   | { kind: "aborted"; why: string };
 
 /** `force`: store values that do not match their type, with a warning each (`edit --editor --force`). */
-export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: boolean; allowName?: string[] | undefined } = {}): Promise<number> {
+export async function editInEditor(
+  g: GlobalOptions,
+  io: CliIO,
+  opts: { force?: boolean; allowName?: string[] | undefined } = {},
+): Promise<number> {
   let result: Result;
   const mine = await myPublicKeys(g, io);
   try {
-    result = await changeVault(g, io, (vault) => editSession(g, io, vault, mine, opts.force === true, opts.allowName ?? []));
+    result = await changeVault(g, io, (vault) =>
+      editSession(g, io, vault, mine, opts.force === true, opts.allowName ?? []),
+    );
   } catch (err) {
     if (err instanceof EditInterrupted) return notWritten(io, g.file, `interrupted (${err.signal})`, err.signal);
     if (isPromptAbort(err)) return notWritten(io, g.file, "interrupted", "SIGINT");
@@ -35,18 +41,32 @@ export async function editInEditor(g: GlobalOptions, io: CliIO, opts: { force?: 
   if (result.kind === "unchanged") return notWritten(io, g.file, "nothing changed");
   if (result.kind === "aborted") return notWritten(io, g.file, result.why);
   audit(io, g, "edit --editor", result.names);
-  for (const m of result.forced) note(io, "warning", `${m.message} (${m.line === undefined ? "" : `line ${m.line}; `}stored anyway: --force)`);
+  for (const m of result.forced)
+    note(io, "warning", `${m.message} (${m.line === undefined ? "" : `line ${m.line}; `}stored anyway: --force)`);
   saved(io, g.file, result.changes);
-  if (result.exposed.length > 0) note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
+  if (result.exposed.length > 0)
+    note(io, "hint", `the removed recipient could read ${result.exposed.join(", ")}; rotate them at their source`);
   return ExitCode.ok;
 }
 
 /** Inside the lock: the editor loop. The vault is changed only once the edited text is valid. */
-async function editSession(g: GlobalOptions, io: CliIO, vault: Vault, mine: ReadonlySet<string>, force: boolean, allowName: readonly string[]): Promise<Result> {
+async function editSession(
+  g: GlobalOptions,
+  io: CliIO,
+  vault: Vault,
+  mine: ReadonlySet<string>,
+  force: boolean,
+  allowName: readonly string[],
+): Promise<Result> {
   const before = viewOf(vault);
   audit(io, g, "edit --editor show", vault.list()); // every value is about to be shown in clear
   const text = renderView(before, g.file);
-  const temp = createPrivateTemp(basename(g.file).replace(/^\.+/, "").replace(/(\.ya?ml)?$/, ".yaml"), text);
+  const temp = createPrivateTemp(
+    basename(g.file)
+      .replace(/^\.+/, "")
+      .replace(/(\.ya?ml)?$/, ".yaml"),
+    text,
+  );
   const guard = new SignalGuard(() => temp.remove(), io.stdin.isTTY === true);
   try {
     for (;;) {
@@ -97,7 +117,12 @@ function mismatchError(first: TypeMismatch, count: number): FormatError {
 /** New secrets named like PATH or NODE_OPTIONS are refused (as by `set`) unless `--allow-name`; the editor can reopen. */
 function refuseNewCodeLoadingNames(before: EditView, after: EditView, allowName: readonly string[]): void {
   try {
-    refuseCodeLoadingNames([...after.secrets.keys()].filter((n) => !before.secrets.has(n)), allowName, "store", (n) => `run \`vaultfile edit --editor --allow-name ${n}\` if that is what you mean`);
+    refuseCodeLoadingNames(
+      [...after.secrets.keys()].filter((n) => !before.secrets.has(n)),
+      allowName,
+      "store",
+      (n) => `run \`vaultfile edit --editor --allow-name ${n}\` if that is what you mean`,
+    );
   } catch (err) {
     if (!(err instanceof VaultfileError)) throw err;
     throw new FormatError(err.message, { hint: err.hint });

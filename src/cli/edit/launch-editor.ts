@@ -77,7 +77,11 @@ export class SignalGuard {
   async runEditor(file: string, env: NodeJS.ProcessEnv): Promise<void> {
     const command = editorCommand(env);
     // Through the shell, like git: the variable may carry arguments; the file is passed as "$1", never parsed.
-    const child = spawn("/bin/sh", ["-c", `${command} "$1"`, "vaultfile-editor", file], { stdio: "inherit", env, detached: !this.interactive });
+    const child = spawn("/bin/sh", ["-c", `${command} "$1"`, "vaultfile-editor", file], {
+      stdio: "inherit",
+      env,
+      detached: !this.interactive,
+    });
     this.child = child;
     try {
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
@@ -90,7 +94,10 @@ export class SignalGuard {
       if (code === 130) throw new EditInterrupted("SIGINT");
       if (code !== 0) {
         throw new UsageError(`the editor (${command}) exited with status ${code}`, {
-          hint: code === 127 ? "set VISUAL or EDITOR to an editor that exists, e.g. EDITOR=nano" : "nothing was changed; run `vaultfile edit --editor` again",
+          hint:
+            code === 127
+              ? "set VISUAL or EDITOR to an editor that exists, e.g. EDITOR=nano"
+              : "nothing was changed; run `vaultfile edit --editor` again",
         });
       }
     } finally {

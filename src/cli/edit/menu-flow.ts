@@ -11,7 +11,8 @@ import { notWritten, saved } from "./outcome.js";
 /** Thrown out of the locked section so that nothing is saved. */
 class Discarded extends Error {}
 
-export const NO_TERMINAL_HINT = "without a terminal, use `vaultfile edit --editor` with a scripted EDITOR, or `vaultfile set` / `vaultfile rotate` with --stdin or --generate";
+export const NO_TERMINAL_HINT =
+  "without a terminal, use `vaultfile edit --editor` with a scripted EDITOR, or `vaultfile set` / `vaultfile rotate` with --stdin or --generate";
 
 /** Runs the menu over the vault; saves once if the person chose "save and quit" and changed something. */
 export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<number> {
@@ -24,8 +25,19 @@ export async function editWithMenu(g: GlobalOptions, io: CliIO): Promise<number>
     });
   } catch (err) {
     const unsaved = menu?.changes.length ?? 0;
-    if (err instanceof Discarded) return notWritten(io, g.file, unsaved > 0 ? `quit without saving: ${countOf(unsaved, "change")} discarded` : "nothing changed");
-    if (isPromptAbort(err)) return notWritten(io, g.file, unsaved > 0 ? `interrupted: ${countOf(unsaved, "unsaved change")} discarded` : "interrupted", "SIGINT");
+    if (err instanceof Discarded)
+      return notWritten(
+        io,
+        g.file,
+        unsaved > 0 ? `quit without saving: ${countOf(unsaved, "change")} discarded` : "nothing changed",
+      );
+    if (isPromptAbort(err))
+      return notWritten(
+        io,
+        g.file,
+        unsaved > 0 ? `interrupted: ${countOf(unsaved, "unsaved change")} discarded` : "interrupted",
+        "SIGINT",
+      );
     throw err;
   }
   if (menu!.changes.length === 0) return notWritten(io, g.file, "nothing changed");

@@ -48,7 +48,11 @@ export class EditMenu {
     let last: string | undefined;
     for (;;) {
       const rows = statusRows(this.vault, this.vault.warnDays);
-      const pick = await this.ui.select(this.title(rows), this.mainChoices(rows), last === undefined ? {} : { default: last });
+      const pick = await this.ui.select(
+        this.title(rows),
+        this.mainChoices(rows),
+        last === undefined ? {} : { default: last },
+      );
       last = pick;
       if (pick === "save") return "save";
       if (pick === "quit") {
@@ -82,7 +86,12 @@ export class EditMenu {
 
   private mainChoices(rows: StatusRow[]): Choice<string>[] {
     const required = new Set(this.vault.required);
-    const cells = rows.map((r) => [r.name, r.type ?? "-", statusLabel(r, this.paint), required.has(r.name) ? this.paint.dim("required") : ""]);
+    const cells = rows.map((r) => [
+      r.name,
+      r.type ?? "-",
+      statusLabel(r, this.paint),
+      required.has(r.name) ? this.paint.dim("required") : "",
+    ]);
     const lines = table(cells);
     return [
       ...rows.map((r, i) => ({ name: lines[i]!, value: `secret:${r.name}` })),
@@ -138,7 +147,11 @@ export class EditMenu {
         { name: "delete", value: "delete" },
         { name: "back", value: "back" },
       ];
-      const pick = await this.ui.select(`${this.describe(name)}:`, choices, last === undefined ? {} : { default: last });
+      const pick = await this.ui.select(
+        `${this.describe(name)}:`,
+        choices,
+        last === undefined ? {} : { default: last },
+      );
       last = pick;
       if (pick === "back") return;
       await this.guard(() => this.secretAction(name, pick));
@@ -162,17 +175,25 @@ export class EditMenu {
       case "rotate": {
         const s = v.get(name);
         const value = await this.newValue(name, s.type);
-        const expiresAt = s.rotateEvery ? undefined : await this.askExpiry(`New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatDay(s.expiresAt) : "none"}):`, true);
+        const expiresAt = s.rotateEvery
+          ? undefined
+          : await this.askExpiry(
+              `New expiry for ${name} (2027-01-31, 90d, never; empty keeps ${s.expiresAt ? formatDay(s.expiresAt) : "none"}):`,
+              true,
+            );
         const after = v.rotate(name, value, expiresAt === undefined ? {} : { expiresAt });
         this.changed(`rotated ${name}${after.expiresAt ? `, ${describeExpiry(after)}` : ""}`, name);
         return this.notes(companionNotes(v, name, "rotate"));
       }
       case "type": {
-        const type = (await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })).trim();
+        const type = (
+          await this.ui.input(`Type of ${name}:`, { default: v.get(name).type, validate: checkTypeAnswer })
+        ).trim();
         if (type === v.get(name).type) return;
         // As `set --type` does: the stored value must fit its new type, or be kept on purpose.
         const finding = v.typeCatalogue().check(name, type, v.get(name).value);
-        if (finding && !(await this.ui.confirm(`${finding.message}. Set the type anyway?`, { default: false }))) return note(this.io, "note", `the type of ${name} is unchanged`);
+        if (finding && !(await this.ui.confirm(`${finding.message}. Set the type anyway?`, { default: false })))
+          return note(this.io, "note", `the type of ${name} is unchanged`);
         v.update(name, { type });
         return this.changed(`set the type of ${name} to ${type}`, name);
       }
@@ -184,18 +205,31 @@ export class EditMenu {
         return this.changed(`${text === "" ? "removed" : "changed"} the description of ${name}`, name);
       }
       case "expiry": {
-        const expiresAt = await this.askExpiry(`Expiry of ${name} (2027-01-31, RFC 3339, 90d from now, or never):`, false);
+        const expiresAt = await this.askExpiry(
+          `Expiry of ${name} (2027-01-31, RFC 3339, 90d from now, or never):`,
+          false,
+        );
         if (expiresAt === undefined) return;
         v.update(name, { expiresAt });
-        return this.changed(expiresAt === null ? `removed the expiry of ${name}` : `${name} now expires ${formatTimestamp(expiresAt)}`, name);
+        return this.changed(
+          expiresAt === null ? `removed the expiry of ${name}` : `${name} now expires ${formatTimestamp(expiresAt)}`,
+          name,
+        );
       }
       case "every": {
-        const text = await this.ui.input(`Rotate ${name} every (90d, 6mo, 1y, or never; empty keeps it):`, { validate: checkRotateEveryAnswer });
+        const text = await this.ui.input(`Rotate ${name} every (90d, 6mo, 1y, or never; empty keeps it):`, {
+          validate: checkRotateEveryAnswer,
+        });
         if (text.trim() === "") return;
         const rotateEvery = parseRotateEveryAnswer(text);
         if (rotateEvery === (v.get(name).rotateEvery?.text ?? null)) return;
         v.update(name, { rotateEvery });
-        return this.changed(rotateEvery === null ? `removed the rotation period of ${name}` : `${name} is now rotated every ${rotateEvery}`, name);
+        return this.changed(
+          rotateEvery === null
+            ? `removed the rotation period of ${name}`
+            : `${name} is now rotated every ${rotateEvery}`,
+          name,
+        );
       }
       case "required":
         if (v.required.includes(name)) {
@@ -235,7 +269,11 @@ export class EditMenu {
    */
   private async addSecret(presetName?: string): Promise<string> {
     const v = this.vault;
-    const name = presetName ?? (await this.ui.input("Name of the new secret (e.g. PYPI_TOKEN):", { validate: checkNewSecretName(v.list()) })).trim();
+    const name =
+      presetName ??
+      (
+        await this.ui.input("Name of the new secret (e.g. PYPI_TOKEN):", { validate: checkNewSecretName(v.list()) })
+      ).trim();
     const type = (await this.ui.input(`Type of ${name}:`, { default: "generic", validate: checkTypeAnswer })).trim();
     const value = await this.newValue(name, type);
     const expiresAt = (await this.askExpiry(`Expiry of ${name} (2027-01-31, 90d, or empty for none):`, true)) ?? null;
@@ -243,7 +281,12 @@ export class EditMenu {
     const rotateEvery = defaultRotation(v, name, type, undefined, true);
     v.set(name, value, { type, expiresAt, rotateEvery, ...(description ? { description } : {}) });
     this.changed(`added ${name}`, name);
-    if (rotateEvery !== undefined) note(this.io, "note", `${name} rotates every ${rotateEvery}, the default of type ${type} (change it with "rotate every")`);
+    if (rotateEvery !== undefined)
+      note(
+        this.io,
+        "note",
+        `${name} rotates every ${rotateEvery}, the default of type ${type} (change it with "rotate every")`,
+      );
     this.notes(companionNotes(v, name, "set"));
     return `secret:${name}`;
   }
@@ -269,7 +312,9 @@ export class EditMenu {
   private async recipientsMenu(): Promise<void> {
     for (;;) {
       const rec = this.vault.recipients();
-      const lines = table(Object.entries(rec).map(([n, k]) => [n, k.length > 24 ? `${k.slice(0, 16)}…${k.slice(-6)}` : k]));
+      const lines = table(
+        Object.entries(rec).map(([n, k]) => [n, k.length > 24 ? `${k.slice(0, 16)}…${k.slice(-6)}` : k]),
+      );
       const choices: Choice<string>[] = [
         ...Object.keys(rec).map((n, i) => ({ name: `remove ${lines[i]!}`, value: `remove:${n}` })),
         { name: "+ add a recipient", value: "add" },
@@ -285,18 +330,30 @@ export class EditMenu {
   }
 
   private async addRecipient(): Promise<void> {
-    const name = (await this.ui.input("Recipient name (e.g. bob, ci):", { validate: validator((t) => checkRecipientName(t.trim())) })).trim();
-    const key = (await this.ui.input(`Public key of ${name} (age1…):`, { validate: validator((t) => checkRecipient(t.trim(), "recipient")) })).trim();
+    const name = (
+      await this.ui.input("Recipient name (e.g. bob, ci):", {
+        validate: validator((t) => checkRecipientName(t.trim())),
+      })
+    ).trim();
+    const key = (
+      await this.ui.input(`Public key of ${name} (age1…):`, {
+        validate: validator((t) => checkRecipient(t.trim(), "recipient")),
+      })
+    ).trim();
     await this.vault.addRecipient(name, key);
     this.changed(`added recipient ${name}`, name);
   }
 
   private async removeRecipient(name: string): Promise<void> {
-    const ok = await this.ui.confirm(`Remove ${name}? The data key is replaced and every value re-encrypted; ${name} could read them all until now, so rotate them at their source.`, { default: false });
+    const ok = await this.ui.confirm(
+      `Remove ${name}? The data key is replaced and every value re-encrypted; ${name} could read them all until now, so rotate them at their source.`,
+      { default: false },
+    );
     if (!ok) return;
     const exposed = await this.vault.removeRecipient(name);
     this.changed(`removed recipient ${name}`, name);
-    if (exposed.length > 0) note(this.io, "hint", `${name} could read: ${exposed.join(", ")}; rotate them at their source`);
+    if (exposed.length > 0)
+      note(this.io, "hint", `${name} could read: ${exposed.join(", ")}; rotate them at their source`);
   }
 }
 

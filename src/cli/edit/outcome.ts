@@ -10,7 +10,11 @@ import { countOf } from "../output.js";
  */
 export function notWritten(io: CliIO, file: string, why: string, interrupt?: NodeJS.Signals): number {
   note(io, "note", `${why}; ${file} was not changed`);
-  return interrupt === undefined ? ExitCode.nothingChanged : interrupt === "SIGINT" ? ExitCode.interrupted : 128 + (constants.signals[interrupt] ?? 0);
+  return interrupt === undefined
+    ? ExitCode.nothingChanged
+    : interrupt === "SIGINT"
+      ? ExitCode.interrupted
+      : 128 + (constants.signals[interrupt] ?? 0);
 }
 
 /** Lists what was saved (names only). */

@@ -34,7 +34,8 @@ export function planChanges(before: EditView, after: EditView, vault: Vault): Ch
     else if (old !== key) replaced.push({ kind: "removeRecipient", name }, { kind: "addRecipient", name, key });
   }
   changes.push(...replaced);
-  for (const name of before.recipients.keys()) if (!after.recipients.has(name)) changes.push({ kind: "removeRecipient", name });
+  for (const name of before.recipients.keys())
+    if (!after.recipients.has(name)) changes.push({ kind: "removeRecipient", name });
 
   for (const name of before.secrets.keys()) if (!after.secrets.has(name)) changes.push({ kind: "remove", name });
   for (const [name, s] of after.secrets) {
@@ -71,10 +72,13 @@ function metaChanges(old: SecretView, s: SecretView): SetOptions {
 function checkExpiry(name: string, s: SecretView, created: Date, line: number | undefined): void {
   const createdSecond = Math.floor(created.getTime() / 1000) * 1000; // stored with whole seconds
   if (s.expiresAt && s.expiresAt.getTime() < createdSecond) {
-    throw new FormatError(`${name}.expires_at (${formatTimestamp(s.expiresAt)}) is before the secret was created (${formatTimestamp(new Date(createdSecond))})`, {
-      line,
-      hint: "an expiry must come after the secret's creation",
-    });
+    throw new FormatError(
+      `${name}.expires_at (${formatTimestamp(s.expiresAt)}) is before the secret was created (${formatTimestamp(new Date(createdSecond))})`,
+      {
+        line,
+        hint: "an expiry must come after the secret's creation",
+      },
+    );
   }
 }
 
@@ -121,7 +125,12 @@ export async function applyChanges(vault: Vault, changes: readonly Change[]): Pr
         vault.update(c.name, c.opts);
         break;
       case "add":
-        vault.set(c.name, c.secret.value, { type: c.secret.type, description: c.secret.description, expiresAt: c.secret.expiresAt, rotateEvery: c.secret.rotateEvery });
+        vault.set(c.name, c.secret.value, {
+          type: c.secret.type,
+          description: c.secret.description,
+          expiresAt: c.secret.expiresAt,
+          rotateEvery: c.secret.rotateEvery,
+        });
         break;
       case "require":
         vault.require(c.names);
@@ -146,7 +155,9 @@ export function describeChange(c: Change): string {
     case "value":
       return `changed the value of ${c.name}`;
     case "meta":
-      return `changed ${Object.keys(c.opts).map((k) => FIELD_NAMES[k] ?? k).join(", ")} of ${c.name}`;
+      return `changed ${Object.keys(c.opts)
+        .map((k) => FIELD_NAMES[k] ?? k)
+        .join(", ")} of ${c.name}`;
     case "add":
       return `added ${c.name}`;
     case "require":
@@ -156,4 +167,9 @@ export function describeChange(c: Change): string {
   }
 }
 
-const FIELD_NAMES: Record<string, string> = { type: "type", description: "description", expiresAt: "expires_at", rotateEvery: "rotate_every" };
+const FIELD_NAMES: Record<string, string> = {
+  type: "type",
+  description: "description",
+  expiresAt: "expires_at",
+  rotateEvery: "rotate_every",
+};

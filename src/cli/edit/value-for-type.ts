@@ -28,7 +28,13 @@ export function generatorFor(type: SecretType | undefined): string | null {
  * the type `typeId` or the person chooses to store it anyway. Throws {@link ValueNotConfirmed} on cancel. An
  * unknown type is not checked (`validate` reports it).
  */
-export async function askValueForType(ui: Prompter, io: CliIO, catalogue: TypeCatalogue, name: string, typeId: string): Promise<string> {
+export async function askValueForType(
+  ui: Prompter,
+  io: CliIO,
+  catalogue: TypeCatalogue,
+  name: string,
+  typeId: string,
+): Promise<string> {
   const spec = generatorFor(catalogue.get(typeId));
   for (;;) {
     const value = await typedOrGenerated(ui, io, name, spec);
@@ -52,7 +58,10 @@ async function typedOrGenerated(ui: Prompter, io: CliIO, name: string, spec: str
   if (spec === null) return askNewValue(ui, name);
   const how = await ui.select(`New value for ${name}:`, [
     { name: "type it (hidden)", value: "type" },
-    { name: `generate a random one (${spec === DEFAULT_GENERATE_SPEC ? "32 letters and digits" : spec})`, value: "generate" },
+    {
+      name: `generate a random one (${spec === DEFAULT_GENERATE_SPEC ? "32 letters and digits" : spec})`,
+      value: "generate",
+    },
   ]);
   if (how === "type") return askNewValue(ui, name);
   const value = generateValue(spec);

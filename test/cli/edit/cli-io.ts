@@ -13,7 +13,10 @@ export interface Run {
 /** The fixed clock the CLI tests use: a day after the vaults were made, so OLD_KEY has expired. */
 export const CLI_NOW = "2026-11-25T12:00:00Z";
 
-export async function runCli(args: string[], opts: { cwd: string; tty: boolean; env?: NodeJS.ProcessEnv }): Promise<Run> {
+export async function runCli(
+  args: string[],
+  opts: { cwd: string; tty: boolean; env?: NodeJS.ProcessEnv },
+): Promise<Run> {
   const stdout = Object.assign(new PassThrough(), { isTTY: opts.tty });
   const stderr = Object.assign(new PassThrough(), { isTTY: opts.tty });
   const stdin = Object.assign(new PassThrough(), { isTTY: opts.tty });
@@ -21,7 +24,13 @@ export async function runCli(args: string[], opts: { cwd: string; tty: boolean; 
   let err = "";
   stdout.on("data", (d: Buffer) => (out += d.toString()));
   stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const io: CliIO = { stdout, stderr, stdin, env: cleanEnv({ NO_COLOR: "1", VAULTFILE_NOW: CLI_NOW, ...(opts.env as Record<string, string>) }), cwd: opts.cwd };
+  const io: CliIO = {
+    stdout,
+    stderr,
+    stdin,
+    env: cleanEnv({ NO_COLOR: "1", VAULTFILE_NOW: CLI_NOW, ...(opts.env as Record<string, string>) }),
+    cwd: opts.cwd,
+  };
   const code = await main(args, io);
   return { code, stdout: out, stderr: err };
 }

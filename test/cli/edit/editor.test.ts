@@ -21,18 +21,33 @@ afterEach(() => {
  * Runs `edit --editor` with EDITOR = a shell script whose body is `body` ($1 is the file). The script also
  * records the file's path and the modes of the file and its directory, to check them afterwards.
  */
-async function editWith(body: string, opts: { tty?: boolean; steps?: Step[]; env?: Record<string, string>; args?: string[] } = {}) {
+async function editWith(
+  body: string,
+  opts: { tty?: boolean; steps?: Step[]; env?: Record<string, string>; args?: string[] } = {},
+) {
   const { dir, file, identityFile } = await makeVault();
   const editor = join(dir, "editor.sh");
   const log = join(dir, "editor.log");
-  writeFileSync(editor, `#!/bin/sh\nset -e\necho "$1 $(stat -c %a "$1") $(stat -c %a "$(dirname "$1")")" >> '${log}'\n${body}\n`);
+  writeFileSync(
+    editor,
+    `#!/bin/sh\nset -e\necho "$1 $(stat -c %a "$1") $(stat -c %a "$(dirname "$1")")" >> '${log}'\n${body}\n`,
+  );
   chmodSync(editor, 0o755);
   const before = readFileSync(file, "utf8");
   const script = scriptedPrompter(opts.steps ?? []);
   previous = setPrompter(script.prompter);
-  const run = await runCli(["edit", "--editor", ...(opts.args ?? []), "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? false, env: { EDITOR: editor, ...opts.env } });
+  const run = await runCli(["edit", "--editor", ...(opts.args ?? []), "-f", file, "--identity", identityFile], {
+    cwd: dir,
+    tty: opts.tty ?? false,
+    env: { EDITOR: editor, ...opts.env },
+  });
   script.done();
-  const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ")) : [];
+  const calls = existsSync(log)
+    ? readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" "))
+    : [];
   return { ...run, file, dir, before, after: readFileSync(file, "utf8"), calls };
 }
 
@@ -54,7 +69,9 @@ describe("edit --editor", () => {
   });
 
   test("never in expires_at or rotate_every removes the field (issue 15, item 1)", async () => {
-    const r = await editWith(`sed -i -e 's/^    expires_at: .*/    expires_at: never/' -e 's/^    rotate_every: .*/    rotate_every: never/' "$1"`);
+    const r = await editWith(
+      `sed -i -e 's/^    expires_at: .*/    expires_at: never/' -e 's/^    rotate_every: .*/    rotate_every: never/' "$1"`,
+    );
     expect(r.code, r.stderr).toBe(0);
     const v = await openAsAlice(r.file, now);
     for (const s of v.secrets()) expect([s.name, s.expiresAt, s.rotateEvery], s.name).toEqual([s.name, null, null]);
@@ -120,7 +137,10 @@ describe("edit --editor", () => {
   });
 
   test("invalid on a terminal, then abort: exit 9, file untouched", async () => {
-    const r = await editWith(`sed -i 's/^  NPM_TOKEN:/  npm-token:/' "$1"`, { tty: true, steps: [{ select: /has an error/, pick: /abort/ }] });
+    const r = await editWith(`sed -i 's/^  NPM_TOKEN:/  npm-token:/' "$1"`, {
+      tty: true,
+      steps: [{ select: /has an error/, pick: /abort/ }],
+    });
     expect(r.stderr).toMatch(/error: secrets: invalid secret name "npm-token" \(line \d+/);
     expect(r.code).toBe(9);
     expect(r.after).toBe(r.before);
@@ -138,7 +158,10 @@ describe("edit --editor", () => {
     const logFile = join(tempDir(), "audit.log");
     const r = await editWith(`sed -i 's/npm-value/${NPM_OK}/' "$1"`, { env: { VAULTFILE_AUDIT_LOG: logFile } });
     expect(r.code).toBe(0);
-    const entries = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { command: string; names: string[] });
+    const entries = readFileSync(logFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { command: string; names: string[] });
     expect(entries.map((e) => [e.command, e.names])).toEqual([
       ["edit --editor show", ["PYPI_TOKEN", "NPM_TOKEN", "OLD_KEY"]],
       ["edit --editor", ["NPM_TOKEN"]],
@@ -159,14 +182,18 @@ describe("edit --editor", () => {
       const r = await editWith(`sed -i 's/npm-value/badvalue/' "$1"`);
       expect(r.code).toBe(6);
       const line = lineWith(await rendered(r), "  NPM_TOKEN:");
-      expect(r.stderr).toContain(`error: NPM_TOKEN does not match its type npm: expected an npm token: npm_ and 36 letters or digits (line ${line})`);
+      expect(r.stderr).toContain(
+        `error: NPM_TOKEN does not match its type npm: expected an npm token: npm_ and 36 letters or digits (line ${line})`,
+      );
       expect(r.stderr).toMatch(/hint: .*edit --editor --force/);
       expect(r.stderr).not.toContain("badvalue");
       expect(r.after).toBe(r.before);
     });
 
     test("a new secret, and a type changed under an unchanged value, are checked too", async () => {
-      const added = await editWith(`sed -i 's/^secrets:$/secrets:\\n  NEW_GH:\\n    value: nope\\n    type: github/' "$1"`);
+      const added = await editWith(
+        `sed -i 's/^secrets:$/secrets:\\n  NEW_GH:\\n    value: nope\\n    type: github/' "$1"`,
+      );
       expect(added.code).toBe(6);
       const line = (await rendered(added)).split("\n").indexOf("secrets:") + 2; // the line after "secrets:"
       expect(added.stderr).toMatch(new RegExp(`error: NEW_GH does not match its type github: .*\\(line ${line}\\)`));
@@ -177,10 +204,13 @@ describe("edit --editor", () => {
     });
 
     test("on a terminal: reopen the editor, fix the value, saved", async () => {
-      const r = await editWith(`if [ ! -e "$1.seen" ]; then touch "$1.seen"; sed -i 's/npm-value/badvalue/' "$1"; else sed -i 's/badvalue/${NPM_OK}/' "$1"; fi`, {
-        tty: true,
-        steps: [{ select: /has an error/, pick: /reopen/ }],
-      });
+      const r = await editWith(
+        `if [ ! -e "$1.seen" ]; then touch "$1.seen"; sed -i 's/npm-value/badvalue/' "$1"; else sed -i 's/badvalue/${NPM_OK}/' "$1"; fi`,
+        {
+          tty: true,
+          steps: [{ select: /has an error/, pick: /reopen/ }],
+        },
+      );
       expect(r.stderr).toContain("error: NPM_TOKEN does not match its type npm");
       expect(r.code).toBe(0);
       expect(r.calls).toHaveLength(2);
@@ -190,7 +220,9 @@ describe("edit --editor", () => {
     test("--force stores it with a warning; an unchanged mismatch is not reported again", async () => {
       const r = await editWith(`sed -i 's/pypi-old-value/badvalue/' "$1"`, { args: ["--force"] });
       expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/warning: PYPI_TOKEN does not match its type pypi: .*\(line \d+; stored anyway: --force\)/);
+      expect(r.stderr).toMatch(
+        /warning: PYPI_TOKEN does not match its type pypi: .*\(line \d+; stored anyway: --force\)/,
+      );
       expect(r.stderr).not.toContain("NPM_TOKEN does not match"); // npm-value was already stored and is unchanged
       expect(r.stderr).not.toContain("badvalue");
       expect((await openAsAlice(r.file, now)).get("PYPI_TOKEN").value).toBe("badvalue");

@@ -28,7 +28,8 @@ export function scriptedPrompter(steps: Step[]): { prompter: Prompter; seen: See
   const next = (kind: string, message: string): Step => {
     const step = queue.shift();
     if (!step) throw new Error(`unexpected ${kind} prompt after the script ended: ${message}`);
-    if ("abort" in step) throw Object.assign(new Error("User force closed the prompt with SIGINT"), { name: "ExitPromptError" });
+    if ("abort" in step)
+      throw Object.assign(new Error("User force closed the prompt with SIGINT"), { name: "ExitPromptError" });
     if (!(kind in step)) throw new Error(`expected a ${Object.keys(step)[0]} prompt, got ${kind}: ${message}`);
     const pattern = (step as Record<string, unknown>)[kind] as RegExp;
     if (!pattern.test(message)) throw new Error(`${kind} prompt ${JSON.stringify(message)} does not match ${pattern}`);
@@ -46,7 +47,8 @@ export function scriptedPrompter(steps: Step[]): { prompter: Prompter; seen: See
     async input(message, opts) {
       seen.push({ kind: "input", message });
       const step = next("input", message) as { answer: string; rejects?: string[] };
-      for (const bad of step.rejects ?? []) expect(opts?.validate?.(bad), `validation of ${JSON.stringify(bad)}`).toEqual(expect.any(String));
+      for (const bad of step.rejects ?? [])
+        expect(opts?.validate?.(bad), `validation of ${JSON.stringify(bad)}`).toEqual(expect.any(String));
       const answer = step.answer === "" && opts?.default !== undefined ? opts.default : step.answer;
       const ok = opts?.validate?.(answer) ?? true;
       if (ok !== true) throw new Error(`the scripted answer ${JSON.stringify(answer)} was refused: ${ok}`);
@@ -60,7 +62,8 @@ export function scriptedPrompter(steps: Step[]): { prompter: Prompter; seen: See
       seen.push({ kind: "select", message, choices: choices.map((c) => c.name) });
       const step = next("select", message) as { pick: RegExp };
       const hits = choices.filter((c) => step.pick.test(c.name));
-      if (hits.length !== 1) throw new Error(`${step.pick} matches ${hits.length} choices of ${JSON.stringify(choices.map((c) => c.name))}`);
+      if (hits.length !== 1)
+        throw new Error(`${step.pick} matches ${hits.length} choices of ${JSON.stringify(choices.map((c) => c.name))}`);
       return hits[0]!.value;
     },
   };

@@ -27,12 +27,19 @@ async function edit(steps: Step[], opts: { tty?: boolean; env?: Record<string, s
   const before = readFileSync(file, "utf8");
   const script = scriptedPrompter(steps);
   previous = setPrompter(script.prompter);
-  const run = await runCli(["edit", "-f", file, "--identity", identityFile], { cwd: dir, tty: opts.tty ?? true, env: opts.env ?? {} });
+  const run = await runCli(["edit", "-f", file, "--identity", identityFile], {
+    cwd: dir,
+    tty: opts.tty ?? true,
+    env: opts.env ?? {},
+  });
   const after = readFileSync(file, "utf8");
   return { ...run, file, before, after, seen: script.seen, done: () => script.done(run.stderr) };
 }
 
-const main = (pick: RegExp): Step => ({ select: /\d+ secrets?(, \d+ required names? missing)?(, \d+ changes? not saved yet)?\. Pick one/, pick });
+const main = (pick: RegExp): Step => ({
+  select: /\d+ secrets?(, \d+ required names? missing)?(, \d+ changes? not saved yet)?\. Pick one/,
+  pick,
+});
 const onSecret = (pick: RegExp): Step => ({ select: /^[A-Z_]+ \(/, pick });
 const save: Step = main(/^save and quit$/);
 const back: Step = onSecret(/^back$/);
@@ -79,7 +86,9 @@ describe("the menu", () => {
 
   test("show value prints it only when asked, and the audit log records the reveal", async () => {
     const logFile = join(tempDir(), "audit.log");
-    const r = await edit([main(/^OLD_KEY/), onSecret(/^show value$/), back, main(/^quit without saving$/)], { env: { VAULTFILE_AUDIT_LOG: logFile } });
+    const r = await edit([main(/^OLD_KEY/), onSecret(/^show value$/), back, main(/^quit without saving$/)], {
+      env: { VAULTFILE_AUDIT_LOG: logFile },
+    });
     r.done();
     expect(r.stdout).toBe("OLD_KEY:\nold-value\n");
     expect(r.code).toBe(9);
@@ -109,7 +118,11 @@ describe("the menu", () => {
       main(/^PYPI_TOKEN/),
       onSecret(/^rotate \(/),
       { password: /New value for PYPI_TOKEN/, paste: true },
-      { confirm: /^That paste had several lines, and this prompt takes one \(a value of several lines goes in with --stdin: `vaultfile set PYPI_TOKEN --stdin < FILE`\)\. Try again\?$/, answer: true },
+      {
+        confirm:
+          /^That paste had several lines, and this prompt takes one \(a value of several lines goes in with --stdin: `vaultfile set PYPI_TOKEN --stdin < FILE`\)\. Try again\?$/,
+        answer: true,
+      },
       { password: /New value for PYPI_TOKEN/, answer: "pypi-fresh" },
       { password: /Repeat/, answer: "pypi-fresh" },
       back,
@@ -129,7 +142,9 @@ describe("the menu", () => {
       main(/^quit without saving$/),
     ]);
     r.done();
-    expect(r.stderr).toContain("vaultfile: error: the new value of PYPI_TOKEN is the same as the old one; nothing was changed");
+    expect(r.stderr).toContain(
+      "vaultfile: error: the new value of PYPI_TOKEN is the same as the old one; nothing was changed",
+    );
     expect(r.stderr).not.toContain("rotated PYPI_TOKEN");
     expect(r.after).toBe(r.before);
   });
@@ -172,7 +187,13 @@ describe("the menu", () => {
     expect(r.code).toBe(0);
     const v = await openAsAlice(r.file, now);
     const npm = v.get("NPM_TOKEN");
-    expect([npm.type, npm.description, npm.expiresAt?.toISOString(), npm.rotateEvery?.text, npm.value]).toEqual(["registry", "publish token", "2027-01-31T00:00:00.000Z", "6mo", "npm-value"]);
+    expect([npm.type, npm.description, npm.expiresAt?.toISOString(), npm.rotateEvery?.text, npm.value]).toEqual([
+      "registry",
+      "publish token",
+      "2027-01-31T00:00:00.000Z",
+      "6mo",
+      "npm-value",
+    ]);
     expect(v.required).toContain("NPM_TOKEN");
     expect(v.get("OLD_KEY").expiresAt).toBeNull();
     // Metadata changes keep the value's ciphertext.
@@ -181,7 +202,13 @@ describe("the menu", () => {
   });
 
   test("a change the vault refuses is reported and the menu goes on", async () => {
-    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^expiry: /), { input: /Expiry/, answer: "2020-01-01" }, back, main(/^quit without saving$/)]);
+    const r = await edit([
+      main(/^NPM_TOKEN/),
+      onSecret(/^expiry: /),
+      { input: /Expiry/, answer: "2020-01-01" },
+      back,
+      main(/^quit without saving$/),
+    ]);
     r.done();
     expect(r.stderr).toMatch(/vaultfile: error: the expiry of NPM_TOKEN .* is before its creation/);
     expect(r.code).toBe(9);
@@ -221,7 +248,12 @@ describe("the menu", () => {
     ]);
     r.done();
     const v = await openAsAlice(r.file, now);
-    expect(v.get("SLACK_URL")).toMatchObject({ value: "https://hooks.example/x", type: "url", description: "alerts", expiresAt: null });
+    expect(v.get("SLACK_URL")).toMatchObject({
+      value: "https://hooks.example/x",
+      type: "url",
+      description: "alerts",
+      expiresAt: null,
+    });
     expect(v.get("GITHUB_TOKEN").expiresAt?.toISOString()).toBe("2027-11-25T12:00:00.000Z");
     expect(v.validate().missing).toEqual([]);
   });
@@ -258,7 +290,14 @@ describe("the menu", () => {
   });
 
   test("Ctrl-C mid-way leaves the file untouched and says the unsaved changes were discarded", async () => {
-    const r = await edit([main(/^OLD_KEY/), onSecret(/^delete$/), { confirm: /Delete/, answer: true }, main(/^NPM_TOKEN/), onSecret(/^required: no/), { abort: true }]);
+    const r = await edit([
+      main(/^OLD_KEY/),
+      onSecret(/^delete$/),
+      { confirm: /Delete/, answer: true },
+      main(/^NPM_TOKEN/),
+      onSecret(/^required: no/),
+      { abort: true },
+    ]);
     r.done();
     expect(r.code).toBe(130);
     expect(r.after).toBe(r.before);
@@ -289,16 +328,33 @@ describe("the menu checks values against their type, as set and rotate do", () =
   const mismatch = (pick: RegExp): Step => ({ select: /does not match its type .*What now\?/, pick });
 
   test("change value: a mismatch is refused with the type's message (never the value); another value is asked", async () => {
-    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^change value$/), ...twice("NPM_TOKEN", "badvalue"), mismatch(/^enter another value$/), ...twice("NPM_TOKEN", NPM_OK), back, save]);
+    const r = await edit([
+      main(/^NPM_TOKEN/),
+      onSecret(/^change value$/),
+      ...twice("NPM_TOKEN", "badvalue"),
+      mismatch(/^enter another value$/),
+      ...twice("NPM_TOKEN", NPM_OK),
+      back,
+      save,
+    ]);
     r.done();
     expect(r.code).toBe(0);
-    expect(r.seen.find((s) => /What now/.test(s.message))!.message).toMatch(/^NPM_TOKEN does not match its type npm: expected an npm token/);
+    expect(r.seen.find((s) => /What now/.test(s.message))!.message).toMatch(
+      /^NPM_TOKEN does not match its type npm: expected an npm token/,
+    );
     expect(r.stderr + r.stdout + JSON.stringify(r.seen)).not.toContain("badvalue");
     expect((await openAsAlice(r.file, now)).get("NPM_TOKEN").value).toBe(NPM_OK);
   });
 
   test("change value: 'store it anyway' keeps the mismatch with a warning, like --force", async () => {
-    const r = await edit([main(/^NPM_TOKEN/), onSecret(/^change value$/), ...twice("NPM_TOKEN", "badvalue"), mismatch(/^store it anyway/), back, save]);
+    const r = await edit([
+      main(/^NPM_TOKEN/),
+      onSecret(/^change value$/),
+      ...twice("NPM_TOKEN", "badvalue"),
+      mismatch(/^store it anyway/),
+      back,
+      save,
+    ]);
     r.done();
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: NPM_TOKEN does not match its type npm: .*\(stored anyway\)/);
@@ -306,7 +362,14 @@ describe("the menu checks values against their type, as set and rotate do", () =
   });
 
   test("rotate: a mismatch can be cancelled, and the secret keeps its value", async () => {
-    const r = await edit([main(/^PYPI_TOKEN/), onSecret(/^rotate \(/), ...twice("PYPI_TOKEN", "badvalue"), mismatch(/^cancel/), back, main(/^quit without saving$/)]);
+    const r = await edit([
+      main(/^PYPI_TOKEN/),
+      onSecret(/^rotate \(/),
+      ...twice("PYPI_TOKEN", "badvalue"),
+      mismatch(/^cancel/),
+      back,
+      main(/^quit without saving$/),
+    ]);
     r.done();
     expect(r.code).toBe(9);
     expect(r.stderr).toContain("value not changed");

@@ -119,14 +119,24 @@ const handler = async (req, res) => {
     const input = JSON.parse(b);
     if (cur) cur.secretString = input.SecretString ?? null;
     res.writeHead(200, { "Content-Type": "application/x-amz-json-1.1" });
-    return res.end(JSON.stringify({ ARN: input.SecretId, Name: "local", VersionId: input.ClientRequestToken ?? "v1", VersionStages: ["AWSCURRENT"] }));
+    return res.end(
+      JSON.stringify({
+        ARN: input.SecretId,
+        Name: "local",
+        VersionId: input.ClientRequestToken ?? "v1",
+        VersionStages: ["AWSCURRENT"],
+      }),
+    );
   }
   res.writeHead(400, { "Content-Type": "application/x-amz-json-1.1" });
   res.end(JSON.stringify({ __type: "UnexpectedCall", message: `${req.method} ${url}` }));
 };
 
 const server = http.createServer(handler);
-const tls = https.createServer({ key: readFileSync(`${certDir}/leaf.key`), cert: readFileSync(`${certDir}/leaf.pem`) }, handler);
+const tls = https.createServer(
+  { key: readFileSync(`${certDir}/leaf.key`), cert: readFileSync(`${certDir}/leaf.pem`) },
+  handler,
+);
 server.on("connect", (_req, socket, head) => {
   socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
   if (head?.length) socket.unshift(head);
@@ -160,11 +170,15 @@ server.listen(0, "127.0.0.1", () => {
   child.on("exit", (code) => {
     if (results.length >= files.length) return;
     if (cur) record();
-    while (results.length < files.length) results.push({ ok: false, reason: `sops handler exited (${code}): ${output}`, secretString: null });
+    while (results.length < files.length)
+      results.push({ ok: false, reason: `sops handler exited (${code}): ${output}`, secretString: null });
     done();
   });
-  setTimeout(() => {
-    while (results.length < files.length) results.push({ ok: false, reason: "timeout", secretString: null });
-    done();
-  }, 20000 + 2000 * files.length);
+  setTimeout(
+    () => {
+      while (results.length < files.length) results.push({ ok: false, reason: "timeout", secretString: null });
+      done();
+    },
+    20000 + 2000 * files.length,
+  );
 });
