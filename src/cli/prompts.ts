@@ -2,7 +2,7 @@
  * Every question vaultfile asks a person goes through this module, so tests can replace it (`setPrompter`) and so
  * the heavy `@inquirer/prompts` is loaded only when a prompt is actually shown.
  */
-import { UsageError } from "../errors.js";
+import { InterruptedError, UsageError } from "../errors.js";
 import type { CliIO } from "./context.js";
 
 export interface Choice<T> {
@@ -168,4 +168,17 @@ export function prompter(io: CliIO, alternative: string): Prompter {
 /** True when the error is the user pressing Ctrl-C / Esc in a prompt. */
 export function isPromptAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError");
+}
+
+/**
+ * A yes/no question before a change (default no): Ctrl-C is an {@link InterruptedError} saying `unchanged` (what
+ * was not done, e.g. "not resealed, the file is unchanged").
+ */
+export async function confirmChange(ask: Prompter, question: string, unchanged: string): Promise<boolean> {
+  try {
+    return await ask.confirm(question, { default: false });
+  } catch (err) {
+    if (isPromptAbort(err)) throw new InterruptedError(`interrupted; ${unchanged}`);
+    throw err;
+  }
 }

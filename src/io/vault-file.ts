@@ -37,26 +37,39 @@ class FileStore implements VaultStore {
     const own = this.lock === undefined;
     const lock = this.lock ?? acquireLock(this.path);
     try {
-      if (this.diskText !== undefined) {
-        const now = readVaultText(this.path);
-        if (now !== this.diskText)
-          throw new ConflictError("E_CONFLICT", `${this.path} changed on disk since it was opened`, {
-            hint: "run the command again",
-          });
-      }
       const text = vault.toText();
-      const { previousMode } = writeFileAtomic(this.path, text, {
+      writeVaultText(this.path, this.diskText, text, {
         exclusive: opts.exclusive ?? this.diskText === undefined,
+        warn: this.warn,
       });
       this.diskText = text;
-      if (previousMode !== undefined && (previousMode & 0o200) === 0) {
-        this.warn?.(
-          `${this.path} was read-only (mode ${previousMode.toString(8).padStart(4, "0")}); replaced it with the new version, which keeps that mode`,
-        );
-      }
     } finally {
       if (own) lock.release();
     }
+  }
+}
+
+/**
+ * Writes a vault file's new text atomically, the lock already held: refuses (`E_CONFLICT`) when the file on disk
+ * is no longer `expected` (the text the change was made from; `undefined` for a new file), keeps the file's mode,
+ * and tells `warn` when it replaced a read-only file.
+ */
+export function writeVaultText(
+  path: string,
+  expected: string | undefined,
+  text: string,
+  opts: { exclusive?: boolean; warn?: VaultOptions["warn"] } = {},
+): void {
+  if (expected !== undefined && readVaultText(path) !== expected) {
+    throw new ConflictError("E_CONFLICT", `${path} changed on disk since it was opened`, {
+      hint: "run the command again",
+    });
+  }
+  const { previousMode } = writeFileAtomic(path, text, { exclusive: opts.exclusive ?? false });
+  if (previousMode !== undefined && (previousMode & 0o200) === 0) {
+    opts.warn?.(
+      `${path} was read-only (mode ${previousMode.toString(8).padStart(4, "0")}); replaced it with the new version, which keeps that mode`,
+    );
   }
 }
 

@@ -3,11 +3,11 @@
  * plain sops, or key names edited), after a person reviewed its names and metadata. Values are not shown.
  */
 import { isMap, parseDocument, type YAMLMap } from "yaml";
-import { ExitCode, InterruptedError, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { SOPS_KEY } from "../../format/yaml.js";
 import { audit } from "../audit.js";
 import { note, out, type CommandContext } from "../context.js";
-import { isPromptAbort, prompter } from "../prompts.js";
+import { confirmChange, prompter } from "../prompts.js";
 import { readVault } from "../vault-access.js";
 import { readVaultText } from "../../io/vault-file.js";
 
@@ -40,18 +40,10 @@ export async function reseal(ctx: CommandContext, opts: { yes?: boolean; vouch?:
   io.stderr.write(`${g.file} has a valid sops MAC but no valid vaultfile seal. Review its names and metadata:\n\n`);
   out(io, reviewText(readVaultText(g.file)).trimEnd());
   io.stderr.write("\n");
-  if (ask) {
-    let ok: boolean;
-    try {
-      ok = await ask.confirm("Are these names and metadata as intended? Reseal the file", { default: false });
-    } catch (err) {
-      if (isPromptAbort(err)) throw new InterruptedError("interrupted; not resealed, the file is unchanged");
-      throw err;
-    }
-    if (!ok) {
-      note(io, "note", "not resealed; the file is unchanged");
-      return ExitCode.ok;
-    }
+  const question = "Are these names and metadata as intended? Reseal the file";
+  if (ask && !(await confirmChange(ask, question, "not resealed, the file is unchanged"))) {
+    note(io, "note", "not resealed; the file is unchanged");
+    return ExitCode.ok;
   }
   vault.touch();
   await vault.save();

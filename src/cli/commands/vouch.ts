@@ -4,15 +4,14 @@
  * link and seals the file, so `history --verify` passes (see docs/custody.md).
  */
 import { relative } from "node:path";
-import { ConflictError, ExitCode, InterruptedError, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import { acquireLock } from "../../io/lock.js";
-import { writeFileAtomic } from "../../io/atomic.js";
-import { readVaultText } from "../../io/vault-file.js";
+import { readVaultText, writeVaultText } from "../../io/vault-file.js";
 import type { VouchChanges } from "../../git/vouch.js";
 import { shown as escaped } from "../../rules/text-safety.js";
 import { audit } from "../audit.js";
 import { note, out, vaultOptions, vaultToOpen, type CommandContext } from "../context.js";
-import { isPromptAbort, prompter } from "../prompts.js";
+import { confirmChange, prompter } from "../prompts.js";
 import { findKeys } from "../vault-access.js";
 
 export async function vouch(ctx: CommandContext, rev: string, opts: { yes?: boolean }): Promise<ExitCodeValue> {
@@ -45,28 +44,14 @@ export async function vouch(ctx: CommandContext, rev: string, opts: { yes?: bool
   );
   for (const line of changeLines(plan.changes)) out(io, line);
   io.stderr.write("\n");
-  if (ask) {
-    let ok: boolean;
-    try {
-      ok = await ask.confirm(`Vouch, as a holder of the key at ${rev}, for the new data key and these changes`, {
-        default: false,
-      });
-    } catch (err) {
-      if (isPromptAbort(err)) throw new InterruptedError("interrupted; nothing vouched for, the file is unchanged");
-      throw err;
-    }
-    if (!ok) {
-      note(io, "note", "nothing vouched for; the file is unchanged");
-      return ExitCode.ok;
-    }
+  const question = `Vouch, as a holder of the key at ${rev}, for the new data key and these changes`;
+  if (ask && !(await confirmChange(ask, question, "nothing vouched for, the file is unchanged"))) {
+    note(io, "note", "nothing vouched for; the file is unchanged");
+    return ExitCode.ok;
   }
   const lock = acquireLock(g.file);
   try {
-    if (readVaultText(g.file) !== current)
-      throw new ConflictError("E_CONFLICT", `${file} changed on disk since it was read`, {
-        hint: "run the command again",
-      });
-    writeFileAtomic(g.file, plan.text);
+    writeVaultText(g.file, current, plan.text, { warn: vaultOptions(g, io).warn });
   } finally {
     lock.release();
   }
