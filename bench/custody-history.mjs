@@ -22,7 +22,7 @@ import { NOW } from "./generate.mjs";
 import { summarise } from "./measure.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "vaultfile.js");
+const BIN = join(ROOT, "bin", "vaultfile.cjs");
 const { values: opt } = parseArgs({
   options: {
     commits: { type: "string" },

@@ -31,10 +31,10 @@ import { fitLine, hasGnuTime, runNode, summarise } from "./measure.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = join(ROOT, "bench", "results");
 const DATA = join(RESULTS, "data");
-// The CLI as shipped (bin/vaultfile.js + the bundle), built into a private folder from the current sources, so
+// The CLI as shipped (bin/vaultfile.cjs + the bundle), built into a private folder from the current sources, so
 // that a build by someone else during the run cannot switch what is measured.
 const BUILD = join(RESULTS, "build");
-const BIN = join(BUILD, "bin", "vaultfile.js");
+const BIN = join(BUILD, "bin", "vaultfile.cjs");
 const DOTENVX = join(ROOT, "node_modules", "@dotenvx", "dotenvx", "src", "cli", "dotenvx.js");
 
 const { values: opt } = parseArgs({
@@ -63,7 +63,7 @@ for (const m of majors)
 console.error("bench: bundling the CLI into bench/results/build…");
 rmSync(BUILD, { recursive: true, force: true });
 mkdirSync(join(BUILD, "bin"), { recursive: true });
-copyFileSync(join(ROOT, "bin", "vaultfile.js"), BIN);
+copyFileSync(join(ROOT, "bin", "vaultfile.cjs"), BIN);
 if (
   spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs"), join(BUILD, "dist", "bundle")], {
     stdio: "inherit",

@@ -19,7 +19,7 @@ export interface SetupOptions {
   file: string;
   /** Write the driver config to `~/.gitconfig` instead of the repository's `.git/config`. */
   global: boolean;
-  /** The command git runs for vaultfile, e.g. `'/usr/bin/node' '/…/bin/vaultfile.js'` or `vaultfile`. */
+  /** The command git runs for vaultfile, e.g. `'/usr/bin/node' '/…/bin/vaultfile.cjs'` or `vaultfile`. */
   command: string;
 }
 

@@ -1,64 +1,61 @@
 /**
- * The commands that only read (`export`, `get`, `exec`, `status`) start without loading `yaml` (130 KB of CommonJS,
- * the largest part of their start-up) or commander (their plain forms are pre-dispatched): nothing the entry or their
- * chunk imports statically, transitively, contains either. Both are imported dynamically, when needed. Nor do they
- * load `node:child_process` (which brings net and dgram) unless they run something.
+ * What the commands that only read (`export`, `get`, `exec`, `status`) load when they run: the bundle and node's
+ * built-ins, none of the vendor bundles (`yaml`, commander, prompts, age-encryption: scripts/bundle.mjs), and no
+ * `node:child_process` (which brings net and dgram) unless they run something. Watched in the real process: a
+ * preloaded recorder lists, at exit, every file node required and every built-in it loaded.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { BIN, workspace, writeVault } from "./lifecycle-support.js";
 
-const BUNDLE = join(ROOT, "dist", "bundle");
-/** A string of yaml's core schema, in no other module. */
-const YAML_MARK = "tag:yaml.org,2002:";
-/** One of commander's error codes. */
-const COMMANDER_MARK = "commander.unknownOption";
-
-/** The files a bundle file loads before it runs: its static imports, transitively. */
-function staticClosure(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g))
-    staticClosure(join(dirname(file), m[1]!), seen);
-  return seen;
+/** Runs `vaultfile ARGS` on a one-secret vault in a new workspace (temp folders last one test) and reports what loaded. */
+async function loadedBy(args: string[], input = ""): Promise<{ files: string[]; builtins: string[] }> {
+  const ws = workspace();
+  await writeVault(ws.file, (v) => v.set("API_TOKEN", "s3cret-value"));
+  const recorder = join(ws.dir, "recorder.cjs");
+  const report = join(ws.dir, "loaded.json");
+  writeFileSync(
+    recorder,
+    `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      files: Object.keys(require.cache),
+      builtins: process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)),
+    })));`,
+  );
+  const r = spawnSync(process.execPath, ["-r", recorder, BIN, ...args], {
+    cwd: ws.dir,
+    env: ws.env,
+    input,
+    encoding: "utf8",
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(report, "utf8")) as { files: string[]; builtins: string[] };
 }
+const vendorFiles = (files: string[]) =>
+  files.filter((f) => /[\\/]vendor[\\/]/.test(f)).map((f) => f.replace(/.*[\\/]/, ""));
 
-describe.skipIf(!existsSync(BUNDLE))("the bundle's read-only commands", () => {
-  const chunks = existsSync(BUNDLE) ? readdirSync(join(BUNDLE, "chunks")).filter((f) => f.endsWith(".mjs")) : [];
-  const chunkOf = (command: string) => {
-    const f = chunks.find((c) => c.startsWith(`${command}-`));
-    expect(f, command).toBeDefined();
-    return join(BUNDLE, "chunks", f!);
-  };
+describe("the read-only commands", () => {
+  const runs: [string, string[]][] = [
+    ["export", ["export", "--format", "dotenv"]],
+    ["get", ["get", "API_TOKEN"]],
+    ["exec", ["exec", "--", "true"]],
+    ["status", ["status"]],
+  ];
 
-  it.each(["export", "get", "exec", "status"])("%s loads neither yaml nor commander", (command) => {
-    const loaded = [...staticClosure(join(BUNDLE, "vaultfile.mjs")), ...staticClosure(chunkOf(command))];
-    for (const mark of [YAML_MARK, COMMANDER_MARK])
-      expect(
-        loaded.filter((f) => readFileSync(f, "utf8").includes(mark)).map((f) => f.slice(BUNDLE.length)),
-        mark,
-      ).toEqual([]);
+  it.each(runs)("%s loads no vendor bundle (yaml, commander, prompts, age-encryption)", async (_, args) => {
+    const { files } = await loadedBy(args);
+    expect(vendorFiles(files)).toEqual([]);
   });
 
-  it.each(["export", "get", "status"])(
-    "%s does not load node:child_process (key commands and git load it when they run)",
-    (command) => {
-      const loaded = [...staticClosure(join(BUNDLE, "vaultfile.mjs")), ...staticClosure(chunkOf(command))];
-      const importsChildProcess = (f: string) =>
-        /(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?["']node:child_process["']/.test(readFileSync(f, "utf8"));
-      expect(loaded.filter(importsChildProcess).map((f) => f.slice(BUNDLE.length))).toEqual([]);
-      expect(importsChildProcess(chunkOf("exec"))).toBe(true); // the pattern finds it where it is
-    },
-  );
+  it.each(runs.filter(([c]) => c !== "exec"))("%s does not load node:child_process", async (_, args) => {
+    expect((await loadedBy(args)).builtins).not.toContain("child_process");
+  });
 
-  it("a command that writes does reach yaml, and the program commander (the marks are found where they are)", () => {
-    expect(chunks.some((c) => readFileSync(join(BUNDLE, "chunks", c), "utf8").includes(YAML_MARK))).toBe(true);
-    expect([...staticClosure(chunkOf("program"))].some((f) => readFileSync(f, "utf8").includes(COMMANDER_MARK))).toBe(
-      true,
-    );
-    const loaded = [...staticClosure(chunkOf("init"))];
-    expect(loaded.some((f) => readFileSync(f, "utf8").includes(YAML_MARK))).toBe(true);
+  it("where the marks are found: exec loads child_process, --help commander, a write yaml", async () => {
+    expect((await loadedBy(["exec", "--", "true"])).builtins).toContain("child_process");
+    expect(vendorFiles((await loadedBy(["--help"])).files)).toEqual(["commander.cjs"]);
+    const write = await loadedBy(["set", "OTHER", "--stdin", "--type", "generic"], "another-value\n");
+    expect(vendorFiles(write.files)).toEqual(expect.arrayContaining(["commander.cjs", "yaml.cjs"]));
   });
 });

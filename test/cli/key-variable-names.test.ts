@@ -23,7 +23,7 @@ describe("a secret named like a key variable", () => {
       v.set("SOPS_AGE_KEY_CMD", `/bin/sh -c "id > ${marker}"`);
       v.set("VAULTFILE_AGE_KEY_CMD", `/bin/sh -c "id > ${marker}"`);
     });
-    const vf = `node ${join(process.cwd(), "bin", "vaultfile.js")}`;
+    const vf = `node ${join(process.cwd(), "bin", "vaultfile.cjs")}`;
     for (const extra of [[], ["--allow-name", "SOPS_AGE_KEY_CMD", "--allow-name", "VAULTFILE_AGE_KEY_CMD"]]) {
       const r = w.run(["exec", ...extra, "--", "sh", "-c", `${vf} get API_TOKEN`]);
       expect(r.stderr).toBe(

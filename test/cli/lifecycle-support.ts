@@ -1,4 +1,4 @@
-/** Runs the built CLI (`bin/vaultfile.js`) in temp folders, and builds vaults for the lifecycle command tests. */
+/** Runs the built CLI (`bin/vaultfile.cjs`) in temp folders, and builds vaults for the lifecycle command tests. */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export const BIN = join(ROOT, "bin", "vaultfile.js");
+export const BIN = join(ROOT, "bin", "vaultfile.cjs");
 
 /** Runs `vaultfile ARGS` with stdin closed (or `input`), never on a terminal. */
 export function vf(args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliResult {

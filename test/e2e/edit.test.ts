@@ -1,5 +1,5 @@
 /**
- * End to end in a real pseudo-terminal: the built CLI (`bin/vaultfile.js`), arrow keys, masked typing, Ctrl-C,
+ * End to end in a real pseudo-terminal: the built CLI (`bin/vaultfile.cjs`), arrow keys, masked typing, Ctrl-C,
  * and scripted editors. After each run no plaintext temp directory may remain.
  */
 import { spawn } from "node:child_process";
@@ -156,7 +156,7 @@ test.each(["SIGTERM", "SIGINT"] as const)(
     const { args, dir, file, before, editor, log } = await editorSetup(
       `sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait`,
     );
-    const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "vaultfile.cjs"), ...args], {
       cwd: dir,
       env: cleanEnv({ VAULTFILE_NOW: CLI_NOW, EDITOR: editor }),
       stdio: ["ignore", "ignore", "pipe"],

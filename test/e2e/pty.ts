@@ -19,7 +19,7 @@ export class PtyRun {
   private readonly proc: pty.IPty;
 
   constructor(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) {
-    this.proc = pty.spawn(process.execPath, [join(ROOT, "bin", "vaultfile.js"), ...args], {
+    this.proc = pty.spawn(process.execPath, [join(ROOT, "bin", "vaultfile.cjs"), ...args], {
       name: "xterm-256color",
       cols: 120,
       rows: 40,

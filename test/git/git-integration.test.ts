@@ -12,6 +12,8 @@ import type { Vault } from "../../src/vault/vault.js";
 import { cleanEnv, NOW, ROOT, tempDir, testKey } from "../helpers.js";
 import { createVault, openVault } from "../../src/io/vault-file.js";
 
+// The command before bin/vaultfile.cjs, which older `git setup`s wrote into git configs: the drivers must keep
+// working through it (every other suite runs bin/vaultfile.cjs).
 const BIN = join(ROOT, "bin", "vaultfile.js");
 const alice = testKey("alice");
 const bob = testKey("bob");

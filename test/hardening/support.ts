@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the hardening tests: counts that grow with SLOW=1, a seeded PRNG (the seed is printed on
- * failure), a vault factory, and a runner for the real CLI (bin/vaultfile.js over dist/, built by `npm test`).
+ * failure), a vault factory, and a runner for the real CLI (bin/vaultfile.cjs over dist/, built by `npm test`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -40,7 +40,7 @@ export class Rng {
   }
 }
 
-export const BIN = join(ROOT, "bin", "vaultfile.js");
+export const BIN = join(ROOT, "bin", "vaultfile.cjs");
 export const alice = testKey("alice");
 export const bob = testKey("bob");
 

@@ -45,8 +45,11 @@ describe.skipIf(!hasNpm)("installing vaultfile as a devDependency", () => {
     const files = packed!.files.map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
+        "bin/vaultfile.cjs",
         "bin/vaultfile.js",
-        "dist/bundle/vaultfile.mjs",
+        "dist/bundle/vaultfile.cjs",
+        "dist/bundle/vaultfile.cjs.sha256",
+        "dist/bundle/vendor/yaml.cjs",
         "dist/index.js",
         "dist/index.d.ts",
         "README.md",
