@@ -7,8 +7,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { KeySearch } from "../crypto/key-search.js";
 import { SopsFile } from "../sops/sops-file.js";
 import { readCustody } from "../vault/custody.js";
-import type { ParentVersion } from "./parent-version.js";
-import { readVaultView } from "./vault-view.js";
+import type { ParentVersion, UnknownParent } from "./parent-version.js";
+import { VersionText } from "./vault-view.js";
 
 const SAME_KEY_PURPOSE = "vaultfile custody same-key check v1";
 
@@ -18,21 +18,27 @@ export function sameDataKey(a: SopsFile, b: SopsFile): boolean {
 }
 
 /**
+ * The version before as textconv has it: its text (parsed at most once), `null` when there is none, unknown, or
+ * `undefined` when no lookup was asked for.
+ */
+export type VersionBefore = VersionText | null | UnknownParent | undefined;
+
+/**
  * `replaced (proof ok)` / `replaced (NO PROOF)` when `self` (opened from `source`) has another data key than `parent`; the
  * keyless verdict when `keys` do not open `parent`; `unknown (…)` when the version before cannot be told; `undefined`
  * when the key did not change, the file was added, or no lookup was asked for.
  */
 export async function keyedChange(
   self: SopsFile,
-  source: string,
-  parent: ParentVersion | undefined,
+  source: VersionText,
+  parent: VersionBefore,
   keys: KeySearch,
 ): Promise<string | undefined> {
   if (parent === null || parent === undefined) return undefined;
-  if (typeof parent === "object") return unknownChange(parent.unknown);
+  if (!(parent instanceof VersionText)) return unknownChange(parent.unknown);
   let before: SopsFile;
   try {
-    before = await SopsFile.open(parent, "the version before", keys);
+    before = await SopsFile.open(parent.text, parent.file, keys, { parsed: parent.doc() });
   } catch {
     return keylessChange(source, parent, "your key does not open the version before");
   }
@@ -42,20 +48,19 @@ export async function keyedChange(
 
 /**
  * Without a key: `changed (…)` when every recipient both versions share has a different wrapped key (a new data
- * key is wrapped anew for everyone; adding a recipient leaves the others' byte for byte). Never throws.
+ * key is wrapped anew for everyone; adding a recipient leaves the others' byte for byte). Reads both versions'
+ * views, so it runs before the caller changes `source`'s tree. Never throws.
  */
 export function keylessChange(
-  source: string | undefined,
-  parent: ParentVersion | undefined,
+  source: VersionText | undefined,
+  parent: VersionBefore,
   why = "no key to check its proof",
 ): string | undefined {
-  if (typeof parent === "object" && parent !== null) return unknownChange(parent.unknown);
-  if (source === undefined || parent === null || parent === undefined || parent === source) return undefined;
+  if (parent === null || parent === undefined) return undefined;
+  if (!(parent instanceof VersionText)) return unknownChange(parent.unknown);
+  if (source === undefined || parent.text === source.text) return undefined;
   try {
-    const [now, then] = [
-      readVaultView(source, "this version").meta.age,
-      readVaultView(parent, "the version before").meta.age,
-    ];
+    const [now, then] = [source.view().meta.age, parent.view().meta.age];
     const common = now.filter((a) => then.some((b) => b.recipient === a.recipient));
     if (now.length === 0 || then.length === 0) return undefined;
     if (common.length === 0) return `changed (no recipient in common; ${why})`;
@@ -65,6 +70,11 @@ export function keylessChange(
     // an unreadable version: nothing to tell
   }
   return undefined;
+}
+
+/** The version before for {@link keyedChange}: its text (to be parsed at most once), else as it is. */
+export function versionBefore(parent: ParentVersion | undefined): VersionBefore {
+  return typeof parent === "string" ? new VersionText(parent, "the version before") : parent;
 }
 
 /** A version whose parent cannot be told: said, never left out (a hidden marker is what a forger wants). No `: `, so YAML prints it plain. */

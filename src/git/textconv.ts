@@ -19,8 +19,8 @@ import {
 } from "../format/yaml.js";
 import { SopsFile } from "../sops/sops-file.js";
 import type { KeySearch } from "../crypto/key-search.js";
-import { ciphertextTag, readVaultView } from "./vault-view.js";
-import { keyedChange, keylessChange } from "./key-change.js";
+import { ciphertextTag, VersionText } from "./vault-view.js";
+import { keyedChange, keylessChange, versionBefore, type VersionBefore } from "./key-change.js";
 import type { ParentVersion } from "./parent-version.js";
 import { SECTION } from "../vault/schema.js";
 
@@ -45,34 +45,43 @@ export interface TextconvOptions {
 
 /**
  * The review view of `source`. Never throws: a file it cannot read at all comes back as it is, because a failing
- * textconv breaks `git diff` for the whole repository.
+ * textconv breaks `git diff` for the whole repository. Each version (this one, the one before) is parsed once: the
+ * keyless view, when the key does not open the file, is made from the tree the keyed attempt parsed.
  */
 export async function textconv(source: string, file: string, opts: TextconvOptions): Promise<string> {
-  const parent = await opts.parent?.().catch((): ParentVersion => ({ unknown: "the lookup failed" }));
-  let keyed: { text: string; shown: string[] };
+  const found = await opts.parent?.().catch((): ParentVersion => ({ unknown: "the lookup failed" }));
+  const self = new VersionText(source, file);
+  const parent = versionBefore(found);
+  let sf: SopsFile;
   try {
-    keyed = await keyedView(source, file, opts, parent);
+    sf = await SopsFile.open(source, file, opts.keys, { parsed: self.doc() });
   } catch (err) {
     try {
-      return keylessView(source, file, macStatusAfter(err), keylessChange(source, parent));
+      return keylessView(self, macStatusAfter(err), keylessChange(self, parent));
     } catch {
       return source;
     }
+  }
+  let keyed: { text: string; shown: string[] };
+  try {
+    keyed = await keyedView(sf, self, opts, parent);
+  } catch {
+    return source; // none known; the tree may be half changed, so there is no keyless view to fall back to
   }
   // Outside the fallback above: values that cannot be recorded as shown are not shown.
   if (opts.showValues) opts.beforeShowingValues?.(keyed.shown);
   return keyed.text;
 }
 
-/** The keyed view, and the names whose values it shows in clear (with `showValues`). */
+/** The keyed view of `sf` (opened from `self`), and the names whose values it shows in clear (with `showValues`). */
 async function keyedView(
-  source: string,
-  file: string,
+  sf: SopsFile,
+  self: VersionText,
   opts: TextconvOptions,
-  parent: ParentVersion | undefined,
+  parent: VersionBefore,
 ): Promise<{ text: string; shown: string[] }> {
-  const sf = await SopsFile.open(source, file, opts.keys);
-  const dataKey = await keyedChange(sf, source, parent, opts.keys).catch(() => undefined);
+  // Before the tree changes below: the keyless verdict reads this version's sops block from it.
+  const dataKey = await keyedChange(sf, self, parent, opts.keys).catch(() => undefined);
   const key = sf.deriveKey(FINGERPRINT_PURPOSE);
   const shown = new Set<string>();
   walkTree(sf.doc, sf.meta.rules, {
@@ -99,11 +108,11 @@ async function keyedView(
     dataKey,
     moved,
   );
-  return { text: printYaml(sf.doc, detectIndentSeq(source)), shown: [...shown] };
+  return { text: printYaml(sf.doc, detectIndentSeq(self.text)), shown: [...shown] };
 }
 
-function keylessView(source: string, file: string, macStatus: string, dataKey: string | undefined): string {
-  const view = readVaultView(source, file);
+function keylessView(self: VersionText, macStatus: string, dataKey: string | undefined): string {
+  const view = self.view();
   walkTree(view.doc, view.meta.rules, {
     leaf: (leaf) => {
       const v: unknown = leaf.node.value;
@@ -116,7 +125,7 @@ function keylessView(source: string, file: string, macStatus: string, dataKey: s
     },
   });
   summariseSops(view.doc, view.meta, macStatus, dataKey);
-  return printYaml(view.doc, detectIndentSeq(source));
+  return printYaml(view.doc, detectIndentSeq(self.text));
 }
 
 /** What the summary says about the MAC when the keyed view failed with `err`. */

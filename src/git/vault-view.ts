@@ -32,7 +32,11 @@ const text = (v: unknown): string | null =>
 
 /** Parses a vault file without decrypting anything. Throws FormatError on bad YAML or a missing sops block. */
 export function readVaultView(source: string, file: string): CiphertextView {
-  const doc = parseYaml(source, file);
+  return vaultViewOf(parseYaml(source, file), source, file);
+}
+
+/** {@link readVaultView} of a document already parsed from `source`. Throws FormatError on a missing sops block. */
+function vaultViewOf(doc: Document.Parsed, source: string, file: string): CiphertextView {
   const meta = readMetadata(doc, file, source);
   const root = doc.contents as YAMLMap;
   const entries = new Map<string, EntryView>();
@@ -87,6 +91,43 @@ function isWellFormedEncrypted(v: unknown): boolean {
 /** A short, keyless tag of a ciphertext: the first 8 hex digits of its SHA-256. Changes exactly when the ciphertext does. */
 export function ciphertextTag(ciphertext: string): string {
   return createHash("sha256").update(ciphertext, "utf8").digest("hex").slice(0, 8);
+}
+
+/**
+ * One version's text, parsed at most once however many views are read from it (textconv's keyed and keyless views,
+ * the version before's): a hostile file near the node limit costs seconds and hundreds of MB per parse. The outcome
+ * is kept, a parse error too, so a failed parse is not tried again either.
+ */
+export class VersionText {
+  private parsed: { doc: Document.Parsed } | { error: unknown } | undefined;
+  private viewed: { view: CiphertextView } | { error: unknown } | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {}
+
+  /** The parsed document. Whoever changes it must read {@link view} first, if at all. */
+  doc(): Document.Parsed {
+    this.parsed ??= attempt(() => ({ doc: parseYaml(this.text, this.file) }));
+    if ("error" in this.parsed) throw this.parsed.error;
+    return this.parsed.doc;
+  }
+
+  /** {@link readVaultView} of the text, from {@link doc}. */
+  view(): CiphertextView {
+    this.viewed ??= attempt(() => ({ view: vaultViewOf(this.doc(), this.text, this.file) }));
+    if ("error" in this.viewed) throw this.viewed.error;
+    return this.viewed.view;
+  }
+}
+
+function attempt<T extends object>(f: () => T): T | { error: unknown } {
+  try {
+    return f();
+  } catch (error) {
+    return { error };
+  }
 }
 
 export { CONFLICT_MARKER } from "../format/conflict-markers.js";

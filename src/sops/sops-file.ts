@@ -117,18 +117,19 @@ export class SopsFile {
    * Parses, unwraps the data key, decrypts every value and checks the MAC and seal. When no identity opens the
    * file, the error carries {@link KeyErrorDetails} (`named` from `opts.named`, e.g. a vault's recipients section).
    * `editable: false` opens it read-only, without loading `yaml` (the fast reader's light tree when the file lies in
-   * its subset): every check is the same, but changing or printing it is an internal error.
+   * its subset): every check is the same, but changing or printing it is an internal error. `parsed`: the document
+   * `parseYaml` made of `text`, for a caller that reads the text in other ways too (one parse, not two).
    */
   static async open(
     text: string,
     file: string,
     keys: KeySearch,
-    opts: { named?: (tree: TreeDocument) => Record<string, string>; editable?: boolean } = {},
+    opts: { named?: (tree: TreeDocument) => Record<string, string>; editable?: boolean; parsed?: Document } = {},
   ): Promise<SopsFile> {
     const editable = opts.editable !== false;
     // To change the file, `yaml`'s own nodes straight from the text (one tree; the light one first cost memory).
     const y = editable ? await loadYamlWrite() : undefined;
-    const doc = y ? y.parseYaml(text, file) : await readYamlTree(text, file);
+    const doc = opts.parsed ?? (y ? y.parseYaml(text, file) : await readYamlTree(text, file));
     const meta = readMetadata(doc, file, text);
     if (meta.keyGroups) {
       throw new FormatError(`${file} splits its data key over key_groups (Shamir), which vault commands do not edit`, {
