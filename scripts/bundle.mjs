@@ -13,7 +13,7 @@
  *                          vaultfile.cjs only where they are used: `yaml` (writes, unusual files), commander
  *                          (every command but the plain forms of the read-only ones), `@inquirer/prompts`
  *                          (prompts), age-encryption with its @noble libraries (keygen, passphrase-protected
- *                          and unusual keys) and bcrypt-pbkdf (passphrase-protected SSH keys). Kept out of vaultfile.cjs so that a read-only command reads ~40% less.
+ *                          and unusual keys), bcrypt-pbkdf and @noble/curves' ed25519 (SSH keys). Kept out of vaultfile.cjs so that a read-only command reads ~40% less.
  *   vaultfile.cjs.sha256   the SHA-256 of vaultfile.cjs: the code cache's entries are named by it (V8 itself checks
  *                          only the source's length, and npm gives every installed file the same mtime).
  *
@@ -36,6 +36,7 @@ const VENDOR = {
   prompts: "@inquirer/prompts",
   age: "age-encryption",
   "bcrypt-pbkdf": "bcrypt-pbkdf",
+  ed25519: "@noble/curves/ed25519.js",
 };
 const vendorOf = new Map(Object.entries(VENDOR).map(([file, pkg]) => [pkg, `./vendor/${file}.cjs`]));
 
@@ -66,10 +67,13 @@ await build({
     {
       name: "vendor",
       setup(b) {
-        b.onResolve({ filter: /^(yaml|commander|@inquirer\/prompts|age-encryption|bcrypt-pbkdf)$/ }, (args) => ({
-          path: vendorOf.get(args.path),
-          external: true,
-        }));
+        b.onResolve(
+          { filter: /^(yaml|commander|@inquirer\/prompts|age-encryption|bcrypt-pbkdf|@noble\/curves\/ed25519\.js)$/ },
+          (args) => ({
+            path: vendorOf.get(args.path),
+            external: true,
+          }),
+        );
       },
     },
   ],
