@@ -66,6 +66,11 @@ export async function gitMerge(
   const oursPath = resolve(io.cwd, oursFile);
   const name = path ?? oursFile;
   const { mergeVaults, describeConflict } = await import("../../git/merge.js");
+  // Not the vault's write path (lock, re-read check, read-only warning) that `resolve` takes: git hands the driver
+  // its own temp file (%A), which nobody else writes and whose mode says nothing about the vault's, and git itself
+  // writes the work tree after the driver exits. A lock beside %A would guard nothing; the vault's (%P) would not
+  // cover git's write either, and would fail the merge while a `vaultfile edit` holds it (whose save then refuses
+  // the file git changed). So a plain atomic write: git reads %A whole or not at all.
   const { writeFileAtomic } = await import("../../io/atomic.js");
   const outcome = await mergeVaults({
     base: readTextFile(resolve(io.cwd, base)),
@@ -95,7 +100,8 @@ export async function gitResolve(
   }
   const { resolveConflict } = await import("../../git/resolve.js");
   const { describeConflict } = await import("../../git/merge.js");
-  const outcome = await resolveConflict(path, { keys: findKeys(g, io), now: nowOf(g, io), prefer });
+  const { warn } = vaultOptions(g, io);
+  const outcome = await resolveConflict(path, { keys: findKeys(g, io), now: nowOf(g, io), prefer, warn });
   const name = relative(io.cwd, path) || path;
   const status = reportMerge(io, name, outcome, describeConflict);
   if (outcome.conflicts.length === 0) io.stderr.write(`resolved ${name}; now: git add ${name}\n`);

@@ -124,7 +124,7 @@ export function declareGit(program: Command, run: Runner): void {
     .addOption(nameOption("secret", "--theirs <names...>", "take their side of these secrets/recipients"))
     .addHelpText(
       "after",
-      "\nExamples:\n  vaultfile git resolve .secrets.yaml --theirs PYPI_TOKEN\n  vaultfile git resolve --ours PYPI_TOKEN --theirs NPM_TOKEN && git add .secrets.yaml",
+      "\nExamples:\n  vaultfile git resolve .secrets.yaml --theirs PYPI_TOKEN\n  vaultfile git resolve --ours PYPI_TOKEN --theirs NPM_TOKEN && git add .secrets.yaml\n\nExit 0: resolved. Exit 1: conflicts remain. Exit 8: FILE is locked by another vaultfile process, or\nchanged while resolve ran; it is left as it was (it writes as every vault write does: locked, mode kept).",
     )
     .action(
       run(async (ctx, file: string | undefined, opts: { ours?: string[]; theirs?: string[] }) =>
