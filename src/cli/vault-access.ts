@@ -8,6 +8,7 @@ import { Vault } from "../vault/vault.js";
 import { relative } from "node:path";
 import { mergeDriverMissing } from "../git/driver-config.js";
 import { note, vaultOptions, vaultToOpen, type CliIO, type GlobalOptions } from "./context.js";
+import { keepYoungGenerationSmall } from "./heap.js";
 
 /** The caller's age identities from every source (`--identity`, the environment, the default key files). */
 export function findKeys(g: GlobalOptions, io: CliIO): KeySearch {
@@ -55,6 +56,7 @@ export async function readVault(
   keyless: Keyless = "never",
 ): Promise<Vault> {
   vaultToOpen(g, io);
+  keepYoungGenerationSmall();
   await warnAboutClone(g, io);
   const opts = vaultOptions(g, io, { editable: false, ...extra });
   let vault: Vault;
@@ -90,6 +92,7 @@ export async function changeVault<T>(
   extra: Partial<VaultOptions> = {},
 ): Promise<T> {
   vaultToOpen(g, io);
+  keepYoungGenerationSmall();
   await warnAboutClone(g, io);
   return updateVault(g.file, vaultOptions(g, io, extra), (vault) => {
     warnAboutVault(g, io, vault);
