@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, isAbsolute, relative, resolve } from "node:path";
+import { NotFoundError } from "../errors.js";
 import { catFiles } from "./history.js";
 import { tryGit, type GitOptions } from "./run.js";
 
@@ -34,8 +35,9 @@ const AMBIGUOUS: UnknownParent = {
 export async function parentVersion(file: string, cwd: string): Promise<ParentVersion> {
   try {
     return await lookUp(file, cwd);
-  } catch {
-    return { unknown: "the lookup failed" };
+  } catch (err) {
+    // git's "not a git repository" comes back from `tryGit` as a NotFoundError, not as `null`.
+    return { unknown: err instanceof NotFoundError ? "not in a git repository" : "the lookup failed" };
   }
 }
 
@@ -46,8 +48,7 @@ async function lookUp(file: string, cwd: string): Promise<ParentVersion> {
   const git: Git = (args) => tryGit(args, { cwd, env, timeoutMs: TIMEOUT_MS } satisfies GitOptions);
   // One call for the top and HEAD's id, whose length says the object format (SHA-1 or SHA-256) to hash the blob in.
   const [top, head] = ((await git(["rev-parse", "--show-toplevel", "HEAD"])) ?? "").split("\n");
-  if (!top)
-    return (await git(["rev-parse", "--show-toplevel"])) === null ? { unknown: "not in a git repository" } : null; // no commit yet
+  if (!top) return (await git(["rev-parse", "--show-toplevel"])) === null ? NO_ANSWER : null; // no commit yet
   if (!head) return NO_ANSWER;
   const absolute = resolve(cwd, file);
   const rel = relative(top, absolute);

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseIdentities } from "../../src/crypto/identities.js";
-import { blobId } from "../../src/git/parent-version.js";
+import { blobId, parentVersion } from "../../src/git/parent-version.js";
 import { textconv } from "../../src/git/textconv.js";
 import { tempDir } from "../helpers.js";
 import { alice, bob, carol, forgeInto, legitimate } from "./custody-support.js";
@@ -100,6 +100,24 @@ describe("git textconv: data key changes", () => {
     expect(
       await textconv(text, ".secrets.yaml", { keys: { identities: [], searched: [] }, parent: async () => "sops: [" }),
     ).not.toContain("data_key");
+  });
+
+  it("says a file outside any repository is not in one (git's refusal is not a failed lookup)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "v.yaml"), "a: 1\n");
+    // parentVersion runs git with this process's environment: no repository above `dir` either.
+    const saved = process.env.GIT_CEILING_DIRECTORIES;
+    process.env.GIT_CEILING_DIRECTORIES = dir;
+    try {
+      expect(await parentVersion("v.yaml", dir)).toEqual({ unknown: "not in a git repository" });
+    } finally {
+      if (saved === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = saved;
+    }
+    const repo = join(dir, "empty");
+    execFileSync("git", ["init", "-q", repo]);
+    writeFileSync(join(repo, "v.yaml"), "a: 1\n");
+    expect(await parentVersion("v.yaml", repo)).toBeNull(); // a repository without a commit: nothing before
   });
 
   it("hashes a version to the blob id git gives it, SHA-1 and SHA-256 repositories alike", () => {
