@@ -6,7 +6,7 @@
  * long `vaultfile edit` does not fail a `git merge` (that edit's save then refuses the file git changed under it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -68,13 +68,17 @@ describe("git resolve writes through the vault's write path", () => {
     expect(readdirSync(r.repo).filter((f) => f.endsWith(".lock"))).toEqual([]);
   });
 
-  it("keeps a read-only vault's mode and says it replaced it", async () => {
+  it("keeps a read-only vault's mode (and, where the writer may set it, its owner) and says it replaced it", async () => {
     const r = await conflicted();
     chmodSync(r.file, 0o444);
+    // Only root may give the new file another user's ownership (`sudo vaultfile git resolve` must not take it).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(r.file, 4321, 4321);
     const done = r.run(RESOLVE);
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toMatch(/vaultfile: warning: \S*\.secrets\.yaml was read-only \(mode 0444\); replaced it/);
     expect(statSync(r.file).mode & 0o777).toBe(0o444);
+    if (asRoot) expect([statSync(r.file).uid, statSync(r.file).gid]).toEqual([4321, 4321]);
     expect(readFileSync(r.file, "utf8")).not.toContain("<<<<<<<");
   });
 
