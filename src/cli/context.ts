@@ -9,10 +9,11 @@ import { existsSync } from "node:fs";
 import { NotFoundError } from "../errors.js";
 import { DEFAULT_FILE, locateVault, type VaultLocation } from "../io/vault-discovery.js";
 import type { VaultOptions } from "../io/vault-file.js";
+import type { Output } from "./process-output.js";
 
 export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: Output;
+  stderr: Output;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -64,7 +65,10 @@ export function globalsFrom(o: ParsedGlobals, io: CliIO, opts: { search?: boolea
     identityFiles: (o.identity ?? []).map((p) => resolve(io.cwd, p)),
     json: o.json === true,
     debug: o.debug === true,
-    color: o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true,
+    // A getter: whether stdout is a terminal is looked up (node:tty loaded) only by a command that colours.
+    get color() {
+      return o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true;
+    },
   };
 }
 
@@ -102,7 +106,11 @@ export function vaultOptions(g: GlobalOptions, io: CliIO, extra: Partial<VaultOp
   return {
     identityFiles: g.identityFiles,
     env: io.env,
-    passphrase: passphraseAsker(io),
+    // A getter: whether a person can answer (process.stdin, which node makes on first access along with the stream
+    // modules behind it) is looked at only when a protected key needs a passphrase.
+    get passphrase() {
+      return passphraseAsker(io);
+    },
     warn: (line) => note(io, "warning", line),
     ...(now ? { now } : {}),
     ...extra,

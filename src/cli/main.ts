@@ -12,6 +12,7 @@ import type { ExecOptions } from "./commands/exec.js";
 import type { ExportOptions } from "./commands/export.js";
 import type { StatusOptions } from "./commands/status.js";
 import { hintFor } from "./key-error.js";
+import { FdOutput } from "./process-output.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
@@ -75,21 +76,27 @@ export function report(err: unknown, io: CliIO, debug: boolean): number {
 }
 
 export function processIO(): CliIO {
-  exitOnOutputError(process.stdout, "standard output");
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: new FdOutput(1, outputFailed),
+    // A failed write to stderr cannot be reported anywhere; what the command does is not changed by it.
+    stderr: new FdOutput(2, () => {}),
+    // Looked up when a command reads it: node makes process.stdin on first access (a pipe, tty or file stream, with
+    // the modules behind it), which most commands never need.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /**
- * A failed write to stdout (`> /dev/full`, a full disk, a closed pipe) arrives as an asynchronous 'error' event,
- * which Node would turn into a crash with a stack trace. Report it as an I/O error instead (exit 7); a reader that
- * closed the pipe early (`| head`) is normal and ends the program quietly.
+ * A failed write to stdout (`> /dev/full`, a full disk, a closed pipe) is reported as an I/O error (exit 7); a reader
+ * that closed the pipe early (`| head`) is normal and ends the program quietly.
  */
-function exitOnOutputError(stream: NodeJS.WriteStream, name: string): void {
-  if (stream.listenerCount("error") > 0) return;
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(ExitCode.ok);
-    const e = ioErrorFrom(err, "write to", name);
-    process.stderr.write(`vaultfile: error: ${e.message}\n`);
-    process.exit(e.exitCode);
-  });
+function outputFailed(err: NodeJS.ErrnoException): never {
+  if (err.code === "EPIPE") process.exit(ExitCode.ok);
+  const e = ioErrorFrom(err, "write to", "standard output");
+  process.stderr.write(`vaultfile: error: ${e.message}\n`);
+  process.exit(e.exitCode);
 }

@@ -16,6 +16,17 @@ import {
 /** Asks a person for a passphrase; `prompt` names the key's source. */
 export type AskPassphrase = (prompt: string) => Promise<string>;
 
+/**
+ * An {@link AskPassphrase} looked up when a key first needs one: `get()` gives it, or `undefined` when nobody can be
+ * asked. The CLI's tells by looking at the terminal, which costs node making process.stdin; most runs never ask.
+ */
+export class LazyAsk {
+  constructor(readonly get: () => AskPassphrase | undefined) {}
+}
+
+/** Who answers a key's passphrase question: an asker, one looked up on first use, or nobody. */
+export type PassphraseAsker = AskPassphrase | LazyAsk | undefined;
+
 const AGE_BINARY = "age-encryption.org/v1\n";
 const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
 
@@ -24,7 +35,7 @@ const AGE_ARMOR = "-----BEGIN AGE ENCRYPTED FILE-----";
  *
  * @throws {@link InvalidIdentityError} naming `source` (and a line for age text), never any part of a key.
  */
-export function parseKeyFile(bytes: Uint8Array, source: string, ask: AskPassphrase | undefined): Identity[] {
+export function parseKeyFile(bytes: Uint8Array, source: string, ask: PassphraseAsker): Identity[] {
   const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
   if (head.startsWith(AGE_BINARY) || head.trimStart().startsWith(AGE_ARMOR))
     return [passphraseFile(bytes, source, ask)];
@@ -39,23 +50,24 @@ export function parseKeyFile(bytes: Uint8Array, source: string, ask: AskPassphra
 }
 
 /** Asks once per key and run, or explains that nobody can be asked. */
-function askOnce(source: string, ask: AskPassphrase | undefined): () => Promise<string> {
+function askOnce(source: string, ask: PassphraseAsker): () => Promise<string> {
   let answer: Promise<string> | undefined;
   return () => {
-    if (!ask) {
+    const asker = ask instanceof LazyAsk ? ask.get() : ask;
+    if (!asker) {
       return Promise.reject(
         new InvalidIdentityError(`${source} is protected by a passphrase, and there is no terminal to ask for it`, {
           hint: "run the command on a terminal, or give a key without a passphrase (e.g. through VAULTFILE_AGE_KEY_CMD from a password manager)",
         }),
       );
     }
-    answer ??= ask(`Passphrase for ${source}:`);
+    answer ??= asker(`Passphrase for ${source}:`);
     return answer;
   };
 }
 
 /** An SSH private key: its public half now, the secret half when a stanza names the key (asking once if encrypted). */
-export function sshIdentity(text: string, source: string, ask: AskPassphrase | undefined): Identity {
+export function sshIdentity(text: string, source: string, ask: PassphraseAsker): Identity {
   let file: SshPrivateKeyFile;
   try {
     file = parseSshPrivateKey(text);
@@ -89,7 +101,7 @@ function sshError(err: unknown, source: string): unknown {
 }
 
 /** An `age -p` file of identities: decrypted (asking for its passphrase once) only when its keys are needed. */
-function passphraseFile(bytes: Uint8Array, source: string, ask: AskPassphrase | undefined): Identity {
+function passphraseFile(bytes: Uint8Array, source: string, ask: PassphraseAsker): Identity {
   const passphrase = askOnce(source, ask);
   let opened: Promise<Identity[]> | undefined;
   const open = async (): Promise<Identity[]> => {

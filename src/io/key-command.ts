@@ -5,7 +5,7 @@
  * opened. Its standard output is read as key text; its exit code is reported, its output never.
  */
 import { InvalidIdentityError } from "../errors.js";
-import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
+import { parseKeyFile, type PassphraseAsker } from "../crypto/key-files.js";
 import type { Identity } from "../crypto/identities.js";
 import { shownKeySource } from "../rules/key-material.js";
 
@@ -118,7 +118,7 @@ export function commandIdentity(
   line: string,
   source: string,
   env: NodeJS.ProcessEnv,
-  ask: AskPassphrase | undefined,
+  ask: PassphraseAsker,
 ): Identity {
   return {
     secret: "",

@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { IoError, ioErrorFrom } from "../errors.js";
 import { parseIdentities, type Identity } from "../crypto/identities.js";
-import { parseKeyFile, type AskPassphrase } from "../crypto/key-files.js";
+import { type AskPassphrase, LazyAsk, type PassphraseAsker, parseKeyFile } from "../crypto/key-files.js";
 import type { KeySearch } from "../crypto/key-search.js";
 import { KEY_SOURCES } from "../rules/env-danger.js";
 import { looksLikeKeyMaterial, shownKeySource } from "../rules/key-material.js";
@@ -49,7 +49,7 @@ export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env): string {
  * not exist and `optional` is set. The path is named in errors through {@link shownKeySource}: a key pasted where its
  * path belongs is not printed.
  */
-export function readIdentityFile(path: string, optional: boolean, ask?: AskPassphrase): Identity[] | undefined {
+export function readIdentityFile(path: string, optional: boolean, ask?: PassphraseAsker): Identity[] | undefined {
   let bytes: Uint8Array;
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
@@ -69,7 +69,8 @@ export function readIdentityFile(path: string, optional: boolean, ask?: AskPassp
 /** Collects identities from every source, remembering what was searched. */
 export function findIdentities(opts: KeySourceOptions = {}): KeySearch {
   const env = opts.env ?? process.env;
-  const ask = opts.passphrase;
+  // Looked up when a key first asks: the CLI's option is a getter that looks at the terminal.
+  const ask = new LazyAsk(() => opts.passphrase);
   const identities: Identity[] = [];
   const searched: string[] = [];
   for (const [i, text] of (opts.identities ?? []).entries())

@@ -52,8 +52,18 @@ describe("the read-only commands", () => {
     expect((await loadedBy(args)).builtins).not.toContain("child_process");
   });
 
+  it.each(runs.filter(([c]) => c === "export" || c === "get"))(
+    "%s writes to its pipes without loading net or tty (node's process.stdout on a pipe is a net.Socket)",
+    async (_, args) => {
+      const { builtins } = await loadedBy(args);
+      expect(builtins).not.toContain("net");
+      expect(builtins).not.toContain("tty");
+    },
+  );
+
   it("where the marks are found: exec loads child_process, --help commander, a write yaml", async () => {
-    expect((await loadedBy(["exec", "--", "true"])).builtins).toContain("child_process");
+    expect((await loadedBy(["exec", "--", "true"])).builtins).toEqual(expect.arrayContaining(["child_process", "net"]));
+    expect((await loadedBy(["status"])).builtins).toContain("tty"); // it colours on a terminal: asks whether it is one
     expect(vendorFiles((await loadedBy(["--help"])).files)).toEqual(["commander.cjs"]);
     const write = await loadedBy(["set", "OTHER", "--stdin", "--type", "generic"], "another-value\n");
     expect(vendorFiles(write.files)).toEqual(expect.arrayContaining(["commander.cjs", "yaml.cjs"]));
