@@ -29,7 +29,7 @@ function runBundle() {
     return finish(require(BUNDLE).main(argv));
   }
   const source = readFileSync(BUNDLE, "latin1"); // minified by esbuild: ASCII only
-  const cache = codeCache(HOT.find((c) => argv.includes(c)) ?? "other");
+  const cache = codeCache(argv.find((a) => HOT.includes(a)) ?? "other");
   const cached = cache?.read();
   const { Script } = require("node:vm");
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
