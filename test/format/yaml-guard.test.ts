@@ -3,9 +3,11 @@
  * reader declines them, the yaml path refuses them), and nesting over 100 levels is refused before any parsing
  * (2,000 levels overflowed the fast reader: exit 70).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FormatError } from "../../src/errors.js";
 import { parseYaml } from "../../src/format/yaml.js";
+import { checkTextLimits } from "../../src/format/yaml-guard.js";
 import { parseSopsYamlFast } from "../../src/format/yaml.js";
 import { PARSE_OPTIONS } from "../../src/format/yaml.js";
 import { sampleVaultText } from "../vault/make.js";
@@ -70,5 +72,38 @@ describe("limits", () => {
   it("a file over 64 MiB is refused before parsing", () => {
     const big = "a: " + "x".repeat(64 * 1024 * 1024) + "\n";
     expect(refusal(big).message).toBe("v.yaml is larger than the limit of 64 MiB");
+  });
+
+  it("the depth scan counts every bracket on a line, whatever lies between them", () => {
+    // One line `k: …`: its key is one level, each open bracket one more; a closer with nothing open is ignored.
+    const deepest = (line: string): number => {
+      let flow = 0;
+      let max = 0;
+      for (const c of line) {
+        if (c === "[" || c === "{") max = Math.max(max, ++flow);
+        else if ((c === "]" || c === "}") && flow > 0) flow--;
+      }
+      return 1 + max;
+    };
+    const part = fc.oneof(
+      fc.constantFrom("[", "{", "]", "}", " ", "x", "ENC[", ",", ":"),
+      fc.constantFrom("[".repeat(99), "{".repeat(50), "x".repeat(300)),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 60 }), (parts) => {
+        const line = `k: ${parts.join("")}`;
+        const refused = (() => {
+          try {
+            checkTextLimits(`${line}\nother: 1\n`, "v.yaml");
+            return false;
+          } catch (err) {
+            expect((err as Error).message).toBe("v.yaml nests mappings and lists more than 100 levels deep (line 1)");
+            return true;
+          }
+        })();
+        expect(refused).toBe(deepest(line) > 100);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
