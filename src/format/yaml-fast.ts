@@ -10,6 +10,7 @@
  * which then also reports any error. test/format/yaml-fast.test.ts checks node-for-node identity with `yaml`, and
  * test/vault/read-only.test.ts that both trees read the same.
  */
+import { MAX_DEPTH } from "../rules/limits.js";
 import type { Range, ScalarStyle } from "./yaml-nodes.js";
 
 /** Makes the nodes of one kind of tree; the reader calls it bottom-up, each node once its children are made. */
@@ -28,11 +29,19 @@ const NOT_A_STRING =
 const WORD = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** A one-line plain scalar in block context that needs no care: no indicator first, no `: ` or ` #`, no edge spaces. */
 const PLAIN = /^(?:[^\s\-?:,[\]{}#&*!|>'"%@`]|[-?:]\S)(?:[^\n]*[^\s:])?$/;
-const KEY_LINE = /^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: (.*))?$/;
+/**
+ * The rest of a key line from the key on, matched in place (sticky) rather than on a copy of the line: the key, and
+ * after `: ` its value up to the line's end (`.` stops at U+2028/U+2029 too, so such a line is not a key line).
+ */
+const KEY_REST = /([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: (.*))?\n/y;
 
 class Decline extends Error {}
 
-/** Reads `text` into `builder`'s tree if it lies in the subset, else `undefined`. */
+/**
+ * Reads `text` into `builder`'s tree if it lies in the subset, else `undefined`. A tree it returns nests at most
+ * {@link MAX_DEPTH} levels (deeper ones are declined, for `yaml`'s path to refuse), and has no tags, anchors or
+ * aliases, which the subset does not hold.
+ */
 export function readSopsYaml<N, D>(text: string, builder: TreeBuilder<N, D>): D | undefined {
   if (text.length === 0 || !text.endsWith("\n") || text.includes("\t") || text.includes("\r")) return undefined;
   try {
@@ -46,6 +55,10 @@ export function readSopsYaml<N, D>(text: string, builder: TreeBuilder<N, D>): D 
 /** A node made and the offset where it ends (its range's last number). */
 type Made<N> = [node: N, end: number];
 
+/**
+ * The reader works on offsets into the text (line starts, sticky regular expressions) and copies out only the
+ * strings that become values: it runs cold on every read of a file.
+ */
 class Reader<N, D> {
   /** Start offset of each line; the text ends with a newline, so line i spans [starts[i], starts[i+1] - 1). */
   private readonly starts: number[] = [];
@@ -62,11 +75,9 @@ class Reader<N, D> {
     return this.starts.length;
   }
 
-  private line(i: number): string {
-    return this.text.slice(
-      this.starts[i]!,
-      this.starts[i + 1] !== undefined ? this.starts[i + 1]! - 1 : this.text.length - 1,
-    );
+  /** Offset of line i's newline. */
+  private newlineOf(i: number): number {
+    return this.endOf(i) - 1;
   }
 
   /** Offset just past line i's newline. */
@@ -74,53 +85,58 @@ class Reader<N, D> {
     return this.starts[i + 1] ?? this.text.length;
   }
 
-  private indentOf(i: number): number {
-    const l = this.line(i);
+  /** The spaces from offset `at` on. */
+  private spacesAt(at: number): number {
     let n = 0;
-    while (l.charCodeAt(n) === 32) n++;
+    while (this.text.charCodeAt(at + n) === 32) n++;
     return n;
+  }
+
+  private indentOf(i: number): number {
+    return this.spacesAt(this.starts[i]!);
   }
 
   document(): D {
     const comments: string[] = [];
-    while (this.i < this.count && this.line(this.i).startsWith("#")) comments.push(this.line(this.i++).slice(1));
+    while (this.i < this.count && this.text.charCodeAt(this.starts[this.i]!) === 35)
+      comments.push(this.text.slice(this.starts[this.i]! + 1, this.newlineOf(this.i++)));
     if (this.i >= this.count || this.indentOf(this.i) !== 0) throw new Decline();
     const start = this.starts[this.i]!;
-    const [root, end] = this.map(0);
+    const [root, end] = this.map(0, undefined, 1);
     if (this.i !== this.count) throw new Decline();
     return this.b.document(root, [start, end, end], comments.length > 0 ? comments.join("\n") : undefined);
   }
 
-  /** A block mapping whose keys start at column `indent`, from the current line. */
-  private map(indent: number, firstKeyAt?: number): Made<N> {
+  /** A block mapping at nesting `depth` whose keys start at column `indent`, from the current line. */
+  private map(indent: number, firstKeyAt: number | undefined, depth: number): Made<N> {
+    // Its keys and values are one level deeper (as yaml-guard.ts's checkNodes counts).
+    if (depth >= MAX_DEPTH) throw new Decline();
+    const text = this.text;
     const pairs: [N, N][] = [];
     let start = -1;
     let end = -1;
     while (this.i < this.count) {
       const lineNo = this.i;
       const lineStart = this.starts[lineNo]!;
-      let l = this.line(lineNo);
-      let col = indent;
-      if (firstKeyAt !== undefined && pairs.length === 0) {
-        // The first key of a sequence item sits after "- " on the dash's line.
-        col = firstKeyAt - lineStart;
-        l = " ".repeat(col) + l.slice(col);
-      }
-      const m = KEY_LINE.exec(l);
-      if (!m || m[1]!.length !== col) {
-        if (m && m[1]!.length > col) throw new Decline();
+      // The first key of a sequence item sits after "- " on the dash's line: that is its column.
+      const from = firstKeyAt !== undefined && pairs.length === 0 ? firstKeyAt : lineStart;
+      const col = firstKeyAt !== undefined && pairs.length === 0 ? firstKeyAt - lineStart : indent;
+      const keyStart = from + this.spacesAt(from);
+      KEY_REST.lastIndex = keyStart;
+      const m = KEY_REST.exec(text);
+      if (!m || keyStart - lineStart !== col) {
+        if (m && keyStart - lineStart > col) throw new Decline();
         break;
       }
-      const name = m[2]!;
+      const name = m[1]!;
       if (NOT_A_STRING.test(name)) throw new Decline();
-      const keyStart = lineStart + col;
       const key = this.b.scalar(name, [keyStart, keyStart + name.length, keyStart + name.length], "PLAIN");
       let value: Made<N>;
-      if (m[3] === undefined) {
+      if (m[2] === undefined) {
         this.i++;
-        value = this.nested(indent);
+        value = this.nested(indent, depth + 1);
       } else {
-        value = this.inline(m[3], keyStart + name.length + 2, lineNo, col);
+        value = this.inline(m[2], keyStart + name.length + 2, lineNo, col, depth + 1);
       }
       if (start < 0) start = keyStart;
       end = value[1];
@@ -131,30 +147,34 @@ class Reader<N, D> {
   }
 
   /** The block collection under `key:` (a deeper mapping, or a sequence at the key's column or deeper). */
-  private nested(parentIndent: number): Made<N> {
+  private nested(parentIndent: number, depth: number): Made<N> {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
-    const l = this.line(this.i);
-    if (l.startsWith("- ", indent) && indent >= parentIndent) return this.seq(indent);
-    if (indent > parentIndent) return this.map(indent);
+    if (this.text.startsWith("- ", this.starts[this.i]! + indent) && indent >= parentIndent)
+      return this.seq(indent, depth);
+    if (indent > parentIndent) return this.map(indent, undefined, depth);
     throw new Decline();
   }
 
-  /** A block sequence of mappings whose dashes are at column `indent`. */
-  private seq(indent: number): Made<N> {
+  /** A block sequence of mappings at nesting `depth` whose dashes are at column `indent`. */
+  private seq(indent: number, depth: number): Made<N> {
     const items: N[] = [];
     const start = this.starts[this.i]! + indent;
     let end = start;
-    while (this.i < this.count && this.indentOf(this.i) === indent && this.line(this.i).startsWith("- ", indent)) {
-      const [item, itemEnd] = this.map(indent + 2, this.starts[this.i]! + indent + 2);
+    while (
+      this.i < this.count &&
+      this.indentOf(this.i) === indent &&
+      this.text.startsWith("- ", this.starts[this.i]! + indent)
+    ) {
+      const [item, itemEnd] = this.map(indent + 2, this.starts[this.i]! + indent + 2, depth + 1);
       end = itemEnd;
       items.push(item);
     }
     return [this.b.seq(items, [start, end, end], false), end];
   }
 
-  /** A value on the line of a key at column `keyCol`, starting at offset `at`. */
-  private inline(src: string, at: number, lineNo: number, keyCol: number): Made<N> {
+  /** A value at nesting `depth` on the line of a key at column `keyCol`, starting at offset `at`. */
+  private inline(src: string, at: number, lineNo: number, keyCol: number, depth: number): Made<N> {
     const after = this.endOf(lineNo);
     const close = at + src.length;
     if (src === "|") {
@@ -168,6 +188,7 @@ class Reader<N, D> {
       const items: N[] = [];
       const inner = src.slice(1, -1);
       if (inner !== "") {
+        if (depth >= MAX_DEPTH) throw new Decline();
         let p = at + 1;
         for (const word of inner.split(", ")) {
           if (!WORD.test(word) || NOT_A_STRING.test(word)) throw new Decline();
@@ -195,11 +216,13 @@ class Reader<N, D> {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
     if (indent <= keyIndent) throw new Decline();
+    const text = this.text;
     const lines: string[] = [];
     while (this.i < this.count && this.indentOf(this.i) >= indent) {
-      const l = this.line(this.i);
-      if (l.length === indent || l.endsWith(" ")) throw new Decline();
-      lines.push(l.slice(indent));
+      const s = this.starts[this.i]!;
+      const e = this.newlineOf(this.i);
+      if (e - s === indent || text.charCodeAt(e - 1) === 32) throw new Decline();
+      lines.push(text.slice(s + indent, e));
       this.i++;
     }
     const end = this.starts[this.i] ?? this.text.length;

@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { parseSopsYamlFast } from "../../src/format/yaml.js";
 import { PARSE_OPTIONS, printYaml } from "../../src/format/yaml.js";
+import { checkNodes } from "../../src/format/yaml-guard.js";
+import { readSopsYamlLight } from "../../src/format/yaml-nodes.js";
 import { clock, cleanEnv, hasShared, ROOT, SHARED_SOPS, sharedSkipMessage, tempDir, testKey } from "../helpers.js";
 import { createVault } from "../../src/io/vault-file.js";
 
@@ -109,6 +111,34 @@ describe("fast sops YAML reader", () => {
       'a: "b\\n"\n',
     ]) {
       expect(parseSopsYamlFast(text, PARSE_OPTIONS), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it("declines nesting past the limit, exactly where the node check would refuse it (it skips that walk)", () => {
+    // Block mappings `k:` one level deeper per line, ending in a scalar, a flow list or a list of mappings.
+    const deep = (levels: number, tail: string): string =>
+      Array.from({ length: levels }, (_, i) => `${" ".repeat(i)}k:`).join("\n") +
+      tail.replaceAll("@", " ".repeat(levels));
+    for (const [what, tail] of [
+      ["scalar", " x\n"],
+      ["flow list", " [a, b]\n"],
+      ["empty flow list", " []\n"],
+      ["list of mappings", "\n@- a: b\n"],
+    ] as const) {
+      for (let levels = 96; levels <= 102; levels++) {
+        const text = deep(levels, tail);
+        const full = parseDocument(text, PARSE_OPTIONS);
+        expect(full.errors, what).toEqual([]);
+        let refused = false;
+        try {
+          checkNodes(full, "v.yaml", text);
+        } catch {
+          refused = true;
+        }
+        const light = readSopsYamlLight(text);
+        expect(light === undefined, `${what}, ${levels} levels`).toBe(refused);
+        if (light) expect(light.contents.toJSON()).toEqual(full.toJS());
+      }
     }
   });
 
