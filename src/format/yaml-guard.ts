@@ -40,8 +40,19 @@ export function checkTextLimits(text: string, file: string): void {
   }
   const stack: number[] = [];
   let flow = 0;
-  let line = 1;
-  for (let start = 0; start < text.length; line++) {
+  // The line number only for the error (counting lines as they pass costs more than the scan's other work).
+  const tooDeepAt = (offset: number): FormatError => tooDeep(file, { line: positionAt(offset, text).line });
+  for (let start = 0; start < text.length; ) {
+    // Lines that change nothing (no bracket; in block context at the indentation of the innermost level and no
+    // `-`/`?` first; or blank, or a comment) are skipped natively, a run at a time.
+    const same = flow > 0 ? FLOW_LINES : stack.length > 0 ? blockLines(stack[stack.length - 1]!) : undefined;
+    if (same) {
+      same.lastIndex = start;
+      if (same.test(text)) {
+        start = same.lastIndex;
+        continue;
+      }
+    }
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
     let i = start;
@@ -61,18 +72,18 @@ export function checkTextLimits(text: string, file: string): void {
           stack.push(i - start);
         }
       }
-      // Bracket by bracket (the runs between them skipped natively: this runs on every file read, as cold code).
+      // Bracket by bracket (the runs between them skipped natively).
       for (; i < end; i++) {
         NO_BRACKET.lastIndex = i;
         if (NO_BRACKET.test(text)) i = NO_BRACKET.lastIndex;
         if (i >= end) break;
         const c = text.charCodeAt(i);
         if (c === 91 || c === 123) {
-          if (stack.length + ++flow > MAX_DEPTH) throw tooDeep(file, { line });
+          if (stack.length + ++flow > MAX_DEPTH) throw tooDeepAt(start);
         } else if (flow > 0) flow--;
       }
     }
-    if (stack.length + flow > MAX_DEPTH) throw tooDeep(file, { line });
+    if (stack.length + flow > MAX_DEPTH) throw tooDeepAt(start);
     start = end + 1;
   }
   // After the depth scan, which stops at the first line too deep.
@@ -89,6 +100,17 @@ export function checkTextLimits(text: string, file: string): void {
 
 /** Characters up to the next bracket or the end of the line. */
 const NO_BRACKET = /[^\n[\]{}]+/y;
+/** Blank lines and comments (also a line whose first character is a carriage return): the depth scan skips them. */
+const SKIPPED = " *[#\\r][^\\n]*\\n| *\\n";
+/** Inside a flow collection: lines without brackets. */
+const FLOW_LINES = new RegExp(`(?:[^\\n[\\]{}]*\\n|${SKIPPED})+`, "y");
+const BLOCK_LINES: RegExp[] = [];
+/** In block context: lines at `indent` that open no level (no `-`/`?` first, no bracket). */
+function blockLines(indent: number): RegExp | undefined {
+  if (indent > 64) return undefined;
+  BLOCK_LINES[indent] ??= new RegExp(`(?: {${indent}}[^ \\n\\r#?\\-][^\\n[\\]{}]*\\n|${SKIPPED})+`, "y");
+  return BLOCK_LINES[indent];
+}
 
 /** The error for nesting deeper than {@link MAX_DEPTH}. */
 export function tooDeep(file: string, at: { line?: number; column?: number } = {}): FormatError {

@@ -58,7 +58,30 @@ export function estimateYamlNodes(text: string): number {
   let valueStart = true;
   let lineCounted = false;
   const n = text.length;
-  for (let i = 0; i < n; i++) {
+  /** Counts the whole lines from `at` on that have one of the common shapes below; returns where they end. */
+  const lines = (at: number): number => {
+    for (;;) {
+      KEY_LINE.lastIndex = at;
+      if (KEY_LINE.test(text)) {
+        nodes += 2;
+      } else {
+        ITEM_KEY_LINE.lastIndex = at;
+        if (ITEM_KEY_LINE.test(text)) {
+          nodes += 3;
+        } else {
+          TEXT_LINE.lastIndex = at;
+          if (!TEXT_LINE.test(text)) return at;
+          nodes += 1;
+          at = TEXT_LINE.lastIndex;
+          continue;
+        }
+        at = ITEM_KEY_LINE.lastIndex;
+        continue;
+      }
+      at = KEY_LINE.lastIndex;
+    }
+  };
+  for (let i = lines(0); i < n; i++) {
     let c = text.charCodeAt(i);
     if (quote !== 0) {
       if (quote === 39) {
@@ -81,6 +104,7 @@ export function estimateYamlNodes(text: string): number {
     if (c === 10) {
       valueStart = true;
       lineCounted = false;
+      if (flow === 0) i = lines(i + 1) - 1;
       continue;
     }
     if (c === 32 || c === 9 || c === 13) continue;
@@ -125,6 +149,17 @@ export function estimateYamlNodes(text: string): number {
   return nodes;
 }
 
+/*
+ * Whole lines, outside flow collections, whose count is known from their shape: a line's first node, one per `: `
+ * (or `:` at the end), one per `- `. A value or text starts with a character that counts nothing where a value
+ * starts (no quote, bracket, `#`, `-`, `?` or `:`), and holds no `:` followed by a space or the end of the line.
+ */
+/** `key: value`, `key: "text"`, `key:`: the line and its key. */
+const KEY_LINE = / *[^\s:"'[{#?-][^\n:]*:(?:\n| +(?:"[^"\\\n]*" *|[^\s:"'[{#?-](?:[^\n:]|:(?![ \r\n]))*)?\n)/y;
+/** `- key: value`: the line, its dash and its key. */
+const ITEM_KEY_LINE = / *- +[^\s:"'[{#?-][^\n:]*:(?:\n| +(?:"[^"\\\n]*" *|[^\s:"'[{#?-](?:[^\n:]|:(?![ \r\n]))*)?\n)/y;
+/** A line of text (a line of a `|` block, a plain scalar): the line. */
+const TEXT_LINE = / *[^\s:"'[{#?-](?:[^\n:]|:(?![ \r\n]))*\n/y;
 /** Characters inside `"…"` up to a closing quote or a backslash. */
 const DOUBLE_QUOTED = /[^"\\]+/y;
 /** Outside flow collections, after a line's first node: characters that cannot add a node. */

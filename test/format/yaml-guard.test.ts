@@ -106,4 +106,64 @@ describe("limits", () => {
       { numRuns: 2000 },
     );
   });
+
+  it("the depth scan skips only lines that change nothing: the same verdict as looking at every line", () => {
+    // The scan as first written, line by line: `null` when within the limit, else the line it stops at.
+    const lineByLine = (text: string): number | null => {
+      const stack: number[] = [];
+      let flow = 0;
+      let line = 1;
+      for (let start = 0; start < text.length; line++) {
+        let end = text.indexOf("\n", start);
+        if (end === -1) end = text.length;
+        let i = start;
+        while (i < end && text[i] === " ") i++;
+        if (i < end && text[i] !== "#" && text[i] !== "\r") {
+          if (flow === 0) {
+            const indent = i - start;
+            while (stack.length > 0 && stack[stack.length - 1]! >= indent) stack.pop();
+            stack.push(indent);
+            while ((text[i] === "-" || text[i] === "?") && (text[i + 1] === " " || i + 1 === end)) {
+              i += 2;
+              while (i < end && text[i] === " ") i++;
+              stack.push(i - start);
+            }
+          }
+          for (; i < end; i++) {
+            if (text[i] === "[" || text[i] === "{") {
+              if (stack.length + ++flow > 100) return line;
+            } else if ((text[i] === "]" || text[i] === "}") && flow > 0) flow--;
+          }
+        }
+        if (stack.length + flow > 100) return line;
+        start = end + 1;
+      }
+      return null;
+    };
+    const piece = fc.oneof(
+      fc.constantFrom("\n", "\n", " ", "  ", "k: ", "- ", "? ", "-x", "#", "\r", "[", "{", "]", "}", "x", "ENC[a]"),
+      fc.integer({ min: 0, max: 30 }).map((n) => `\n${" ".repeat(n)}k:`),
+      fc.constantFrom("[".repeat(40), "{".repeat(30), "- ".repeat(40), "]".repeat(20)),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), (parts) => {
+        const text = parts.join("");
+        const expected = lineByLine(text);
+        let got: string | null = null;
+        try {
+          checkTextLimits(text, "v.yaml");
+        } catch (err) {
+          got = (err as Error).message;
+        }
+        expect(got).toBe(
+          expected === null ? null : `v.yaml nests mappings and lists more than 100 levels deep (line ${expected})`,
+        );
+      }),
+      {
+        numRuns: 3000,
+        // A `- ` line at the innermost level's indentation opens levels (a skip there would lose them).
+        examples: [[["k:", "\n", "- ".repeat(60), "x\n", " ".repeat(120), "[".repeat(60), "\n"]]],
+      },
+    );
+  });
 });

@@ -107,9 +107,24 @@ function charByChar(text: string): number {
 
 describe("the estimate skips what cannot count, and counts as one character at a time would", () => {
   it("on random text made of the characters that matter", () => {
-    const alphabet = [..."\n\n  \t\r\"'\\#[]{},:-?ax", "ENC[", ": ", "- ", "'it''s'", '"a\\"b"'];
+    const alphabet = [
+      ..."\n\n  \t\r\"'\\#[]{},:-?ax",
+      ...["ENC[", ": ", "- ", "'it''s'", '"a\\"b"', "\u2028", "\u00a0"],
+      // Pieces of the line shapes counted whole.
+      ...[
+        "\nkey: ",
+        "\n  key: value\n",
+        "\n- key: ",
+        '\n  k: "t"\n',
+        "\n    YWdl+/=\n",
+        "a:b",
+        "\n-x\n",
+        "\n|\n",
+        '\nk: "a\\"\n',
+      ],
+    ];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }), (parts) => {
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 120 }), (parts) => {
         const text = parts.join("");
         expect(estimateYamlNodes(text)).toBe(charByChar(text));
       }),
