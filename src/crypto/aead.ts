@@ -33,7 +33,10 @@ export function decryptAead(key: Uint8Array, v: EncryptedValue, aad: string): Ui
     const decipher = createDecipheriv("aes-256-gcm", key, v.iv, { authTagLength: 16 });
     decipher.setAAD(Buffer.from(aad, "utf8"));
     decipher.setAuthTag(v.tag);
-    return new Uint8Array(Buffer.concat([decipher.update(v.data), decipher.final()]));
+    // GCM's final() gives no more bytes: it checks the tag (throwing when it does not verify).
+    const plain = decipher.update(v.data);
+    decipher.final();
+    return plain;
   } catch {
     return null;
   }

@@ -23,8 +23,33 @@ export function looksEncrypted(s: unknown): s is string {
   return typeof s === "string" && s.startsWith("ENC[") && s.endsWith("]");
 }
 
+/** Canonical base64 (what {@link B64_RE} accepts), for {@link WELL_FORMED}. */
+const B64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?";
+/**
+ * An `ENC[…]` string that passes every check of {@link parseEncryptedValue} but the lengths, in one match: its
+ * fields are base64 and a known type. Anything else takes the checks one by one, for the error.
+ */
+const WELL_FORMED = new RegExp(
+  `^ENC\\[AES256_GCM,data:(${B64}),iv:(${B64}),tag:(${B64}),type:(str|int|float|bool|comment|time|bytes)\\]$`,
+);
+
+/**
+ * Where a value is, for errors: a dotted path given as its keys (joined only for an error) or as text.
+ */
+export type Place = string | readonly string[];
+export function placeName(where: Place): string {
+  return typeof where === "string" ? where : where.join(".");
+}
+
 /** Parses an `ENC[…]` string. Throws {@link FormatError} (naming `where`, never the value) when malformed. */
-export function parseEncryptedValue(s: string, where: string): EncryptedValue {
+export function parseEncryptedValue(s: string, place: Place): EncryptedValue {
+  const ok = WELL_FORMED.exec(s);
+  if (ok) {
+    const iv = fromBase64(ok[2]!);
+    const tag = fromBase64(ok[3]!);
+    if (iv.length > 0 && tag.length === 16) return { data: fromBase64(ok[1]!), iv, tag, type: ok[4] as SopsValueType };
+  }
+  const where = placeName(place);
   const m = ENC_RE.exec(s);
   if (!m)
     throw new FormatError(`malformed encrypted value at ${where}`, {

@@ -3,6 +3,7 @@
  * Key names are not part of it; see `seal.ts` for how vaultfile covers them.
  */
 import { createHash, type Hash } from "node:crypto";
+import { writeUtf8 } from "./values.js";
 
 /** Absorbed first when `mac_only_encrypted` is set (sops `MACOnlyEncryptedInitialization`). */
 const MAC_ONLY_ENCRYPTED_INIT = Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69", "hex");
@@ -13,7 +14,7 @@ const MAC_ONLY_ENCRYPTED_INIT = Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b9
  */
 export class MacBuilder {
   private readonly hash: Hash = createHash("sha512");
-  private readonly buf = new Uint8Array(64 * 1024);
+  private readonly buf = Buffer.alloc(64 * 1024);
   private used = 0;
   constructor(private readonly onlyEncrypted: boolean) {
     if (onlyEncrypted) this.hash.update(MAC_ONLY_ENCRYPTED_INIT);
@@ -30,6 +31,18 @@ export class MacBuilder {
     }
     this.buf.set(bytes, this.used);
     this.used += bytes.length;
+  }
+  /** {@link add} for a plaintext given as a string: its UTF-8 bytes, encoded straight into the buffer. */
+  addText(text: string, encrypted: boolean): void {
+    if (!encrypted && this.onlyEncrypted) return;
+    if (3 * text.length > this.buf.length - this.used) {
+      this.flush();
+      if (3 * text.length > this.buf.length) {
+        this.hash.update(text, "utf8");
+        return;
+      }
+    }
+    this.used += writeUtf8(this.buf, this.used, text);
   }
   /** The MAC as sops stores it (before encryption): 128 uppercase hex characters. */
   digest(): string {

@@ -8,6 +8,7 @@
  * file and a rotation still changes only the entry's lines, `lastmodified` and `mac`. This encoder only produces
  * the bytes; keying and hashing happen in the crypto layer.
  */
+import { writeUtf8 } from "./values.js";
 
 export type SealToken =
   | { kind: "map"; size: number }
@@ -16,18 +17,17 @@ export type SealToken =
   | { kind: "leaf"; type: string; encrypted: boolean; bytes: Uint8Array }
   | { kind: "null" };
 
-const utf8 = new TextEncoder();
 const BUFFER_BYTES = 64 * 1024;
 
 /**
  * Streams tokens into a sink of byte chunks with unambiguous framing (tag byte + u32 length prefixes). Tokens are
  * gathered in a buffer and handed over in large chunks (a vault has tens of thousands of tokens; hashing each few
  * bytes separately cost more than the hashing itself). The bytes are the same; call {@link flush} before reading
- * the sink's result. A chunk is only valid during the sink call.
+ * the sink's result. A chunk is only valid during the sink call. The walk calls the token methods directly
+ * ({@link key}, {@link leaf}, …: no object per token), and strings are encoded into the buffer natively.
  */
 export class SealEncoder {
-  private buf = new Uint8Array(BUFFER_BYTES);
-  private view = new DataView(this.buf.buffer);
+  private buf = Buffer.alloc(BUFFER_BYTES);
   private used = 0;
 
   constructor(private readonly sink: (chunk: Uint8Array) => void) {}
@@ -41,64 +41,74 @@ export class SealEncoder {
   private room(n: number): void {
     if (this.used + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) {
-      this.buf = new Uint8Array(n);
-      this.view = new DataView(this.buf.buffer);
-    }
+    if (n > this.buf.length) this.buf = Buffer.alloc(n);
   }
 
-  private header(tag: string, n: number): void {
+  private header(tag: number, n: number): void {
     this.room(5);
-    this.buf[this.used] = tag.charCodeAt(0);
-    this.view.setUint32(this.used + 1, n);
+    this.buf[this.used] = tag;
+    this.buf.writeUInt32BE(n, this.used + 1);
     this.used += 5;
   }
 
-  /** A header and the UTF-8 bytes of `s`, written straight into the buffer (no array per token). */
-  private text(tag: string, s: string): void {
+  /** A header and the UTF-8 bytes of `s`, written straight into the buffer. */
+  private text(tag: number, s: string): void {
     this.room(5 + 3 * s.length);
-    const start = this.used + 5;
-    let n = 0;
-    while (n < s.length) {
-      const c = s.charCodeAt(n);
-      if (c > 0x7f) break;
-      this.buf[start + n++] = c;
-    }
-    if (n < s.length) n = utf8.encodeInto(s, this.buf.subarray(start)).written;
-    this.buf[this.used] = tag.charCodeAt(0);
-    this.view.setUint32(this.used + 1, n);
-    this.used = start + n;
+    const n = writeUtf8(this.buf, this.used + 5, s);
+    this.buf[this.used] = tag;
+    this.buf.writeUInt32BE(n, this.used + 1);
+    this.used += 5 + n;
   }
 
-  private bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.used);
-    this.used += b.length;
+  map(size: number): void {
+    this.header(M, size);
+  }
+
+  seq(size: number): void {
+    this.header(L, size);
+  }
+
+  key(name: string): void {
+    this.text(K, name);
+  }
+
+  null(): void {
+    this.header(N, 0);
+  }
+
+  /** A leaf of the given sops type and its plaintext bytes. */
+  leaf(type: string, encrypted: boolean, bytes: Uint8Array): void {
+    this.text(encrypted ? E : S, type);
+    this.header(V, bytes.length);
+    this.room(bytes.length);
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** {@link leaf} for a plaintext given as a string: its UTF-8 bytes, without making them first. */
+  textLeaf(type: string, encrypted: boolean, value: string): void {
+    this.text(encrypted ? E : S, type);
+    this.text(V, value);
   }
 
   push(t: SealToken): void {
-    switch (t.kind) {
-      case "map":
-        this.header("M", t.size);
-        break;
-      case "seq":
-        this.header("L", t.size);
-        break;
-      case "key":
-        this.text("K", t.name);
-        break;
-      case "leaf": {
-        this.text(t.encrypted ? "E" : "S", t.type);
-        this.header("V", t.bytes.length);
-        this.bytes(t.bytes);
-        break;
-      }
-      case "null":
-        this.header("N", 0);
-        break;
-    }
+    if (t.kind === "map") this.map(t.size);
+    else if (t.kind === "seq") this.seq(t.size);
+    else if (t.kind === "key") this.key(t.name);
+    else if (t.kind === "leaf") this.leaf(t.type, t.encrypted, t.bytes);
+    else this.null();
   }
 }
+
+const [M, L, K, N, E, S, V] = [..."MLKNESV"].map((c) => c.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** Domain separation for the seal key and input: bump when the encoding changes. */
 export const SEAL_CONTEXT = "vaultfile seal v1";

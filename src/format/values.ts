@@ -4,7 +4,7 @@
  * as `True`/`False`.
  */
 import { FormatError } from "../errors.js";
-import type { SopsValueType } from "./enc.js";
+import { placeName, type Place, type SopsValueType } from "./enc.js";
 
 /** A scalar as it appears in the decrypted tree. `bigint` holds integers beyond 2^53 exactly. */
 export type Scalar = string | number | bigint | boolean | null;
@@ -55,13 +55,13 @@ export function scalarToBytes(v: Scalar, type: SopsValueType): Uint8Array {
 }
 
 /** Parses decrypted bytes back into a scalar of the given sops type. */
-export function bytesToScalar(b: Uint8Array, type: SopsValueType, where: string): Scalar {
+export function bytesToScalar(b: Uint8Array, type: SopsValueType, place: Place): Scalar {
   let text: string;
   try {
     text = utf8Strict.decode(b);
   } catch {
     if (type === "bytes") return Buffer.from(b).toString("latin1");
-    throw new FormatError(`decrypted value at ${where} is not valid UTF-8`);
+    throw new FormatError(`decrypted value at ${placeName(place)} is not valid UTF-8`);
   }
   switch (type) {
     case "str":
@@ -70,21 +70,41 @@ export function bytesToScalar(b: Uint8Array, type: SopsValueType, where: string)
     case "bytes":
       return text;
     case "int": {
-      if (!/^[-+]?\d+$/.test(text)) throw new FormatError(`decrypted int at ${where} is not an integer`);
+      if (!/^[-+]?\d+$/.test(text)) throw new FormatError(`decrypted int at ${placeName(place)} is not an integer`);
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : BigInt(text);
     }
     case "float": {
       const special: Record<string, number> = { "+Inf": Infinity, "-Inf": -Infinity, NaN: NaN };
       const n = text in special ? special[text]! : Number(text);
-      if (Number.isNaN(n) && text !== "NaN") throw new FormatError(`decrypted float at ${where} is not a number`);
+      if (Number.isNaN(n) && text !== "NaN")
+        throw new FormatError(`decrypted float at ${placeName(place)} is not a number`);
       return n;
     }
     case "bool":
       if (text === "True") return true;
       if (text === "False") return false;
-      throw new FormatError(`decrypted bool at ${where} is neither True nor False`);
+      throw new FormatError(`decrypted bool at ${placeName(place)} is neither True nor False`);
   }
+}
+
+/**
+ * Writes `s` into `buf` at `at` as UTF-8 and returns the bytes written; `buf` has room for `3 * s.length` bytes
+ * from `at`. ASCII is copied in JS: for the short strings of a vault's walk (key names, types, dates) that costs
+ * less than a call into `Buffer#write` or `TextEncoder#encodeInto` from cold code.
+ */
+export function writeUtf8(buf: Uint8Array, at: number, s: string): number {
+  const n = s.length;
+  let i = 0;
+  if (n <= 64) {
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      buf[at + i++] = c;
+    }
+    if (i === n) return n;
+  }
+  return utf8.encodeInto(s, buf.subarray(at)).written;
 }
 
 /**

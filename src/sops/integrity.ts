@@ -19,6 +19,7 @@ import {
   type TreeDocument,
   type TreeScalar,
 } from "../format/yaml-tree.js";
+import { ClearLeaf } from "./nodes.js";
 
 /** A leaf's plaintext as the MAC and seal see it. */
 export interface PlainLeaf {
@@ -49,25 +50,29 @@ export function authenticate(
   const h = hmac(deriveKey(dataKey, SEAL_CONTEXT));
   const enc = new SealEncoder((chunk) => h.update(chunk));
   const visitor = {
-    map: (size: number) => enc.push({ kind: "map", size }),
-    seq: (size: number) => enc.push({ kind: "seq", size }),
-    key: (name: string) => enc.push({ kind: "key", name }),
+    map: (size: number) => enc.map(size),
+    seq: (size: number) => enc.seq(size),
+    key: (name: string) => enc.key(name),
     leaf: (leaf: Leaf) => {
       const p = leafOf(leaf);
       if (p === null) {
-        enc.push({ kind: "null" });
-        return;
+        enc.null();
+      } else if (p instanceof ClearLeaf && typeof p.value === "string") {
+        // A clear string: its text goes into both buffers as UTF-8, with no bytes made for it.
+        mac.addText(p.value, leaf.encrypted);
+        enc.textLeaf(p.type, leaf.encrypted, p.value);
+      } else {
+        mac.add(p.bytes, leaf.encrypted);
+        enc.leaf(p.type, leaf.encrypted, p.bytes);
       }
-      mac.add(p.bytes, leaf.encrypted);
-      enc.push({ kind: "leaf", type: p.type, encrypted: leaf.encrypted, bytes: p.bytes });
     },
   };
   walkTree(tree, rules, visitor, text);
   return {
     digest: mac.digest(),
     seal: (lastModified) => {
-      enc.push({ kind: "key", name: "lastmodified" });
-      enc.push({ kind: "leaf", type: "str", encrypted: false, bytes: utf8Bytes(macAdditionalData(lastModified)) });
+      enc.key("lastmodified");
+      enc.textLeaf("str", false, macAdditionalData(lastModified));
       enc.flush();
       return h.digest();
     },
@@ -80,22 +85,22 @@ export function authenticate(
  * @throws FormatError for a plaintext where sops expects ciphertext; DecryptionError when it does not open.
  */
 export function decryptLeaf(leaf: Leaf, value: string, dataKey: Uint8Array, text: string): PlainLeaf {
-  const where = leaf.path.join(".");
+  // The leaf's dotted path names it in errors only (joined then: this runs for every value of a file).
   if (!looksEncrypted(value)) {
-    throw new FormatError(`${where} holds a plaintext value where sops expects an encrypted one`, {
+    throw new FormatError(`${leaf.path.join(".")} holds a plaintext value where sops expects an encrypted one`, {
       ...lineOf(leaf.node, text),
       hint: "never write values into the file by hand; use `vaultfile set` (and rotate this secret: it was exposed in clear)",
     });
   }
-  const enc = parseEncryptedValue(value, where);
+  const enc = parseEncryptedValue(value, leaf.path);
   const bytes = decryptAead(dataKey, enc, additionalData(leaf.path));
   if (!bytes) {
     throw new DecryptionError(
-      `the value at ${where} does not decrypt: it was altered, moved from another entry, or encrypted with another key`,
+      `the value at ${leaf.path.join(".")} does not decrypt: it was altered, moved from another entry, or encrypted with another key`,
       { hint: "the file was changed outside vaultfile; restore it from git" },
     );
   }
-  const plain = bytesToScalar(bytes, enc.type, where);
+  const plain = bytesToScalar(bytes, enc.type, leaf.path);
   return { value: plain, type: enc.type, bytes: enc.type === "str" ? bytes : scalarToBytes(plain, enc.type) };
 }
 

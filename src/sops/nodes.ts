@@ -1,17 +1,31 @@
 /** Small node helpers of the sops engine: clear leaves as sops hashes them, and the nodes of the `sops` block. */
 import type { Scalar, YAMLMap, Document } from "yaml";
 import { encryptAead } from "../crypto/aead.js";
-import { formatEncryptedValue } from "../format/enc.js";
+import { formatEncryptedValue, type SopsValueType } from "../format/enc.js";
 import { additionalData, type EncryptionRules } from "../format/rules.js";
 import { yamlWrite } from "../format/yaml-load.js";
 import { getNode, isScalar, walkTree, type SopsAgeEntry, type TreeScalar } from "../format/yaml-tree.js";
 import { scalarToBytes, sopsTypeOf, type Scalar as ScalarValue } from "../format/values.js";
 import type { PlainLeaf } from "./integrity.js";
 
-/** A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. */
-export function clearLeaf(v: ScalarValue): PlainLeaf {
-  const type = typeof v === "object" || v === null ? "str" : sopsTypeOf(v, false);
-  return { value: v, type, bytes: scalarToBytes(v, type) };
+/**
+ * A clear-text leaf as sops hashes it. Ints and integral floats print alike, so the YAML tag does not matter. Its
+ * bytes are made only when asked for: the MAC and the seal take a string's text as it is (most leaves of a vault).
+ */
+export class ClearLeaf implements PlainLeaf {
+  readonly type: SopsValueType;
+  private made: Uint8Array | undefined;
+  constructor(readonly value: ScalarValue) {
+    this.type = typeof value === "object" || value === null ? "str" : sopsTypeOf(value, false);
+  }
+  get bytes(): Uint8Array {
+    this.made ??= scalarToBytes(this.value, this.type);
+    return this.made;
+  }
+}
+
+export function clearLeaf(v: ScalarValue): ClearLeaf {
+  return new ClearLeaf(v);
 }
 
 export function setScalar(map: YAMLMap, key: string, value: string, quote: boolean): void {

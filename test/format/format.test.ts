@@ -41,6 +41,46 @@ describe("ENC[] strings", () => {
   });
 });
 
+/** The checks of parseEncryptedValue one by one, as first written: the one-match fast path must agree with them. */
+function checkByCheck(s: string, where: string): unknown {
+  const m = /^ENC\[AES256_GCM,data:([A-Za-z0-9+/=]*),iv:([A-Za-z0-9+/=]+),tag:([A-Za-z0-9+/=]+),type:([a-z]+)\]$/.exec(
+    s,
+  );
+  if (!m) return `malformed encrypted value at ${where}`;
+  const b64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  if (![m[1]!, m[2]!, m[3]!].every((p) => b64.test(p))) return `malformed base64 in encrypted value at ${where}`;
+  if (!["str", "int", "float", "bool", "comment", "time", "bytes"].includes(m[4]!))
+    return `unknown value type "${m[4]}" at ${where}`;
+  const [data, iv, tag] = [m[1]!, m[2]!, m[3]!].map((p) => [...Buffer.from(p, "base64")]);
+  if (iv!.length === 0 || tag!.length !== 16) return `malformed iv or tag in encrypted value at ${where}`;
+  return { data, iv, tag, type: m[4] };
+}
+
+describe("ENC[] strings parse in one match when well formed", () => {
+  it("with the result or the error of the checks one by one, on damaged and valid strings", () => {
+    const field = fc.oneof(
+      fc.constantFrom("", "QQ==", "QUI=", "QUJD", "AAAAAAAAAAAAAAAAAAAAAA==", "A", "QQ", "Q===", "QQ=A", "-_"),
+      fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString("base64")),
+    );
+    const type = fc.constantFrom("str", "int", "bytes", "blob", "Str", "");
+    fc.assert(
+      fc.property(field, field, field, type, fc.constantFrom("", "x", "]"), (data, iv, tag, t, tail) => {
+        const s = `ENC[AES256_GCM,data:${data},iv:${iv},tag:${tag},type:${t}]${tail}`;
+        let got: unknown;
+        try {
+          const v = parseEncryptedValue(s, ["secrets", "X", "value"]);
+          got = { data: [...v.data], iv: [...v.iv], tag: [...v.tag], type: v.type };
+        } catch (err) {
+          expect(err).toBeInstanceOf(FormatError);
+          got = (err as Error).message;
+        }
+        expect(got).toEqual(checkByCheck(s, "secrets.X.value"));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("sops value bytes", () => {
   it("formats floats like Go's FormatFloat(v, 'f', -1, 64)", () => {
     expect(formatGoFloat(1234.56789)).toBe("1234.56789");

@@ -46,4 +46,27 @@ describe("MacBuilder", () => {
       { numRuns: 300 },
     );
   });
+
+  it("takes a string's text as its UTF-8 bytes (lone surrogates, long text, mixed with bytes)", () => {
+    const enc = new TextEncoder();
+    const leaf = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 60 }),
+      fc.string({ unit: "grapheme", maxLength: 30 }),
+      fc.constantFrom("\ud800", "a\udfffb", "é".repeat(30_000), "x".repeat(70_000)),
+      fc.uint8Array({ maxLength: 50 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(leaf, fc.boolean()), { maxLength: 60 }), fc.boolean(), (leaves, only) => {
+        const a = new MacBuilder(only);
+        const b = new MacBuilder(only);
+        for (const [l, encrypted] of leaves) {
+          if (typeof l === "string") a.addText(l, encrypted);
+          else a.add(l, encrypted);
+          b.add(typeof l === "string" ? enc.encode(l) : l, encrypted);
+        }
+        expect(a.digest()).toBe(b.digest());
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -42,6 +42,7 @@ const token: fc.Arbitrary<SealToken> = fc.oneof(
   fc.record({ kind: fc.constant("seq" as const), size: fc.nat() }),
   fc.record({ kind: fc.constant("null" as const) }),
   fc.record({ kind: fc.constant("key" as const), name: fc.string({ unit: "grapheme" }) }),
+  fc.record({ kind: fc.constant("key" as const), name: fc.string({ unit: "binary", maxLength: 20 }) }),
   fc.record({
     kind: fc.constant("leaf" as const),
     type: fc.constantFrom("str", "int", "bool"),
@@ -61,6 +62,29 @@ describe("seal encoder", () => {
         expect(Buffer.concat(chunks).equals(reference(tokens))).toBe(true);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("encodes a text leaf as the leaf of its UTF-8 bytes", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.constantFrom("\ud800", "é".repeat(30_000), "x".repeat(70_000)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, fc.boolean()), { maxLength: 20 }), (leaves) => {
+        const chunks: Buffer[] = [];
+        const enc = new SealEncoder((c) => chunks.push(Buffer.from(c)));
+        for (const [t, encrypted] of leaves) enc.textLeaf("str", encrypted, t);
+        enc.flush();
+        const tokens: SealToken[] = leaves.map(([t, encrypted]) => ({
+          kind: "leaf",
+          type: "str",
+          encrypted,
+          bytes: new TextEncoder().encode(t),
+        }));
+        expect(Buffer.concat(chunks).equals(reference(tokens))).toBe(true);
+      }),
+      { numRuns: 40 },
     );
   });
 
