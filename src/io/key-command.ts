@@ -114,12 +114,7 @@ export async function runKeyCommand(
  * A key command as a deferred identity: run when its keys are needed, once per recipient asked about (and once
  * without one, for callers that only want to know its public key).
  */
-export function commandIdentity(
-  line: string,
-  source: string,
-  env: NodeJS.ProcessEnv,
-  ask: PassphraseAsker,
-): Identity {
+export function commandIdentity(line: string, source: string, env: NodeJS.ProcessEnv, ask: PassphraseAsker): Identity {
   return {
     secret: "",
     kind: "command",
