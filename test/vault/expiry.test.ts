@@ -112,6 +112,18 @@ describe("dates and durations", () => {
     }
   });
 
+  it("remembers the dates it parsed, and gives each caller a Date of its own", () => {
+    const text = "2031-05-06T07:08:09Z";
+    const first = parseDate(text);
+    first.setUTCFullYear(1999); // a caller changing its Date changes nobody else's
+    const again = parseDate(text);
+    expect(again.toISOString()).toBe("2031-05-06T07:08:09.000Z");
+    expect(again).not.toBe(parseDate(text));
+    // A bad date is refused every time, with the name the caller gives it.
+    for (const what of ["expires_at of A", "created_at of B"])
+      expect(() => parseDate("2031-02-30", what)).toThrow(`invalid ${what} "2031-02-30"`);
+  });
+
   it("parses durations and adds calendar months", () => {
     expect(addDuration(new Date("2026-01-31T00:00:00Z"), parseDuration("1mo")).toISOString()).toBe(
       "2026-02-28T00:00:00.000Z",
