@@ -11,15 +11,19 @@
  * test/vault/read-only.test.ts that both trees read the same.
  */
 import { MAX_DEPTH } from "../rules/limits.js";
-import type { Range, ScalarStyle } from "./yaml-nodes.js";
+import type { ScalarStyle } from "./yaml-nodes.js";
 
-/** Makes the nodes of one kind of tree; the reader calls it bottom-up, each node once its children are made. */
+/**
+ * Makes the nodes of one kind of tree; the reader calls it bottom-up, each node once its children are made. Ranges
+ * come as offsets (`yaml`'s `[start, valueEnd, nodeEnd]`), so that a tree that does not keep them as arrays makes none.
+ */
 export interface TreeBuilder<N, D> {
-  scalar(value: string, range: Range, style: ScalarStyle): N;
-  map(pairs: [key: N, value: N][], range: Range): N;
-  seq(items: N[], range: Range, flow: boolean): N;
+  scalar(value: string, start: number, end: number, after: number, style: ScalarStyle): N;
+  /** A mapping of `keys[i]: values[i]`. */
+  map(keys: N[], values: N[], start: number, end: number): N;
+  seq(items: N[], start: number, end: number, after: number, flow: boolean): N;
   /** The document of a root mapping; `comment` (the lines above the first key, without `#`) belongs to its first key. */
-  document(root: N, range: Range, comment: string | undefined): D;
+  document(root: N, start: number, end: number, comment: string | undefined): D;
 }
 
 /** Plain scalars the core schema resolves to something other than a string: those are left to `yaml`. */
@@ -52,9 +56,6 @@ export function readSopsYaml<N, D>(text: string, builder: TreeBuilder<N, D>): D 
   }
 }
 
-/** A node made and the offset where it ends (its range's last number). */
-type Made<N> = [node: N, end: number];
-
 /**
  * The reader works on offsets into the text (line starts, sticky regular expressions) and copies out only the
  * strings that become values: it runs cold on every read of a file.
@@ -63,6 +64,8 @@ class Reader<N, D> {
   /** Start offset of each line; the text ends with a newline, so line i spans [starts[i], starts[i+1] - 1). */
   private readonly starts: number[] = [];
   private i = 0;
+  /** Where the node made last ends (its range's last number). */
+  private end = 0;
 
   constructor(
     private readonly text: string,
@@ -102,25 +105,25 @@ class Reader<N, D> {
       comments.push(this.text.slice(this.starts[this.i]! + 1, this.newlineOf(this.i++)));
     if (this.i >= this.count || this.indentOf(this.i) !== 0) throw new Decline();
     const start = this.starts[this.i]!;
-    const [root, end] = this.map(0, undefined, 1);
+    const root = this.map(0, undefined, 1);
     if (this.i !== this.count) throw new Decline();
-    return this.b.document(root, [start, end, end], comments.length > 0 ? comments.join("\n") : undefined);
+    return this.b.document(root, start, this.end, comments.length > 0 ? comments.join("\n") : undefined);
   }
 
   /** A block mapping at nesting `depth` whose keys start at column `indent`, from the current line. */
-  private map(indent: number, firstKeyAt: number | undefined, depth: number): Made<N> {
+  private map(indent: number, firstKeyAt: number | undefined, depth: number): N {
     // Its keys and values are one level deeper (as yaml-guard.ts's checkNodes counts).
     if (depth >= MAX_DEPTH) throw new Decline();
     const text = this.text;
-    const pairs: [N, N][] = [];
+    const keys: N[] = [];
+    const values: N[] = [];
     let start = -1;
-    let end = -1;
     while (this.i < this.count) {
       const lineNo = this.i;
       const lineStart = this.starts[lineNo]!;
       // The first key of a sequence item sits after "- " on the dash's line: that is its column.
-      const from = firstKeyAt !== undefined && pairs.length === 0 ? firstKeyAt : lineStart;
-      const col = firstKeyAt !== undefined && pairs.length === 0 ? firstKeyAt - lineStart : indent;
+      const from = firstKeyAt !== undefined && keys.length === 0 ? firstKeyAt : lineStart;
+      const col = firstKeyAt !== undefined && keys.length === 0 ? firstKeyAt - lineStart : indent;
       const keyStart = from + this.spacesAt(from);
       KEY_REST.lastIndex = keyStart;
       const m = KEY_REST.exec(text);
@@ -130,24 +133,21 @@ class Reader<N, D> {
       }
       const name = m[1]!;
       if (NOT_A_STRING.test(name)) throw new Decline();
-      const key = this.b.scalar(name, [keyStart, keyStart + name.length, keyStart + name.length], "PLAIN");
-      let value: Made<N>;
+      keys.push(this.b.scalar(name, keyStart, keyStart + name.length, keyStart + name.length, "PLAIN"));
       if (m[2] === undefined) {
         this.i++;
-        value = this.nested(indent, depth + 1);
+        values.push(this.nested(indent, depth + 1));
       } else {
-        value = this.inline(m[2], keyStart + name.length + 2, lineNo, col, depth + 1);
+        values.push(this.inline(m[2], keyStart + name.length + 2, lineNo, col, depth + 1));
       }
       if (start < 0) start = keyStart;
-      end = value[1];
-      pairs.push([key, value[0]]);
     }
     if (start < 0) throw new Decline();
-    return [this.b.map(pairs, [start, end, end]), end];
+    return this.b.map(keys, values, start, this.end);
   }
 
   /** The block collection under `key:` (a deeper mapping, or a sequence at the key's column or deeper). */
-  private nested(parentIndent: number, depth: number): Made<N> {
+  private nested(parentIndent: number, depth: number): N {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
     if (this.text.startsWith("- ", this.starts[this.i]! + indent) && indent >= parentIndent)
@@ -157,24 +157,21 @@ class Reader<N, D> {
   }
 
   /** A block sequence of mappings at nesting `depth` whose dashes are at column `indent`. */
-  private seq(indent: number, depth: number): Made<N> {
+  private seq(indent: number, depth: number): N {
     const items: N[] = [];
     const start = this.starts[this.i]! + indent;
-    let end = start;
     while (
       this.i < this.count &&
       this.indentOf(this.i) === indent &&
       this.text.startsWith("- ", this.starts[this.i]! + indent)
     ) {
-      const [item, itemEnd] = this.map(indent + 2, this.starts[this.i]! + indent + 2, depth + 1);
-      end = itemEnd;
-      items.push(item);
+      items.push(this.map(indent + 2, this.starts[this.i]! + indent + 2, depth + 1));
     }
-    return [this.b.seq(items, [start, end, end], false), end];
+    return this.b.seq(items, start, this.end, this.end, false);
   }
 
   /** A value at nesting `depth` on the line of a key at column `keyCol`, starting at offset `at`. */
-  private inline(src: string, at: number, lineNo: number, keyCol: number, depth: number): Made<N> {
+  private inline(src: string, at: number, lineNo: number, keyCol: number, depth: number): N {
     const after = this.endOf(lineNo);
     const close = at + src.length;
     if (src === "|") {
@@ -182,7 +179,7 @@ class Reader<N, D> {
       return this.literal(at, keyCol);
     }
     this.i++;
-    const range: Range = [at, close, after];
+    this.end = after;
     if (src.startsWith("[")) {
       if (!src.endsWith("]")) throw new Decline();
       const items: N[] = [];
@@ -192,27 +189,27 @@ class Reader<N, D> {
         let p = at + 1;
         for (const word of inner.split(", ")) {
           if (!WORD.test(word) || NOT_A_STRING.test(word)) throw new Decline();
-          items.push(this.b.scalar(word, [p, p + word.length, p + word.length], "PLAIN"));
+          items.push(this.b.scalar(word, p, p + word.length, p + word.length, "PLAIN"));
           p += word.length + 2;
         }
       }
-      return [this.b.seq(items, range, true), after];
+      return this.b.seq(items, at, close, after, true);
     }
     if (src.startsWith('"')) {
       if (!/^"[^"\\]*"$/.test(src)) throw new Decline();
-      return [this.b.scalar(src.slice(1, -1), range, "QUOTE_DOUBLE"), after];
+      return this.b.scalar(src.slice(1, -1), at, close, after, "QUOTE_DOUBLE");
     }
     if (src.startsWith("'")) {
       if (!/^'(?:[^']|'')*'$/.test(src)) throw new Decline();
-      return [this.b.scalar(src.slice(1, -1).replace(/''/g, "'"), range, "QUOTE_SINGLE"), after];
+      return this.b.scalar(src.slice(1, -1).replace(/''/g, "'"), at, close, after, "QUOTE_SINGLE");
     }
     if (!PLAIN.test(src) || src.endsWith(":") || src.includes(": ") || src.includes(" #") || NOT_A_STRING.test(src))
       throw new Decline();
-    return [this.b.scalar(src, range, "PLAIN"), after];
+    return this.b.scalar(src, at, close, after, "PLAIN");
   }
 
   /** A `|` block: lines indented deeper than the key, kept with one final newline (clip chomping). */
-  private literal(at: number, keyIndent: number): Made<N> {
+  private literal(at: number, keyIndent: number): N {
     if (this.i >= this.count) throw new Decline();
     const indent = this.indentOf(this.i);
     if (indent <= keyIndent) throw new Decline();
@@ -226,6 +223,7 @@ class Reader<N, D> {
       this.i++;
     }
     const end = this.starts[this.i] ?? this.text.length;
-    return [this.b.scalar(`${lines.join("\n")}\n`, [at, end, end], "BLOCK_LITERAL"), end];
+    this.end = end;
+    return this.b.scalar(`${lines.join("\n")}\n`, at, end, end, "BLOCK_LITERAL");
   }
 }

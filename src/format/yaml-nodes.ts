@@ -68,16 +68,24 @@ export const isAlias = (node: unknown): node is { source: string; range?: Range 
 export const isPair = (node: unknown): node is TreePair => typeOf(node) === PAIR;
 export const isCollection = (node: unknown): node is TreeMap | TreeSeq => isMap(node) || isSeq(node);
 
-/** A string scalar as the fast reader reads it. */
+/**
+ * A string scalar as the fast reader reads it. Its range is kept as three numbers and made into an array only when
+ * asked for (for an error's position): a vault of 10,000 secrets has 140,000 of them.
+ */
 export class LightScalar implements TreeScalar {
   commentBefore?: string;
   constructor(
     /** A string from the reader; null (`key:`) or a plain value set without a node when made by a walk. */
     public value: unknown,
-    public range: Range | undefined,
     public type: ScalarStyle | undefined,
     public source: string | undefined,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly after: number,
   ) {}
+  get range(): Range | undefined {
+    return rangeOf(this.start, this.end, this.after);
+  }
   toJSON(): unknown {
     return this.value;
   }
@@ -90,9 +98,19 @@ export class LightPair implements TreePair {
   ) {}
 }
 
+/** A light node's range from its three numbers (`start` < 0: none). */
+function rangeOf(start: number, end: number, after: number): Range | undefined {
+  return start < 0 ? undefined : [start, end, after];
+}
+
 export class LightMap implements TreeMap {
   items: LightPair[] = [];
-  range?: Range;
+  start = -1;
+  end = -1;
+  after = -1;
+  get range(): Range | undefined {
+    return rangeOf(this.start, this.end, this.after);
+  }
 
   /** `yaml`'s `YAMLMap.get`: the value of the pair whose key is `key`; its node when `keepScalar`. */
   get(key: unknown, keepScalar = false): unknown {
@@ -115,8 +133,13 @@ export class LightMap implements TreeMap {
 
 export class LightSeq implements TreeSeq {
   items: LightNode[] = [];
-  range?: Range;
+  start = -1;
+  end = -1;
+  after = -1;
   flow?: boolean;
+  get range(): Range | undefined {
+    return rangeOf(this.start, this.end, this.after);
+  }
 
   toJSON(): unknown[] {
     return this.items.map((i) => i.toJSON());
@@ -152,24 +175,28 @@ export function getNode(map: unknown, key: string): unknown {
 
 /** The fast reader's tree of light nodes: what read-only commands use, without loading `yaml`. */
 const LIGHT: TreeBuilder<LightNode, LightDocument> = {
-  scalar: (value, range, style) => new LightScalar(value, range, style, value),
-  map: (pairs, range) => {
+  scalar: (value, start, end, after, style) => new LightScalar(value, style, value, start, end, after),
+  map: (keys, values, start, end) => {
     const m = new LightMap();
-    for (const [k, v] of pairs) m.items.push(new LightPair(k as LightScalar, v));
-    m.range = range;
+    for (let i = 0; i < keys.length; i++) m.items.push(new LightPair(keys[i] as LightScalar, values[i]!));
+    m.start = start;
+    m.end = end;
+    m.after = end;
     return m;
   },
-  seq: (items, range, flow) => {
+  seq: (items, start, end, after, flow) => {
     const q = new LightSeq();
     q.items = items;
-    q.range = range;
+    q.start = start;
+    q.end = end;
+    q.after = after;
     if (flow) q.flow = true;
     return q;
   },
-  document: (root, range, comment) => {
+  document: (root, start, end, comment) => {
     const contents = root as LightMap;
     if (comment !== undefined) contents.items[0]!.key.commentBefore = comment;
-    return { contents, range };
+    return { contents, range: [start, end, end] };
   },
 };
 

@@ -282,7 +282,7 @@ export function walkTree(doc: TreeDocument, rules: EncryptionRules, visitor: Tre
     if (node === null || node === undefined) {
       // `key:` with nothing after it is a null leaf.
       visitor.leaf({
-        node: new LightScalar(null, undefined, undefined, undefined),
+        node: new LightScalar(null, undefined, undefined, -1, -1, -1),
         path,
         encrypted: shouldEncrypt(path),
       });
@@ -316,7 +316,7 @@ export function walkTree(doc: TreeDocument, rules: EncryptionRules, visitor: Tre
     if (typeof raw !== "object") {
       // A plain JS value set into the document without a node wrapper.
       visitor.leaf({
-        node: new LightScalar(raw, undefined, undefined, undefined),
+        node: new LightScalar(raw, undefined, undefined, -1, -1, -1),
         path,
         encrypted: shouldEncrypt(path),
       });

@@ -36,31 +36,31 @@ type YamlNode = Scalar | YAMLMap | YAMLSeq;
 /** The fast reader's `yaml` nodes: the values, styles, ranges and comments `parseDocument` gives for the same text. */
 function yamlBuilder(options: object): TreeBuilder<YamlNode, Document.Parsed> {
   return {
-    scalar: (value, range, style) => {
+    scalar: (value, start, end, after, style) => {
       const s = new Scalar(value);
-      s.range = range;
+      s.range = [start, end, after];
       (s as Scalar & { source: string }).source = value;
       s.type = Scalar[style];
       return s;
     },
-    map: (pairs, range) => {
+    map: (keys, values, start, end) => {
       const m = new YAMLMap();
-      for (const [k, v] of pairs) m.items.push(new Pair(k, v));
-      m.range = range;
+      for (let i = 0; i < keys.length; i++) m.items.push(new Pair(keys[i], values[i]));
+      m.range = [start, end, end];
       return m;
     },
-    seq: (items, range, flow) => {
+    seq: (items, start, end, after, flow) => {
       const q = new YAMLSeq();
       if (flow) q.flow = true;
       q.items = items;
-      q.range = range;
+      q.range = [start, end, after];
       return q;
     },
-    document: (root, range, comment) => {
+    document: (root, start, end, comment) => {
       if (comment !== undefined) ((root as YAMLMap).items[0]!.key as Scalar).commentBefore = comment;
       const doc = new Document(undefined, options) as Document.Parsed;
       doc.contents = root as Document.Parsed["contents"];
-      doc.range = range;
+      doc.range = [start, end, end];
       return doc;
     },
   };

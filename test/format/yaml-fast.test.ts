@@ -114,6 +114,30 @@ describe("fast sops YAML reader", () => {
     }
   });
 
+  it("gives the light tree yaml's ranges, node for node (error positions come from them)", async () => {
+    const ranges = (node: unknown): unknown => {
+      const n = node as { range?: unknown; items?: unknown[] };
+      if (!n || typeof n !== "object") return n;
+      const items = (n.items ?? []).map((i) => {
+        const p = i as { key?: unknown; value?: unknown };
+        return p && typeof p === "object" && "key" in p ? [ranges(p.key), ranges(p.value)] : ranges(i);
+      });
+      return { range: n.range, items };
+    };
+    const texts = [
+      await vaultText(["one", "two: three", "", "it's"]),
+      readFileSync(join(ROOT, ".secrets.example.yaml"), "utf8"),
+      "# c\na:\n  b: [x, y]\n  c: []\n  d: |\n    l1\n    l2\ne:\n- f: 'g'\n  h: \"i\"\n",
+    ];
+    for (const text of texts) {
+      const light = readSopsYamlLight(text);
+      const full = parseSopsYamlFast(text, PARSE_OPTIONS);
+      expect(light).toBeDefined();
+      expect(ranges(light!.contents)).toEqual(ranges(full!.contents));
+      expect(light!.range).toEqual(full!.range);
+    }
+  });
+
   it("declines nesting past the limit, exactly where the node check would refuse it (it skips that walk)", () => {
     // Block mappings `k:` one level deeper per line, ending in a scalar, a flow list or a list of mappings.
     const deep = (levels: number, tail: string): string =>
