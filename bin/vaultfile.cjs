@@ -14,6 +14,11 @@ const TSC_MAIN = join(root, "dist", "cli", "main.js");
 /** The commands whose start-up counts most (issue 18); each has a code cache entry of its own, the rest share one. */
 const HOT = ["export", "get", "exec", "status"];
 
+// Before any code is compiled: src/cli/heap.ts keeps V8's young generation from growing (it would stay resident on a
+// big vault), and V8 rejects a code cache entry made under other flags, so the flag is set before the bundle is
+// compiled, in every run, not only once a vault is opened.
+require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
+
 const argv = process.argv.slice(2);
 const debug = argv.includes("--debug");
 const mtime = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
