@@ -4,8 +4,20 @@
 // stale bundle never runs. CommonJS on purpose: node starts an ES module entry through its ESM loader, ~7 ms of a
 // ~75 ms start. With --debug, stack traces are mapped back to the TypeScript sources.
 "use strict";
-const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } =
-  require("node:fs");
+const {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require("node:fs");
 const { dirname, join } = require("node:path");
 
 const root = join(__dirname, "..");
@@ -82,7 +94,8 @@ function codeCache(command) {
     return undefined;
   }
   if (!/^[0-9a-f]{64}$/.test(bundleHash)) return undefined;
-  const file = join(dir, `vaultfile-${bundleHash.slice(0, 16)}-${command}-${process.version}-${process.arch}.v8`);
+  const suffix = `-${command}-${process.version}-${process.arch}.v8`;
+  const file = join(dir, `vaultfile-${bundleHash.slice(0, 16)}${suffix}`);
   const magic = `vaultfile code cache 1 ${bundleHash}\n`;
   const headerLength = magic.length + 65; // the magic, then the code's SHA-256 in hex and a newline
   const sha256 = (bytes) => require("node:crypto").createHash("sha256").update(bytes).digest("hex");
@@ -90,7 +103,7 @@ function codeCache(command) {
     read() {
       let fd;
       try {
-        fd = openSync(file, require("node:fs").constants.O_RDONLY | require("node:fs").constants.O_NOFOLLOW);
+        fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
         const st = fstatSync(fd);
         if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return undefined;
         const bytes = readFileSync(fd);
@@ -111,9 +124,13 @@ function codeCache(command) {
           flag: "wx",
         });
         renameSync(tmp, file);
+        // One entry per command, node and architecture: those of other builds of the bundle (an upgrade, every
+        // rebuild during development) would pile up in $TMPDIR. Two installs used in turn rewrite each other's.
+        for (const f of readdirSync(dir))
+          if (f.startsWith("vaultfile-") && f.endsWith(suffix) && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
       } catch {
         try {
-          require("node:fs").rmSync(tmp, { force: true });
+          rmSync(tmp, { force: true });
         } catch {
           // nothing to clean up
         }

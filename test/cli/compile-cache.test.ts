@@ -88,6 +88,22 @@ describe.skipIf(uid === undefined)("the code cache", () => {
     },
   );
 
+  it("keeps one entry per command and node: writing one removes those of other builds of the bundle", () => {
+    const tmp = tempDir();
+    run(tmp);
+    const entry = entryOf(tmp, "other");
+    const stale = entry.replace(/vaultfile-[0-9a-f]{16}-/, "vaultfile-0123456789abcdef-");
+    const otherNode = entry.replace(/-v[0-9.]+-/, "-v0.0.0-");
+    for (const f of [stale, otherNode]) writeFileSync(f, "old", { mode: 0o600 });
+    writeFileSync(entry, ""); // damaged: this run writes it again
+    run(tmp);
+    expect(
+      readdirSync(folderOf(tmp))
+        .filter((f) => f.endsWith(".v8"))
+        .sort(),
+    ).toEqual([entry, otherNode].map((f) => f.slice(folderOf(tmp).length + 1)).sort());
+  });
+
   it("runs a planted entry's code when its checks pass (so the tests below can fail)", () => {
     const tmp = tempDir();
     run(tmp);
