@@ -151,7 +151,7 @@ export function printYaml(doc: Document, indentSeq: boolean): string {
  * - an empty block collection (all secrets removed) prints as `secrets:\n  {}`, which reads back as a flow one and
  *   then prints as `secrets: {}`; it is printed as flow at once, so that the file is what the next full print gives.
  */
-function prepareForPrint(node: unknown): void {
+export function prepareForPrint(node: unknown): void {
   if (isScalar(node)) {
     if (isBlankLines(node.value)) node.type = Scalar.QUOTE_DOUBLE;
   } else if (isMap(node)) {

@@ -64,24 +64,52 @@ describe("splicing changed scalars into the parsed text", () => {
     expect(splice(p)).toBe(HAND.replace("tail: end", 'tail: "end"'));
   });
 
-  it("leaves structural and context-dependent changes to the full print", () => {
+  it("leaves to the full print what it cannot place: moves, and additions or removals next to comments or blank lines", () => {
     const cases: [string, (doc: Document) => void][] = [
-      ["added key", (doc) => (doc.get("block", true) as YAMLMap).set("more", "x")],
-      ["removed key", (doc) => doc.delete("quoted")],
+      ["added key (a blank line in that mapping)", (doc) => (doc.get("block", true) as YAMLMap).set("more", "x")],
       ["moved pair", (doc) => (doc.contents as YAMLMap).items.push((doc.contents as YAMLMap).items.shift()!)],
-      ["new node in place of an old one", (doc) => doc.set("top", new Scalar("plain value"))],
-      ["renamed key", (doc) => (((doc.contents as YAMLMap).items[0]!.key as Scalar).value = "peak")],
-      ["flow sequence item", (doc) => (at(doc, "block", "list", 0).value = "z")],
-      ["value that prints on several lines", (doc) => (at(doc, "top").value = "two\nlines")],
-      ["block literal", (doc) => (at(doc, "block", "items", 0, "enc").value = "other\n")],
-      ["empty value", (doc) => (at(doc, "block", "empty").value = "now set")],
-      ["node from another text", (doc) => doc.set("tail", parseDocument("x: elsewhere\n").get("x", true))],
-      ["sequence item added", (doc) => (doc.getIn(["block", "items"], true) as YAMLSeq).add(new YAMLMap())],
+      ["new node in place of an old one (a comment on its line)", (doc) => doc.set("top", new Scalar("plain value"))],
+      [
+        "renamed key (a comment on its line)",
+        (doc) => (((doc.contents as YAMLMap).items[0]!.key as Scalar).value = "peak"),
+      ],
+      ["flow sequence item (after a blank line)", (doc) => (at(doc, "block", "list", 0).value = "z")],
+      ["value that prints on several lines (a comment on its line)", (doc) => (at(doc, "top").value = "two\nlines")],
+      ["empty value (before a blank line)", (doc) => (at(doc, "block", "empty").value = "now set")],
     ];
     for (const [what, change] of cases) {
       const p = parsed();
       change(p.doc);
       expect(splice(p), what).toBeUndefined();
+    }
+  });
+
+  it("splices additions, removals and pairs printed again, and keeps the rest of a hand-formatted text", () => {
+    const cases: [string, (doc: Document) => void, string][] = [
+      ["removed key", (doc) => doc.delete("quoted"), HAND.replace("quoted: 'single'\n", "")],
+      [
+        "node from another text",
+        (doc) => doc.set("tail", parseDocument("x: elsewhere\n").get("x", true)),
+        HAND.replace("tail: end", "tail: elsewhere"),
+      ],
+      [
+        "block literal",
+        (doc) => (at(doc, "block", "items", 0, "enc").value = "other\n"),
+        HAND.replace("  enc: |\n          line one\n          line two\n", "  enc: |\n          other\n"),
+      ],
+      [
+        "sequence item added",
+        (doc) => (doc.getIn(["block", "items"], true) as YAMLSeq).add(new YAMLMap()),
+        HAND.replace("tail: end", "      - {}\ntail: end"),
+      ],
+      ["key added at the end", (doc) => doc.set("after", "x"), `${HAND}after: x\n`],
+    ];
+    for (const [what, change, expected] of cases) {
+      const p = parsed();
+      change(p.doc);
+      const out = splice(p);
+      expect(out, what).toBe(expected);
+      expect(parseDocument(out!, PARSE_OPTIONS).toJS(), what).toEqual(p.doc.toJS());
     }
   });
 });
