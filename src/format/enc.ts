@@ -23,15 +23,13 @@ export function looksEncrypted(s: unknown): s is string {
   return typeof s === "string" && s.startsWith("ENC[") && s.endsWith("]");
 }
 
-/** Canonical base64 (what {@link B64_RE} accepts), for {@link WELL_FORMED}. */
-const B64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?";
 /**
- * An `ENC[…]` string that passes every check of {@link parseEncryptedValue} but the lengths, in one match: its
- * fields are base64 and a known type. Anything else takes the checks one by one, for the error.
+ * An `ENC[…]` string that passes every check of {@link parseEncryptedValue} but the lengths, in one match and three
+ * length checks: base64 fields (what {@link B64_RE} accepts is exactly alphabet characters, at most two `=` at the
+ * end, a multiple of 4 in all) and a known type. Anything else takes the checks one by one, for the error.
  */
-const WELL_FORMED = new RegExp(
-  `^ENC\\[AES256_GCM,data:(${B64}),iv:(${B64}),tag:(${B64}),type:(str|int|float|bool|comment|time|bytes)\\]$`,
-);
+const WELL_FORMED =
+  /^ENC\[AES256_GCM,data:([A-Za-z0-9+/]*={0,2}),iv:([A-Za-z0-9+/]*={0,2}),tag:([A-Za-z0-9+/]*={0,2}),type:(str|int|float|bool|comment|time|bytes)\]$/;
 
 /**
  * Where a value is, for errors: a dotted path given as its keys (joined only for an error) or as text.
@@ -44,7 +42,7 @@ export function placeName(where: Place): string {
 /** Parses an `ENC[…]` string. Throws {@link FormatError} (naming `where`, never the value) when malformed. */
 export function parseEncryptedValue(s: string, place: Place): EncryptedValue {
   const ok = WELL_FORMED.exec(s);
-  if (ok) {
+  if (ok && ok[1]!.length % 4 === 0 && ok[2]!.length % 4 === 0 && ok[3]!.length % 4 === 0) {
     const iv = fromBase64(ok[2]!);
     const tag = fromBase64(ok[3]!);
     if (iv.length > 0 && tag.length === 16) return { data: fromBase64(ok[1]!), iv, tag, type: ok[4] as SopsValueType };
