@@ -88,7 +88,7 @@ export class SopsFile {
     const doc = await readYamlTree(text, file);
     const meta = readMetadata(doc, file, text);
     requireAge(meta, file);
-    return new SopsFile(doc, file, meta, new Uint8Array(0), detectIndentSeq(text), "valid", false, false);
+    return new SopsFile(doc, file, meta, new Uint8Array(0), false, "valid", false, false);
   }
 
   /** Refuses to change, write or derive keys from a file opened without its key. */
@@ -150,7 +150,8 @@ export class SopsFile {
         keys: await keyErrorDetails(file, meta, keys, doc, opts.named),
       });
     }
-    const sf = new SopsFile(doc, file, meta, dataKey, detectIndentSeq(text), "valid", true, editable);
+    // Only printing needs the sequence style (its search scans to the sops block at the end); read-only never prints.
+    const sf = new SopsFile(doc, file, meta, dataKey, editable && detectIndentSeq(text), "valid", true, editable);
     sf.mislabelled = mislabelled;
     sf.decryptAll(text);
     if (y) sf.parsedFrom = { text, shape: y.shapeOf(doc as Document) };
