@@ -70,7 +70,10 @@ export function parseEncryptedValue(s: string, place: Place): EncryptedValue {
 
 /** Formats an encrypted value exactly as sops writes it (standard base64 with padding). */
 export function formatEncryptedValue(v: EncryptedValue): string {
-  return `ENC[AES256_GCM,data:${toBase64(v.data)},iv:${toBase64(v.iv)},tag:${toBase64(v.tag)},type:${v.type}]`;
+  // One flat string: a template literal makes a rope of nine, which a document keeps (535 bytes a value instead of
+  // 273: 2.6 MB when `recipients remove` re-encrypts 10,000 values).
+  const b64 = [toBase64(v.data), toBase64(v.iv), toBase64(v.tag)];
+  return ["ENC[AES256_GCM,data:", b64[0], ",iv:", b64[1], ",tag:", b64[2], ",type:", v.type, "]"].join("");
 }
 
 export function toBase64(b: Uint8Array): string {
