@@ -41,8 +41,8 @@ export function decodeX25519Identity(secret: string): NativeX25519 | undefined {
   if (!decoded || !bytes || decoded.prefix !== "age-secret-key-" || bytes.length !== 32) return undefined;
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, bytes]), format: "der", type: "pkcs8" });
   bytes.fill(0);
-  const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
+  // The JWK of a private key carries its public key (`x`): no second key object to make.
+  const publicKey = new Uint8Array(Buffer.from(privateKey.export({ format: "jwk" }).x!, "base64url"));
   return { privateKey, publicKey, recipient: bech32.encode("age", bech32.toWords(publicKey), false) };
 }
 
