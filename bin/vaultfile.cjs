@@ -45,10 +45,11 @@ function runBundle() {
     process.setSourceMapsEnabled(true);
     return finish(require(BUNDLE).main(argv));
   }
-  const source = readFileSync(BUNDLE, "latin1"); // minified by esbuild: ASCII only
-  const cache = codeCache(argv.find((a) => HOT.includes(a)) ?? "other");
+  const bytes = readFileSync(BUNDLE);
+  const cache = codeCache(bytes, argv.find((a) => HOT.includes(a)) ?? "other");
   const cached = cache?.read();
   const { Script } = require("node:vm");
+  const source = bytes.toString("latin1"); // minified by esbuild: ASCII only
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: BUNDLE,
     cachedData: cached,
@@ -67,43 +68,41 @@ function finish(status, after) {
   });
 }
 
+function sha256(bytes) {
+  return require("node:crypto").createHash("sha256").update(bytes).digest("hex");
+}
+
 /**
  * V8's compiled code of the bundle, kept between runs so that a command does not parse and compile its code again:
  * an entry per hot command, written after the command ran, so that it also holds the functions compiled on the way
  * (node's own compile cache, below, keeps only what is compiled before a script runs).
  *
  * The cache is code run by a process that holds decrypted secrets, so an entry is used only when all of this holds:
- * - it is in a folder of this user's own, made owner-only, that nobody else can write to (os.tmpdir() is shared by
- *   every user of the machine: whoever made the folder first could plant code there);
- * - the entry is a regular file (not a link) owned by this user and writable by nobody else;
- * - its name carries the SHA-256 of the bundle built with it (vaultfile.cjs.sha256, written at build time: V8 checks
- *   only the source's length, its own version and flags), and the node version and architecture;
- * - its header repeats that hash and holds the SHA-256 of the cached code, which must match (a truncated or
- *   corrupted entry is never handed to V8).
+ * - it is in a folder of this user's own that nobody else can write to, on a path nobody else can change
+ *   ({@link privateCacheFolder});
+ * - the entry is a regular file (not a link, not a FIFO: opened without following links and without blocking) owned
+ *   by this user and writable by nobody else;
+ * - its name and header carry the SHA-256 of the bundle's bytes as read by this run (V8 itself checks only the
+ *   source's length, its own version and flags: a rebuild of the same length, or a build swapped in while this run
+ *   read it, must not run the old code), and the node version and architecture;
+ * - its header holds the SHA-256 of the cached code, which must match (a truncated or damaged entry never reaches V8).
  * Anything else is ignored, silently: the command compiles its code as without a cache, and writes a new entry if it
  * can (a read-only folder is simply not written). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
-function codeCache(command) {
+function codeCache(bundle, command) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   const dir = privateCacheFolder();
   if (!dir) return undefined;
-  let bundleHash;
-  try {
-    bundleHash = readFileSync(`${BUNDLE}.sha256`, "latin1").trim();
-  } catch {
-    return undefined;
-  }
-  if (!/^[0-9a-f]{64}$/.test(bundleHash)) return undefined;
+  const bundleHash = sha256(bundle);
   const suffix = `-${command}-${process.version}-${process.arch}.v8`;
   const file = join(dir, `vaultfile-${bundleHash.slice(0, 16)}${suffix}`);
   const magic = `vaultfile code cache 1 ${bundleHash}\n`;
   const headerLength = magic.length + 65; // the magic, then the code's SHA-256 in hex and a newline
-  const sha256 = (bytes) => require("node:crypto").createHash("sha256").update(bytes).digest("hex");
   return {
     read() {
       let fd;
       try {
-        fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+        fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
         const st = fstatSync(fd);
         if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return undefined;
         const bytes = readFileSync(fd);
@@ -117,23 +116,28 @@ function codeCache(command) {
       }
     },
     write(code) {
-      const tmp = `${file}.${process.pid}.tmp`;
+      // A name of this run's own ("wx" fails rather than follow or reuse anything there), removed only if made here.
+      const tmp = `${file}.${process.pid}-${require("node:crypto").randomBytes(6).toString("hex")}.tmp`;
+      let made = false;
       try {
         writeFileSync(tmp, Buffer.concat([Buffer.from(`${magic}${sha256(code)}\n`, "latin1"), code]), {
           mode: 0o600,
           flag: "wx",
         });
+        made = true;
         renameSync(tmp, file);
+        made = false;
         // One entry per command, node and architecture: those of other builds of the bundle (an upgrade, every
-        // rebuild during development) would pile up in $TMPDIR. Two installs used in turn rewrite each other's.
-        for (const f of readdirSync(dir))
-          if (f.startsWith("vaultfile-") && f.endsWith(suffix) && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
-      } catch {
-        try {
-          rmSync(tmp, { force: true });
-        } catch {
-          // nothing to clean up
+        // rebuild during development) would pile up in $TMPDIR; so would temp files of runs killed mid-write. Two
+        // installs used in turn rewrite each other's entries.
+        const stale = Date.now() - 10 * 60_000;
+        for (const f of readdirSync(dir)) {
+          const path = join(dir, f);
+          if (!f.startsWith("vaultfile-") || path === file) continue;
+          if (f.endsWith(suffix) || (f.endsWith(".tmp") && lstatSync(path).mtimeMs < stale)) rmSync(path, { force: true });
         }
+      } catch {
+        if (made) rmSync(tmp, { force: true });
       }
     },
   };
@@ -141,13 +145,27 @@ function codeCache(command) {
 
 /**
  * `$TMPDIR/vaultfile-compile-cache-<uid>`, made owner-only, or undefined when it is not exactly that (another
- * owner, a link, writable by others) or cannot be made. Not on Windows, where os.tmpdir() is per user but there is
- * no uid to check: there the code cache is off.
+ * owner, a link, writable by others), cannot be made, or lies on a path someone else could change: every folder
+ * above it must belong to root or this user and be writable by nobody else unless sticky (as /tmp is), as OpenSSH
+ * checks a key's folders; otherwise another user could rename the folder away after it was checked, and swap in
+ * one of theirs. Not on Windows, where there is no uid to check: there the code cache is off.
  */
 function privateCacheFolder() {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
-  const dir = join(require("node:os").tmpdir(), `vaultfile-compile-cache-${uid}`);
+  let base;
+  try {
+    base = require("node:fs").realpathSync(require("node:os").tmpdir());
+  } catch {
+    return undefined;
+  }
+  for (let d = base; ; d = dirname(d)) {
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (!st?.isDirectory() || (st.uid !== 0 && st.uid !== uid)) return undefined;
+    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return undefined;
+    if (dirname(d) === d) break;
+  }
+  const dir = join(base, `vaultfile-compile-cache-${uid}`);
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch {
@@ -159,13 +177,14 @@ function privateCacheFolder() {
 
 /**
  * Node >= 22.1 keeps the compiled code of what the bundle requires later (vendor/: yaml, commander, prompts) in the
- * same folder (a no-op on Node 20). NODE_COMPILE_CACHE=dir (node enables that itself) and
+ * same folder (a no-op on Node 20); node checks its entries only by CRC, so only in a folder that passes the checks
+ * above. NODE_COMPILE_CACHE=dir (node enables that itself) and
  * NODE_DISABLE_COMPILE_CACHE=1 work as usual.
  */
 function enableNodeCompileCache() {
   const module = require("node:module");
   if (!module.enableCompileCache || process.env.NODE_COMPILE_CACHE || process.env.NODE_DISABLE_COMPILE_CACHE) return;
-  if (process.getuid === undefined) return void module.enableCompileCache(); // Windows: os.tmpdir() is per user
+  // Not on Windows (no uid to check the folder with): node's default folder is in a TEMP that may be shared.
   const dir = privateCacheFolder();
   if (dir) module.enableCompileCache(dir);
 }

@@ -14,13 +14,10 @@
  *                          (every command but the plain forms of the read-only ones), `@inquirer/prompts`
  *                          (prompts), age-encryption with its @noble libraries (keygen, passphrase-protected
  *                          and unusual keys), bcrypt-pbkdf and @noble/curves' ed25519 (SSH keys). Kept out of vaultfile.cjs so that a read-only command reads ~40% less.
- *   vaultfile.cjs.sha256   the SHA-256 of vaultfile.cjs: the code cache's entries are named by it (V8 itself checks
- *                          only the source's length, and npm gives every installed file the same mtime).
  *
  *   node scripts/bundle.mjs [OUTDIR]      (default dist/bundle)
  */
-import { createHash } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -84,10 +81,6 @@ await build({
   outdir: tmp,
   outExtension: { ".js": ".cjs" },
 });
-const digest = createHash("sha256")
-  .update(readFileSync(`${tmp}/vaultfile.cjs`))
-  .digest("hex");
-writeFileSync(`${tmp}/vaultfile.cjs.sha256`, `${digest}\n`);
 
 // Swap the folder in whole, so a CLI started during the build sees the old bundle or the new one, not a mix.
 const old = `${out}.old-${process.pid}`;

@@ -5,7 +5,7 @@
  * (same source length, same V8) and run their code, so each test fails if its check is missing.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "../helpers.js";
@@ -48,7 +48,7 @@ function plantedEntry(): Buffer {
     const s = new Script("(function (exports, require, module, __filename, __dirname) {" + body + "\n})");
     s.runInThisContext();
     const code = s.createCachedData();
-    const hash = fs.readFileSync(bundle + ".sha256", "latin1").trim();
+    const hash = createHash("sha256").update(fs.readFileSync(bundle)).digest("hex");
     const header = "vaultfile code cache 1 " + hash + "\n" + createHash("sha256").update(code).digest("hex") + "\n";
     fs.writeFileSync(out, Buffer.concat([Buffer.from(header, "latin1"), code]));`;
   const out = join(tempDir(), "planted.v8");
@@ -102,6 +102,64 @@ describe.skipIf(uid === undefined)("the code cache", () => {
         .filter((f) => f.endsWith(".v8"))
         .sort(),
     ).toEqual([entry, otherNode].map((f) => f.slice(folderOf(tmp).length + 1)).sort());
+  });
+
+  it("does not run the old code of a bundle changed in place to the same length (V8 checks only the length)", () => {
+    const copy = tempDir();
+    cpSync(join(ROOT, "bin"), join(copy, "bin"), { recursive: true });
+    cpSync(join(ROOT, "dist", "bundle"), join(copy, "dist", "bundle"), { recursive: true });
+    const tmp = tempDir();
+    const help = () =>
+      execFileSync(process.execPath, [join(copy, "bin", "vaultfile.cjs"), "--help"], {
+        env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp },
+        encoding: "utf8",
+      });
+    expect(help()).toContain("Secrets with expiry");
+    const bundle = join(copy, "dist", "bundle", "vaultfile.cjs");
+    writeFileSync(
+      bundle,
+      readFileSync(bundle, "latin1").replace("Secrets with expiry", "XXXXXXX with expiry"),
+      "latin1",
+    );
+    expect(help()).toContain("XXXXXXX with expiry");
+  });
+
+  it.each([
+    ["writable by others and not sticky", false, 0o777],
+    ["writable by others but sticky, as /tmp", true, 0o1777],
+  ])("under a folder %s, the cache is used: %s", (_, used, mode) => {
+    const parent = tempDir();
+    const shared = join(parent, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, mode);
+    const tmp = join(shared, "tmp");
+    mkdirSync(tmp, { mode: 0o700 });
+    expect(run(tmp).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // Anyone who can write to `shared` could rename the cache folder away after it was checked and swap in theirs.
+    expect(readdirSync(tmp).length > 0).toBe(used);
+  });
+
+  it("does not hang on a FIFO in an entry's place, and removes temp files left by killed runs", () => {
+    const tmp = tempDir();
+    run(tmp);
+    const entry = entryOf(tmp, "other");
+    execFileSync("rm", [entry]);
+    execFileSync("mkfifo", [entry]);
+    const [old, fresh] = [`${entry}.1-aaaaaaaaaaaa.tmp`, `${entry}.2-bbbbbbbbbbbb.tmp`];
+    writeFileSync(old, "x");
+    writeFileSync(fresh, "x");
+    utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const r = spawnSync(process.execPath, [BIN, "--version"], {
+      env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(statSync(entry).isFile()).toBe(true); // written over the FIFO
+    const left = readdirSync(folderOf(tmp));
+    expect(left).toContain(fresh.slice(folderOf(tmp).length + 1)); // another run may still be writing it
+    expect(left).not.toContain(old.slice(folderOf(tmp).length + 1));
   });
 
   it("runs a planted entry's code when its checks pass (so the tests below can fail)", () => {

@@ -48,7 +48,6 @@ describe.skipIf(!hasNpm)("installing vaultfile as a devDependency", () => {
         "bin/vaultfile.cjs",
         "bin/vaultfile.js",
         "dist/bundle/vaultfile.cjs",
-        "dist/bundle/vaultfile.cjs.sha256",
         "dist/bundle/vendor/yaml.cjs",
         "dist/index.js",
         "dist/index.d.ts",
