@@ -25,13 +25,19 @@ const BUNDLE = join(root, "dist", "bundle", "vaultfile.cjs");
 const TSC_MAIN = join(root, "dist", "cli", "main.js");
 /** The commands whose start-up counts most (issue 18); each has a code cache entry of its own, the rest share one. */
 const HOT = ["export", "get", "exec", "status"];
-
-// Before any code is compiled: src/cli/heap.ts keeps V8's young generation from growing (it would stay resident on a
-// big vault), and V8 rejects a code cache entry made under other flags, so the flag is set before the bundle is
-// compiled, in every run, not only once a vault is opened.
-require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
+/** Built-ins a hot command loads besides those every run does (see below): exec runs a child, status asks for a tty. */
+const PRELOAD = { exec: ["node:child_process"], status: ["node:tty"] };
 
 const argv = process.argv.slice(2);
+const command = argv.find((a) => HOT.includes(a)) ?? "other";
+
+// Before the bundle is compiled: src/cli/heap.ts keeps V8's young generation from growing (on a big vault it would
+// stay resident), and V8 rejects a code cache entry made under other flags, so the flag is set here, in every run,
+// not only once a vault is opened. But node's own built-in modules have code caches too, which V8 also rejects once
+// a flag changed (node:crypto then takes twice as long to load): the built-ins a run needs are loaded first.
+for (const m of ["node:crypto", "node:vm", "node:os", ...(PRELOAD[command] ?? [])]) require(m);
+require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
+
 const debug = argv.includes("--debug");
 const mtime = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 
@@ -46,7 +52,7 @@ function runBundle() {
     return finish(require(BUNDLE).main(argv));
   }
   const bytes = readFileSync(BUNDLE);
-  const cache = codeCache(bytes, argv.find((a) => HOT.includes(a)) ?? "other");
+  const cache = codeCache(bytes, command);
   const cached = cache?.read();
   const { Script } = require("node:vm");
   const source = bytes.toString("latin1"); // minified by esbuild: ASCII only
