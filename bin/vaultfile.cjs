@@ -13,6 +13,7 @@ const {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -27,6 +28,9 @@ const TSC_MAIN = join(root, "dist", "cli", "main.js");
 const HOT = ["export", "get", "exec", "status"];
 /** Built-ins a hot command loads besides those every run does (see below): exec runs a child, status asks for a tty. */
 const PRELOAD = { exec: ["node:child_process"], status: ["node:tty"] };
+
+/** {@link privateCacheFolder}'s answer, found once per run (both caches ask): `null` until then. */
+let cacheFolder = null;
 
 const argv = process.argv.slice(2);
 const command = argv.find((a) => HOT.includes(a)) ?? "other";
@@ -153,15 +157,20 @@ function codeCache(bundle, command) {
  * `$TMPDIR/vaultfile-compile-cache-<uid>`, made owner-only, or undefined when it is not exactly that (another
  * owner, a link, writable by others), cannot be made, or lies on a path someone else could change: every folder
  * above it must belong to root or this user and be writable by nobody else unless sticky (as /tmp is), as OpenSSH
- * checks a key's folders; otherwise another user could rename the folder away after it was checked, and swap in
- * one of theirs. Not on Windows, where there is no uid to check: there the code cache is off.
+ * checks a key's folders (src/io/key-folder.ts applies the same rule to keygen's folder; this file runs before any
+ * compiled code is loaded, so it cannot call that); otherwise another user could rename the folder away after it
+ * was checked, and swap in one of theirs. Not on Windows, where there is no uid to check: there the cache is off.
  */
 function privateCacheFolder() {
+  if (cacheFolder === null) cacheFolder = findPrivateCacheFolder();
+  return cacheFolder;
+}
+function findPrivateCacheFolder() {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
   let base;
   try {
-    base = require("node:fs").realpathSync(require("node:os").tmpdir());
+    base = realpathSync(require("node:os").tmpdir());
   } catch {
     return undefined;
   }

@@ -64,13 +64,11 @@ await build({
     {
       name: "vendor",
       setup(b) {
-        b.onResolve(
-          { filter: /^(yaml|commander|@inquirer\/prompts|age-encryption|bcrypt-pbkdf|@noble\/curves\/ed25519\.js)$/ },
-          (args) => ({
-            path: vendorOf.get(args.path),
-            external: true,
-          }),
-        );
+        // Bare package names only (a relative or absolute path is never one of them); the others resolve as usual.
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          const path = vendorOf.get(args.path);
+          return path === undefined ? undefined : { path, external: true };
+        });
       },
     },
   ],
