@@ -10,55 +10,9 @@ import { expect, it } from "vitest";
 import { Document, isScalar, parseDocument, Scalar, visit, type YAMLMap, type YAMLSeq } from "yaml";
 import { PARSE_OPTIONS, printOptions, printYaml } from "../../src/format/yaml.js";
 import { shapeOf, spliceChangedScalars } from "../../src/format/yaml-splice.js";
+import { TRICKY_STRINGS } from "../tricky-strings.js";
 
-const TRICKY = [
-  "42",
-  "-1.5",
-  "true",
-  "yes",
-  "null",
-  "~",
-  "",
-  " lead",
-  "trail ",
-  "a: b",
-  "x #y",
-  "#",
-  ": ",
-  "---doc",
-  "...",
-  "[1]",
-  "{a}",
-  "'q'",
-  '"dq"',
-  "é",
-  "tab\there",
-  "line\nbreak",
-  "0x1F",
-  "1e3",
-  ".inf",
-  "- dash",
-  "? q",
-  "!tag",
-  "&a",
-  "*a",
-  "%p",
-  "|p",
-  ">f",
-  "\u00a0",
-  "\u0085x",
-  "\ufeffb",
-  "x".repeat(120),
-  " \n",
-  "\n",
-  "2026-01-01",
-  "<<",
-  "\\",
-  "\u{1F600}",
-  "a'b",
-  'a"b',
-];
-const str = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 }));
+const str = fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 12 }));
 const leaf = fc.oneof(str, fc.integer(), fc.boolean(), fc.constant(null));
 const style = fc.constantFrom(undefined, Scalar.PLAIN, Scalar.QUOTE_DOUBLE, Scalar.QUOTE_SINGLE, Scalar.BLOCK_LITERAL);
 const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/);

@@ -14,6 +14,7 @@ import { createVault, openVaultText } from "../../src/io/vault-file.js";
 import { SopsFile } from "../../src/sops/sops-file.js";
 import { FIXTURES, hasShared, ROOT, SHARED_SOPS, testKey } from "../helpers.js";
 import { aliceOpts, handFormat } from "./make.js";
+import { TRICKY_STRINGS } from "../tricky-strings.js";
 
 /** What opening `text` gives: everything the vault reads, or the error as a person and a program see it. */
 async function outcome(text: string, editable: boolean, extra: object = {}): Promise<unknown> {
@@ -64,35 +65,7 @@ async function agree(text: string, extra: object = {}): Promise<boolean> {
   return light;
 }
 
-const TRICKY = [
-  "42",
-  "true",
-  "null",
-  "",
-  " lead",
-  "trail ",
-  "a: b",
-  "x #y",
-  "#",
-  "'q'",
-  '"dq"',
-  "é ü ✓",
-  "tab\there",
-  "line\nbreak",
-  "0x1F",
-  "- dash",
-  "!tag",
-  "&a",
-  "*b",
-  "|pipe",
-  "\u00a0",
-  "\ufeffbom",
-  "x".repeat(120),
-  " \n",
-  "2026-01-01",
-  "\\",
-];
-const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 16 }));
+const text = fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 16 }));
 const secret = fc.record({
   name: fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/),
   value: text.filter((s) => s.length > 0 && !s.includes("\0")),

@@ -11,44 +11,10 @@ import { spliceChangedScalars } from "../../src/format/yaml-splice.js";
 import { aliceOpts, sampleVaultText } from "./make.js";
 import { testKey } from "../helpers.js";
 import { createVault, openVaultText } from "../../src/io/vault-file.js";
+import { TRICKY_STRINGS } from "../tricky-strings.js";
 
-/** Strings that need quoting, look like other YAML types, or are unusual in other ways. */
-const TRICKY = [
-  "42",
-  "-1.5",
-  "true",
-  "null",
-  "~",
-  "",
-  " lead",
-  "trail ",
-  "a: b",
-  "x #y",
-  "#z",
-  "---doc",
-  "...",
-  "[1]",
-  "{a}",
-  "'q'",
-  '"dq"',
-  "é ü ✓",
-  "tab\there",
-  "line\nbreak",
-  "0x1F",
-  "@at",
-  "`tick`",
-  "a,b",
-  "- dash",
-  "? q",
-  "!tag",
-  "&anchor",
-  "*alias",
-  "%pct",
-  "|pipe",
-  ">fold",
-];
 const text = fc.oneof(
-  fc.constantFrom(...TRICKY),
+  fc.constantFrom(...TRICKY_STRINGS),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 12 }),
 );
