@@ -6,7 +6,8 @@
  * round"). The size limit (`--max-semi-space-size`) is read only when the heap is set up, so it works only on node's
  * command line; the growth factor is read each time the space grows, so setting it to 1 at run time keeps the space
  * where it is (a few MiB). `v8.setFlagsFromString` after start is safe for a flag like this, which V8 reads where it
- * uses it.
+ * uses it. bin/vaultfile.cjs sets the same flag before it compiles the bundle (V8 ties a code cache entry to the
+ * flags it was made under, so the two must stay the same); the call here covers the tsc build and callers of `main()`.
  */
 import { setFlagsFromString } from "node:v8";
 
